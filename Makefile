@@ -1,0 +1,56 @@
+# The two commands: `make run` (set up and start the demo) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
+DEV_ENV := DEBUG=true
+# Production-like values for `check --deploy` (a throwaway key, never used to serve).
+DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example SECRET_KEY=check-deploy-$(shell head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+
+.PHONY: run install system-deps migrate seed lint format checks pytest test lock clean
+
+run: install migrate seed  ## web, Celery worker and beat on the embedded default at http://127.0.0.1:8000
+	@echo "Starting web, worker and beat. Open http://127.0.0.1:8000 (Ctrl-C stops all three)."
+	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+seed: install
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+checks: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: install system-deps
+	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint checks pytest  ## everything CI runs
+
+lock: install  ## re-pin after editing pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml -q --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml -q --python-version 3.11 --generate-hashes --extra dev -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from teams.selectors import users_visible_to
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LogFilterForm(forms.Form):
+    actor = forms.ModelChoiceField(label=_("Användare"), queryset=None, required=False, empty_label=_("Alla användare"))
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=100,
+        help_text=_("Namn eller e-post för den som uppgifterna gäller."),
+    )
+    date_from = forms.DateField(label=_("Från och med"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Till och med"), required=False, widget=DateInput())
+    action = forms.ChoiceField(
+        label=_("Händelse"),
+        required=False,
+        choices=[("", _("Alla")), ("read", _("Läsning")), ("change", _("Ändring")), ("denied", _("Nekad åtkomst"))],
+    )
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = users_visible_to(viewer).order_by("last_name", "first_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Slutdatum kan inte vara före startdatum."))
+        return data

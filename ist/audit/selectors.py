@@ -1,0 +1,69 @@
+"""Reads of the access log (Loggkontroll)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from auditlog.models import LogEntry
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ist.audit.recording import DENIED
+from teams.access import teams_where
+from teams.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+# What a reviewer filters by; keys are the form's choices.
+ACTIONS: dict[str, Q] = {
+    "read": Q(action=LogEntry.Action.ACCESS) & ~Q(additional_data__outcome=DENIED),
+    "change": Q(action__in=[LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE]),
+    "denied": Q(action=LogEntry.Action.ACCESS, additional_data__outcome=DENIED),
+}
+
+
+def may_review_log(user: User | AnonymousUser) -> bool:
+    """Administrators review everything; coordinators their teams."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_administrator or teams_where(user, action="manage").exists()
+
+
+def log_entries_for(user: User) -> QuerySet[LogEntry]:
+    """Log entries the user may review: all for administrators; for coordinators,
+    entries about their teams' data and entries made by their teams' members."""
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    if user.is_administrator:
+        return entries
+    teams = teams_where(user, action="manage")
+    team_ids = list(teams.values_list("pk", flat=True))
+    if not team_ids:
+        return entries.none()
+    members = User.objects.filter(memberships__team__in=team_ids).values("pk")
+    return entries.filter(Q(additional_data__team__in=team_ids) | Q(actor__in=members))
+
+
+def filter_log(
+    entries: QuerySet[LogEntry],
+    *,
+    actor: User | None = None,
+    people: list[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    action: str = "",
+) -> QuerySet[LogEntry]:
+    """Narrow `entries` by who acted, whom it concerned, when (inclusive local dates) and what."""
+    if actor is not None:
+        entries = entries.filter(actor=actor)
+    if people is not None:
+        entries = entries.filter(additional_data__person__in=people)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(timestamp__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        entries = entries.filter(timestamp__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
+    if action:
+        entries = entries.filter(ACTIONS[action])
+    return entries

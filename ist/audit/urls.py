@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ist.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.log_review, name="log"),
+    path("utdrag/", views.log_extract, name="extract"),
+]

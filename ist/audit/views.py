@@ -1,0 +1,75 @@
+"""Loggkontroll: coordinators and administrators review who read or changed what."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ist.audit.forms import LogFilterForm
+from ist.audit.labels import action_label
+from ist.audit.selectors import filter_log, log_entries_for, may_review_log
+from ist.audit.subjects import find_people
+
+PERSON_KEY = re.compile(r"^[a-z]+:\d+$")
+PAGE_SIZE = 50
+
+
+def log_review(request: HttpRequest) -> HttpResponse:
+    if not may_review_log(request.user):
+        raise PermissionDenied
+    form = LogFilterForm(request.GET or None, viewer=request.user)
+    entries = log_entries_for(request.user)
+    people: list[tuple[str, str]] | None = None
+    if form.is_bound and not form.is_valid():
+        entries = entries.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["person"]:
+            people = find_people(request.user, data["person"])
+        entries = filter_log(
+            entries,
+            actor=data["actor"],
+            people=[key for key, _label in people] if people is not None else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            action=data["action"],
+        )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context = {"form": form, "page": page, "people": people, "query": query.urlencode()}
+    return render(request, "audit/log.html", context)
+
+
+def log_extract(request: HttpRequest) -> HttpResponse:
+    """Every log entry about one person that the reviewer may see, as CSV (registerutdrag)."""
+    if not may_review_log(request.user):
+        raise PermissionDenied
+    key = request.GET.get("person", "")
+    if not PERSON_KEY.match(key):
+        return HttpResponse("Ange en person.", status=400, content_type="text/plain; charset=utf-8")
+    entries = filter_log(log_entries_for(request.user), people=[key]).order_by("timestamp", "pk")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="loggutdrag-{key.replace(":", "-")}-{stamp}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 (å ä ö) only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Tid", "Användare", "Händelse", "Uppgift", "Objekt", "IP-adress"])
+    for entry in entries.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.actor_email or "",
+                action_label(entry),
+                entry.content_type.name if entry.content_type else "",
+                entry.object_repr,
+                entry.remote_addr or "",
+            ]
+        )
+    return response

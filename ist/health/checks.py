@@ -1,0 +1,25 @@
+"""What /healthz asks: does the database answer, does the broker answer."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from ist.celery import app as celery_app
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return False
+
+
+def broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            return True
+    except Exception:  # noqa: BLE001
+        return False

@@ -1,0 +1,25 @@
+"""Housekeeping tasks on the beat schedule of ist/settings.py."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from ist.health.services import heartbeat_record
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, time_limit=30)
+def record_heartbeat() -> None:
+    heartbeat_record()
+
+
+@shared_task(acks_late=True, time_limit=300)
+def clear_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    log.info("clear_expired_sessions: deleted %d", deleted)
+    return deleted

@@ -1,0 +1,59 @@
+"""The menu: which entries each user sees, decided in one place.
+
+Each entry names a URL and who may use it. Later capabilities add their
+entries here (triage board, Min vecka, Mina remisser, statistics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from teams.access import roles_of
+from teams.models import Membership
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from teams.models import User
+
+Role = Membership.Role
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    allowed: Callable[[User, frozenset[str]], bool]
+
+
+def _everyone(user: User, roles: frozenset[str]) -> bool:
+    return True
+
+
+def _reviewers(user: User, roles: frozenset[str]) -> bool:
+    return user.is_administrator or Role.KOORDINATOR in roles
+
+
+def _administrators(user: User, roles: frozenset[str]) -> bool:
+    return user.is_administrator
+
+
+ENTRIES = [
+    Entry("Start", "home:start", _everyone),
+    Entry("Loggkontroll", "audit:log", _reviewers),
+    Entry("Administration", "admin:index", _administrators),
+]
+
+
+def menu_for(user: User, current_path: str) -> list[dict[str, object]]:
+    roles = roles_of(user)
+    items = []
+    for entry in ENTRIES:
+        if entry.allowed(user, roles):
+            url = reverse(entry.url_name)
+            current = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": entry.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ist.health.views import healthz
+from ist.home import views as home
+
+home_patterns = ([path("", home.start, name="start")], "home")
+
+urlpatterns = [
+    path("", include(home_patterns)),
+    path("konto/", include("django.contrib.auth.urls")),
+    path("logg/", include("ist.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("sprak/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,119 @@
+"""Administrators manage the organisation here. Users are deactivated, never deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from teams.models import Membership, Municipality, Organisation, Team, User
+from teams.services import user_deactivate, user_reactivate
+
+admin.site.unregister(Group)  # roles are memberships, not groups
+
+
+class MunicipalityInline(admin.TabularInline):
+    model = Municipality
+    extra = 0
+    fields = ["name", "code"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "email", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MunicipalityInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a team with history is made inactive instead
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "team"]
+    list_editable = ["team"]
+    list_select_related = ["team"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "kind", "municipality", "active"]
+    list_filter = ["kind", "active", "municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "unit"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ["team", "role"]
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ["email", "first_name", "last_name", "organisation", "is_active", "is_administrator"]
+    list_filter = [
+        "is_active",
+        "is_administrator",
+        "is_steering_group",
+        "is_referrer",
+        "memberships__team",
+        "memberships__role",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["email", "first_name", "last_name"]
+    ordering = ["last_name", "first_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "phone", "title", "organisation"]}),
+        ("Behörighet", {"fields": ["is_active", "is_administrator", "is_steering_group", "is_referrer"]}),
+        ("Datum", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "usable_password", "password1", "password2"],
+            },
+        ),
+    ]
+    filter_horizontal: list[str] = []
+    inlines = [MembershipInline]
+    actions = ["deactivate", "reactivate"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deactivate instead: their history stays
+
+    @admin.action(description="Avaktivera valda användare")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = sum(user_deactivate(user=user, by=request.user) for user in queryset)
+        self.message_user(request, f"{count} användare avaktiverades.", messages.SUCCESS)
+
+    @admin.action(description="Återaktivera valda användare")
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = sum(user_reactivate(user=user, by=request.user) for user in queryset)
+        self.message_user(request, f"{count} användare återaktiverades.", messages.SUCCESS)

@@ -1,0 +1,213 @@
+"""The organisation: users, the five teams, municipalities, partners, memberships."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Apps whose configuration an administrator manages in the admin. Participant
+# data is deliberately absent: administrators see it only through a team role.
+ADMINISTRATOR_APPS = frozenset({"teams", "axes"})
+
+
+class Team(models.Model):
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    active = models.BooleanField(_("aktivt"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("kommunkod"), max_length=4, unique=True)
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("team"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A partner organisation (part) whose staff refer people or sit in a samverkansteam."""
+
+    class Kind(models.TextChoices):
+        KOMMUN = "kommun", _("Kommun")
+        AF = "af", _("Arbetsförmedlingen")
+        FK = "fk", _("Försäkringskassan")
+        REGION = "region", _("Region Halland")
+        OTHER = "other", _("Annan")
+
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("namn"), max_length=150)
+    unit = models.CharField(_("enhet"), max_length=150, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("kommun"),
+        help_text=_("För kommunala enheter: vilken kommun."),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name", "unit"]
+        verbose_name = _("partnerorganisation")
+        verbose_name_plural = _("partnerorganisationer")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name", "unit"], name="organisation_unique_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.unit}" if self.unit else self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        """`createsuperuser` makes an administrator; nobody bypasses permission checks."""
+        fields.pop("is_superuser", None)
+        fields.pop("is_staff", None)
+        fields["is_administrator"] = True
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who logs in: IST staff, samverkansteam members, referrers, administrators."""
+
+    email = models.EmailField(_("e-post"), unique=True)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    title = models.CharField(_("befattning"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+    )
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_("Avaktivera i stället för att ta bort: inloggningen stoppas, inget raderas."),
+    )
+    is_administrator = models.BooleanField(
+        _("administratör"),
+        default=False,
+        help_text=_("Förbundets administratör: hanterar team, kommuner, organisationer och användare."),
+    )
+    is_steering_group = models.BooleanField(
+        _("styrgrupp"), default=False, help_text=_("Ser bara sammanställd statistik.")
+    )
+    is_referrer = models.BooleanField(
+        _("inremittent"),
+        default=False,
+        help_text=_("Handläggare hos en part som skickar remisser. Kräver organisation."),
+    )
+    date_joined = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(is_referrer=False) | models.Q(organisation__isnull=False),
+                name="user_referrer_has_organisation",
+                violation_error_message=_("En inremittent måste höra till en organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """Audit context: the person a log entry about this user concerns."""
+        return {"person": f"user:{self.pk}"}
+
+    @property
+    def is_staff(self) -> bool:
+        """The Django admin is open to administrators only."""
+        return self.is_active and self.is_administrator
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if obj is None and self.is_staff and perm.split(".", 1)[0] in ADMINISTRATOR_APPS:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return (self.is_staff and app_label in ADMINISTRATOR_APPS) or super().has_module_perms(app_label)
+
+
+class Membership(models.Model):
+    """A user's role in one team. A user may hold roles in several teams."""
+
+    class Role(models.TextChoices):
+        KOORDINATOR = "koordinator", _("Teamkoordinator")
+        HANDLEDARE = "handledare", _("Handledare")
+        SAMVERKANSTEAM = "samverkansteam", _("Samverkansteam")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("användare"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("team"))
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["team__name", "role"]
+        verbose_name = _("teamroll")
+        verbose_name_plural = _("teamroller")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team", "role"], name="membership_unique_role"),
+        ]
+        indexes = [models.Index(fields=["team", "role"], name="membership_team_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.team}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"person": f"user:{self.user_id}", "team": self.team_id}

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+from django.test.utils import override_settings
+
+from teams.models import Membership, User
+from tests.factories import ReferrerFactory, UserFactory, member
+
+Role = Membership.Role
+
+_plain_static = override_settings(
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests never run collectstatic; serve static files by their plain names.
+    _plain_static.enable()
+
+
+@pytest.fixture
+def users(db: None) -> dict[str, User]:
+    """One user per role, all in IST Halmstad/Hylte where a team role applies."""
+    return {
+        "administrator": UserFactory(is_administrator=True),
+        "steering": UserFactory(is_steering_group=True),
+        "koordinator": member(Role.KOORDINATOR),
+        "handledare": member(Role.HANDLEDARE),
+        "samverkansteam": member(Role.SAMVERKANSTEAM),
+        "referrer": ReferrerFactory(),
+    }
