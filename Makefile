@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 DEV_ENV := DEBUG=true
 # Production-like values for `check --deploy` (a throwaway key, never used to serve).
-DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example SECRET_KEY=check-deploy-$(shell head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example DATABASE_URL=postgres://ist@db:5432/ist \
+	CELERY_BROKER_URL=redis://redis:6379/0 SECRET_KEY=check-deploy-$(shell head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 
 .PHONY: run install system-deps migrate seed lint format checks pytest test lock clean
 
 run: install migrate seed  ## web, Celery worker and beat on the embedded default at http://127.0.0.1:8000
 	@echo "Starting web, worker and beat. Open http://127.0.0.1:8000 (Ctrl-C stops all three)."
-	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --env /dev/null -f Procfile.dev start
 
 install: $(STAMP)
 

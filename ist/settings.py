@@ -183,6 +183,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: an account, 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count "Anna@x.se" and "anna@x.se" as one account, as the login itself does.
+AXES_USERNAME_CALLABLE = "teams.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "ist.audit.recording.client_ip"
+# Behind the proxy of docker-compose.yml the client's address is in X-Forwarded-For;
+# trust that header only when a proxy that overwrites it is in front.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", default=False)
 
 # django-guardian: no anonymous user row (our User logs in by e-mail only).
 ANONYMOUS_USER_NAME = None
@@ -281,6 +287,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -298,7 +305,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Every minute: proves worker and beat are alive (shown by /healthz).
     "heartbeat": {"task": "ist.health.tasks.record_heartbeat", "schedule": 60.0},
-    # Every night at 03:10: remove expired sessions and old login attempts.
+    # Every night at 03:10: remove expired sessions.
     "clear-expired-sessions": {
         "task": "ist.health.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),

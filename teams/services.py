@@ -20,9 +20,11 @@ def user_deactivate(*, user: User, by: User) -> bool:
 
     Idempotent: deactivating an inactive user changes nothing and returns False.
     """
-    changed = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
-    if not changed:
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
         return False
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])  # save(), not update(): the change history sees it
     user.is_active = False
     log.info("user %s deactivated by %s", user.pk, by.pk)
     return True
@@ -31,8 +33,11 @@ def user_deactivate(*, user: User, by: User) -> bool:
 @transaction.atomic
 def user_reactivate(*, user: User, by: User) -> bool:
     """Let a deactivated user log in again. Idempotent."""
-    changed = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
-    if changed:
-        user.is_active = True
-        log.info("user %s reactivated by %s", user.pk, by.pk)
-    return bool(changed)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        return False
+    locked.is_active = True
+    locked.save(update_fields=["is_active"])
+    user.is_active = True
+    log.info("user %s reactivated by %s", user.pk, by.pk)
+    return True

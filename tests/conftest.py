@@ -8,17 +8,24 @@ from tests.factories import ReferrerFactory, UserFactory, member
 
 Role = Membership.Role
 
-_plain_static = override_settings(
+_test_settings = override_settings(
+    # Password hashing is deliberately slow; tests log in hundreds of times.
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     STORAGES={
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    },
 )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Tests never run collectstatic; serve static files by their plain names.
-    _plain_static.enable()
+    _test_settings.enable()
+    # A queue of the tests' own, so a `make run` worker on the same broker never
+    # takes a test's task (and writes to the wrong database).
+    from ist.celery import app as celery_app
+
+    celery_app.conf.task_default_queue = "ist-tests"
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -30,9 +31,14 @@ DENIED = "denied"
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the proxy of docker-compose.yml the client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    """The client's address; behind a trusted proxy, the first X-Forwarded-For hop.
+
+    Also django-axes' AXES_CLIENT_IP_CALLABLE, so lockouts and the log agree."""
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def record_access(request: HttpRequest, objects: Iterable[Model], *, what: str = "", outcome: str = "") -> int:

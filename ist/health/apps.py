@@ -7,3 +7,6 @@ class HealthConfig(AppConfig):
     name = "ist.health"
     label = "health"
     verbose_name = "Drift"
+
+    def ready(self) -> None:
+        from ist.health import deploy_checks  # noqa: F401 - registers the checks

@@ -13,12 +13,12 @@ from ist.health.services import heartbeat_record
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, time_limit=30)
+@shared_task(acks_late=True, soft_time_limit=25, time_limit=30)
 def record_heartbeat() -> None:
     heartbeat_record()
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(acks_late=True, soft_time_limit=270, time_limit=300)
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     log.info("clear_expired_sessions: deleted %d", deleted)

@@ -66,7 +66,14 @@ def test_administrator_creates_a_user_with_a_team_role(admin_client) -> None:
 def test_admin_form_errors_are_swedish(admin_client) -> None:
     response = admin_client.post(
         reverse("admin:teams_user_add"),
-        {"email": "", "first_name": "", "last_name": "X", "usable_password": "true", "password1": "a", "password2": "b"},
+        {
+            "email": "",
+            "first_name": "",
+            "last_name": "X",
+            "usable_password": "true",
+            "password1": "a",
+            "password2": "b",
+        },
     )
     content = response.content.decode()
     assert "Detta fält måste fyllas i." in content

@@ -47,3 +47,12 @@ def test_reactivation_lets_the_user_log_in_again(client) -> None:
     assert User.objects.get(pk=user.pk).is_active
     client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_deactivation_is_in_the_change_history() -> None:
+    from auditlog.models import LogEntry
+
+    user = UserFactory()
+    user_deactivate(user=user, by=UserFactory(is_administrator=True))
+    updates = LogEntry.objects.get_for_object(user).filter(action=LogEntry.Action.UPDATE)
+    assert any(e.changes_dict.get("is_active") == ["True", "False"] for e in updates)

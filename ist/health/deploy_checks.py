@@ -1,0 +1,26 @@
+"""`check --deploy` refuses a production configuration left on the embedded default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.database, deploy=True)
+def embedded_default_in_production(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        problems.append(
+            Warning("DATABASE_URL is not set: production would run on SQLite.", hint="Set DATABASE_URL.", id="ist.W001")
+        )
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        problems.append(
+            Warning(
+                "CELERY_BROKER_URL is not set: production would use the filesystem broker.",
+                hint="Set CELERY_BROKER_URL to Redis.",
+                id="ist.W002",
+            )
+        )
+    return problems

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.http import Http404
+from django.test import RequestFactory
+
+from ist.audit.recording import DENIED, get_visible_or_404, record_access
+from teams.models import Membership, User
+from teams.selectors import users_visible_to
+from tests.factories import UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def request_by(user: User):
+    request = RequestFactory().get("/x", REMOTE_ADDR="192.0.2.7")
+    request.user = user
+    return request
+
+
+def test_a_visible_object_is_returned_and_its_read_logged() -> None:
+    coordinator = member(Membership.Role.KOORDINATOR)
+    colleague = member(Membership.Role.HANDLEDARE)
+    found = get_visible_or_404(request_by(coordinator), users_visible_to(coordinator), what="profil", pk=colleague.pk)
+    assert found == colleague
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == coordinator
+    assert entry.object_pk == str(colleague.pk)
+    assert entry.remote_addr == "192.0.2.7"
+    assert entry.additional_data == {"person": f"user:{colleague.pk}", "what": "profil"}
+
+
+def test_an_object_out_of_scope_is_404_and_the_attempt_logged() -> None:
+    coordinator = member(Membership.Role.KOORDINATOR)
+    stranger = member(Membership.Role.HANDLEDARE, "kungsbacka")
+    with pytest.raises(Http404):
+        get_visible_or_404(request_by(coordinator), users_visible_to(coordinator), pk=stranger.pk)
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.additional_data["outcome"] == DENIED
+    assert entry.object_pk == str(stranger.pk)
+
+
+def test_a_missing_object_is_a_plain_404_without_log() -> None:
+    coordinator = member(Membership.Role.KOORDINATOR)
+    with pytest.raises(Http404):
+        get_visible_or_404(request_by(coordinator), users_visible_to(coordinator), pk=999_999)
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_list_reads_are_logged_in_one_insert(django_assert_num_queries) -> None:
+    viewer = UserFactory(is_administrator=True)
+    people = UserFactory.create_batch(5)
+    list(User.objects.all())  # warm ContentType cache
+    record_access(request_by(viewer), people[:1])
+    with django_assert_num_queries(1):
+        assert record_access(request_by(viewer), people, what="lista") == 5
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__what="lista").count() == 5
+
+
+def test_changes_to_users_are_in_the_change_history_without_secrets() -> None:
+    user = UserFactory()
+    user.phone = "070-000 00 00"
+    user.save(update_fields=["phone"])
+    user.set_password("ett-annat-losen-88")
+    user.save(update_fields=["password"])
+    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(user).filter(action=LogEntry.Action.UPDATE)]
+    assert any("phone" in c for c in changes)
+    assert not any("password" in c for c in changes)

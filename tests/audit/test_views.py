@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from ist.audit.recording import DENIED, record_access
+from teams.models import Membership, User
+from tests.factories import UserFactory, member
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+
+
+def read(actor: User, obj, *, outcome: str = "", when=None) -> None:
+    request = RequestFactory().get("/")
+    request.user = actor
+    record_access(request, [obj], outcome=outcome)
+    if when is not None:
+        LogEntry.objects.filter(pk=LogEntry.objects.latest("pk").pk).update(timestamp=when)
+
+
+@pytest.fixture
+def world():
+    coordinator = member(Role.KOORDINATOR, first_name="Karin", last_name="Koordinator")
+    handledare = member(Role.HANDLEDARE, first_name="Hanna", last_name="Handledare")
+    subject = member(Role.HANDLEDARE, first_name="Sven", last_name="Ström")
+    outsider = member(Role.HANDLEDARE, "kungsbacka", first_name="Olle", last_name="Utanför")
+    admin = UserFactory(is_administrator=True)
+    LogEntry.objects.all().delete()  # start from the reads below only
+    read(handledare, subject)
+    read(outsider, outsider)
+    read(handledare, outsider, outcome=DENIED)
+    return {
+        "admin": admin,
+        "coordinator": coordinator,
+        "handledare": handledare,
+        "subject": subject,
+        "outsider": outsider,
+    }
+
+
+def test_coordinator_sees_entries_of_their_team_members_only(client, world) -> None:
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == 200
+    shown = {e.object_pk for e in response.context["page"].object_list}
+    assert shown == {str(world["subject"].pk), str(world["outsider"].pk)}  # both read by their handledare
+    assert all(e.actor == world["handledare"] for e in response.context["page"].object_list)
+
+
+def test_administrator_sees_everything(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get(reverse("audit:log"))
+    assert response.context["page"].paginator.count == 3
+
+
+def test_filter_by_person_and_offer_an_extract(client, world) -> None:
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("audit:log"), {"person": "Ström"})
+    assert [e.object_pk for e in response.context["page"].object_list] == [str(world["subject"].pk)]
+    assert response.context["people"] == [(f"user:{world['subject'].pk}", f"Sven Ström ({world['subject'].email})")]
+    assert "Loggutdrag (CSV)" in response.content.decode()
+
+
+def test_filter_by_user_and_denied_attempts(client, world) -> None:
+    client.force_login(world["admin"])
+    response = client.get(reverse("audit:log"), {"actor": world["handledare"].pk, "action": "denied"})
+    entries = list(response.context["page"].object_list)
+    assert len(entries) == 1
+    assert "Nekad åtkomst" in response.content.decode()
+
+
+def test_filter_by_period_uses_inclusive_local_dates(client, world) -> None:
+    old = timezone.now() - timedelta(days=40)
+    read(world["handledare"], world["subject"], when=old)
+    client.force_login(world["admin"])
+    day = timezone.localdate(old).isoformat()
+    response = client.get(reverse("audit:log"), {"date_from": day, "date_to": day})
+    assert response.context["page"].paginator.count == 1
+
+
+def test_reversed_period_is_explained_beside_the_field(client, world) -> None:
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("audit:log"), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    content = response.content.decode()
+    assert "Slutdatum kan inte vara före startdatum." in content
+    assert 'value="2026-05-02"' in content
+
+
+@pytest.mark.parametrize("role", [Role.HANDLEDARE, Role.SAMVERKANSTEAM])
+def test_other_team_roles_may_not_review_the_log(client, role: str) -> None:
+    client.force_login(member(role))
+    assert client.get(reverse("audit:log")).status_code == 403
+    assert client.get(reverse("audit:extract"), {"person": "user:1"}).status_code == 403
+
+
+def test_extract_is_a_csv_of_the_persons_entries_in_scope(client, world) -> None:
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("audit:extract"), {"person": f"user:{world['subject'].pk}"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "Tid;Användare;Händelse;Uppgift;Objekt;IP-adress"
+    assert len(lines) == 2
+    assert world["handledare"].email in lines[1]
+
+
+def test_extract_needs_a_person(client, world) -> None:
+    client.force_login(world["coordinator"])
+    assert client.get(reverse("audit:extract"), {"person": "x"}).status_code == 400
+
+
+def test_log_page_has_constant_queries(client, world, django_assert_max_num_queries) -> None:
+    client.force_login(world["admin"])
+    client.get(reverse("audit:log"))  # warm the session and content types
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("audit:log"))
+    for _ in range(30):
+        read(world["handledare"], world["subject"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("audit:log"))
+    assert response.context["page"].paginator.count == 33

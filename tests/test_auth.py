@@ -1,0 +1,124 @@
+"""Login, lockout, logout, password reset and session expiry."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email: str, password: str):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_login_with_email_lands_on_the_start_page(client) -> None:
+    user = UserFactory()
+    response = login(client, user.email.upper(), PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("home:start")
+
+
+def test_wrong_password_gives_a_swedish_message_and_keeps_the_email(client) -> None:
+    user = UserFactory()
+    response = login(client, user.email, "fel-losenord")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Ange" in content and "korrekt" in content  # Django's Swedish "Ange korrekt e-post och lösenord"
+    assert f'value="{user.email}"' in content
+
+
+def test_account_is_locked_after_repeated_failures_even_with_the_right_password(client) -> None:
+    user = UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, user.email, "fel-losenord")
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Kontot är tillfälligt låst" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_account_not_for_everyone(client) -> None:
+    victim, other = UserFactory(), UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, victim.email, "fel-losenord")
+    # a colleague on the same network is not refused because of the locked account
+    response = client.post(reverse("login"), {"username": other.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.99")
+    assert response.status_code == 302
+
+
+def test_logout_requires_post_and_ends_the_session(client) -> None:
+    client.force_login(UserFactory())
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home:start")).status_code == 302
+
+
+def test_everything_but_login_pages_requires_login(client) -> None:
+    response = client.get(reverse("home:start"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next=/"
+
+
+def test_password_reset_by_email(client) -> None:
+    user = UserFactory()
+    response = client.post(reverse("password_reset"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    assert message.subject == "Nytt lösenord till IST Halland"
+    link = re.search(r"http://testserver(/konto/reset/\S+/)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Välj nytt lösenord" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": "ett-nytt-langt-losen-9", "new_password2": "ett-nytt-langt-losen-9"})
+    assert done.status_code == 302
+    assert login(client, user.email, "ett-nytt-langt-losen-9").status_code == 302
+
+
+def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(client) -> None:
+    response = client.post(reverse("password_reset"), {"email": "ingen@test.example"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_password_reset_mismatch_is_explained_in_swedish(client) -> None:
+    user = UserFactory()
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"http://testserver(/konto/reset/\S+/)", mail.outbox[0].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": "ett-nytt-langt-losen-9", "new_password2": "annat-losen-9"})
+    assert "De två lösenordsfälten" in response.content.decode()
+
+
+def test_session_expires_after_30_idle_minutes_and_is_renewed_by_activity() -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_idle_session_is_refused(client) -> None:
+    client.force_login(UserFactory())
+    session = client.session
+    session.set_expiry(-1)  # as if 30 minutes had passed without a request
+    session.save()
+    assert client.get(reverse("home:start")).status_code == 302
+
+
+def test_changing_letter_case_does_not_dodge_the_lockout(client) -> None:
+    user = UserFactory()
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        spelled = user.email.upper() if i % 2 else user.email
+        client.post(reverse("login"), {"username": spelled, "password": "fel"}, REMOTE_ADDR=f"10.0.1.{i}")
+    response = client.post(
+        reverse("login"), {"username": user.email.title(), "password": PASSWORD}, REMOTE_ADDR="10.0.2.1"
+    )
+    assert response.status_code == 429
