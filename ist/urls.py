@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from ist.health.views import healthz
 from ist.home import views as home
+from teams.forms import LoginForm
 
 home_patterns = ([path("", home.start, name="start")], "home")
 
 urlpatterns = [
     path("", include(home_patterns)),
+    path("konto/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
     path("logg/", include("ist.audit.urls")),
     path("admin/", admin.site.urls),

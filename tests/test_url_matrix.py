@@ -9,6 +9,8 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from teams.models import ADMINISTRATOR_APPS
+
 ROLES = ["anonymous", "administrator", "steering", "koordinator", "handledare", "samverkansteam", "referrer"]
 LOGIN = "login"  # redirect to the login page
 ADMIN_LOGIN = "admin-login"  # redirect to the admin's login page
@@ -88,11 +90,12 @@ def test_url_answers_each_role_as_the_matrix_says(client, users, role: str, name
 
 
 def admin_pages() -> list[str]:
-    pages = ["admin:index"]
-    for model in admin.site._registry:
-        if model._meta.app_label in {"teams", "axes"}:
-            pages.append(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    return pages
+    changelists = [
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        for model in admin.site._registry
+        if model._meta.app_label in ADMINISTRATOR_APPS
+    ]
+    return ["admin:index", *changelists]
 
 
 @pytest.mark.django_db

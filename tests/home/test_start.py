@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from teams.models import Membership
-from tests.factories import member, team
+from tests.factories import UserFactory, member, team
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -29,12 +29,13 @@ def test_coordinator_of_two_teams_sees_both_teams_and_log_review(client) -> None
     Membership.objects.create(user=user, team=team("laholm"), role=Role.KOORDINATOR)
     html = start_page(client, user)
     assert "Teamkoordinator" in html
-    assert "IST Halmstad/Hylte" in html and "IST Laholm" in html
+    assert "IST Halmstad/Hylte" in html
+    assert "IST Laholm" in html
     assert reverse("audit:log") in html
 
 
 def test_handledare_sees_their_team_and_colleagues_but_no_log_review(client, users) -> None:
-    colleague = member(Role.HANDLEDARE, first_name="Göran", last_name="Kollega")
+    member(Role.HANDLEDARE, first_name="Göran", last_name="Kollega")
     html = start_page(client, users["handledare"])
     assert "Ditt team" in html
     assert "Göran Kollega" in html
@@ -44,7 +45,8 @@ def test_handledare_sees_their_team_and_colleagues_but_no_log_review(client, use
 def test_referrer_sees_which_team_serves_which_municipality(client, users) -> None:
     html = start_page(client, users["referrer"])
     assert "Inremittent" in html
-    assert "Hylte" in html and "IST Halmstad/Hylte" in html
+    assert "Hylte" in html
+    assert "IST Halmstad/Hylte" in html
 
 
 def test_steering_group_sees_aggregates_only(client, users) -> None:
@@ -55,8 +57,6 @@ def test_steering_group_sees_aggregates_only(client, users) -> None:
 
 
 def test_user_without_any_role_is_told_whom_to_contact(client) -> None:
-    from tests.factories import UserFactory
-
     html = start_page(client, UserFactory())
     assert "Ingen roll ännu" in html
 
