@@ -52,3 +52,25 @@ def test_roles_of_is_computed_once_per_user_object(django_assert_num_queries) ->
     with django_assert_num_queries(1):
         assert roles_of(user) == {Role.HANDLEDARE}
         assert roles_of(user) == {Role.HANDLEDARE}
+
+
+def test_grants_are_per_object_explicit_and_revocable() -> None:
+    from teams.access import grant, revoke, with_grant
+    from teams.models import User
+
+    viewer = UserFactory()
+    shown, hidden = UserFactory(), UserFactory()
+    grant("view_user", viewer, shown)
+    grant("view_user", viewer, shown)  # idempotent
+    assert list(with_grant(viewer, "teams.view_user", User.objects.all())) == [shown]
+    revoke("view_user", viewer, shown)
+    assert not with_grant(viewer, "teams.view_user", User.objects.all()).exists()
+    assert hidden not in with_grant(viewer, "teams.view_user", User.objects.all())
+
+
+def test_administrators_get_no_object_access_without_a_grant() -> None:
+    from teams.access import with_grant
+    from teams.models import User
+
+    admin = UserFactory(is_administrator=True)
+    assert not with_grant(admin, "teams.view_user", User.objects.all()).exists()
