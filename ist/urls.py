@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from ist.health.views import healthz
 from ist.home import views as home
+from teams import views as teams
 from teams.forms import LoginForm
 
 home_patterns = ([path("", home.start, name="start")], "home")
@@ -15,6 +16,11 @@ home_patterns = ([path("", home.start, name="start")], "home")
 urlpatterns = [
     path("", include(home_patterns)),
     path("konto/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path(
+        "konto/reset/<uidb64>/<token>/",
+        teams.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("konto/", include("django.contrib.auth.urls")),
     path("logg/", include("ist.audit.urls")),
     path("admin/", admin.site.urls),

@@ -122,3 +122,34 @@ def test_changing_letter_case_does_not_dodge_the_lockout(client) -> None:
         reverse("login"), {"username": user.email.title(), "password": PASSWORD}, REMOTE_ADDR="10.0.2.1"
     )
     assert response.status_code == 429
+
+
+def test_a_completed_password_reset_lifts_the_lockout(client) -> None:
+    user = UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, user.email, "fel-losenord")
+    assert login(client, user.email, PASSWORD).status_code == 429
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"http://testserver(/konto/reset/\S+/)", mail.outbox[0].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": "ett-nytt-langt-losen-9", "new_password2": "ett-nytt-langt-losen-9"})
+    assert login(client, user.email, "ett-nytt-langt-losen-9").status_code == 302
+
+
+def test_lockout_page_tells_how_long_in_minutes(client) -> None:
+    user = UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = login(client, user.email, "fel-losenord")
+    assert "Försök igen om 15 minuter" in response.content.decode()
+
+
+def test_interface_is_swedish_even_for_an_english_browser(client) -> None:
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="sv">' in response.content.decode()
+    assert "Lösenord" in response.content.decode()
+
+
+def test_english_when_the_user_chooses_it(client) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")}, follow=True)
+    assert '<html lang="en">' in response.content.decode()
+    assert "Password" in response.content.decode()

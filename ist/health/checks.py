@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 
 from ist.celery import app as celery_app
@@ -18,7 +19,9 @@ def database_ok() -> bool:
 
 def broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
+        # The URL from settings, which the tests can override (Celery's own
+        # configuration lets an environment variable win over everything).
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
             return True
     except Exception:  # noqa: BLE001

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from ist.celery import app as celery_app
 from ist.health.models import Heartbeat
 from ist.health.services import heartbeat_record
 
@@ -18,11 +17,9 @@ def test_healthy_when_database_and_broker_answer(client) -> None:
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_unhealthy_when_the_broker_does_not_answer(client, monkeypatch) -> None:
+def test_unhealthy_when_the_broker_does_not_answer(client, settings) -> None:
     # A port where nothing listens: a real failed connection, not a mock.
-    # Celery lets the CELERY_BROKER_URL variable win over its configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "fail", "database": "ok", "broker": "fail", "worker_heartbeat_age_s": None}

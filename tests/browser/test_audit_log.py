@@ -1,0 +1,46 @@
+"""Loggkontroll: a coordinator reviews who read or changed the data of a person in her teams."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_coordinator_filters_the_log_by_a_persons_name(page: Page, check_a11y, log_in, screenshot) -> None:
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "koordinator@ist.example")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Karin")
+    check_a11y(page)
+
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Loggkontroll").click()
+
+    expect(page).to_have_url(re.compile(r"/logg/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Loggkontroll")
+    expect(page.get_by_role("link", name="Loggkontroll")).to_have_attribute("aria-current", "page")
+    check_a11y(page)
+
+    page.get_by_label("Person").fill("Hanna Handledare")
+    page.get_by_role("button", name="Visa").click()
+
+    expect(page).to_have_url(re.compile(r"/logg/\?.*person=Hanna\+Handledare"))
+    people = page.get_by_role("region", name="Personer som matchar")
+    expect(people.get_by_role("listitem")).to_have_text(
+        ["Hanna Handledare (handledare@ist.example) – Loggutdrag (CSV)"]
+    )
+    expect(people.get_by_role("link", name="Loggutdrag (CSV)")).to_have_attribute(
+        "href", re.compile(r"^/logg/utdrag/\?person=user%3A\d+$")
+    )
+    expect(page.get_by_role("heading", level=2, name=re.compile(r"^Händelser"))).not_to_have_text("Händelser (0)")
+    rows = page.get_by_role("table", name="Logghändelser, nyast först").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    # Every row is about Hanna (her user record or her role in IST Halmstad/Hylte), none about anyone else.
+    for text in rows.all_inner_texts():
+        assert "Hanna Handledare" in text, text
+    expect(rows.filter(has_text="Hanna Handledare – Handledare, IST Halmstad/Hylte")).not_to_have_count(0)
+    check_a11y(page)
+    screenshot(page, "loggkontroll")
