@@ -12,6 +12,7 @@ from teams import views as teams
 from teams.forms import LoginForm
 
 home_patterns = ([path("", home.start, name="start")], "home")
+team_patterns = ([path("<slug:slug>/", teams.team_detail, name="detail")], "teams")
 
 urlpatterns = [
     path("", include(home_patterns)),
@@ -22,6 +23,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("konto/", include("django.contrib.auth.urls")),
+    path("team/", include(team_patterns)),
     path("logg/", include("ist.audit.urls")),
     path("admin/", admin.site.urls),
     path("sprak/", login_not_required(set_language), name="set_language"),

@@ -88,8 +88,11 @@ def demo_email(local: str) -> str:
 def seed_organisation() -> dict[str, int]:
     """Teams and municipalities (normally made by migration), partners, users, memberships."""
     teams = {}
-    for slug, name, email in TEAMS:
-        teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name, "email": email})
+    for slug, name, place in TEAMS:
+        teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name})
+        if not teams[slug].email:
+            teams[slug].email = demo_email(f"ist.{place}")
+            teams[slug].save(update_fields=["email"])
     for code, name, team_slug in MUNICIPALITIES:
         Municipality.objects.get_or_create(code=code, defaults={"name": name, "team": teams[team_slug]})
     municipalities = {m.code: m for m in Municipality.objects.all()}

@@ -5,13 +5,15 @@ Kept as plain data so the data migration and `seed_demo` share one source.
 
 from __future__ import annotations
 
-# (slug, name, e-mail)
+# (slug, name, place in the team's e-mail address "ist.<ort>@…"). The migration
+# leaves the address empty: the real domain is for the administrator to enter,
+# and a guessed one would send mail to strangers. Demo data fills it in.
 TEAMS = [
-    ("laholm", "IST Laholm", "ist.laholm@samordningsforbundet-halland.se"),
-    ("halmstad-hylte", "IST Halmstad/Hylte", "ist.halmstad@samordningsforbundet-halland.se"),
-    ("falkenberg", "IST Falkenberg", "ist.falkenberg@samordningsforbundet-halland.se"),
-    ("varberg", "IST Varberg", "ist.varberg@samordningsforbundet-halland.se"),
-    ("kungsbacka", "IST Kungsbacka", "ist.kungsbacka@samordningsforbundet-halland.se"),
+    ("laholm", "IST Laholm", "laholm"),
+    ("halmstad-hylte", "IST Halmstad/Hylte", "halmstad"),
+    ("falkenberg", "IST Falkenberg", "falkenberg"),
+    ("varberg", "IST Varberg", "varberg"),
+    ("kungsbacka", "IST Kungsbacka", "kungsbacka"),
 ]
 
 # (SCB municipality code, name, team slug)

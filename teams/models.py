@@ -29,6 +29,9 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"team": self.pk}
+
 
 class Municipality(models.Model):
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)

@@ -23,6 +23,17 @@ def teams_for(user: User | AnonymousUser, *, action: str = "view") -> QuerySet[T
     )
 
 
+def team_directory_for(user: User | AnonymousUser) -> QuerySet[Team]:
+    """Teams whose member list the user may open: their own; all for administrators."""
+    teams = (
+        Team.objects.all() if user.is_authenticated and user.is_administrator else teams_where(user, action="member")
+    )
+    members = Membership.objects.select_related("user").filter(user__is_active=True).order_by("role", "user__last_name")
+    return Team.objects.filter(pk__in=teams.values("pk")).prefetch_related(
+        "municipalities", Prefetch("memberships", queryset=members)
+    )
+
+
 def memberships_of(user: User) -> QuerySet[Membership]:
     """The user's own roles, for the start page and navigation."""
     return Membership.objects.filter(user=user, team__active=True).select_related("team").order_by("team__name", "role")

@@ -36,6 +36,7 @@ MATRIX: dict[str, tuple[dict[str, str], str, dict[str, object]]] = {
     "password_reset_done": ({}, "", every(200)),
     "password_reset_confirm": ({"uidb64": "MQ", "token": "ogiltig"}, "", every(200)),  # "the link is invalid"
     "password_reset_complete": ({}, "", every(200)),
+    "teams:detail": ({"slug": "halmstad-hylte"}, "", signed_in(200, steering=404, referrer=404)),
     "audit:log": ({}, "", signed_in(403, administrator=200, koordinator=200)),
     "audit:extract": ({}, "person=user:1", signed_in(403, administrator=200, koordinator=200)),
     "set_language": ({}, "", every(302)),

@@ -11,8 +11,8 @@ def create_teams(apps, schema_editor):
     Team = apps.get_model("teams", "Team")
     Municipality = apps.get_model("teams", "Municipality")
     teams = {}
-    for slug, name, email in TEAMS:
-        teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name, "email": email})
+    for slug, name, _place in TEAMS:
+        teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name})
     for code, name, team_slug in MUNICIPALITIES:
         Municipality.objects.get_or_create(code=code, defaults={"name": name, "team": teams[team_slug]})
 

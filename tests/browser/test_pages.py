@@ -50,3 +50,23 @@ def test_axe_runs_under_the_apps_csp(page: Page, page_watch, check_a11y) -> None
     page_watch.csp_violations.clear()
     check_a11y(page)
     assert page.evaluate("typeof window.axe.run") == "function"
+
+
+def test_handledare_opens_their_team_page_but_not_another_teams(page: Page, check_a11y, log_in) -> None:
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "handledare@ist.example")
+    check_a11y(page)
+
+    page.get_by_role("link", name="IST Halmstad/Hylte").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("IST Halmstad/Hylte")
+    expect(page.get_by_role("main")).to_contain_text("Sara Samverkan")
+    check_a11y(page)
+
+    response = page.goto("/team/kungsbacka/")
+
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
+    check_a11y(page)
