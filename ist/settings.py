@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "teams",
+    "referrals",
     "ist.audit",
     "ist.health",
     "ist.home",
@@ -334,3 +335,4 @@ LOGGING = {
 # --- The product ------------------------------------------------------------
 
 IST_ORGANISATION_NAME = "Samordningsförbundet i Halland"
+IST_BASE_URL = env_str("IST_BASE_URL", "http://127.0.0.1:8000")  # for links in e-mail

@@ -25,7 +25,7 @@ class MunicipalityInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "email", "active"]
+    list_display = ["name", "slug", "email", "answer_deadline_days", "active"]
     list_filter = ["active"]
     search_fields = ["name", "email"]
     prepopulated_fields = {"slug": ["name"]}

@@ -20,6 +20,11 @@ class Team(models.Model):
     slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
     email = models.EmailField(_("e-post"), blank=True)
     active = models.BooleanField(_("aktivt"), default=True)
+    answer_deadline_days = models.PositiveSmallIntegerField(
+        _("svarstid för remisser (dagar)"),
+        default=14,
+        help_text=_("Inremittenten ska ha svar inom så här många dagar från att remissen kom in."),
+    )
 
     class Meta:
         ordering = ["name"]

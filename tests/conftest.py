@@ -39,3 +39,39 @@ def users(db: None) -> dict[str, User]:
         "samverkansteam": member(Role.SAMVERKANSTEAM),
         "referrer": ReferrerFactory(),
     }
+
+
+@pytest.fixture
+def world(users: dict[str, User]) -> dict[str, object]:
+    """The users of `users` plus one object of each kind in IST Halmstad/Hylte, sent by users["referrer"]:
+    a draft, a referral on a meeting's agenda (item), a question, an accepted referral with an
+    information meeting."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from referrals import services
+    from tests.referrals import builders
+
+    coordinator, referrer = users["koordinator"], users["referrer"]
+    referral = builders.submitted(referrer)
+    meeting = builders.meeting(coordinator)
+    accepted = builders.accepted(builders.submitted(referrer), coordinator)
+    info_meeting = services.info_meeting_book(
+        referral=accepted,
+        date=timezone.localdate() + timedelta(days=3),
+        start_time=time(13, 0),
+        place="IST-kontoret",
+        attendees=[coordinator],
+        by=coordinator,
+    )
+    return {
+        **users,
+        "draft": builders.draft(referrer),
+        "referral": referral,
+        "meeting": meeting,
+        "item": builders.on_agenda(referral, meeting, coordinator),
+        "question": builders.question(referrer),
+        "accepted": accepted,
+        "info_meeting": info_meeting,
+    }

@@ -1,32 +1,26 @@
 """Every URL pattern × every role: the answer each must get.
 
 A new URL pattern without an entry in MATRIX fails `test_every_url_pattern_is_in_the_matrix`.
+Apps keep their entries beside their tests (tests/<app>/matrix*.py, a dict ENTRIES of the
+same shape); reverse kwargs may be a function of the `world` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teams.models import ADMINISTRATOR_APPS
+from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, signed_in
+from tests.referrals import matrix_meetings as meetings_matrix
+from tests.referrals import matrix_referrer as referrer_matrix
+from tests.referrals import matrix_triage as triage_matrix
 
-ROLES = ["anonymous", "administrator", "steering", "koordinator", "handledare", "samverkansteam", "referrer"]
-LOGIN = "login"  # redirect to the login page
-ADMIN_LOGIN = "admin-login"  # redirect to the admin's login page
-ANY_LOGIN = "any-login"  # either login page (the admin sends strangers to its own)
-
-
-def every(code: object, **overrides: object) -> dict[str, object]:
-    return {role: overrides.get(role, code) for role in ROLES}
-
-
-def signed_in(code: object, **overrides: object) -> dict[str, object]:
-    return every(code, anonymous=LOGIN, **overrides)
-
-
-# name: (reverse kwargs, query string, expected answer to GET per role)
-MATRIX: dict[str, tuple[dict[str, str], str, dict[str, object]]] = {
+# name: (reverse kwargs or a function of `world` giving them, query string, expected answer to GET per role)
+MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
     "home:start": ({}, "", signed_in(200)),
     "login": ({}, "", every(200)),
     "logout": ({}, "", signed_in(405)),  # POST only
@@ -42,6 +36,10 @@ MATRIX: dict[str, tuple[dict[str, str], str, dict[str, object]]] = {
     "set_language": ({}, "", every(302)),
     "healthz": ({}, "", every(200)),
 }
+
+MATRIX.update(referrer_matrix.ENTRIES)
+MATRIX.update(triage_matrix.ENTRIES)
+MATRIX.update(meetings_matrix.ENTRIES)
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"
@@ -82,10 +80,12 @@ def assert_answer(response, expected: object) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_the_matrix_says(client, users, role: str, name: str) -> None:
+def test_url_answers_each_role_as_the_matrix_says(client, world, role: str, name: str) -> None:
     kwargs, query, expected = MATRIX[name]
+    if callable(kwargs):
+        kwargs = kwargs(world)
     if role != "anonymous":
-        client.force_login(users[role])
+        client.force_login(world[role])
     url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
     assert_answer(client.get(url), expected[role])
 

@@ -1,0 +1,286 @@
+"""Forms: shape and Swedish messages per field. Rules that span the record live in rules.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+
+from ist.audit.forms import DateInput
+from referrals import personnummer
+from referrals.models import AgendaItem, InformationMeeting, Referral, SupportKind, TeamMeeting
+from teams.models import Municipality, Organisation, Team
+
+Kind = Organisation.Kind
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class PersonnummerField(forms.CharField):
+    """Accepts the usual ways of writing it; cleans to 12 digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Personnummer eller samordningsnummer")
+        kwargs.setdefault("help_text", "ÅÅÅÅMMDD-NNNN")
+        kwargs.setdefault("max_length", 13)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return personnummer.parse(value).number if value else ""
+
+
+class ReferralForm(forms.ModelForm):
+    """The referrer's form. Saving a draft accepts gaps; sending checks completeness (rules.py)."""
+
+    personnummer = PersonnummerField(required=False)
+    authorities_involved = forms.MultipleChoiceField(
+        label="Inblandade myndigheter",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="IST är till för den som behöver stöd från minst två myndigheter.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "personnummer",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "address",
+            "municipality",
+            "authorities_involved",
+            "support_authority",
+            "support_kind",
+            "support_contact_email",
+            "time_outside",
+            "background",
+            "wishes",
+            "obstacles",
+            "interpreter_needed",
+            "interpreter_language",
+            "substance_abuse",
+            "threatening_behaviour",
+            "imminent_imprisonment",
+            "full_sickness_compensation",
+            "consent_given",
+            "consent_date",
+            "consent_scope",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "background": forms.Textarea(attrs={"rows": 5}),
+            "wishes": forms.Textarea(attrs={"rows": 3}),
+            "obstacles": forms.Textarea(attrs={"rows": 3}),
+            "consent_scope": forms.Textarea(attrs={"rows": 2}),
+            "consent_date": DateInput(),
+        }
+        labels = {"consent_given": "Personen har gett sitt samtycke"}
+        help_texts = {
+            "municipality": "Avgör vilket team som tar emot remissen.",
+            "consent_scope": "Vilka myndigheter och vilka uppgifter samtycket gäller.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["municipality"].empty_label = "Välj kommun"
+        self.fields["support_kind"].queryset = SupportKind.objects.filter(active=True)
+        self.fields["support_kind"].empty_label = "Välj försörjning"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.personnummer:
+                self.initial["personnummer"] = personnummer.formatted(self.instance.personnummer)
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned fields the services take (not the bookkeeping ones)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def add_missing(self, missing: dict[str, str]) -> None:
+        for field, message in missing.items():
+            self.add_error(field if field in self.fields else None, message)
+
+
+class RegisterReferralForm(ReferralForm):
+    """A coordinator registers a referral that came on paper or by e-mail, or after an information meeting."""
+
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none())
+    channel = forms.ChoiceField(
+        label="Kom in via",
+        choices=[c for c in Referral.Channel.choices if c[0] != Referral.Channel.WEB],
+    )
+    received_on = forms.DateField(label="Inkom", widget=DateInput())
+    attachment = forms.FileField(
+        label="Inskannad remiss",
+        required=False,
+        help_text="PDF eller bild (JPEG, PNG, TIFF), högst 10 MB.",
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "tif", "tiff"])],
+    )
+
+    class Meta(ReferralForm.Meta):
+        fields = [
+            "referrer_name",
+            "referrer_phone",
+            "referrer_email",
+            "referrer_organisation",
+            *ReferralForm.Meta.fields,
+            "attachment",
+        ]
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["referrer_organisation"].queryset = Organisation.objects.filter(active=True)
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return upload
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError("Filen är för stor. Högst 10 MB.")
+        if getattr(upload, "content_type", None) not in ATTACHMENT_TYPES:
+            raise ValidationError("Bifoga en PDF eller en bild (JPEG, PNG, TIFF).")
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith((b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")):
+            raise ValidationError("Filen är inte en PDF eller bild.")
+        return upload
+
+
+class TeamEditForm(forms.ModelForm):
+    """What a coordinator corrects: the person's details, municipality, team, checklist."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "team",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "municipality",
+            "substance_abuse",
+            "threatening_behaviour",
+            "imminent_imprisonment",
+            "full_sickness_compensation",
+        ]
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].required = True
+        self.fields["version"].initial = self.instance.version
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RequestInfoForm(forms.Form):
+    message = forms.CharField(
+        label="Vad behöver teamet veta?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Inremittenten får ett e-postmeddelande utan personuppgifter och läser din text efter inloggning.",
+    )
+
+
+class AgendaAddForm(forms.Form):
+    meeting = forms.ModelChoiceField(label="Möte", queryset=TeamMeeting.objects.none(), empty_label="Välj möte")
+
+    def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class QuestionForm(forms.Form):
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.filter(active=True), empty_label="Välj team")
+    question = forms.CharField(label="Fråga", widget=forms.Textarea(attrs={"rows": 6}), max_length=8000)
+    personnummer = PersonnummerField(
+        required=False, help_text="Frivilligt. Lämna tomt för en fråga utan att nämna personen."
+    )
+    person_name = forms.CharField(label="Personens namn", required=False, max_length=200, help_text="Frivilligt.")
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = TeamMeeting
+        fields = ["team", "date", "start_time", "place"]
+        widgets = {"date": DateInput(), "start_time": TimeInput()}
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class AttendanceForm(forms.Form):
+    organisation_kind = forms.ChoiceField(label="Part", choices=[("", "Välj part"), *Kind.choices], required=False)
+    name = forms.CharField(label="Namn", max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("name") and not data.get("organisation_kind"):
+            self.add_error("organisation_kind", "Ange vilken part personen företrädde.")
+        if data.get("organisation_kind") and not data.get("name"):
+            self.add_error("name", "Ange namnet.")
+        return data
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceForm, extra=2, max_num=30)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Beslut", widget=forms.RadioSelect)
+    reasoning = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, item: AgendaItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decision = AgendaItem.Decision
+        if item.referral_id:
+            self.fields["decision"].choices = [
+                (d.value, d.label) for d in (decision.ACCEPT, decision.REJECT, decision.MORE_INFO)
+            ]
+        else:
+            self.fields["decision"].choices = [(decision.ANSWERED.value, decision.ANSWERED.label)]
+            self.fields["decision"].initial = decision.ANSWERED
+            self.fields["reasoning"].label = "Svar"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("decision") in {AgendaItem.Decision.REJECT, AgendaItem.Decision.ANSWERED}
+            and not data.get("reasoning", "").strip()
+        ):
+            self.add_error("reasoning", "Skriv motiveringen (vid avslag) eller svaret (på en fråga).")
+        return data
+
+
+class InfoMeetingForm(forms.ModelForm):
+    class Meta:
+        model = InformationMeeting
+        fields = ["date", "start_time", "place", "attendees", "referrer_invited"]
+        widgets = {"date": DateInput(), "start_time": TimeInput(), "attendees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = staff
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Utfall", choices=InformationMeeting.Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="Anteckning", widget=forms.Textarea(attrs={"rows": 2}), required=False)

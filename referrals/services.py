@@ -1,0 +1,404 @@
+"""Every change to referrals, questions and meetings: one function per use case.
+
+Conventions: keyword-only, transactional, idempotent where a double submit is
+possible (form tokens, conditional status changes), and optimistic locking
+(`expected_version`) where two people may edit the same referral.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from referrals import notifications
+from referrals.models import (
+    AgendaItem,
+    ConsultativeQuestion,
+    InformationMeeting,
+    MeetingAttendance,
+    Referral,
+    ReferralEvent,
+    TeamMeeting,
+)
+from referrals.rules import missing_for_submit
+from teams.access import grant
+
+if TYPE_CHECKING:
+    from teams.models import Team, User
+
+Status = Referral.Status
+Event = ReferralEvent.Kind
+Decision = AgendaItem.Decision
+Outcome = InformationMeeting.Outcome
+
+VIEW_REFERRAL = "view_referral"
+
+
+class StaleEdit(Exception):  # noqa: N818 - a domain event, not a programming error
+    """Someone else saved the record after the form was opened."""
+
+
+class NotAllowedNow(Exception):  # noqa: N818
+    """The record's state does not allow this step (e.g. deciding twice)."""
+
+
+class IncompleteReferral(Exception):  # noqa: N818
+    def __init__(self, missing: dict[str, str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Saved:
+    referral: Referral
+    created: bool
+
+
+# -- Referrals -------------------------------------------------------------------
+
+
+def _locked(referral: Referral, expected_version: int | None) -> Referral:
+    """The row, locked for this transaction; StaleEdit if it moved on since the form was opened."""
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit
+    return current
+
+
+def _apply(referral: Referral, data: dict[str, Any]) -> list[str]:
+    changed = []
+    for field, value in data.items():
+        if getattr(referral, field) != value:
+            setattr(referral, field, value)
+            changed.append(field)
+    if "municipality" in changed and referral.municipality is not None and referral.status == Status.DRAFT:
+        referral.team = referral.municipality.team
+        changed.append("team")
+    return changed
+
+
+def _event(referral: Referral, kind: str, by: User | None, message: str = "") -> None:
+    ReferralEvent.objects.create(referral=referral, kind=kind, by=by, message=message)
+
+
+@transaction.atomic
+def referral_save_draft(
+    *,
+    referrer: User,
+    data: dict[str, Any],
+    form_token: uuid.UUID | None = None,
+    referral: Referral | None = None,
+    expected_version: int | None = None,
+) -> Saved:
+    """Create (once per form token) or update the referrer's own draft or returned referral.
+
+    Pre: `referral`, if given, was fetched through the referrer's scope and is open for them.
+    """
+    if referral is None:
+        if form_token is not None:
+            existing = Referral.objects.filter(form_token=form_token, referrer=referrer).first()
+            if existing is not None:
+                return Saved(existing, created=False)
+        referral = Referral(
+            referrer=referrer,
+            referrer_name=referrer.get_full_name(),
+            referrer_email=referrer.email,
+            referrer_phone=referrer.phone,
+            referrer_organisation=referrer.organisation,
+            form_token=form_token,
+        )
+        _apply(referral, data)
+        try:
+            with transaction.atomic():
+                referral.save()
+        except IntegrityError:  # the same form token, posted twice at once
+            return Saved(Referral.objects.get(form_token=form_token), created=False)
+        grant(VIEW_REFERRAL, referrer, referral)
+        return Saved(referral, created=True)
+    current = _locked(referral, expected_version)
+    if not current.is_open_for_referrer:
+        raise NotAllowedNow
+    changed = _apply(current, data)
+    if changed:
+        current.version += 1
+        current.save(update_fields=[*changed, "version", "updated_at"])
+    return Saved(current, created=False)
+
+
+@transaction.atomic
+def referral_submit(*, referral: Referral, by: User, today: date | None = None) -> bool:
+    """Send a draft (or a completed referral that was sent back) to the team.
+
+    Raises IncompleteReferral with what is missing. Idempotent: sending a
+    referral that is already sent changes nothing and returns False.
+    """
+    current = Referral.objects.select_for_update().select_related("team").get(pk=referral.pk)
+    if current.status not in (Status.DRAFT, Status.NEEDS_INFO):
+        return False
+    missing = missing_for_submit(current)
+    if missing:
+        raise IncompleteReferral(missing)
+    today = today or timezone.localdate()
+    if current.status == Status.DRAFT:
+        current.received_on = today
+        current.answer_deadline = today + timedelta(days=current.team.answer_deadline_days)
+        _event(current, Event.SUBMITTED, by)
+    else:
+        _event(current, Event.RESUBMITTED, by)
+    current.status = Status.SUBMITTED
+    current.version += 1
+    current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def referral_register(
+    *,
+    by: User,
+    team: Team,
+    data: dict[str, Any],
+    channel: str,
+    received_on: date,
+    form_token: uuid.UUID | None = None,
+) -> Saved:
+    """A coordinator registers a referral that came on paper or by e-mail, or that follows an
+    information meeting held without a written referral. It arrives as submitted.
+
+    Pre: `team` is one the coordinator manages. Raises IncompleteReferral.
+    """
+    if form_token is not None:
+        existing = Referral.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return Saved(existing, created=False)
+    referral = Referral(
+        team=team,
+        channel=channel,
+        status=Status.SUBMITTED,
+        registered_by=by,
+        received_on=received_on,
+        answer_deadline=received_on + timedelta(days=team.answer_deadline_days),
+        form_token=form_token,
+    )
+    _apply(referral, data)
+    referral.team = team  # the coordinator's choice wins over the municipality's team
+    missing = missing_for_submit(referral, registered=True)
+    if missing:
+        raise IncompleteReferral(missing)
+    referral.save()
+    _event(referral, Event.REGISTERED, by)
+    return Saved(referral, created=True)
+
+
+@transaction.atomic
+def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any], expected_version: int) -> Referral:
+    """A coordinator corrects a referral (contact details, municipality, team, checklist).
+
+    Pre: fetched through the coordinator's manage scope, and `data["team"]`, if
+    present, is one of their teams. Raises StaleEdit.
+    """
+    current = _locked(referral, expected_version)
+    old_team = current.team
+    changed = _apply(current, data)
+    if not changed:
+        return current
+    current.version += 1
+    current.save(update_fields=[*set(changed), "version", "updated_at"])
+    if current.team_id != old_team.pk:
+        _event(current, Event.TEAM_CHANGED, by, f"{old_team} → {current.team}")
+    return current
+
+
+@transaction.atomic
+def referral_request_info(*, referral: Referral, by: User, message: str) -> bool:
+    """Send the referral back to the referrer with a message. Idempotent on status."""
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if current.status not in (Status.SUBMITTED, Status.ON_AGENDA):
+        return False
+    current.status = Status.NEEDS_INFO
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    _event(current, Event.INFO_REQUESTED, by, message)
+    notifications.send_after_commit(notifications.INFO_REQUESTED, current.pk)
+    return True
+
+
+# -- Questions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_ask(
+    *,
+    asked_by: User,
+    team: Team,
+    question: str,
+    personnummer: str = "",
+    person_name: str = "",
+    form_token: uuid.UUID | None = None,
+) -> ConsultativeQuestion:
+    """Put a consultative question to a team, once per form token."""
+    if form_token is not None:
+        existing = ConsultativeQuestion.objects.filter(form_token=form_token, asked_by=asked_by).first()
+        if existing is not None:
+            return existing
+    return ConsultativeQuestion.objects.create(
+        team=team,
+        asked_by=asked_by,
+        organisation=asked_by.organisation,
+        question=question,
+        personnummer=personnummer,
+        person_name=person_name,
+        form_token=form_token,
+    )
+
+
+# -- Meetings --------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *, team: Team, date: date, start_time: time, place: str, by: User, form_token: uuid.UUID | None = None
+) -> TeamMeeting:
+    """A coordinator schedules a samverkansteam meeting, once per form token."""
+    if form_token is not None:
+        existing = TeamMeeting.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return existing
+    return TeamMeeting.objects.create(
+        team=team, date=date, start_time=start_time, place=place, created_by=by, form_token=form_token
+    )
+
+
+@transaction.atomic
+def agenda_add(*, meeting: TeamMeeting, by: User, referral: Referral | None = None, question: Any = None) -> bool:
+    """Put a waiting referral or question on the meeting's agenda. Idempotent.
+
+    Pre: the subject belongs to the meeting's team.
+    """
+    subject = referral or question
+    if subject is None or subject.team_id != meeting.team_id:
+        raise NotAllowedNow
+    if AgendaItem.objects.filter(meeting=meeting, referral=referral, question=question).exists():
+        return False
+    position = (meeting.items.aggregate(last=Max("position"))["last"] or 0) + 1
+    AgendaItem.objects.create(meeting=meeting, referral=referral, question=question, position=position)
+    if referral is not None:
+        Referral.objects.filter(pk=referral.pk, status=Status.SUBMITTED).update(status=Status.ON_AGENDA)
+        _event(referral, Event.ON_AGENDA, by, str(meeting))
+    else:
+        ConsultativeQuestion.objects.filter(pk=question.pk, status=ConsultativeQuestion.Status.NEW).update(
+            status=ConsultativeQuestion.Status.ON_AGENDA
+        )
+    return True
+
+
+@transaction.atomic
+def meeting_record_attendance(*, meeting: TeamMeeting, rows: list[tuple[str, str]]) -> None:
+    """Replace the attendance list with (organisation kind, name) rows."""
+    meeting.attendances.all().delete()
+    MeetingAttendance.objects.bulk_create(
+        [MeetingAttendance(meeting=meeting, organisation_kind=kind, name=name) for kind, name in dict.fromkeys(rows)]
+    )
+
+
+_REFERRAL_AFTER = {
+    Decision.ACCEPT: Status.ACCEPTED,
+    Decision.REJECT: Status.REJECTED,
+    Decision.MORE_INFO: Status.NEEDS_INFO,
+}
+
+
+@transaction.atomic
+def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) -> bool:
+    """Record the team's decision on an agenda item, once.
+
+    A referral: accept (an information meeting is offered), reject, or ask for
+    more information; the referrer and the support authority are told. A
+    question: answered with the reasoning as the answer. A second decision on
+    the same item changes nothing and returns False.
+    """
+    now = timezone.now()
+    claimed = AgendaItem.objects.filter(pk=item.pk, decision="").update(
+        decision=decision, reasoning=reasoning, decided_at=now, decided_by=by
+    )
+    if not claimed:
+        return False
+    item.refresh_from_db()
+    if item.referral_id:
+        if decision not in _REFERRAL_AFTER:
+            raise NotAllowedNow
+        referral = Referral.objects.select_for_update().get(pk=item.referral_id)
+        referral.status = _REFERRAL_AFTER[Decision(decision)]
+        referral.decision_reason = reasoning
+        referral.decided_at = now
+        referral.version += 1
+        referral.save(update_fields=["status", "decision_reason", "decided_at", "version", "updated_at"])
+        _event(referral, Event.DECIDED, by, f"{Decision(decision).label}. {reasoning}".strip())
+        notifications.send_after_commit(notifications.DECIDED, referral.pk)
+    else:
+        if decision != Decision.ANSWERED:
+            raise NotAllowedNow
+        ConsultativeQuestion.objects.filter(pk=item.question_id).update(
+            status=ConsultativeQuestion.Status.ANSWERED, answer=reasoning, answered_at=now
+        )
+        notifications.send_after_commit(notifications.QUESTION_ANSWERED, item.question_id)
+    return True
+
+
+# -- Information meetings -------------------------------------------------------------
+
+
+@transaction.atomic
+def info_meeting_book(
+    *,
+    referral: Referral,
+    date: date,
+    start_time: time,
+    place: str,
+    attendees: list[User],
+    by: User,
+    form_token: uuid.UUID | None = None,
+) -> InformationMeeting:
+    """Book the information meeting of an accepted referral and invite the referrer.
+
+    Pre: the referral is accepted (a no-show may be booked again).
+    """
+    if form_token is not None:
+        existing = InformationMeeting.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return existing
+    if referral.status != Status.ACCEPTED:
+        raise NotAllowedNow
+    meeting = InformationMeeting.objects.create(
+        referral=referral, date=date, start_time=start_time, place=place, booked_by=by, form_token=form_token
+    )
+    meeting.attendees.set(attendees)
+    _event(referral, Event.INFO_MEETING_BOOKED, by, f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}")
+    notifications.send_after_commit(notifications.INFO_MEETING_BOOKED, meeting.pk)
+    return meeting
+
+
+_OUTCOME_STATUS = {Outcome.WANTS_TO_START: Status.READY, Outcome.DECLINES: Status.DECLINED}
+
+
+@transaction.atomic
+def info_meeting_record_outcome(*, meeting: InformationMeeting, outcome: str, note: str, by: User) -> bool:
+    """Record how the information meeting went, once. Wants to start: ready for enrolment."""
+    claimed = InformationMeeting.objects.filter(pk=meeting.pk, outcome="").update(
+        outcome=outcome, outcome_note=note, outcome_recorded_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    referral = Referral.objects.select_for_update().get(pk=meeting.referral_id)
+    new_status = _OUTCOME_STATUS.get(Outcome(outcome))
+    if new_status and referral.status == Status.ACCEPTED:
+        referral.status = new_status
+        referral.version += 1
+        referral.save(update_fields=["status", "version", "updated_at"])
+    _event(referral, Event.INFO_MEETING_OUTCOME, by, f"{Outcome(outcome).label}. {note}".strip())
+    return True

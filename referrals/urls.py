@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from referrals.views import meetings, referrer, triage
+
+app_name = "referrals"
+urlpatterns = [*referrer.urlpatterns, *triage.urlpatterns, *meetings.urlpatterns]
