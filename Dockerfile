@@ -40,8 +40,11 @@ COPY --from=source /src /app
 
 # Writable places for the app user. Named volumes mounted on /var/lib/ist and
 # /var/lib/ist/media start as copies of these directories, owner included.
-RUN mkdir -p /var/lib/ist/celery /var/lib/ist/media /app/staticfiles \
-    && chown -R ist:ist /var/lib/ist /app/staticfiles
+# Static files are collected into the image at build time, so web, worker and
+# beat (which renders PDFs with {% static %} fonts) all have the same manifest.
+RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput --verbosity 0 \
+    && mkdir -p /var/lib/ist/celery /var/lib/ist/media \
+    && chown -R ist:ist /var/lib/ist
 
 USER ist
 EXPOSE 8000

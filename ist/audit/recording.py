@@ -10,6 +10,7 @@ one row per object).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,15 +31,25 @@ security_log = logging.getLogger("ist.security")
 DENIED = "denied"
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind a trusted proxy, the first X-Forwarded-For hop.
+def _valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
-    Also django-axes' AXES_CLIENT_IP_CALLABLE, so lockouts and the log agree."""
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind a trusted proxy (USE_X_FORWARDED_FOR) the last
+    X-Forwarded-For entry, the one our proxy wrote; earlier entries are the
+    client's own claims. Never a value that is not an IP address.
+
+    Also django-axes' AXES_CLIENT_IP_CALLABLE and the audit middleware's source,
+    so lockouts and the log agree."""
     if settings.USE_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR") or None
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1]
+        if ip := _valid_ip(forwarded):
+            return ip
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
 
 
 def record_access(request: HttpRequest, objects: Iterable[Model], *, what: str = "", outcome: str = "") -> int:

@@ -33,7 +33,9 @@ def may_review_log(user: User | AnonymousUser) -> bool:
 
 def log_entries_for(user: User) -> QuerySet[LogEntry]:
     """Log entries the user may review: all for administrators; for coordinators,
-    entries about their teams' data and entries made by their teams' members."""
+    entries about their teams' data, and entries by their teams' members about
+    data that belongs to no team (e.g. user accounts). A member's reads of
+    another team's data stay with that team's coordinators."""
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
     if user.is_administrator:
         return entries
@@ -42,7 +44,8 @@ def log_entries_for(user: User) -> QuerySet[LogEntry]:
     if not team_ids:
         return entries.none()
     members = User.objects.filter(memberships__team__in=team_ids).values("pk")
-    return entries.filter(Q(additional_data__team__in=team_ids) | Q(actor__in=members))
+    teamless = Q(actor__in=members) & (Q(additional_data__isnull=True) | ~Q(additional_data__has_key="team"))
+    return entries.filter(Q(additional_data__team__in=team_ids) | teamless)
 
 
 def filter_log(

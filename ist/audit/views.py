@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,14 @@ from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
 
 PERSON_KEY = re.compile(r"^[a-z]+:\d+$")
+security_log = logging.getLogger("ist.security")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell Excel will not run as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 PAGE_SIZE = 50
 
 
@@ -62,14 +71,14 @@ def log_extract(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow(["Tid", "Användare", "Händelse", "Uppgift", "Objekt", "IP-adress"])
     for entry in entries.iterator(chunk_size=500):
-        writer.writerow(
-            [
-                timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
-                entry.actor_email or "",
-                action_label(entry),
-                entry.content_type.name if entry.content_type else "",
-                entry.object_repr,
-                entry.remote_addr or "",
-            ]
-        )
+        row = [
+            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor_email or "",
+            action_label(entry),
+            entry.content_type.name if entry.content_type else "",
+            entry.object_repr,
+            entry.remote_addr or "",
+        ]
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+    security_log.info("log extract for %s by user %s", key, request.user.pk)
     return response

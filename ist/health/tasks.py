@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.contrib.sessions.models import Session
-from django.utils import timezone
+from django.contrib.sessions.backends.db import SessionStore
 
 from ist.health.services import heartbeat_record
 
@@ -19,7 +18,6 @@ def record_heartbeat() -> None:
 
 
 @shared_task(acks_late=True, soft_time_limit=270, time_limit=300)
-def clear_expired_sessions() -> int:
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    log.info("clear_expired_sessions: deleted %d", deleted)
-    return deleted
+def clear_expired_sessions() -> None:
+    SessionStore.clear_expired()
+    log.info("clear_expired_sessions: done")

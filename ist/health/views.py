@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ist.health.checks import broker_ok, database_ok
 from ist.health.models import Heartbeat
@@ -12,7 +12,7 @@ from ist.health.models import Heartbeat
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker answer, 503 otherwise; worker age is information only."""
     checks = {"database": database_ok(), "broker": broker_ok()}

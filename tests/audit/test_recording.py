@@ -67,3 +67,44 @@ def test_changes_to_users_are_in_the_change_history_without_secrets() -> None:
     changes = [e.changes_dict for e in LogEntry.objects.get_for_object(user).filter(action=LogEntry.Action.UPDATE)]
     assert any("phone" in c for c in changes)
     assert not any("password" in c for c in changes)
+
+
+def test_forwarded_for_is_ignored_unless_behind_our_proxy(settings) -> None:
+    from ist.audit.recording import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    settings.USE_X_FORWARDED_FOR = False
+    assert client_ip(request) == "192.0.2.7"
+    settings.USE_X_FORWARDED_FOR = True
+    assert client_ip(request) == "203.0.113.9"
+
+
+def test_behind_the_proxy_the_last_hop_counts_and_garbage_is_refused(settings) -> None:
+    from ist.audit.recording import client_ip
+
+    settings.USE_X_FORWARDED_FOR = True
+    forged = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert client_ip(forged) == "203.0.113.9"
+    garbage = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="evil")
+    assert client_ip(garbage) == "10.0.0.2"
+
+
+def test_a_forged_forwarded_for_header_does_not_break_an_audited_write(client) -> None:
+    admin = UserFactory(is_administrator=True)
+    client.force_login(admin)
+    target = UserFactory()
+    response = client.post(
+        f"/admin/teams/user/{target.pk}/change/",
+        {
+            "email": target.email,
+            "first_name": "Ny",
+            "last_name": target.last_name,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+        HTTP_X_FORWARDED_FOR="evil",
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(target).filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert entry.remote_addr == "127.0.0.1"

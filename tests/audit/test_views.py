@@ -124,3 +124,46 @@ def test_log_page_has_constant_queries(client, world, django_assert_max_num_quer
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("audit:log"))
     assert response.context["page"].paginator.count == 33
+
+
+def test_a_members_reads_of_another_teams_data_stay_with_that_team(client) -> None:
+    halmstad = member(Role.KOORDINATOR)
+    kungsbacka = member(Role.KOORDINATOR, "kungsbacka")
+    shared = member(Role.HANDLEDARE)  # works in both teams
+    Membership.objects.create(user=shared, team=kungsbacka.memberships.get().team, role=Role.HANDLEDARE)
+    LogEntry.objects.all().delete()
+    read(shared, kungsbacka.memberships.get().team)  # Kungsbacka's data
+    client.force_login(halmstad)
+    assert client.get(reverse("audit:log")).context["page"].paginator.count == 0
+    client.force_login(kungsbacka)
+    assert client.get(reverse("audit:log")).context["page"].paginator.count == 1
+
+
+def test_period_filter_counts_by_stockholm_dates(client, world) -> None:
+    from datetime import UTC, datetime
+
+    late_evening_utc = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)  # 2026-03-10 00:30 in Stockholm
+    read(world["handledare"], world["subject"], when=late_evening_utc)
+    client.force_login(world["admin"])
+    on_10th = client.get(reverse("audit:log"), {"date_from": "2026-03-10", "date_to": "2026-03-10"})
+    on_9th = client.get(reverse("audit:log"), {"date_from": "2026-03-09", "date_to": "2026-03-09"})
+    assert on_10th.context["page"].paginator.count == 1
+    assert on_9th.context["page"].paginator.count == 0
+
+
+def test_extract_cells_cannot_run_as_formulas(client, world) -> None:
+    world["subject"].first_name = "=HYPERLINK(1)"
+    world["subject"].save(update_fields=["first_name"])
+    read(world["handledare"], world["subject"])
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("audit:extract"), {"person": f"user:{world['subject'].pk}"})
+    assert ";'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+def test_log_times_are_local_yyyy_mm_dd_24h(client, world) -> None:
+    from datetime import UTC, datetime
+
+    read(world["handledare"], world["subject"], when=datetime(2026, 7, 1, 13, 5, 9, tzinfo=UTC))
+    client.force_login(world["admin"])
+    html = client.get(reverse("audit:log"), {"date_from": "2026-07-01", "date_to": "2026-07-01"}).content.decode()
+    assert "2026-07-01 15:05:09" in html  # CEST, 24-hour clock

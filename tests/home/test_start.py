@@ -73,7 +73,7 @@ def test_start_page_query_count_does_not_grow_with_team_size(client, django_asse
         client.get(reverse("home:start"))
 
 
-def test_dates_and_language_are_swedish(client, users) -> None:
+def test_page_language_is_swedish(client, users) -> None:
     html = start_page(client, users["handledare"])
     assert '<html lang="sv">' in html
     assert "Hoppa till innehållet" in html

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from teams.demo import seed_organisation
 
@@ -18,6 +19,9 @@ class Command(BaseCommand):
     help = "Skapar demodata (idempotent): team, organisationer och användare i alla roller."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # Demo accounts share a published password: never in production.
+            raise CommandError("seed_demo körs bara med DEBUG=true.")
         for seeder in SEEDERS:
             result = seeder()
             self.stdout.write(f"{seeder.__name__}: {result}")
