@@ -23,3 +23,16 @@ def test_seed_demo_refuses_to_run_in_production(settings) -> None:
     with pytest.raises(CommandError, match="DEBUG=true"):
         call_command("seed_demo")
     assert not User.objects.filter(email="admin@ist.example").exists()
+
+
+def test_demo_has_referrals_in_every_state_in_every_team(settings) -> None:
+    from referrals.models import Referral, TeamMeeting
+    from teams.models import Team
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for team in Team.objects.all():
+        states = set(Referral.objects.filter(team=team).values_list("status", flat=True))
+        assert states == set(Referral.Status.values), team
+        assert TeamMeeting.objects.filter(team=team).count() == 3
+        assert team.questions.count() == 3

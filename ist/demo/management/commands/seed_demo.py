@@ -10,9 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from referrals.demo import seed_referrals
 from teams.demo import seed_organisation
 
-SEEDERS = [seed_organisation]
+SEEDERS = [seed_organisation, seed_referrals]
 
 
 class Command(BaseCommand):
