@@ -7,6 +7,7 @@ Sent by a Celery task after the transaction commits.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -66,7 +67,10 @@ def build(kind: str, object_id: int) -> tuple[str, str, list[str]]:
 
 
 def deliver(kind: str, object_id: int) -> int:
-    subject, body, recipients = build(kind, object_id)
+    try:
+        subject, body, recipients = build(kind, object_id)
+    except ObjectDoesNotExist:
+        return 0  # removed since the message was queued: nothing to tell
     recipients = list(dict.fromkeys(r for r in recipients if r))
     if not recipients:
         return 0

@@ -29,6 +29,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
+def celery_worker():
+    """A real worker on the configured broker, consuming the tests' own queue,
+    which is emptied first: messages left by earlier tests (e.g. browser tests,
+    whose database rows are gone) must not reach it."""
+    from celery.contrib.testing.worker import start_worker
+
+    from ist.celery import app as celery_app
+
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_declare(queue="ist-tests", durable=True, auto_delete=False)
+        conn.default_channel.queue_purge("ist-tests")
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture
 def users(db: None) -> dict[str, User]:
     """One user per role, all in IST Halmstad/Hylte where a team role applies."""
     return {

@@ -41,8 +41,24 @@ def _administrators(user: User, roles: frozenset[str]) -> bool:
     return user.is_administrator
 
 
+def _referrers(user: User, roles: frozenset[str]) -> bool:
+    return user.is_referrer
+
+
+def _coordinators(user: User, roles: frozenset[str]) -> bool:
+    return Role.KOORDINATOR in roles
+
+
+def _consultants(user: User, roles: frozenset[str]) -> bool:
+    return bool(roles & {Role.KOORDINATOR, Role.SAMVERKANSTEAM})
+
+
 ENTRIES = [
     Entry("Start", "home:start", _everyone),
+    Entry("Inkommande", "referrals:triage", _coordinators),
+    Entry("Möten", "referrals:meetings", _consultants),
+    Entry("Mina remisser", "referrals:mine", _referrers),
+    Entry("Frågor", "referrals:questions", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),
     Entry("Administration", "admin:index", _administrators),
 ]

@@ -1,5 +1,258 @@
+"""Samverkansteam meetings (agenda, attendance, decisions, minutes) and information meetings.
+
+Coordinators run the meetings; samverkansteam members see the agenda read-only to prepare;
+handledare and the referrer follow an information meeting read-only.
+"""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+import uuid
+from typing import Any
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ist.audit.recording import get_visible_or_404, record_access
+from referrals import selectors, services
+from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
+from referrals.models import AgendaItem, InformationMeeting, Referral, TeamMeeting, new_form_token
+from teams.access import teams_where
+from teams.models import Organisation
+
+PAGE_SIZE = 25
+MEETING = "referrals/meetings/meeting.html"
+ALREADY_DECIDED = "Beslut redan fattat. Beslutet nedan gäller och har inte ändrats."
+NOT_ACCEPTED = "Informationsmöte kan bara bokas för en remiss som teamet har antagit."
+KIND_LABELS = dict(Organisation.Kind.choices)
+
+
+# -- Reads this module needs beyond the selectors (all start from a scoped selector) ------------
+
+
+def _items_for(user: Any, action: str) -> QuerySet[AgendaItem]:
+    """Agenda items of the meetings the user may consult on (or run)."""
+    meetings = selectors.meetings_for(user, action)
+    return AgendaItem.objects.filter(meeting__in=meetings).select_related(
+        "meeting__team", "referral__municipality", "question__organisation", "decided_by"
+    )
+
+
+def _info_meetings_for(user: Any, action: str = "view") -> QuerySet[InformationMeeting]:
+    """Information meetings of the referrals the user may see (or manage)."""
+    referrals = selectors.referrals_for(user, action)
+    return (
+        InformationMeeting.objects.filter(referral__in=referrals)
+        .select_related("referral__team", "booked_by")
+        .prefetch_related("attendees")
+    )
+
+
+def _runs(user: Any, meeting: TeamMeeting) -> bool:
+    """Is the user a coordinator of the meeting's team?"""
+    return selectors.meetings_for(user, "manage").filter(pk=meeting.pk).exists()
+
+
+def _form_token(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return new_form_token()
+
+
+def _prepare(item: AgendaItem, runs: bool, form: DecisionForm | None = None) -> AgendaItem:
+    """Attach what the template shows of an item: authorities by name and, for the coordinator, a form."""
+    if item.referral_id:
+        item.authorities = [KIND_LABELS.get(kind, kind) for kind in item.referral.authorities_involved]
+    item.form = None
+    if runs and not item.decision:
+        item.form = form or DecisionForm(item=item, prefix=f"punkt-{item.pk}")
+    return item
+
+
+def _subjects(items: list[AgendaItem]) -> list[Any]:
+    return [item.referral or item.question for item in items]
+
+
+def _meeting_page(
+    request: HttpRequest,
+    meeting: TeamMeeting,
+    *,
+    attendance: Any = None,
+    bound: tuple[int, DecisionForm] | None = None,
+) -> HttpResponse:
+    """The whole meeting page; `attendance` or `bound` (item pk, form) carry a submit with errors."""
+    runs = _runs(request.user, meeting)
+    bound_pk, bound_form = bound or (None, None)
+    items = [_prepare(item, runs, bound_form if item.pk == bound_pk else None) for item in selectors.agenda_of(meeting)]
+    record_access(request, _subjects(items), what="dagordning")
+    if runs and attendance is None:
+        rows = [{"organisation_kind": a.organisation_kind, "name": a.name} for a in meeting.attendances.all()]
+        # Two blank rows as initial data plus the formset's two extra: room for one per partner.
+        attendance = AttendanceFormSet(initial=[*rows, {}, {}], prefix="attendance")
+    context = {"meeting": meeting, "items": items, "runs": runs, "attendance": attendance}
+    return render(request, MEETING, context)
+
+
+# -- Samverkansteam meetings ---------------------------------------------------------------------
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming (or, with ?visa=tidigare, past) meetings of the user's samverkansteam."""
+    if not teams_where(request.user, action="consult").exists():
+        raise PermissionDenied
+    past = request.GET.get("visa") == "tidigare"
+    today = timezone.localdate()
+    meetings = selectors.meetings_for(request.user, "consult").annotate(item_count=Count("items"))
+    if past:
+        meetings = meetings.filter(date__lt=today).order_by("-date", "-start_time")
+    else:
+        meetings = meetings.filter(date__gte=today).order_by("date", "start_time")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("sida"))
+    context = {
+        "page": page,
+        "past": past,
+        "query": "visa=tidigare" if past else "",
+        "may_create": teams_where(request.user, action="manage").exists(),
+    }
+    return render(request, "referrals/meetings/list.html", context)
+
+
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    teams = teams_where(request.user, action="manage")
+    if not teams.exists():
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, teams=teams)
+    if form.is_valid():
+        meeting = services.meeting_create(by=request.user, form_token=_form_token(request), **form.cleaned_data)
+        messages.success(request, "Mötet är skapat.")
+        return redirect("referrals:meeting", pk=meeting.pk)
+    token = request.POST.get("form_token") or new_form_token()
+    return render(request, "referrals/meetings/new.html", {"form": form, "form_token": token})
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda; for the coordinator also attendance and a decision form per undecided item."""
+    meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="möte", pk=pk)
+    return _meeting_page(request, meeting)
+
+
+@require_POST
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="närvaro", pk=pk)
+    if not _runs(request.user, meeting):
+        raise PermissionDenied
+    formset = AttendanceFormSet(request.POST, prefix="attendance")
+    if not formset.is_valid():
+        return _meeting_page(request, meeting, attendance=formset)
+    rows = [(row["organisation_kind"], row["name"].strip()) for row in formset.cleaned_data if row.get("name")]
+    services.meeting_record_attendance(meeting=meeting, rows=rows)
+    messages.success(request, "Närvaron är sparad.")
+    return redirect(reverse("referrals:meeting", kwargs={"pk": meeting.pk}) + "#narvaro")
+
+
+@require_POST
+def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Record the decision on one agenda item; via htmx only that item comes back."""
+    item = get_visible_or_404(request, _items_for(request.user, "consult"), what="beslut", pk=item_pk)
+    if not _runs(request.user, item.meeting):
+        raise PermissionDenied
+    form: DecisionForm | None = DecisionForm(request.POST, item=item, prefix=f"punkt-{item.pk}")
+    notice = ""
+    if form.is_valid():
+        if not services.agenda_decide(item=item, by=request.user, **form.cleaned_data):
+            notice = ALREADY_DECIDED
+        item = _items_for(request.user, "consult").get(pk=item.pk)
+        form = None
+    elif item.decision:
+        notice, form = ALREADY_DECIDED, None
+    if not request.htmx:
+        if form is not None:
+            return _meeting_page(request, item.meeting, bound=(item.pk, form))
+        messages.info(request, notice or "Beslutet är registrerat.")
+        return redirect(reverse("referrals:meeting", kwargs={"pk": item.meeting_id}) + f"#punkt-{item.pk}")
+    context = {"item": _prepare(item, True, form), "runs": True, "notice": notice}
+    return render(request, f"{MEETING}#agenda-item", context)
+
+
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printable minutes: attendance per organisation, every item with decision and reasoning."""
+    meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="protokoll", pk=pk)
+    items = [_prepare(item, False) for item in selectors.agenda_of(meeting)]
+    record_access(request, _subjects(items), what="protokoll")
+    context = {"meeting": meeting, "items": items, "attendances": meeting.attendances.all()}
+    return render(request, "referrals/meetings/minutes.html", context)
+
+
+# -- Information meetings ------------------------------------------------------------------------
+
+
+def info_meeting_new(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    referral = get_visible_or_404(
+        request, selectors.referrals_for(request.user, "view"), what="informationsmöte", pk=referral_pk
+    )
+    if not selectors.referrals_for(request.user, "manage").filter(pk=referral.pk).exists():
+        raise PermissionDenied
+    form = InfoMeetingForm(request.POST or None, staff=selectors.team_staff(referral.team_id))
+    status = 200
+    if referral.status != Referral.Status.ACCEPTED:
+        form, status = None, 409 if request.method == "POST" else 200
+    elif form.is_valid():
+        try:
+            booked = services.info_meeting_book(
+                referral=referral, by=request.user, form_token=_form_token(request), **_booking(form)
+            )
+        except services.NotAllowedNow:
+            form, status = None, 409
+        else:
+            messages.success(request, "Informationsmötet är bokat. Inremittenten får ett meddelande.")
+            return redirect("referrals:info_meeting", pk=booked.pk)
+    context = {"referral": referral, "form": form, "form_token": request.POST.get("form_token") or new_form_token()}
+    context["not_accepted"] = NOT_ACCEPTED if form is None else ""
+    return render(request, "referrals/meetings/info_meeting_new.html", context, status=status)
+
+
+def _booking(form: InfoMeetingForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {key: data[key] for key in ("date", "start_time", "place")} | {"attendees": list(data["attendees"])}
+
+
+def info_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking; coordinators record the outcome once, the others read it."""
+    meeting = get_visible_or_404(request, _info_meetings_for(request.user), what="informationsmöte", pk=pk)
+    may_record = selectors.referrals_for(request.user, "manage").filter(pk=meeting.referral_id).exists()
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    form = OutcomeForm(request.POST or None) if may_record and not meeting.outcome else None
+    if request.method == "POST" and meeting.outcome:
+        messages.info(request, "Utfallet var redan registrerat och har inte ändrats.")
+        return redirect("referrals:info_meeting", pk=meeting.pk)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        if services.info_meeting_record_outcome(
+            meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user
+        ):
+            messages.success(request, "Utfallet är registrerat.")
+        else:
+            messages.info(request, "Utfallet var redan registrerat och har inte ändrats.")
+        return redirect("referrals:info_meeting", pk=meeting.pk)
+    context = {"meeting": meeting, "referral": meeting.referral, "form": form, "may_record": may_record}
+    return render(request, "referrals/meetings/info_meeting.html", context)
+
+
+urlpatterns = [
+    path("moten/", meeting_list, name="meetings"),
+    path("moten/nytt/", meeting_new, name="meeting_new"),
+    path("moten/<int:pk>/", meeting_detail, name="meeting"),
+    path("moten/<int:pk>/narvaro/", meeting_attendance, name="meeting_attendance"),
+    path("moten/<int:pk>/protokoll/", minutes, name="minutes"),
+    path("moten/punkt/<int:item_pk>/beslut/", decide, name="decide"),
+    path("<int:referral_pk>/informationsmote/nytt/", info_meeting_new, name="info_meeting_new"),
+    path("informationsmote/<int:pk>/", info_meeting, name="info_meeting"),
+]

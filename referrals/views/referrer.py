@@ -1,5 +1,278 @@
+"""The referrer's (inremittent's) side: write and send a referral, follow it, ask a consultative question.
+
+Who may do what here:
+- write a referral (`new`, `edit`): users marked as referrers (`is_referrer`), and only their own
+  referral while it is a draft or sent back for more information;
+- read a referral (`detail`): whoever `selectors.referrals_for(user, "view")` lets see it;
+- ask a consultative question (`question_new`): referrers, anyone attached to a partner organisation,
+  and IST staff (any team role) — the samverkansteam answers questions from all partners;
+- `mine`, `questions`: any signed-in user; the lists hold only what they sent or asked.
+"""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ist.audit.recording import get_visible_or_404, record_access
+from referrals import personnummer, rules, selectors, services
+from referrals.forms import QuestionForm, ReferralForm
+from referrals.models import Referral, ReferralEvent, new_form_token
+from teams.access import roles_of, teams_where
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from teams.models import User
+
+PAGE_SIZE = 25
+RECENT_QUESTIONS = 5
+FORM = "referrals/referrer/form.html"
+STALE_MESSAGE = (
+    "Någon annan har sparat remissen medan du skrev. Dina ändringar är kvar nedan; "
+    "jämför med den sparade versionen och spara igen."
+)
+SUBMIT = "submit"
+
+
+# -- Helpers ----------------------------------------------------------------------------
+
+
+def _require_referrer(user: User) -> None:
+    if not user.is_referrer:
+        raise PermissionDenied("Bara inremittenter kan skriva remisser.")
+
+
+def _may_ask(user: User) -> bool:
+    return bool(user.is_referrer or user.organisation_id or roles_of(user))
+
+
+def _form_token(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return new_form_token()
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
+
+
+def _age_outside(number: str, today: date) -> int | None:
+    """The person's age when the personnummer puts them outside the target group (16–64), else None."""
+    age = rules.age_of(Referral(personnummer=number), today)
+    return age if age is not None and not rules.MIN_AGE <= age <= rules.MAX_AGE else None
+
+
+def _age_from_form(form: ReferralForm) -> int | None:
+    return _age_outside(getattr(form, "cleaned_data", {}).get("personnummer", ""), timezone.localdate())
+
+
+def _sent_back_message(referral: Referral) -> str | None:
+    """What the team asked for when it sent the referral back (a request, or a 'more information' decision)."""
+    if referral.status != Referral.Status.NEEDS_INFO:
+        return None
+    kinds = [ReferralEvent.Kind.INFO_REQUESTED, ReferralEvent.Kind.DECIDED]
+    last = selectors.events_of(referral, for_referrer=True).filter(kind__in=kinds).last()
+    if last is None:
+        return referral.decision_reason
+    return last.message if last.kind == ReferralEvent.Kind.INFO_REQUESTED else referral.decision_reason
+
+
+def _display(referral: Referral, name: str) -> str:
+    value = getattr(referral, name)
+    if name == "personnummer":
+        return personnummer.formatted(value) if value else "–"
+    if name == "authorities_involved":
+        labels = dict(Referral._meta.get_field("support_authority").choices)
+        return ", ".join(str(labels.get(v, v)) for v in value) or "–"
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    if Referral._meta.get_field(name).choices:
+        return str(getattr(referral, f"get_{name}_display")()) or "–"
+    return str(value) if value not in (None, "") else "–"
+
+
+def _differences(form: ReferralForm, saved: Referral) -> list[tuple[str, str]]:
+    """(label, saved value) for every field where what the user typed differs from the saved version."""
+    return [
+        (str(form[name].label), _display(saved, name))
+        for name in form.Meta.fields
+        if name in form.cleaned_data and form.cleaned_data[name] != getattr(saved, name)
+    ]
+
+
+def _render_form(request: HttpRequest, form: ReferralForm, *, status: int = 200, **context: Any) -> HttpResponse:
+    form.fields["personnummer"].widget.attrs.update(
+        {
+            "hx-get": reverse("referrals:new"),
+            "hx-trigger": "change",
+            "hx-target": "#age-hint",
+            "aria-describedby": "id_personnummer_helptext age-hint",
+        }
+    )
+    context.setdefault("referral", None)
+    context.setdefault("age", _age_from_form(form) if form.is_bound else None)
+    return render(request, FORM, {"form": form, **context}, status=status)
+
+
+# -- Referrals ---------------------------------------------------------------------------
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """Mina remisser: what the user sent or drafted, and the latest questions they asked."""
+    page = _page(request, selectors.own_referrals(request.user))
+    questions = list(selectors.questions_for(request.user).filter(asked_by=request.user)[:RECENT_QUESTIONS])
+    record_access(request, page.object_list, what="Mina remisser")
+    record_access(request, questions, what="Mina frågor")
+    return render(request, "referrals/referrer/mine.html", {"page": page, "questions": questions})
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """Write a referral: save a draft (gaps allowed) or send it (complete, with consent)."""
+    _require_referrer(request.user)
+    if request.htmx and request.method == "GET":  # the age check beside the personnummer field
+        field = ReferralForm.base_fields["personnummer"]
+        try:
+            age = _age_outside(field.clean(request.GET.get("personnummer", "")), timezone.localdate())
+        except ValidationError:  # an invalid number is reported beside the field when the form is saved
+            age = None
+        return render(request, f"{FORM}#age_hint", {"age": age})
+    if request.method != "POST":
+        return _render_form(request, ReferralForm(), form_token=new_form_token())
+    form, token = ReferralForm(request.POST), _form_token(request)
+    if not form.is_valid():
+        return _render_form(request, form, form_token=token)
+    saved = services.referral_save_draft(referrer=request.user, data=form.service_data(), form_token=token)
+    return _after_save(request, form, {"referral": saved.referral})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one's own draft, or complete a referral the team sent back, and send it (again)."""
+    scope = selectors.referrals_for(request.user).filter(referrer=request.user)
+    referral = get_visible_or_404(request, scope, what="remiss", pk=pk)
+    if not referral.is_open_for_referrer:
+        raise PermissionDenied("Remissen är skickad och kan inte ändras.")
+    context = {"referral": referral, "sent_back": _sent_back_message(referral)}
+    if request.method != "POST":
+        age = _age_outside(referral.personnummer, timezone.localdate())
+        return _render_form(request, ReferralForm(instance=referral), version=referral.version, age=age, **context)
+    form = ReferralForm(request.POST, instance=referral)
+    if not form.is_valid():
+        return _render_form(request, form, version=request.POST.get("version"), **context)
+    try:
+        saved = services.referral_save_draft(
+            referrer=request.user,
+            data=form.service_data(),
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.StaleEdit:
+        current = scope.get(pk=pk)
+        context.update(version=current.version, stale=STALE_MESSAGE, diff=_differences(form, current))
+        return _render_form(request, form, status=409, **context)
+    except services.NotAllowedNow as exc:
+        raise PermissionDenied("Remissen är skickad och kan inte ändras.") from exc
+    return _after_save(request, form, {**context, "referral": saved.referral})
+
+
+def _after_save(request: HttpRequest, form: ReferralForm, context: dict[str, Any]) -> HttpResponse:
+    """Saved: stop there (draft), or send it; an incomplete referral comes back with every gap marked."""
+    referral = context["referral"]
+    if request.POST.get("action") != SUBMIT:
+        if referral.status == Referral.Status.DRAFT:
+            messages.success(request, "Utkastet är sparat. Du kan fortsätta senare under Mina remisser.")
+        else:
+            messages.success(request, "Ändringarna är sparade. Skicka remissen igen när den är komplett.")
+        return redirect("referrals:edit", referral.pk)
+    try:
+        services.referral_submit(referral=referral, by=request.user)
+    except services.IncompleteReferral as exc:
+        form.add_missing(exc.missing)
+        context.update(version=referral.version, incomplete=True)
+        return _render_form(request, form, **context)
+    messages.success(request, "Remissen är skickad. Teamet svarar normalt inom två veckor.")
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A referral as its reader may see it: the form's content, status, decision, meetings, timeline."""
+    referral = get_visible_or_404(request, selectors.referrals_for(request.user, "view"), what="remiss", pk=pk)
+    is_referrer = referral.referrer_id == request.user.pk
+    can_manage = (
+        bool(referral.team_id) and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
+    )
+    context = {
+        "referral": referral,
+        "is_referrer": is_referrer,
+        "can_edit": is_referrer and referral.is_open_for_referrer,
+        "can_manage": can_manage,
+        "sent_back": _sent_back_message(referral),
+        "age": _age_outside(referral.personnummer, timezone.localdate()),
+        "personnummer": _display(referral, "personnummer"),
+        "authorities": _display(referral, "authorities_involved"),
+        "info_meetings": selectors.information_meetings_of(referral),
+        "events": selectors.events_of(referral, for_referrer=is_referrer),
+    }
+    return render(request, "referrals/referrer/detail.html", context)
+
+
+# -- Consultative questions --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def question_new(request: HttpRequest) -> HttpResponse:
+    """Ask a samverkansteam a consultative question, with or without naming the person."""
+    if not _may_ask(request.user):
+        raise PermissionDenied("Konsultativa frågor ställs av partnernas handläggare och IST:s personal.")
+    if request.method != "POST":
+        context = {"form": QuestionForm(), "form_token": new_form_token()}
+        return render(request, "referrals/referrer/question_form.html", context)
+    form, token = QuestionForm(request.POST), _form_token(request)
+    if not form.is_valid():
+        return render(request, "referrals/referrer/question_form.html", {"form": form, "form_token": token})
+    question = services.question_ask(asked_by=request.user, form_token=token, **form.cleaned_data)
+    messages.success(request, f"Frågan är skickad till {question.team}.")
+    return redirect("referrals:question", question.pk)
+
+
+@require_GET
+def question(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = selectors.questions_for(request.user)
+    item = get_visible_or_404(request, scope, what="konsultativ fråga", pk=pk)
+    context = {"question": item, "personnummer": personnummer.formatted(item.personnummer)}
+    return render(request, "referrals/referrer/question.html", context)
+
+
+@require_GET
+def questions(request: HttpRequest) -> HttpResponse:
+    """Mina frågor: the consultative questions the user asked."""
+    page = _page(request, selectors.questions_for(request.user).filter(asked_by=request.user))
+    record_access(request, page.object_list, what="Mina frågor")
+    return render(request, "referrals/referrer/questions.html", {"page": page})
+
+
+urlpatterns = [
+    path("mina/", mine, name="mine"),
+    path("ny/", new, name="new"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/andra/", edit, name="edit"),
+    path("fragor/", questions, name="questions"),
+    path("fragor/ny/", question_new, name="question_new"),
+    path("fragor/<int:pk>/", question, name="question"),
+]

@@ -6,7 +6,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -26,12 +25,6 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
     return False
 
 
-@pytest.fixture
-def worker():
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
-        yield w
-
-
 def test_every_beat_entry_names_a_registered_task() -> None:
     from django.conf import settings
 
@@ -40,7 +33,7 @@ def test_every_beat_entry_names_a_registered_task() -> None:
         assert entry["task"] in celery_app.tasks
 
 
-def test_heartbeat_task_runs_on_the_real_worker_and_twice_is_harmless(worker) -> None:
+def test_heartbeat_task_runs_on_the_real_worker_and_twice_is_harmless(celery_worker) -> None:
     record_heartbeat.delay()
     assert wait_for(lambda: Heartbeat.objects.filter(source="worker").exists())
     first = Heartbeat.objects.get(source="worker").beat_at
@@ -49,7 +42,7 @@ def test_heartbeat_task_runs_on_the_real_worker_and_twice_is_harmless(worker) ->
     assert Heartbeat.objects.count() == 1
 
 
-def test_expired_sessions_are_cleared_by_the_worker(worker) -> None:
+def test_expired_sessions_are_cleared_by_the_worker(celery_worker) -> None:
     now = timezone.now()
     Session.objects.create(session_key="old" * 10, session_data="x", expire_date=now - timedelta(days=1))
     Session.objects.create(session_key="new" * 10, session_data="x", expire_date=now + timedelta(days=1))

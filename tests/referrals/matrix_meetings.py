@@ -4,7 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
+from tests.matrix_roles import signed_in
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
-ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {}
+ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
+    # The samverkansteam's meetings: coordinators run them, members prepare; others have no list.
+    "referrals:meetings": ({}, "", signed_in(403, koordinator=200, samverkansteam=200)),
+    "referrals:meeting_new": ({}, "", signed_in(403, koordinator=200)),
+    "referrals:meeting": (lambda w: {"pk": w["meeting"].pk}, "", signed_in(404, koordinator=200, samverkansteam=200)),
+    "referrals:minutes": (lambda w: {"pk": w["meeting"].pk}, "", signed_in(404, koordinator=200, samverkansteam=200)),
+    "referrals:meeting_attendance": (lambda w: {"pk": w["meeting"].pk}, "", signed_in(405)),  # POST only
+    "referrals:decide": (lambda w: {"item_pk": w["item"].pk}, "", signed_in(405)),  # POST only
+    # Booking: the team's coordinators; those who see the referral but may not book get 403.
+    "referrals:info_meeting_new": (
+        lambda w: {"referral_pk": w["accepted"].pk},
+        "",
+        signed_in(404, koordinator=200, handledare=403, samverkansteam=403, referrer=403),
+    ),
+    # Whoever sees the referral sees its information meeting (only coordinators record the outcome).
+    "referrals:info_meeting": (
+        lambda w: {"pk": w["info_meeting"].pk},
+        "",
+        signed_in(404, koordinator=200, handledare=200, samverkansteam=200, referrer=200),
+    ),
+}

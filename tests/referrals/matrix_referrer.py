@@ -6,5 +6,25 @@ from typing import Any
 
 from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
 
+STAFF_AND_REFERRER = {"koordinator": 200, "handledare": 200, "samverkansteam": 200, "referrer": 200}
+
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
-ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {}
+ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
+    # Lists of one's own referrals and questions: anyone signed in (empty for those who sent none).
+    "referrals:mine": ({}, "", signed_in(200)),
+    "referrals:questions": ({}, "", signed_in(200)),
+    # Writing a referral: referrers only.
+    "referrals:new": ({}, "", signed_in(403, referrer=200)),
+    # The referrer's own draft; nobody else sees a draft at all.
+    "referrals:edit": (lambda w: {"pk": w["draft"].pk}, "", signed_in(404, referrer=200)),
+    # A referral on the team's agenda: the team's staff, its samverkansteam and the referrer.
+    "referrals:detail": (lambda w: {"pk": w["referral"].pk}, "", signed_in(404, **STAFF_AND_REFERRER)),
+    # Asking: referrers, partner staff and IST staff; not the administrator or the steering group.
+    "referrals:question_new": ({}, "", signed_in(200, administrator=403, steering=403)),
+    # A question: the asker and the samverkansteam (and coordinator) of the team asked.
+    "referrals:question": (
+        lambda w: {"pk": w["question"].pk},
+        "",
+        signed_in(404, koordinator=200, samverkansteam=200, referrer=200),
+    ),
+}

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from ist.celery import app as celery_app
 from referrals import services
 from referrals.models import AgendaItem
 from teams.demo import seed_organisation
@@ -18,14 +16,13 @@ from tests.referrals import builders
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_decision_reaches_the_referrer_by_email_through_the_worker() -> None:
+def test_a_decision_reaches_the_referrer_by_email_through_the_worker(celery_worker) -> None:
     seed_organisation()  # the transactional database starts empty
     referrer = ReferrerFactory(email="remittent@test.example")
     coordinator = member(Membership.Role.KOORDINATOR)
     item = builders.on_agenda(builders.submitted(referrer), builders.meeting(coordinator), coordinator)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        services.agenda_decide(item=item, decision=AgendaItem.Decision.ACCEPT, reasoning="I målgruppen.", by=coordinator)
-        assert wait_for(lambda: len(mail.outbox) == 1)
+    services.agenda_decide(item=item, decision=AgendaItem.Decision.ACCEPT, reasoning="I målgruppen.", by=coordinator)
+    assert wait_for(lambda: len(mail.outbox) == 1)
     message = mail.outbox[0]
     assert message.to == ["remittent@test.example"]
     assert message.subject == f"Beslut om remiss {item.referral_id}"
