@@ -78,7 +78,7 @@ def seed_referrals() -> dict[str, int]:
         staff = list(User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE)[:1])
         n = t_index * 20
 
-        def referral(days_ago: int, **overrides: object) -> Referral:
+        def referral(days_ago: int, team: Team = team, **overrides: object) -> Referral:
             nonlocal n, made
             n += 1
             made += 1
@@ -133,7 +133,7 @@ def seed_referrals() -> dict[str, int]:
                     date=meeting.date + timedelta(days=7 if outcome else 21),
                     start_time=time(13, 30),
                     place=f"IST {team.name.removeprefix('IST ')}",
-                    attendees=staff + [coordinator],
+                    attendees=[*staff, coordinator],
                     by=coordinator,
                 )
                 if outcome:

@@ -138,7 +138,7 @@ def referral_submit(*, referral: Referral, by: User, today: date | None = None) 
     Raises IncompleteReferral with what is missing. Idempotent: sending a
     referral that is already sent changes nothing and returns False.
     """
-    current = Referral.objects.select_for_update().select_related("team").get(pk=referral.pk)
+    current = Referral.objects.select_for_update(of=("self",)).select_related("team").get(pk=referral.pk)
     if current.status not in (Status.DRAFT, Status.NEEDS_INFO):
         return False
     missing = missing_for_submit(current)
@@ -281,8 +281,13 @@ def agenda_add(*, meeting: TeamMeeting, by: User, referral: Referral | None = No
     Pre: the subject belongs to the meeting's team.
     """
     subject = referral or question
+    if subject is not None:  # decide on the row as it is now, not on the caller's copy
+        subject = type(subject).objects.select_for_update().get(pk=subject.pk)
     if subject is None or subject.team_id != meeting.team_id:
         raise NotAllowedNow
+    waiting = (Status.SUBMITTED, Status.NEEDS_INFO, Status.ON_AGENDA) if referral else ("new", "on_agenda")
+    if subject.status not in waiting:
+        raise NotAllowedNow  # decided or still a draft: nothing for the samverkansteam to take up
     if AgendaItem.objects.filter(meeting=meeting, referral=referral, question=question).exists():
         return False
     position = (meeting.items.aggregate(last=Max("position"))["last"] or 0) + 1

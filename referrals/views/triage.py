@@ -1,5 +1,384 @@
+"""The teamkoordinator's triage: the board of waiting referrals and questions, registering a referral
+that came on paper or by e-mail, and the review workspace of one referral (correct it, move it to
+another team, ask the referrer for more, put it on a samverkansteam meeting's agenda).
+
+Who may do what here: only coordinators (team role "koordinator"; the manage scope). Anyone else gets
+the 403 page on the board and the register form. A referral the user may see but not manage (a
+handledare of the team, a samverkansteam member, the referrer) is a 403 on the review page and its
+actions; one they may not see at all is a 404, and the attempt is logged.
+"""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+import uuid
+from copy import copy  # a ModelForm writes into its instance: give it a copy, the page shows what is saved
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
-urlpatterns: list = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from ist.audit.recording import get_visible_or_404, record_access
+from referrals import personnummer, rules, selectors, services
+from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
+from referrals.models import ConsultativeQuestion, Referral, new_form_token
+from teams.access import teams_where
+from teams.models import Organisation
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+
+    from referrals.models import TeamMeeting
+    from teams.models import Team, User
+
+PAGE_SIZE = 25
+QUESTIONS_SHOWN = 50
+SOON_DAYS = 3
+BOARD = "referrals/triage/board.html"
+REVIEW = "referrals/triage/review.html"
+REGISTER = "referrals/triage/register.html"
+STALE_MESSAGE = (
+    "Någon annan har sparat remissen medan du skrev. Dina ändringar är kvar nedan; "
+    "jämför med den sparade versionen och spara igen."
+)
+FILE_LOST_MESSAGE = (
+    "Välj den inskannade filen igen innan du sparar: en webbläsare kan inte behålla en vald fil "
+    "när formuläret visas på nytt."
+)
+
+
+# -- Helpers ----------------------------------------------------------------------------
+
+
+def _render(request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The one place that decides "is this a partial request": htmx gets the partial, others the page."""
+    response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _managed_teams(user: User) -> list[Team]:
+    """The coordinator's teams; 403 for everyone else (administrators without a team role too)."""
+    teams = list(teams_where(user, action="manage"))
+    if not teams:
+        raise PermissionDenied("Bara teamkoordinatorer sorterar inkomna remisser.")
+    return teams
+
+
+def _managed_referral(request: HttpRequest, pk: int, what: str) -> Referral:
+    """The referral if the user manages it (read logged); 403 if they may only see it; 404 (attempt logged)."""
+    manageable = selectors.referrals_for(request.user, "manage")
+    if not manageable.filter(pk=pk).exists() and selectors.referrals_for(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("Bara teamets koordinator granskar remissen.")
+    return get_visible_or_404(request, manageable, what=what, pk=pk)
+
+
+def _managed_question(request: HttpRequest, pk: int, what: str) -> ConsultativeQuestion:
+    manageable = selectors.questions_for(request.user).filter(team__in=teams_where(request.user, action="manage"))
+    if not manageable.filter(pk=pk).exists() and selectors.questions_for(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("Bara teamets koordinator sätter frågor på dagordningen.")
+    return get_visible_or_404(request, manageable, what=what, pk=pk)
+
+
+def _upcoming_meetings(user: User, team_id: int | None = None) -> QuerySet[TeamMeeting]:
+    meetings = selectors.meetings_for(user, "manage").filter(date__gte=timezone.localdate())
+    if team_id is not None:
+        meetings = meetings.filter(team_id=team_id)
+    return meetings.order_by("date", "start_time")
+
+
+def _form_token(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return new_form_token()
+
+
+def _days(n: int) -> str:
+    return f"{n} dag" if n == 1 else f"{n} dagar"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    state: str  # "within", "soon", "overdue" or "none": a CSS class and the word shown
+    label: str
+    detail: str
+
+
+def deadline_of(referral: Referral, today: date) -> Deadline:
+    """The answer deadline as text and state: overdue, soon (≤ 3 days left) or within."""
+    if referral.answer_deadline is None:
+        return Deadline("none", "Ingen svarstid", "")
+    left = (referral.answer_deadline - today).days
+    if left < 0:
+        return Deadline("overdue", "Försenad", f"{_days(-left)} över")
+    if left <= SOON_DAYS:
+        return Deadline("soon", "Snart", "svar i dag" if left == 0 else f"{_days(left)} kvar")
+    return Deadline("within", "I tid", f"{_days(left)} kvar")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    referral: Referral
+    waited: str
+    deadline: Deadline
+    missing: list[str]
+    hints: list[rules.Hint]
+
+
+def _missing_labels(referral: Referral) -> list[str]:
+    missing = rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB)
+    return [str(Referral._meta.get_field(name).verbose_name) for name in missing]
+
+
+def board_row(referral: Referral, today: date) -> BoardRow:
+    waited = _days((today - referral.received_on).days) if referral.received_on else "–"
+    return BoardRow(
+        referral,
+        waited,
+        deadline_of(referral, today),
+        _missing_labels(referral),
+        rules.target_group_hints(referral, today),
+    )
+
+
+class TeamFilterForm(forms.Form):
+    team = forms.TypedMultipleChoiceField(
+        label="Visa team", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(team.pk, team.name) for team in teams]
+
+
+# -- The board --------------------------------------------------------------------------
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """New referrals and questions of the coordinator's teams, oldest deadline first. htmx: the board partial."""
+    form = TeamFilterForm(request.GET or None, teams=_managed_teams(request.user))
+    team_ids = (form.cleaned_data["team"] or None) if form.is_valid() else None
+    today = timezone.localdate()
+    page = Paginator(selectors.triage_board(request.user, team_ids=team_ids), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    questions = list(selectors.waiting_questions(request.user, team_ids=team_ids)[:QUESTIONS_SHOWN])
+    record_access(request, [*page.object_list, *questions], what="triage")
+    meetings = list(_upcoming_meetings(request.user))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [board_row(referral, today) for referral in page.object_list],
+        "questions": [(q, [m for m in meetings if m.team_id == q.team_id]) for q in questions],
+        "questions_cut": len(questions) == QUESTIONS_SHOWN,
+        "query": query.urlencode(),
+    }
+    return _render(request, BOARD, "board", context)
+
+
+@require_POST
+def question_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _managed_question(request, pk, what="dagordning")
+    form = AgendaAddForm(request.POST, meetings=_upcoming_meetings(request.user, question.team_id))
+    if form.is_valid():
+        meeting = form.cleaned_data["meeting"]
+        if services.agenda_add(meeting=meeting, by=request.user, question=question):
+            messages.success(request, f"Fråga {question.pk} står nu på dagordningen för mötet {meeting}.")
+        else:
+            messages.info(request, f"Fråga {question.pk} stod redan på dagordningen för mötet {meeting}.")
+    else:
+        messages.error(request, f"Välj ett kommande möte för fråga {question.pk}.")
+    return redirect("referrals:triage")
+
+
+# -- Registering a referral that came another way ----------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """A referral on paper or by e-mail (with its scan), or after an information meeting without one."""
+    teams = _managed_teams(request.user)
+    initial = {"received_on": timezone.localdate(), "team": teams[0] if len(teams) == 1 else None}
+    form = RegisterReferralForm(
+        request.POST or None, request.FILES or None, teams=teams_where(request.user, action="manage"), initial=initial
+    )
+    token = _form_token(request) if request.method == "POST" else new_form_token()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.referral_register(
+                by=request.user,
+                team=data["team"],
+                data=form.service_data(),
+                channel=data["channel"],
+                received_on=data["received_on"],
+                form_token=token,
+            )
+        except services.IncompleteReferral as exc:
+            form.add_missing(exc.missing)
+        else:
+            messages.success(
+                request, "Remissen är registrerad." if saved.created else "Remissen var redan registrerad."
+            )
+            return redirect("referrals:review", pk=saved.referral.pk)
+    file_lost = request.method == "POST" and bool(request.FILES.get("attachment"))
+    context = {"form": form, "form_token": token, "file_lost_message": FILE_LOST_MESSAGE if file_lost else ""}
+    return render(request, REGISTER, context)
+
+
+# -- Reviewing one referral -------------------------------------------------------------
+
+
+def _actions_context(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    info_form: RequestInfoForm | None = None,
+    agenda_form: AgendaAddForm | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    return {
+        "referral": referral,
+        "may_add_to_agenda": referral.status in selectors.WAITING,
+        "may_request_info": referral.status in {Referral.Status.SUBMITTED, Referral.Status.ON_AGENDA},
+        "info_form": info_form or RequestInfoForm(),
+        "agenda_form": agenda_form or AgendaAddForm(meetings=_upcoming_meetings(request.user, referral.team_id)),
+        "notice": notice,
+    }
+
+
+def _render_review(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    edit_form: TeamEditForm | None = None,
+    status: int = 200,
+    **actions: Any,
+) -> HttpResponse:
+    """The whole workspace; htmx requests (the actions' forms) get the actions partial only."""
+    context = _actions_context(request, referral, **actions)
+    if not request.htmx:
+        today = timezone.localdate()
+        managed = teams_where(request.user, action="manage")
+        prefetch_related_objects([referral], "information_meetings__attendees")  # for the panel included
+        known = list(selectors.known_person(referral, request.user))
+        if known:
+            record_access(request, known, what="känd person")
+        kinds = dict(Organisation.Kind.choices)
+        context |= {
+            "deadline": deadline_of(referral, today),
+            "hints": rules.target_group_hints(referral, today),
+            "missing": rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB),
+            "known": known,
+            "managed_team_ids": set(managed.values_list("pk", flat=True)),
+            "events": selectors.events_of(referral, for_referrer=False),
+            "personnummer": personnummer.formatted(referral.personnummer),
+            "authorities": [kinds.get(k, k) for k in referral.authorities_involved or []],
+            "edit_form": edit_form or TeamEditForm(instance=copy(referral), teams=managed),
+        }
+    return _render(request, REVIEW, "actions", context, status=status)
+
+
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the workspace. POST: correct the details or move the referral to another of the coordinator's teams."""
+    referral = _managed_referral(request, pk, what="granskning")
+    if request.method != "POST":
+        return _render_review(request, referral)
+    teams = teams_where(request.user, action="manage")
+    form = TeamEditForm(request.POST, instance=copy(referral), teams=teams)
+    if not form.is_valid():
+        return _render_review(request, referral, edit_form=form)
+    try:
+        services.referral_update_by_team(
+            referral=referral, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
+        )
+    except services.StaleEdit:
+        saved = selectors.referrals_for(request.user, "manage").filter(pk=pk).first()
+        if saved is None:  # the colleague moved it to a team this user does not coordinate
+            raise Http404 from None
+        data = request.POST.copy()
+        data["version"] = str(saved.version)  # "save again" then applies to the version now shown
+        messages.error(request, STALE_MESSAGE)
+        form = TeamEditForm(data, instance=copy(saved), teams=teams)
+        return _render_review(request, saved, edit_form=form, status=409)
+    messages.success(request, "Ändringarna är sparade.")
+    return redirect("referrals:review", pk=pk)
+
+
+@require_POST
+def request_info(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the referral back to the referrer with what the team needs. A second POST changes nothing."""
+    referral = _managed_referral(request, pk, what="komplettering")
+    form = RequestInfoForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, referral, info_form=form)
+    if services.referral_request_info(referral=referral, by=request.user, message=form.cleaned_data["message"]):
+        notice = "Kompletteringen är begärd. Inremittenten får ett e-postmeddelande om det."
+    else:
+        notice = f"Inget ändrades: remissen har status {referral.get_status_display().lower()}."
+    return _after_action(request, referral, notice)
+
+
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the referral on an upcoming meeting of its team. Idempotent."""
+    referral = _managed_referral(request, pk, what="dagordning")
+    form = AgendaAddForm(request.POST, meetings=_upcoming_meetings(request.user, referral.team_id))
+    if not form.is_valid():
+        return _render_review(request, referral, agenda_form=form)
+    meeting = form.cleaned_data["meeting"]
+    if services.agenda_add(meeting=meeting, by=request.user, referral=referral):
+        notice = f"Remissen står nu på dagordningen för mötet {meeting}."
+    else:
+        notice = f"Remissen stod redan på dagordningen för mötet {meeting}."
+    return _after_action(request, referral, notice)
+
+
+def _after_action(request: HttpRequest, referral: Referral, notice: str) -> HttpResponse:
+    """htmx: the actions partial with the new status; otherwise back to the page (POST, redirect, GET)."""
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("referrals:review", pk=referral.pk)
+    referral.refresh_from_db()
+    return _render_review(request, referral, notice=notice)
+
+
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scanned referral, as a download only (never rendered inline), to those who manage the referral."""
+    referral = _managed_referral(request, pk, what="bilaga")
+    if not referral.attachment:
+        raise Http404
+    try:
+        handle = referral.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    suffix = PurePosixPath(referral.attachment.name).suffix.lower()
+    response = FileResponse(handle, as_attachment=True, filename=f"remiss-{referral.pk}{suffix}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("inkommande/", board, name="triage"),
+    path("registrera/", register, name="register"),
+    path("<int:pk>/granska/", review, name="review"),
+    path("<int:pk>/komplettering/", request_info, name="request_info"),
+    path("<int:pk>/dagordning/", agenda_add, name="agenda_add"),
+    path("<int:pk>/bilaga/", attachment, name="attachment"),
+    path("fragor/<int:pk>/dagordning/", question_agenda_add, name="question_agenda_add"),
+]

@@ -52,7 +52,7 @@ ROLES = [
             "Du är teamkoordinator i IST Halmstad/Hylte, teamkoordinator i IST Laholm.",
             "Loggkontroll för dina team",
         ),
-        menu=("Start", "Loggkontroll"),
+        menu=("Start", "Inkommande", "Möten", "Loggkontroll"),
         teams=("IST Halmstad/Hylte", "IST Laholm"),
     ),
     Role(
@@ -67,8 +67,9 @@ ROLES = [
         "samverkansteam",
         "samverkan@ist.example",
         "Sara",
-        sections=("Ditt team",),
+        sections=("Samverkansteam", "Ditt team"),
         texts=("Du är samverkansteam i IST Halmstad/Hylte.",),
+        menu=("Start", "Möten"),
         teams=("IST Halmstad/Hylte",),
     ),
     Role(
@@ -77,6 +78,7 @@ ROLES = [
         "Frida",
         sections=(),
         texts=("Remissen går till teamet i den kommun där personen bor.",),
+        menu=("Start", "Mina remisser", "Frågor"),
         referrer_heading="Inremittent – Försäkringskassan, Lokalt försäkringscenter Halmstad",
     ),
     Role(
@@ -85,6 +87,7 @@ ROLES = [
         "Kim",
         sections=(),
         texts=("Remissen går till teamet i den kommun där personen bor.",),
+        menu=("Start", "Mina remisser", "Frågor"),
         referrer_heading="Inremittent – Halmstads kommun, Socialförvaltningen, ekonomiskt bistånd",
     ),
     Role(

@@ -73,7 +73,9 @@ def test_without_consent_a_referral_cannot_be_sent(referrer) -> None:
 
 
 def test_an_incomplete_referral_lists_everything_missing(referrer) -> None:
-    referral = builders.draft(referrer, personnummer="", municipality="Halmstad", background="", authorities_involved=[])
+    referral = builders.draft(
+        referrer, personnummer="", municipality="Halmstad", background="", authorities_involved=[]
+    )
     with pytest.raises(services.IncompleteReferral) as caught:
         services.referral_submit(referral=referral, by=referrer)
     assert set(caught.value.missing) == {"personnummer", "background", "authorities_involved"}
@@ -234,3 +236,9 @@ def test_changes_to_referrals_are_in_the_change_history(referrer, coordinator) -
     entries = LogEntry.objects.get_for_object(referral).filter(action=LogEntry.Action.UPDATE)
     assert any("status" in e.changes_dict for e in entries)
     assert entries.first().additional_data["person"] == f"pnr:{referral.personnummer}"
+
+
+def test_a_decided_referral_cannot_be_put_on_an_agenda_again(referrer, coordinator) -> None:
+    referral = builders.accepted(builders.submitted(referrer), coordinator)
+    with pytest.raises(services.NotAllowedNow):
+        services.agenda_add(meeting=builders.meeting(coordinator), referral=referral, by=coordinator)
