@@ -25,6 +25,7 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     path("team/", include(team_patterns)),
     path("remisser/", include("referrals.urls")),
+    path("deltagare/", include("participants.urls")),
     path("logg/", include("ist.audit.urls")),
     path("admin/", admin.site.urls),
     path("sprak/", login_not_required(set_language), name="set_language"),

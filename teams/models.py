@@ -10,9 +10,27 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Apps whose configuration an administrator manages in the admin. Participant
-# data is deliberately absent: administrators see it only through a team role.
+# What an administrator manages in the admin: whole configuration apps, and the
+# value lists and rules of the case apps. Participant data is deliberately
+# absent: administrators see it only through a team role.
 ADMINISTRATOR_APPS = frozenset({"teams", "axes"})
+ADMINISTRATOR_MODELS = frozenset(
+    {
+        "referrals.supportkind",
+        "participants.phaserequirement",
+        "participants.durationrule",
+        "participants.educationlevel",
+        "participants.occupation",
+        "participants.exitreason",
+    }
+)
+
+
+def administrator_may(perm: str) -> bool:
+    """Model permission "app.action_model" that administrators hold."""
+    app_label, _, codename = perm.partition(".")
+    model = codename.partition("_")[2]
+    return app_label in ADMINISTRATOR_APPS or f"{app_label}.{model}" in ADMINISTRATOR_MODELS
 
 
 class Team(models.Model):
@@ -184,12 +202,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.is_administrator
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
-        if obj is None and self.is_staff and perm.split(".", 1)[0] in ADMINISTRATOR_APPS:
+        if obj is None and self.is_staff and administrator_may(perm):
             return True
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
-        return (self.is_staff and app_label in ADMINISTRATOR_APPS) or super().has_module_perms(app_label)
+        administered = app_label in ADMINISTRATOR_APPS or any(
+            m.startswith(f"{app_label}.") for m in ADMINISTRATOR_MODELS
+        )
+        return (self.is_staff and administered) or super().has_module_perms(app_label)
 
 
 class Membership(models.Model):

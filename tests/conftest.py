@@ -91,3 +91,45 @@ def world(users: dict[str, User]) -> dict[str, object]:
         "accepted": accepted,
         "info_meeting": info_meeting,
     }
+
+
+@pytest.fixture
+def journey(world: dict[str, object]) -> dict[str, object]:
+    """`world` plus an active enrolment (world["enrollment"]) in IST Halmstad/Hylte with
+    world["handledare"] responsible, started 60 days ago, with one logged activity
+    (world["activity"]), a closed enrolment with follow-ups (world["closed"], world["follow_up"]),
+    and a referral ready for enrolment (world["ready"])."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from participants import services
+    from participants.models import ActivityKind, ExitReason
+    from tests.participants import builders
+
+    coordinator, referrer, handledare = world["koordinator"], world["referrer"], world["handledare"]
+    enrollment = builders.enrolled(referrer, coordinator, handledare)
+    activity = services.activity_log(
+        enrollment=enrollment,
+        kind=ActivityKind.TALK,
+        day=timezone.localdate() - timedelta(days=1),
+        attendance="present",
+        duration_minutes=60,
+        note="",
+        by=handledare,
+    )
+    closed = builders.enrolled(referrer, coordinator, handledare, start=timezone.localdate() - timedelta(days=400))
+    services.close(
+        enrollment=closed,
+        by=coordinator,
+        data={"date": timezone.localdate() - timedelta(days=200), "reason": ExitReason.objects.get(code="arbete")},
+    )
+    return {
+        **world,
+        "enrollment": enrollment,
+        "participant": enrollment.participant,
+        "activity": activity,
+        "closed": closed,
+        "follow_up": closed.follow_ups.get(months=6),
+        "ready": builders.ready_referral(referrer, coordinator),
+    }

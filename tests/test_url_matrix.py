@@ -15,6 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teams.models import ADMINISTRATOR_APPS
 from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, signed_in
+from tests.participants import matrix_enrolment as enrolment_matrix
+from tests.participants import matrix_journey as journey_matrix
+from tests.participants import matrix_week as week_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
@@ -40,6 +43,9 @@ MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
 MATRIX.update(referrer_matrix.ENTRIES)
 MATRIX.update(triage_matrix.ENTRIES)
 MATRIX.update(meetings_matrix.ENTRIES)
+MATRIX.update(enrolment_matrix.ENTRIES)
+MATRIX.update(week_matrix.ENTRIES)
+MATRIX.update(journey_matrix.ENTRIES)
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"
@@ -80,12 +86,12 @@ def assert_answer(response, expected: object) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_the_matrix_says(client, world, role: str, name: str) -> None:
+def test_url_answers_each_role_as_the_matrix_says(client, journey, role: str, name: str) -> None:
     kwargs, query, expected = MATRIX[name]
     if callable(kwargs):
-        kwargs = kwargs(world)
+        kwargs = kwargs(journey)
     if role != "anonymous":
-        client.force_login(world[role])
+        client.force_login(journey[role])
     url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
     assert_answer(client.get(url), expected[role])
 

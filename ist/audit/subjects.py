@@ -27,7 +27,8 @@ def register_person_finder(finder: PersonFinder) -> None:
 
 def find_people(viewer: User, text: str) -> list[tuple[str, str]]:
     """(key, label) of every person matching `text` that the viewer may review."""
-    found: list[tuple[str, str]] = []
+    found: dict[str, str] = {}  # a person in a referral and an enrolment is one person
     for finder in _finders:
-        found.extend(finder(viewer, text))
-    return found
+        for key, label in finder(viewer, text):
+            found.setdefault(key, label)
+    return list(found.items())

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from referrals import notifications
 from referrals.models import Referral
 from teams.models import User
 from tests.referrals import builders
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """The e-mails the journey asks for, kept here instead of queued: a message left on the tests'
     broker queue would outlive this test's database and reach a later test's worker."""
-    from referrals.tasks import send_notification
+    from ist.messaging.tasks import send_notification
 
     sent: list[tuple[str, int]] = []
     monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
@@ -131,4 +132,8 @@ def test_coordinator_holds_a_meeting_and_books_the_information_meeting(
     assert second.status == Referral.Status.REJECTED
     assert re.search(r"/remisser/informationsmote/\d+/$", page.url)
     booked = first.information_meetings.get()
-    assert notifications_sent == [("decided", first.pk), ("decided", second.pk), ("info_meeting_booked", booked.pk)]
+    assert notifications_sent == [
+        (notifications.DECIDED, first.pk),
+        (notifications.DECIDED, second.pk),
+        (notifications.INFO_MEETING_BOOKED, booked.pk),
+    ]

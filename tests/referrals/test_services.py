@@ -153,7 +153,8 @@ def test_agenda_decision_accept_tells_referrer_and_support_authority(
     assert referral.status == Status.ACCEPTED
     assert referral.decision_reason == "I målgruppen."
     # What the task sends (the task itself runs in tests/referrals/test_tasks_integration.py):
-    from referrals.notifications import DECIDED, deliver
+    from ist.messaging.registry import deliver
+    from referrals.notifications import DECIDED
 
     deliver(DECIDED, referral.pk)
     message = mail.outbox[-1]

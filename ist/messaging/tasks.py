@@ -4,7 +4,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from referrals import notifications
+from ist.messaging import registry
 
 
 @shared_task(
@@ -17,4 +17,4 @@ from referrals import notifications
 )
 def send_notification(kind: str, object_id: int) -> int:
     """E-mail one notification. Retried with backoff on transient mail errors only."""
-    return notifications.deliver(kind, object_id)
+    return registry.deliver(kind, object_id)

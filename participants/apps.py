@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ParticipantsConfig(AppConfig):
+    name = "participants"
+    verbose_name = "Deltagare"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from ist.audit.subjects import register_person_finder
+        from participants import models, notifications  # noqa: F401 - notifications registers e-mails
+        from participants.selectors import participant_subjects_matching
+
+        auditlog.register(models.Participant)
+        auditlog.register(models.Enrollment, exclude_fields=["version"])
+        auditlog.register(models.Activity, exclude_fields=["version"])
+        auditlog.register(models.PhasePeriod)
+        auditlog.register(models.Extension)
+        auditlog.register(models.Closure)
+        auditlog.register(models.FollowUp)
+        auditlog.register(models.PhaseRequirement)
+        register_person_finder(participant_subjects_matching)

@@ -1,0 +1,185 @@
+"""Forms for the journey: shape and Swedish messages per field; rules live in services and rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ist.audit.forms import DateInput
+from participants.models import (
+    PHASE_ORDER,
+    ActivityKind,
+    Attendance,
+    Closure,
+    Enrollment,
+    ExitReason,
+    FollowUp,
+    Participant,
+    Phase,
+)
+
+
+class EnrollForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = [
+            "responsible",
+            "second_contact",
+            "start_date",
+            "support_at_entry",
+            "months_in_support_before",
+            "education",
+            "occupation_before",
+            "occupation_before_extent",
+        ]
+        widgets = {"start_date": DateInput()}
+        help_texts = {"occupation_before_extent": "Procent av heltid (40 timmar i veckan), 0–100."}
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = handledare
+        self.fields["second_contact"].queryset = handledare
+        self.fields["second_contact"].required = False
+        self.fields["occupation_before_extent"].widget.attrs.update({"min": 0, "max": 100})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("responsible") and data.get("responsible") == data.get("second_contact"):
+            self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
+        extent = data.get("occupation_before_extent")
+        if extent is not None and extent > 100:
+            self.add_error("occupation_before_extent", "Ange en procentsats mellan 0 och 100.")
+        return data
+
+    def entry_data(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "support_at_entry",
+                "months_in_support_before",
+                "education",
+                "occupation_before",
+                "occupation_before_extent",
+            )
+        }
+
+
+class ParticipantCorrectionForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "address",
+            "municipality",
+            "sex",
+            "birth_year",
+            "protected_identity",
+        ]
+
+
+class PhaseChangeForm(forms.Form):
+    to = forms.ChoiceField(label="Ny fas", choices=Phase.choices)
+    on = forms.DateField(label="Från och med", widget=DateInput())
+    reason = forms.CharField(
+        label="Skäl",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Krävs när deltagaren går tillbaka till en tidigare fas.",
+    )
+
+    def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if current and not self.is_bound:
+            index = PHASE_ORDER.index(Phase(current))
+            self.fields["to"].initial = PHASE_ORDER[min(index + 1, len(PHASE_ORDER) - 1)]
+
+
+class ExtensionForm(forms.Form):
+    new_end = forms.DateField(label="Nytt slutdatum", widget=DateInput())
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DateInput())
+    decided_by = forms.CharField(
+        label="Beslutat av", max_length=200, help_text="Namn och roll, t.ex. samverkansteamet."
+    )
+    reason = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReassignForm(forms.Form):
+    responsible = forms.ModelChoiceField(label="Ansvarig handledare", queryset=None)
+    second_contact = forms.ModelChoiceField(label="Andra kontaktperson", queryset=None, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = handledare
+        self.fields["second_contact"].queryset = handledare
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label="Aktivitet", choices=ActivityKind.choices)
+    date = forms.DateField(label="Datum", widget=DateInput())
+    attendance = forms.ChoiceField(
+        label="Närvaro", choices=Attendance.choices, initial=Attendance.PRESENT, widget=forms.RadioSelect
+    )
+    duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=60)
+    note = forms.CharField(label="Anteckning", max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class GroupSessionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Aktivitet",
+        choices=[
+            (k.value, k.label) for k in (ActivityKind.PHYSICAL, ActivityKind.WORK_TRAINING, ActivityKind.KNOWLEDGE)
+        ],
+    )
+    date = forms.DateField(label="Datum", widget=DateInput())
+    duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=60)
+    note = forms.CharField(label="Anteckning", max_length=300, required=False)
+
+
+class ClosureForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Closure
+        fields = [
+            "date",
+            "reason",
+            "occupation_after",
+            "occupation_after_extent",
+            "support_after",
+            "summary",
+            "recommendations",
+            "closing_meeting_on",
+            "care_provider_consulted",
+            "parties_consulted",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "closing_meeting_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "recommendations": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = ExitReason.objects.filter(active=True).order_by("group", "position")
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["found", "note"]
+        widgets = {"found": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["found"].required = True
+        self.fields["found"].choices = FollowUp.Found.choices

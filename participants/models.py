@@ -1,0 +1,438 @@
+"""The person (Participant), their stays in IST (Enrollment), phases, activities, closure, follow-up."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import Referral, SupportKind
+from referrals.personnummer import masked
+from teams.models import Municipality, Team
+
+User = settings.AUTH_USER_MODEL
+
+
+class Phase(models.TextChoices):
+    PROVA_PA = "prova_pa", _("Prova på")
+    ARBETSFORBEREDANDE = "arbetsforberedande", _("Arbetsförberedande")
+    REDO_FOR_MER = "redo_for_mer", _("Redo för mer")
+    ARBETSLIVSINRIKTAD = "arbetslivsinriktad", _("Arbetslivsinriktad rehabilitering")
+
+
+PHASE_ORDER = list(Phase)
+
+
+class ActivityKind(models.TextChoices):
+    PHYSICAL = "fysisk", _("Fysisk träning")
+    WORK_TRAINING = "arbetstraning", _("Arbetsträning")
+    KNOWLEDGE = "kunskap", _("Kunskap och vägledning")
+    TALK = "samtal", _("Individuellt samtal")
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", _("Närvarande")
+    EXCUSED = "excused", _("Anmäld frånvaro")
+    UNEXCUSED = "unexcused", _("Oanmäld frånvaro")
+
+
+class ValueList(models.Model):
+    """A list of values kept as data (DESIGN.md "Reporting obligations"): administrators edit it."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    label = models.CharField(_("benämning"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class EducationLevel(ValueList):
+    class Meta(ValueList.Meta):
+        verbose_name = _("utbildningsnivå")
+        verbose_name_plural = _("utbildningsnivåer")
+
+
+class Occupation(ValueList):
+    class Meta(ValueList.Meta):
+        verbose_name = _("sysselsättning")
+        verbose_name_plural = _("sysselsättningar")
+
+
+class ExitReason(ValueList):
+    class Group(models.TextChoices):
+        COMPLETION = "completion", _("Avslut enligt plan")
+        INTERRUPTION = "interruption", _("Avbrott")
+
+    group = models.CharField(_("grupp"), max_length=20, choices=Group.choices)
+    to_work_or_studies = models.BooleanField(_("till arbete eller studier"), default=False)
+    health = models.BooleanField(
+        _("hälsoskäl"), default=False, help_text=_("Kräver att vårdgivaren och övriga parter har hörts.")
+    )
+
+    class Meta(ValueList.Meta):
+        verbose_name = _("avslutsorsak")
+        verbose_name_plural = _("avslutsorsaker")
+
+
+class PhaseRequirement(models.Model):
+    """What a phase offers per week: the yardstick of the weekly follow-up (DOMAIN.md phase table)."""
+
+    phase = models.CharField(_("fas"), max_length=30, choices=Phase.choices)
+    kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
+    count = models.PositiveSmallIntegerField(_("antal"), default=1)
+    per_weeks = models.PositiveSmallIntegerField(_("per antal veckor"), default=1)
+
+    class Meta:
+        ordering = ["phase", "kind"]
+        verbose_name = _("faskrav")
+        verbose_name_plural = _("faskrav")
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "kind"], name="phase_requirement_unique"),
+            models.CheckConstraint(condition=Q(count__gte=1, per_weeks__gte=1), name="phase_requirement_positive"),
+        ]
+
+    def __str__(self) -> str:
+        every = _("vecka") if self.per_weeks == 1 else f"{self.per_weeks} veckor"
+        return f"{self.get_phase_display()}: {self.get_kind_display()} {self.count} per {every}"
+
+
+class DurationRule(models.Model):
+    """Inriktningstid by age at start: the aim and how far extensions may reach. Data, not code."""
+
+    age_from = models.PositiveSmallIntegerField(_("ålder från"))
+    age_to = models.PositiveSmallIntegerField(_("ålder till"))
+    months = models.PositiveSmallIntegerField(_("inriktningstid (månader)"))
+    max_months = models.PositiveSmallIntegerField(_("längst med förlängning (månader)"))
+
+    class Meta:
+        ordering = ["age_from"]
+        verbose_name = _("inriktningstid")
+        verbose_name_plural = _("inriktningstider")
+        constraints = [
+            models.CheckConstraint(condition=Q(age_to__gte=models.F("age_from")), name="duration_age_range"),
+            models.CheckConstraint(condition=Q(max_months__gte=models.F("months")), name="duration_max_after_aim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.age_from}–{self.age_to} år: {self.months} mån (högst {self.max_months})"
+
+
+class Participant(models.Model):
+    """The person. One row per personnummer, however many times they come to IST."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "K", _("Kvinna")
+        MALE = "M", _("Man")
+
+    personnummer = models.CharField(_("personnummer"), max_length=12, unique=True)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.TextField(_("adress"), blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("bor i kommun"))
+    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(_("födelseår"))
+    protected_identity = models.BooleanField(
+        _("skyddade personuppgifter"),
+        default=False,
+        help_text=_(
+            "Visas bara för personens handledare och teamets koordinatorer; "
+            "aldrig i listor, sökningar eller exporter för andra."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def personnummer_masked(self) -> str:
+        return masked(self.personnummer)
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"person": f"pnr:{self.personnummer}"}
+
+
+class Enrollment(models.Model):
+    """One stay in IST, from enrolment to closure."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Inskriven")
+        CLOSED = "closed", _("Avslutad")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="enrollments")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("team"))
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="enrollment"
+    )
+    responsible = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="enrollments_responsible", verbose_name=_("ansvarig handledare")
+    )
+    second_contact = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments_second",
+        verbose_name=_("andra kontaktperson"),
+    )
+    start_date = models.DateField(_("startdatum"))
+    target_end = models.DateField(_("inriktningstid till"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Entry variables (the association's SUS-style follow-up)
+    support_at_entry = models.ForeignKey(
+        SupportKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("huvudsaklig försörjning vid start"),
+    )
+    months_in_support_before = models.PositiveSmallIntegerField(
+        _("månader med offentlig försörjning före start"), null=True, blank=True
+    )
+    education = models.ForeignKey(
+        EducationLevel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("högsta utbildning")
+    )
+    occupation_before = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sysselsättning före"),
+    )
+    occupation_before_extent = models.PositiveSmallIntegerField(_("omfattning före (% av 40 h)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("inskrivning")
+        verbose_name_plural = _("inskrivningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(status="active"), name="enrollment_one_active_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(occupation_before_extent__isnull=True) | Q(occupation_before_extent__lte=100),
+                name="enrollment_extent_percent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"], name="enrollment_team_status_idx"),
+            models.Index(fields=["responsible", "status"], name="enrollment_responsible_idx"),
+            models.Index(fields=["second_contact", "status"], name="enrollment_second_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.team}, {self.start_date:%Y-%m-%d})"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"person": f"pnr:{self.participant.personnummer}", "team": self.team_id}
+
+
+class EnrollmentEvent(models.Model):
+    """The enrolment's timeline."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", _("Inskriven")
+        PHASE = "phase", _("Fasbyte")
+        EXTENDED = "extended", _("Förlängd inriktningstid")
+        REASSIGNED = "reassigned", _("Ny handledare")
+        ACTIVITY_CORRECTED = "activity_corrected", _("Aktivitet rättad")
+        CLOSED = "closed", _("Avslutad")
+        FOLLOW_UP = "follow_up", _("Uppföljning")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class Extension(models.Model):
+    """A decision to extend the inriktningstid."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="extensions")
+    previous_end = models.DateField(_("tidigare slut"))
+    new_end = models.DateField(_("nytt slut"))
+    decided_on = models.DateField(_("beslutsdatum"))
+    decided_by = models.CharField(_("beslutat av"), max_length=200)
+    reason = models.TextField(_("motivering"))
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_end:%Y-%m-%d} → {self.new_end:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.enrollment.get_additional_data()
+
+
+class PhasePeriod(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="phase_periods")
+    phase = models.CharField(_("fas"), max_length=30, choices=Phase.choices)
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till"), null=True, blank=True)
+    reason = models.TextField(_("skäl"), blank=True)
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment"], condition=Q(end__isnull=True), name="phase_period_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} {self.start:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.enrollment.get_additional_data()
+
+
+class GroupSession(models.Model):
+    """One physical-training or group work-training session, logged for many participants at once."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="group_sessions")
+    kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
+    date = models.DateField(_("datum"))
+    duration_minutes = models.PositiveSmallIntegerField(_("längd (minuter)"))
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    led_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+
+class Activity(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
+    date = models.DateField(_("datum"))
+    duration_minutes = models.PositiveSmallIntegerField(_("längd (minuter)"), default=60)
+    attendance = models.CharField(_("närvaro"), max_length=10, choices=Attendance.choices, default=Attendance.PRESENT)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    group_session = models.ForeignKey(
+        GroupSession, on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("aktivitet")
+        verbose_name_plural = _("aktiviteter")
+        indexes = [models.Index(fields=["enrollment", "date"], name="activity_enrollment_date_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_session", "enrollment"],
+                condition=Q(group_session__isnull=False),
+                name="activity_once_per_group_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.enrollment.get_additional_data()
+
+
+class Closure(models.Model):
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="closure")
+    date = models.DateField(_("avslutsdatum"))
+    reason = models.ForeignKey(ExitReason, on_delete=models.PROTECT, verbose_name=_("avslutsorsak"))
+    occupation_after = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sysselsättning efter"),
+    )
+    occupation_after_extent = models.PositiveSmallIntegerField(_("omfattning efter (% av 40 h)"), null=True, blank=True)
+    support_after = models.ForeignKey(
+        SupportKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("huvudsaklig försörjning efter"),
+    )
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    recommendations = models.TextField(_("rekommendationer och nästa steg"), blank=True)
+    closing_meeting_on = models.DateField(_("avslutningsmöte"), null=True, blank=True)
+    care_provider_consulted = models.BooleanField(_("vårdgivaren har hörts"), default=False)
+    parties_consulted = models.BooleanField(_("övriga parter har hörts"), default=False)
+    closed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Avslut {self.date:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.enrollment.get_additional_data()
+
+
+class FollowUp(models.Model):
+    class Found(models.TextChoices):
+        WORK = "work", _("Arbete")
+        STUDIES = "studies", _("Studier")
+        JOB_SEEKING = "job_seeking", _("Arbetssökande")
+        OTHER = "other", _("Annat")
+        NOT_REACHED = "not_reached", _("Gick inte att nå")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("månader efter avslut"))
+    due_on = models.DateField(_("ska göras"))
+    found = models.CharField(_("resultat"), max_length=20, choices=Found.choices, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "months"], name="follow_up_unique")]
+        indexes = [models.Index(fields=["due_on", "found"], name="follow_up_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Uppföljning {self.months} mån"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.enrollment.get_additional_data()
+
+
+def new_form_token() -> uuid.UUID:
+    return uuid.uuid4()

@@ -1,0 +1,227 @@
+"""Every read of participants and enrolments on a user's behalf."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+
+from participants import rules
+from participants.models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    Enrollment,
+    FollowUp,
+    Participant,
+    PhasePeriod,
+    PhaseRequirement,
+)
+from referrals.models import Referral
+from teams.access import teams_where
+from teams.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+def _mine(user: User) -> Q:
+    return Q(responsible=user) | Q(second_contact=user)
+
+
+def enrollments_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[Enrollment]:
+    """Enrolments the user may see (view) or change (change).
+
+    view: the team's handledare and coordinators (handledare cover for each
+    other), and the referrer of the enrolment's referral (read-only). A person
+    with protected identity is seen only by their handledare and the team's
+    coordinators. change: coordinators of the team; handledare for whom they
+    are responsible or second contact.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Enrollment.objects.none()
+    coordinated = Q(team__in=teams_where(user, action="manage"))
+    if action == "view":
+        staff = Q(team__in=teams_where(user, action="view"))
+        open_identity = Q(participant__protected_identity=False)
+        condition = (staff & (open_identity | _mine(user) | coordinated)) | (Q(referral__referrer=user) & open_identity)
+    elif action == "change":
+        condition = coordinated | (Q(team__in=teams_where(user, action="change")) & _mine(user))
+    elif action == "manage":
+        condition = coordinated
+    else:
+        raise ValueError(action)
+    return Enrollment.objects.filter(condition).select_related(
+        "participant", "participant__municipality", "team", "responsible", "second_contact"
+    )
+
+
+def is_staff_for(user: User, enrollment: Enrollment) -> bool:
+    """IST staff of the enrolment's team (not the referrer's limited view)."""
+    return teams_where(user, action="view").filter(pk=enrollment.team_id).exists()
+
+
+def ready_for_enrolment(user: User) -> QuerySet[Referral]:
+    """Referrals of the coordinator's teams whose information meeting ended in "wants to start"."""
+    return (
+        Referral.objects.filter(
+            team__in=teams_where(user, action="manage"), status=Referral.Status.READY, enrollment__isnull=True
+        )
+        .select_related("team", "municipality")
+        .order_by("received_on")
+    )
+
+
+def handledare_of(team_id: int) -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, memberships__team_id=team_id, memberships__role="handledare")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def current_phases(enrollment_ids: list[int]) -> dict[int, PhasePeriod]:
+    periods = PhasePeriod.objects.filter(enrollment_id__in=enrollment_ids, end__isnull=True)
+    return {p.enrollment_id: p for p in periods}
+
+
+def requirements() -> dict[tuple[str, str], PhaseRequirement]:
+    return {(r.phase, r.kind): r for r in PhaseRequirement.objects.all()}
+
+
+@dataclass
+class WeekRow:
+    enrollment: Enrollment
+    period: PhasePeriod | None
+    weeks_in_phase: int
+    cells: dict[str, rules.Cell] = field(default_factory=dict)
+    activities: list[Activity] = field(default_factory=list)
+
+
+def week_of(enrollments: QuerySet[Enrollment], monday: date) -> list[WeekRow]:
+    """Min vecka: per enrolment and activity kind, what the phase requires and what is logged.
+
+    Four queries whatever the number of participants: enrolments, open phase
+    periods, requirements, and this and last week's activities.
+    """
+    sunday = monday + timedelta(days=6)
+    rows_by_id = {e.pk: WeekRow(enrollment=e, period=None, weeks_in_phase=0) for e in enrollments}
+    ids = list(rows_by_id)
+    periods = current_phases(ids)
+    reqs = requirements()
+    activities = Activity.objects.filter(enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday)
+    this_week: dict[tuple[int, str], list[Activity]] = defaultdict(list)
+    last_week_present: dict[tuple[int, str], int] = defaultdict(int)
+    for activity in activities.order_by("date", "pk"):
+        key = (activity.enrollment_id, activity.kind)
+        if activity.date >= monday:
+            this_week[key].append(activity)
+            rows_by_id[activity.enrollment_id].activities.append(activity)
+        elif activity.attendance == Attendance.PRESENT:
+            last_week_present[key] += 1
+    for enrollment_id, row in rows_by_id.items():
+        row.period = periods.get(enrollment_id)
+        if row.period is not None:
+            row.weeks_in_phase = max(1, (monday - rules.week_start(row.period.start)).days // 7 + 1)
+        for kind in ActivityKind.values:
+            req = reqs.get((row.period.phase, kind)) if row.period else None
+            logged = this_week[(enrollment_id, kind)]
+            present = sum(1 for a in logged if a.attendance == Attendance.PRESENT)
+            window = present + (last_week_present[(enrollment_id, kind)] if req and req.per_weeks > 1 else 0)
+            row.cells[kind] = rules.make_cell(req, present=present, logged=len(logged), window_present=window)
+    return list(rows_by_id.values())
+
+
+def my_week_enrollments(user: User) -> QuerySet[Enrollment]:
+    """The handledare's own active participants (responsible or second contact)."""
+    return (
+        enrollments_for(user, "change")
+        .filter(_mine(user), status=Enrollment.Status.ACTIVE)
+        .order_by("participant__last_name", "participant__first_name")
+    )
+
+
+def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> list[dict[str, object]]:
+    """Per ISO week of the last `weeks`: required and met (present, capped) activities.
+
+    Two queries: the phase periods and the activity counts per week and kind.
+    """
+    first_monday = rules.week_start(today) - timedelta(weeks=weeks - 1)
+    periods = list(enrollment.phase_periods.all())
+    reqs = requirements()
+    counts = (
+        Activity.objects.filter(enrollment=enrollment, date__gte=first_monday, attendance=Attendance.PRESENT)
+        .annotate(week=TruncWeek("date"))
+        .values("week", "kind")
+        .annotate(n=Count("pk"))
+    )
+    present = {
+        (row["week"] if isinstance(row["week"], date) else row["week"].date(), row["kind"]): row["n"] for row in counts
+    }
+    result = []
+    for i in range(weeks):
+        monday = first_monday + timedelta(weeks=i)
+        phase = next(
+            (p.phase for p in periods if p.start <= monday + timedelta(days=6) and (p.end is None or p.end >= monday)),
+            None,
+        )
+        required = met = 0
+        for kind in ActivityKind.values:
+            req = reqs.get((phase, kind)) if phase else None
+            if req is None:
+                continue
+            # a "1 per 2 weeks" requirement counts half a requirement per week
+            need = req.count / req.per_weeks
+            required += need
+            met += min(present.get((monday, kind), 0), need)
+        result.append(
+            {
+                "monday": monday,
+                "label": rules.week_label(monday),
+                "required": required,
+                "met": met,
+                "percent": round(100 * met / required) if required else None,
+            }
+        )
+    return result
+
+
+def follow_ups_due(user: User, *, today: date) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(
+            enrollment__in=enrollments_for(user, "change"), found="", due_on__lte=today + timedelta(days=14)
+        )
+        .select_related("enrollment__participant", "enrollment__team")
+        .order_by("due_on")
+    )
+
+
+def caseload(user: User) -> QuerySet[Enrollment]:
+    """The coordinator's teams' active enrolments, by handledare."""
+    return (
+        enrollments_for(user, "manage")
+        .filter(status=Enrollment.Status.ACTIVE)
+        .order_by("team__name", "responsible__last_name", "participant__last_name")
+    )
+
+
+def participant_subjects_matching(viewer: User, text: str) -> list[tuple[str, str]]:
+    """Loggkontroll: participants the reviewer may see, by personnummer or name."""
+    if viewer.is_administrator:
+        people = Participant.objects.all()
+    else:
+        people = Participant.objects.filter(enrollments__in=enrollments_for(viewer, "manage")).distinct()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 8:
+        people = people.filter(personnummer__contains=digits[-10:] if len(digits) > 10 else digits)
+    else:
+        words = text.split()
+        if not words:
+            return []
+        for word in words:
+            people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return [(f"pnr:{p.personnummer}", f"{p} ({p.personnummer_masked})") for p in people.order_by("last_name")[:20]]

@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from participants.views import enrolment, journey, week
+
+app_name = "participants"
+urlpatterns = [*enrolment.urlpatterns, *week.urlpatterns, *journey.urlpatterns]
