@@ -26,6 +26,8 @@ def test_seed_demo_refuses_to_run_in_production(settings) -> None:
 
 
 def test_demo_has_referrals_in_every_state_in_every_team(settings) -> None:
+    from django.utils import timezone
+
     from referrals.models import Referral, TeamMeeting
     from teams.models import Team
 
@@ -34,5 +36,29 @@ def test_demo_has_referrals_in_every_state_in_every_team(settings) -> None:
     for team in Team.objects.all():
         states = set(Referral.objects.filter(team=team).values_list("status", flat=True))
         assert states == set(Referral.Status.values), team
-        assert TeamMeeting.objects.filter(team=team).count() == 3
+        meetings = TeamMeeting.objects.filter(team=team)
+        assert meetings.filter(date__gt=timezone.localdate()).count() == 1
+        assert meetings.filter(date__lt=timezone.localdate(), items__isnull=False).distinct().count() >= 2
         assert team.questions.count() == 3
+
+
+def test_demo_journeys_cover_every_phase_reason_and_due_follow_ups(settings) -> None:
+    from django.utils import timezone
+
+    from participants.models import Enrollment, ExitReason, FollowUp, Phase, PhasePeriod
+    from teams.models import Team
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for team in Team.objects.all():
+        open_phases = set(
+            PhasePeriod.objects.filter(enrollment__team=team, end__isnull=True).values_list("phase", flat=True)
+        )
+        assert open_phases == set(Phase.values), team
+        reasons = set(
+            Enrollment.objects.filter(team=team, closure__isnull=False).values_list("closure__reason", flat=True)
+        )
+        assert reasons == set(ExitReason.objects.values_list("pk", flat=True))
+    assert FollowUp.objects.filter(found="", due_on__lte=timezone.localdate()).exists()
+    for period in PhasePeriod.objects.exclude(end=None):
+        assert period.end >= period.start

@@ -10,10 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from participants.demo import seed_participants
 from referrals.demo import seed_referrals
 from teams.demo import seed_organisation
 
-SEEDERS = [seed_organisation, seed_referrals]
+SEEDERS = [seed_organisation, seed_referrals, seed_participants]
 
 
 class Command(BaseCommand):

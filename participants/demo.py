@@ -1,0 +1,170 @@
+"""Demo journeys: participants in every phase in every team, a year of activities with realistic
+gaps, closures with each exit reason, follow-ups due. Made through the services (activities in bulk).
+Idempotent: a team that already has enrolments is left alone."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from participants import rules, services
+from participants.models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    Enrollment,
+    ExitReason,
+    Occupation,
+    Phase,
+    PhaseRequirement,
+)
+from referrals import services as referral_services
+from referrals.demo import _data
+from referrals.models import AgendaItem, InformationMeeting, SupportKind
+from teams.demo import demo_email
+from teams.models import Membership, Team, User
+
+PHASE_WEEKS = {Phase.PROVA_PA: 4, Phase.ARBETSFORBEREDANDE: 16, Phase.REDO_FOR_MER: 12}
+
+
+def _ready_referral(team: Team, n: int, coordinator: User, referrer: User, meeting, today: date):
+    kinds = {k.code: k for k in SupportKind.objects.all()}
+    referral = referral_services.referral_save_draft(referrer=referrer, data=_data(team, n, kinds)).referral
+    referral.team = team
+    referral.save(update_fields=["team"])
+    referral_services.referral_submit(referral=referral, by=referrer, today=today)
+    referral_services.agenda_add(meeting=meeting, referral=referral, by=coordinator)
+    item = AgendaItem.objects.get(meeting=meeting, referral=referral)
+    referral_services.agenda_decide(item=item, decision="accept", reasoning="I målgruppen.", by=coordinator)
+    referral.refresh_from_db()
+    info = referral_services.info_meeting_book(
+        referral=referral, date=today, start_time=time(10, 0), place="IST", attendees=[coordinator], by=coordinator
+    )
+    referral_services.info_meeting_record_outcome(
+        meeting=info, outcome=InformationMeeting.Outcome.WANTS_TO_START, note="", by=coordinator
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def _activities(enrollment: Enrollment, until: date, rng: random.Random, handledare: User) -> list[Activity]:
+    """Roughly what the phases ask for, week by week, with sick weeks and missed sessions."""
+    reqs = {(r.phase, r.kind): r for r in PhaseRequirement.objects.all()}
+    periods = list(enrollment.phase_periods.all())
+    rows = []
+    monday = rules.week_start(enrollment.start_date)
+    while monday <= until:
+        period = next((p for p in periods if p.start <= monday and (p.end is None or p.end >= monday)), periods[-1])
+        sick_week = rng.random() < 0.08
+        for kind in ActivityKind.values:
+            req = reqs.get((period.phase, kind))
+            if req is None or (req.per_weeks > 1 and monday.isocalendar().week % req.per_weeks):
+                continue
+            for i in range(req.count):
+                day = monday + timedelta(days=(i * 2 + rng.randint(0, 1)) % 5)
+                if day < enrollment.start_date or day > until or rng.random() < 0.12:
+                    continue  # a gap: nothing logged
+                attendance = (
+                    Attendance.EXCUSED
+                    if sick_week
+                    else (Attendance.UNEXCUSED if rng.random() < 0.07 else Attendance.PRESENT)
+                )
+                rows.append(
+                    Activity(
+                        enrollment=enrollment,
+                        kind=kind,
+                        date=day,
+                        attendance=attendance,
+                        duration_minutes=rng.choice([45, 60, 90, 120]),
+                        logged_by=handledare,
+                    )
+                )
+        monday += timedelta(weeks=1)
+    return rows
+
+
+@transaction.atomic
+def seed_participants() -> dict[str, int]:
+    today = timezone.localdate()
+    rng = random.Random(4711)  # the same demo every time
+    referrer = User.objects.get(email=demo_email("remittent.fk"))
+    reasons = list(ExitReason.objects.order_by("position"))
+    occupations = list(Occupation.objects.order_by("position"))
+    made = 0
+    for t_index, team in enumerate(Team.objects.order_by("name")):
+        if Enrollment.objects.filter(team=team).exists():
+            continue
+        coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+        handledare = list(
+            User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE).order_by("pk")
+        )
+        meeting = referral_services.meeting_create(
+            team=team, date=today - timedelta(days=400), start_time=time(9, 0), place="Stadshuset", by=coordinator
+        )
+        n = 1000 + t_index * 100
+        plans = [(phase, i) for phase in Phase for i in range(2)] + [("closed", r) for r in reasons]
+        activities: list[Activity] = []
+        for plan, detail in plans:
+            n += 1
+            responsible = handledare[n % len(handledare)]
+            second = handledare[(n + 1) % len(handledare)] if len(handledare) > 1 else None
+            referral = _ready_referral(team, n, coordinator, referrer, meeting, today - timedelta(days=400))
+            weeks_before = {
+                Phase.PROVA_PA: 2,
+                Phase.ARBETSFORBEREDANDE: 14,
+                Phase.REDO_FOR_MER: 30,
+                Phase.ARBETSLIVSINRIKTAD: 46,
+                "closed": 52,
+            }[plan] + (detail if isinstance(detail, int) else detail.position % 3)
+            start = today - timedelta(weeks=weeks_before)
+            enrollment = services.enroll(
+                referral=referral,
+                responsible=responsible,
+                second_contact=second,
+                start_date=start,
+                by=coordinator,
+                entry={
+                    "support_at_entry": referral.support_kind,
+                    "months_in_support_before": 12 + n % 48,
+                    "occupation_before": occupations[-1],
+                    "occupation_before_extent": 0,
+                },
+            )
+            closed_on = None
+            if plan == "closed":
+                closed_on = today - timedelta(weeks=30 if detail.position % 2 else 2)
+            last_day = closed_on or today
+            on = start
+            target = plan if plan != "closed" else Phase.ARBETSLIVSINRIKTAD
+            for phase in (Phase.ARBETSFORBEREDANDE, Phase.REDO_FOR_MER, Phase.ARBETSLIVSINRIKTAD):
+                if list(Phase).index(phase) > list(Phase).index(Phase(target)):
+                    break
+                on = on + timedelta(weeks=PHASE_WEEKS[list(Phase)[list(Phase).index(phase) - 1]])
+                if on >= last_day:
+                    break
+                services.phase_change(enrollment=enrollment, to=phase, on=on, reason="", by=responsible)
+            until = today - timedelta(days=1)
+            if plan == "closed":
+                reason = detail
+                services.close(
+                    enrollment=enrollment,
+                    by=coordinator,
+                    data={
+                        "date": closed_on,
+                        "reason": reason,
+                        "occupation_after": occupations[0] if reason.to_work_or_studies else occupations[3],
+                        "occupation_after_extent": 50 if reason.to_work_or_studies else 0,
+                        "summary": "Deltagaren har följt planen och tagit steg mot arbete.",
+                        "recommendations": "Fortsatt kontakt med Arbetsförmedlingen.",
+                        "care_provider_consulted": reason.health,
+                        "parties_consulted": reason.health,
+                    },
+                )
+                until = closed_on
+            activities.extend(_activities(enrollment, until, rng, responsible))
+            made += 1
+        Activity.objects.bulk_create(activities, batch_size=2000)
+    return {"enrollments_created": made, "activities": Activity.objects.count()}
