@@ -95,6 +95,22 @@ def agenda_of(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
     )
 
 
+def agenda_items_for(user: User | AnonymousUser, action: str = "consult") -> QuerySet[AgendaItem]:
+    """Agenda items of the meetings the user may consult on (or run: action="manage")."""
+    return AgendaItem.objects.filter(meeting__in=meetings_for(user, action)).select_related(
+        "meeting__team", "referral__municipality", "question__organisation", "decided_by"
+    )
+
+
+def information_meetings_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[InformationMeeting]:
+    """Information meetings of the referrals the user may see (or manage)."""
+    return (
+        InformationMeeting.objects.filter(referral__in=referrals_for(user, action))
+        .select_related("referral__team", "booked_by")
+        .prefetch_related("attendees")
+    )
+
+
 def events_of(referral: Referral, *, for_referrer: bool) -> QuerySet[ReferralEvent]:
     """The timeline; the referrer sees what concerns them, not the team's internal steps."""
     events = referral.events.select_related("by")

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from ist.audit.recording import get_visible_or_404, record_access
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
-from referrals.models import AgendaItem, InformationMeeting, Referral, TeamMeeting, new_form_token
+from referrals.models import AgendaItem, Referral, TeamMeeting, new_form_token
 from teams.access import teams_where
 from teams.models import Organisation
 
@@ -31,27 +31,6 @@ MEETING = "referrals/meetings/meeting.html"
 ALREADY_DECIDED = "Beslut redan fattat. Beslutet nedan gäller och har inte ändrats."
 NOT_ACCEPTED = "Informationsmöte kan bara bokas för en remiss som teamet har antagit."
 KIND_LABELS = dict(Organisation.Kind.choices)
-
-
-# -- Reads this module needs beyond the selectors (all start from a scoped selector) ------------
-
-
-def _items_for(user: Any, action: str) -> QuerySet[AgendaItem]:
-    """Agenda items of the meetings the user may consult on (or run)."""
-    meetings = selectors.meetings_for(user, action)
-    return AgendaItem.objects.filter(meeting__in=meetings).select_related(
-        "meeting__team", "referral__municipality", "question__organisation", "decided_by"
-    )
-
-
-def _info_meetings_for(user: Any, action: str = "view") -> QuerySet[InformationMeeting]:
-    """Information meetings of the referrals the user may see (or manage)."""
-    referrals = selectors.referrals_for(user, action)
-    return (
-        InformationMeeting.objects.filter(referral__in=referrals)
-        .select_related("referral__team", "booked_by")
-        .prefetch_related("attendees")
-    )
 
 
 def _runs(user: Any, meeting: TeamMeeting) -> bool:
@@ -160,7 +139,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Record the decision on one agenda item; via htmx only that item comes back."""
-    item = get_visible_or_404(request, _items_for(request.user, "consult"), what="beslut", pk=item_pk)
+    item = get_visible_or_404(request, selectors.agenda_items_for(request.user, "consult"), what="beslut", pk=item_pk)
     if not _runs(request.user, item.meeting):
         raise PermissionDenied
     form: DecisionForm | None = DecisionForm(request.POST, item=item, prefix=f"punkt-{item.pk}")
@@ -168,7 +147,7 @@ def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
     if form.is_valid():
         if not services.agenda_decide(item=item, by=request.user, **form.cleaned_data):
             notice = ALREADY_DECIDED
-        item = _items_for(request.user, "consult").get(pk=item.pk)
+        item = selectors.agenda_items_for(request.user, "consult").get(pk=item.pk)
         form = None
     elif item.decision:
         notice, form = ALREADY_DECIDED, None
@@ -225,7 +204,9 @@ def _booking(form: InfoMeetingForm) -> dict[str, Any]:
 
 def info_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """The booking; coordinators record the outcome once, the others read it."""
-    meeting = get_visible_or_404(request, _info_meetings_for(request.user), what="informationsmöte", pk=pk)
+    meeting = get_visible_or_404(
+        request, selectors.information_meetings_for(request.user), what="informationsmöte", pk=pk
+    )
     may_record = selectors.referrals_for(request.user, "manage").filter(pk=meeting.referral_id).exists()
     if request.method == "POST" and not may_record:
         raise PermissionDenied
