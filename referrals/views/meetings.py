@@ -6,7 +6,6 @@ handledare and the referrer follow an information meeting read-only.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.web import form_token
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
 from referrals.models import AgendaItem, Referral, TeamMeeting, new_form_token
@@ -36,13 +36,6 @@ KIND_LABELS = dict(Organisation.Kind.choices)
 def _runs(user: Any, meeting: TeamMeeting) -> bool:
     """Is the user a coordinator of the meeting's team?"""
     return selectors.meetings_for(user, "manage").filter(pk=meeting.pk).exists()
-
-
-def _form_token(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("form_token", ""))
-    except ValueError:
-        return new_form_token()
 
 
 def _prepare(item: AgendaItem, runs: bool, form: DecisionForm | None = None) -> AgendaItem:
@@ -109,7 +102,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, teams=teams)
     if form.is_valid():
-        meeting = services.meeting_create(by=request.user, form_token=_form_token(request), **form.cleaned_data)
+        meeting = services.meeting_create(by=request.user, form_token=form_token(request), **form.cleaned_data)
         messages.success(request, "Mötet är skapat.")
         return redirect("referrals:meeting", pk=meeting.pk)
     token = request.POST.get("form_token") or new_form_token()
@@ -185,7 +178,7 @@ def info_meeting_new(request: HttpRequest, referral_pk: int) -> HttpResponse:
     elif form.is_valid():
         try:
             booked = services.info_meeting_book(
-                referral=referral, by=request.user, form_token=_form_token(request), **_booking(form)
+                referral=referral, by=request.user, form_token=form_token(request), **_booking(form)
             )
         except services.NotAllowedNow:
             form, status = None, 409

@@ -11,7 +11,6 @@ Who may do what here:
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.web import form_token
 from referrals import personnummer, rules, selectors, services
 from referrals.forms import QuestionForm, ReferralForm
 from referrals.models import Referral, ReferralEvent, new_form_token
@@ -54,13 +54,6 @@ def _require_referrer(user: User) -> None:
 
 def _may_ask(user: User) -> bool:
     return bool(user.is_referrer or user.organisation_id or roles_of(user))
-
-
-def _form_token(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("form_token", ""))
-    except ValueError:
-        return new_form_token()
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -153,7 +146,7 @@ def new(request: HttpRequest) -> HttpResponse:
         return render(request, f"{FORM}#age_hint", {"age": age})
     if request.method != "POST":
         return _render_form(request, ReferralForm(), form_token=new_form_token())
-    form, token = ReferralForm(request.POST), _form_token(request)
+    form, token = ReferralForm(request.POST), form_token(request)
     if not form.is_valid():
         return _render_form(request, form, form_token=token)
     saved = services.referral_save_draft(referrer=request.user, data=form.service_data(), form_token=token)
@@ -243,7 +236,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         context = {"form": QuestionForm(), "form_token": new_form_token()}
         return render(request, "referrals/referrer/question_form.html", context)
-    form, token = QuestionForm(request.POST), _form_token(request)
+    form, token = QuestionForm(request.POST), form_token(request)
     if not form.is_valid():
         return render(request, "referrals/referrer/question_form.html", {"form": form, "form_token": token})
     question = services.question_ask(asked_by=request.user, form_token=token, **form.cleaned_data)

@@ -10,7 +10,6 @@ actions; one they may not see at all is a 404, and the attempt is logged.
 
 from __future__ import annotations
 
-import uuid
 from copy import copy  # a ModelForm writes into its instance: give it a copy, the page shows what is saved
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +25,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.web import form_token, render_page_or_partial
 from referrals import personnummer, rules, selectors, services
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
@@ -62,13 +61,6 @@ FILE_LOST_MESSAGE = (
 # -- Helpers ----------------------------------------------------------------------------
 
 
-def _render(request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """The one place that decides "is this a partial request": htmx gets the partial, others the page."""
-    response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _managed_teams(user: User) -> list[Team]:
     """The coordinator's teams; 403 for everyone else (administrators without a team role too)."""
     teams = list(teams_where(user, action="manage"))
@@ -97,13 +89,6 @@ def _upcoming_meetings(user: User, team_id: int | None = None) -> QuerySet[TeamM
     if team_id is not None:
         meetings = meetings.filter(team_id=team_id)
     return meetings.order_by("date", "start_time")
-
-
-def _form_token(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("form_token", ""))
-    except ValueError:
-        return new_form_token()
 
 
 def _days(n: int) -> str:
@@ -188,7 +173,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "questions_cut": len(questions) == QUESTIONS_SHOWN,
         "query": query.urlencode(),
     }
-    return _render(request, BOARD, "board", context)
+    return render_page_or_partial(request, BOARD, "board", context)
 
 
 @require_POST
@@ -216,7 +201,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterReferralForm(
         request.POST or None, request.FILES or None, teams=teams_where(request.user, action="manage"), initial=initial
     )
-    token = _form_token(request) if request.method == "POST" else new_form_token()
+    token = form_token(request) if request.method == "POST" else new_form_token()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -290,7 +275,7 @@ def _render_review(
             "authorities": [kinds.get(k, k) for k in referral.authorities_involved or []],
             "edit_form": edit_form or TeamEditForm(instance=copy(referral), teams=managed),
         }
-    return _render(request, REVIEW, "actions", context, status=status)
+    return render_page_or_partial(request, REVIEW, "actions", context, status=status)
 
 
 def review(request: HttpRequest, pk: int) -> HttpResponse:

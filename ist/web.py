@@ -1,0 +1,30 @@
+"""Small request helpers every view module shares."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+def form_token(request: HttpRequest) -> uuid.UUID:
+    """The creation form's idempotency key: the posted one, or a fresh one for a new form.
+
+    Services create at most one row per token, so a double click creates one."""
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+def render_page_or_partial(
+    request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """The one place that decides "is this a partial request": htmx gets `page#partial`, a plain
+    request the whole page (every page works without JavaScript)."""
+    response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])  # a cache must not serve the fragment as the page
+    return response
