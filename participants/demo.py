@@ -89,7 +89,7 @@ def _activities(enrollment: Enrollment, until: date, rng: random.Random, handled
 @transaction.atomic
 def seed_participants() -> dict[str, int]:
     today = timezone.localdate()
-    rng = random.Random(4711)  # the same demo every time
+    rng = random.Random(4711)  # noqa: S311 - demo data, the same every time
     referrer = User.objects.get(email=demo_email("remittent.fk"))
     reasons = list(ExitReason.objects.order_by("position"))
     occupations = list(Occupation.objects.order_by("position"))

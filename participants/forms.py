@@ -117,6 +117,12 @@ class ReassignForm(forms.Form):
         self.fields["responsible"].queryset = handledare
         self.fields["second_contact"].queryset = handledare
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("second_contact") and data.get("second_contact") == data.get("responsible"):
+            self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
+        return data
+
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label="Aktivitet", choices=ActivityKind.choices)
@@ -168,6 +174,13 @@ class ClosureForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].queryset = ExitReason.objects.filter(active=True).order_by("group", "position")
+        self.fields["occupation_after_extent"].widget.attrs.update({"min": 0, "max": 100})
+
+    def clean_occupation_after_extent(self) -> int | None:
+        extent = self.cleaned_data.get("occupation_after_extent")
+        if extent is not None and extent > 100:
+            raise forms.ValidationError("Ange en procentsats mellan 0 och 100.")
+        return extent
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -399,6 +399,14 @@ class Closure(models.Model):
     closed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occupation_after_extent__isnull=True) | Q(occupation_after_extent__lte=100),
+                name="closure_extent_percent",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Avslut {self.date:%Y-%m-%d}"
 

@@ -358,7 +358,7 @@ def close(*, enrollment: Enrollment, by: User, data: dict[str, Any], expected_ve
     if reason.health and not (data.get("care_provider_consulted") and data.get("parties_consulted")):
         raise InvalidActivity(
             "care_provider_consulted",
-            "Vid avslut av hälsoskäl ska vårdgivaren och övriga parter ha hörts först (DOMAIN: avslut).",
+            "Vid avslut av hälsoskäl ska vårdgivaren och övriga parter ha hörts först.",
         )
     if data["date"] < enrollment.start_date:
         raise InvalidActivity("date", "Avslutet kan inte ligga före starten.")

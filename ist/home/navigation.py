@@ -53,10 +53,21 @@ def _consultants(user: User, roles: frozenset[str]) -> bool:
     return bool(roles & {Role.KOORDINATOR, Role.SAMVERKANSTEAM})
 
 
+def _handledare(user: User, roles: frozenset[str]) -> bool:
+    return Role.HANDLEDARE in roles
+
+
+def _team_staff_or_referrers(user: User, roles: frozenset[str]) -> bool:
+    return user.is_referrer or bool(roles & {Role.KOORDINATOR, Role.HANDLEDARE})
+
+
 ENTRIES = [
     Entry("Start", "home:start", _everyone),
+    Entry("Min vecka", "participants:week", _handledare),
     Entry("Inkommande", "referrals:triage", _coordinators),
     Entry("Möten", "referrals:meetings", _consultants),
+    Entry("Deltagare", "participants:list", _team_staff_or_referrers),
+    Entry("Arbetsfördelning", "participants:caseload", _coordinators),
     Entry("Mina remisser", "referrals:mine", _referrers),
     Entry("Frågor", "referrals:questions", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),

@@ -52,15 +52,16 @@ ROLES = [
             "Du är teamkoordinator i IST Halmstad/Hylte, teamkoordinator i IST Laholm.",
             "Loggkontroll för dina team",
         ),
-        menu=("Start", "Inkommande", "Möten", "Loggkontroll"),
+        menu=("Start", "Inkommande", "Möten", "Deltagare", "Arbetsfördelning", "Loggkontroll"),
         teams=("IST Halmstad/Hylte", "IST Laholm"),
     ),
     Role(
         "handledare",
         "handledare@ist.example",
         "Hanna",
-        sections=("Ditt team",),
+        sections=("Handledare", "Ditt team"),
         texts=("Du är handledare i IST Halmstad/Hylte.",),
+        menu=("Start", "Min vecka", "Deltagare"),
         teams=("IST Halmstad/Hylte",),
     ),
     Role(
@@ -78,7 +79,7 @@ ROLES = [
         "Frida",
         sections=(),
         texts=("Remissen går till teamet i den kommun där personen bor.",),
-        menu=("Start", "Mina remisser", "Frågor"),
+        menu=("Start", "Deltagare", "Mina remisser", "Frågor"),
         referrer_heading="Inremittent – Försäkringskassan, Lokalt försäkringscenter Halmstad",
     ),
     Role(
@@ -87,7 +88,7 @@ ROLES = [
         "Kim",
         sections=(),
         texts=("Remissen går till teamet i den kommun där personen bor.",),
-        menu=("Start", "Mina remisser", "Frågor"),
+        menu=("Start", "Deltagare", "Mina remisser", "Frågor"),
         referrer_heading="Inremittent – Halmstads kommun, Socialförvaltningen, ekonomiskt bistånd",
     ),
     Role(

@@ -7,4 +7,20 @@ from typing import Any
 from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
-ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {}
+ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
+    # IST staff only; others get the 403 page.
+    "participants:week": ({}, "vecka=2026-W47", signed_in(403, koordinator=200, handledare=200)),
+    # Change scope: the referrer may see the enrolment (403), the rest may not (404).
+    "participants:log": (
+        lambda w: {"enrollment_pk": w["enrollment"].pk},
+        "typ=samtal",
+        signed_in(404, koordinator=200, handledare=200, referrer=403),
+    ),
+    # Activities are IST staff's working notes: not part of the referrer's read-only view.
+    "participants:activity": (
+        lambda w: {"activity_pk": w["activity"].pk},
+        "",
+        signed_in(404, koordinator=200, handledare=200),
+    ),
+    "participants:group": ({}, "", signed_in(403, koordinator=200, handledare=200)),
+}

@@ -1,0 +1,123 @@
+"""A handledare fills in the week: one activity from the grid, week to week, a group session."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from participants import rules
+from participants.models import Activity, GroupSession
+from teams.models import User
+from tests.participants import builders
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Enrolment e-mails kept here instead of queued: a message left on the tests' broker queue
+    would outlive this test's database."""
+    from ist.messaging.tasks import send_notification
+
+    sent: list[tuple[str, int]] = []
+    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
+    return sent
+
+
+def seed_rules() -> None:
+    """The live server's flushed database lost the phase table the data migration seeded."""
+    importlib.import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)
+
+
+def test_handledare_logs_the_week_from_the_grid_and_a_group_session(
+    page: Page, check_a11y, log_in, screenshot, notifications_sent
+) -> None:
+    seed_rules()
+    handledare = User.objects.get(email="handledare@ist.example")
+    coordinator = User.objects.get(email="koordinator@ist.example")
+    referrer = User.objects.get(email="remittent.fk@ist.example")
+    alva = builders.enrolled(referrer, coordinator, handledare, first_name="Alva", last_name="Andersson")
+    bertil = builders.enrolled(referrer, coordinator, handledare, first_name="Bertil", last_name="Berg")
+    today = timezone.localdate()
+    this_week = rules.week_label(today)
+    last_week = rules.week_label(today - timedelta(weeks=1))
+
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "handledare@ist.example")
+    check_a11y(page)
+
+    # Min vecka: both participants, nothing logged yet.
+    page.goto("/deltagare/vecka/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Min vecka – {this_week}")
+    alva_row, bertil_row = page.locator(f"#rad-{alva.pk}"), page.locator(f"#rad-{bertil.pk}")
+    alva_physical = alva_row.get_by_role("cell").nth(0)
+    bertil_physical = bertil_row.get_by_role("cell").nth(0)
+    expect(alva_physical).to_contain_text("Krav: 1/v.")
+    expect(alva_physical.locator(".week-status")).to_have_text("Inte uppfyllt")
+    expect(alva_row.get_by_role("rowheader")).to_contain_text("Prova på, vecka")
+    expect(alva_row.get_by_role("rowheader")).to_contain_text(alva.participant.personnummer_masked)
+    check_a11y(page)
+
+    # One cell, by keyboard: the small form comes into the page, focused; Enter sends it.
+    alva_physical.get_by_role("link", name="Logga fysisk träning för Alva Andersson").focus()
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", name="Ny aktivitet för Alva Andersson")
+    expect(heading).to_be_focused()
+    form = page.locator("#logga-yta")
+    expect(form.get_by_label("Aktivitet")).to_have_value("fysisk")
+    expect(form.get_by_label("Datum")).to_have_value(today.isoformat())
+    expect(form.get_by_label("Närvarande")).to_be_checked()
+    check_a11y(page)
+    form.get_by_label("Anteckning").fill("Promenad längs Nissan")
+    form.get_by_label("Anteckning").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Sparat: Fysisk träning")
+    expect(alva_physical.locator(".week-status")).to_have_text("Uppfyllt")
+    expect(alva_physical.get_by_role("link", name=f"Närvarande {today:%Y-%m-%d}", exact=False)).to_be_visible()
+    expect(bertil_physical.locator(".week-status")).to_have_text("Inte uppfyllt")
+    check_a11y(page)
+
+    # One click back a week and one forward again.
+    page.get_by_role("link", name="Föregående vecka").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Min vecka – {last_week}")
+    expect(page.locator(f"#rad-{alva.pk}").get_by_role("cell").nth(0).locator(".week-status")).to_have_text(
+        "Inte uppfyllt"
+    )
+    assert f"vecka={rules.week_param(rules.week_start(today) - timedelta(weeks=1))}" in page.url
+    check_a11y(page)
+    page.get_by_role("link", name="Nästa vecka").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Min vecka – {this_week}")
+    expect(page.locator(f"#rad-{alva.pk}").get_by_role("cell").nth(0).locator(".week-status")).to_have_text("Uppfyllt")
+    check_a11y(page)
+
+    # A group session for both: Alva present, Bertil away with notice.
+    page.get_by_role("link", name="Logga en gruppaktivitet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logga en gruppaktivitet")
+    check_a11y(page)
+    page.get_by_label("Aktivitet").select_option("fysisk")
+    page.get_by_label("Längd (minuter)").fill("45")
+    page.get_by_role("group", name="Närvaro för Alva Andersson").get_by_label("Närvarande").check()
+    page.get_by_role("group", name="Närvaro för Bertil Berg").get_by_label("Anmäld frånvaro", exact=True).check()
+    page.get_by_role("button", name="Spara gruppaktiviteten").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Gruppaktiviteten är sparad för 2 deltagare.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Min vecka – {this_week}")
+    alva_physical = page.locator(f"#rad-{alva.pk}").get_by_role("cell").nth(0)
+    bertil_physical = page.locator(f"#rad-{bertil.pk}").get_by_role("cell").nth(0)
+    expect(alva_physical.locator(".week-mark")).to_have_count(2)
+    expect(alva_physical.locator(".week-status")).to_have_text("Uppfyllt")
+    expect(bertil_physical.locator(".week-status")).to_have_text("Delvis")
+    expect(bertil_physical).to_contain_text("Anmäld frånvaro")
+    check_a11y(page)
+    screenshot(page, "min-vecka")
+
+    session = GroupSession.objects.get()
+    assert session.duration_minutes == 45
+    assert Activity.objects.filter(enrollment=alva).count() == 2
+    assert Activity.objects.get(enrollment=alva, group_session=None).note == "Promenad längs Nissan"
+    assert Activity.objects.get(enrollment=bertil).attendance == "excused"
