@@ -12,7 +12,6 @@ the selectors leave them out for everyone else, so they are a 404 here.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from copy import copy  # a ModelForm writes into its instance: the page keeps showing what is saved
 from dataclasses import dataclass
 from datetime import date
@@ -26,9 +25,9 @@ from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.web import form_token, render_page_or_partial
 from participants import rules, selectors, services
 from participants.forms import EnrollForm, ParticipantCorrectionForm
 from participants.models import Enrollment, Participant, new_form_token
@@ -61,20 +60,6 @@ CORRECTED_FIELDS = ParticipantCorrectionForm.Meta.fields
 
 
 # -- Helpers ----------------------------------------------------------------------------
-
-
-def _render(request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """The one place that decides "is this a partial request": htmx gets the partial, others the page."""
-    response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _form_token(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("form_token", ""))
-    except ValueError:
-        return new_form_token()
 
 
 def _managed_referral(request: HttpRequest, pk: int) -> Referral:
@@ -162,7 +147,7 @@ def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
             "aria-describedby": "derived",
         }
     )
-    token = _form_token(request) if request.method == "POST" else new_form_token()
+    token = form_token(request) if request.method == "POST" else new_form_token()
     status = 200
     problem, existing = "", None
     if request.method == "POST" and form.is_valid():
@@ -196,7 +181,7 @@ def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
         "problem": problem,
         "existing": existing,
     }
-    return _render(request, ENROLL, "derived", context, status=status)
+    return render_page_or_partial(request, ENROLL, "derived", context, status=status)
 
 
 # -- The participant page ---------------------------------------------------------------
@@ -402,7 +387,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "may_enrol": teams_where(user, action="manage").exists(),
     }
-    return _render(request, LIST, "results", context)
+    return render_page_or_partial(request, LIST, "results", context)
 
 
 urlpatterns = [

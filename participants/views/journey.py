@@ -20,9 +20,9 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
 from participants.models import Enrollment, ExitReason, FollowUp, Phase
 from referrals import personnummer
@@ -51,13 +51,6 @@ FOLLOW_UP_DONE = "Uppföljningen var redan registrerad. Resultatet nedan gäller
 
 
 # -- Helpers ----------------------------------------------------------------------------
-
-
-def _render(request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """The one place that decides "is this a partial request": htmx gets the partial, others the page."""
-    response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _enrollment(request: HttpRequest, pk: int, action: str, what: str) -> Enrollment:
@@ -104,7 +97,7 @@ def _phase_panel(
         "notice": notice,
         "refused": refused,
     }
-    return _render(request, PHASE, "phase-panel", context, status=status)
+    return render_page_or_partial(request, PHASE, "phase-panel", context, status=status)
 
 
 def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:

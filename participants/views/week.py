@@ -9,7 +9,6 @@ of the team; the responsible handledare or second contact): a colleague who may 
 from __future__ import annotations
 
 import contextlib
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,9 +20,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.web import form_token, render_page_or_partial
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, new_form_token
@@ -50,13 +49,6 @@ GROUP_CHOICES = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
 # -- Helpers --------------------------------------------------------------------------------
 
 
-def _render(request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """The one place that decides "is this a partial request": htmx gets the partial, others the page."""
-    response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _staff_teams(user: User, action: str = "view") -> QuerySet[Team]:
     teams = teams_where(user, action=action)
     if not teams.exists():
@@ -78,13 +70,6 @@ def _activities_for(user: User) -> QuerySet[Activity]:
     return Activity.objects.filter(enrollment__in=staff).select_related(
         "enrollment__participant", "enrollment__team", "group_session"
     )
-
-
-def _form_token(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("form_token", ""))
-    except ValueError:
-        return new_form_token()
 
 
 @dataclass(frozen=True)
@@ -226,7 +211,7 @@ def week(request: HttpRequest) -> HttpResponse:
         "status_labels": rules.STATUS_LABELS,
         **_row_context(monday, today, back),
     }
-    return _render(request, WEEK, "grid", context)
+    return render_page_or_partial(request, WEEK, "grid", context)
 
 
 # -- One activity -------------------------------------------------------------------------------
@@ -268,7 +253,7 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             return _saved(request, enrollment, back, notice)
     heading = f"Ny aktivitet för {enrollment.participant}"
     context = {"enrollment": enrollment, "form": form, "back": back, "action": request.path, "heading": heading}
-    return _render(request, LOG, "form", context)
+    return render_page_or_partial(request, LOG, "form", context)
 
 
 def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
@@ -309,7 +294,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
             return _saved(request, enrollment, back, f"Rättat: {saved} för {enrollment.participant}.")
     context = {"enrollment": enrollment, "activity": item, "form": form, "back": back, "action": request.path}
     context["heading"] = f"Rätta {item.get_kind_display().lower()} {item.date:%Y-%m-%d} för {enrollment.participant}"
-    return _render(request, ACTIVITY, "form", context, status=status)
+    return render_page_or_partial(request, ACTIVITY, "form", context, status=status)
 
 
 # -- Group sessions -----------------------------------------------------------------------------
@@ -352,7 +337,7 @@ def group(request: HttpRequest) -> HttpResponse:
     record_access(request, enrollments, what="gruppaktivitet")
     attendees = _attendees(request, enrollments)
     form = GroupSessionForm(request.POST or None, initial={"date": timezone.localdate()})
-    token = _form_token(request) if request.method == "POST" else new_form_token()
+    token = form_token(request) if request.method == "POST" else new_form_token()
     status, attendance_error = 200, ""
     if request.method == "POST" and form.is_valid():
         attendance = {a.enrollment.pk: a.value for a in attendees if a.value != NOT_IN_GROUP}
