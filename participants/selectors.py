@@ -212,7 +212,7 @@ def caseload(user: User) -> QuerySet[Enrollment]:
 def participant_subjects_matching(viewer: User, text: str) -> list[tuple[str, str]]:
     """Loggkontroll: participants the reviewer may see, by personnummer or name."""
     if viewer.is_administrator:
-        people = Participant.objects.all()
+        people = Participant.objects.filter(protected_identity=False)  # kept out of searches but for their staff
     else:
         people = Participant.objects.filter(enrollments__in=enrollments_for(viewer, "manage")).distinct()
     digits = "".join(ch for ch in text if ch.isdigit())

@@ -181,6 +181,8 @@ def extend(
 ) -> Extension:
     """Record a decision to extend the inriktningstid, within the age rule's maximum."""
     enrollment = _locked(enrollment)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        raise NotAllowedNow
     identity = personnummer.parse(enrollment.participant.personnummer)
     limit = rules.latest_allowed_end(enrollment.start_date, identity.age_on(enrollment.start_date))
     if new_end <= enrollment.target_end:
@@ -208,6 +210,8 @@ def reassign(
 ) -> bool:
     """The coordinator gives the participant a new handledare (or second contact); the new one is told."""
     enrollment = _locked(enrollment, expected_version)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        raise NotAllowedNow
     if (enrollment.responsible_id, enrollment.second_contact_id) == (
         responsible.pk,
         second_contact.pk if second_contact else None,
@@ -283,10 +287,14 @@ def activity_correct(
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, by: User) -> None:
-    """Remove an activity logged by mistake; the history keeps it."""
-    _event(activity.enrollment, Event.ACTIVITY_CORRECTED, by, f"{activity} borttagen")
-    activity.delete()
+def activity_delete(*, activity: Activity, by: User, expected_version: int | None = None) -> None:
+    """Remove an activity logged by mistake; the history keeps it. StaleEdit if a colleague
+    corrected it after the form was opened."""
+    current = Activity.objects.select_for_update().select_related("enrollment").get(pk=activity.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit
+    _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} borttagen")
+    current.delete()
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ Decision = AgendaItem.Decision
 Outcome = InformationMeeting.Outcome
 
 VIEW_REFERRAL = "view_referral"
+WAITING = (Status.SUBMITTED, Status.NEEDS_INFO, Status.ON_AGENDA)
 
 
 class StaleEdit(Exception):  # noqa: N818 - a domain event, not a programming error
@@ -204,12 +205,20 @@ def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any
     """
     current = _locked(referral, expected_version)
     old_team = current.team
+    if "team" in data and data["team"] != old_team and current.status not in WAITING:
+        # Decided, booked or enrolled: the case belongs to its team now.
+        raise NotAllowedNow
     changed = _apply(current, data)
     if not changed:
         return current
     current.version += 1
     current.save(update_fields=[*set(changed), "version", "updated_at"])
     if current.team_id != old_team.pk:
+        # The old team's agendas no longer concern it; the new team takes it up afresh.
+        AgendaItem.objects.filter(referral=current, decision="").delete()
+        if current.status == Status.ON_AGENDA:
+            current.status = Status.SUBMITTED
+            current.save(update_fields=["status"])
         _event(current, Event.TEAM_CHANGED, by, f"{old_team} → {current.team}")
     return current
 
@@ -285,7 +294,7 @@ def agenda_add(*, meeting: TeamMeeting, by: User, referral: Referral | None = No
         subject = type(subject).objects.select_for_update().get(pk=subject.pk)
     if subject is None or subject.team_id != meeting.team_id:
         raise NotAllowedNow
-    waiting = (Status.SUBMITTED, Status.NEEDS_INFO, Status.ON_AGENDA) if referral else ("new", "on_agenda")
+    waiting = WAITING if referral else ("new", "on_agenda")
     if subject.status not in waiting:
         raise NotAllowedNow  # decided or still a draft: nothing for the samverkansteam to take up
     if AgendaItem.objects.filter(meeting=meeting, referral=referral, question=question).exists():
@@ -338,12 +347,15 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
         if decision not in _REFERRAL_AFTER:
             raise NotAllowedNow
         referral = Referral.objects.select_for_update().get(pk=item.referral_id)
+        if referral.status not in (Status.SUBMITTED, Status.ON_AGENDA) or referral.team_id != item.meeting.team_id:
+            raise NotAllowedNow  # decided elsewhere, sent back, or moved: the claim above rolls back
         referral.status = _REFERRAL_AFTER[Decision(decision)]
         referral.decision_reason = reasoning
         referral.decided_at = now
         referral.version += 1
         referral.save(update_fields=["status", "decision_reason", "decided_at", "version", "updated_at"])
         _event(referral, Event.DECIDED, by, f"{Decision(decision).label}. {reasoning}".strip())
+        AgendaItem.objects.filter(referral=referral, decision="").exclude(pk=item.pk).delete()
         notifications.send_after_commit(notifications.DECIDED, referral.pk)
     else:
         if decision != Decision.ANSWERED:
@@ -377,8 +389,9 @@ def info_meeting_book(
         existing = InformationMeeting.objects.filter(form_token=form_token).first()
         if existing is not None:
             return existing
-    if referral.status != Status.ACCEPTED:
-        raise NotAllowedNow
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Status.ACCEPTED or referral.information_meetings.filter(outcome="").exists():
+        raise NotAllowedNow  # not accepted, or a meeting is booked and its outcome not yet recorded
     meeting = InformationMeeting.objects.create(
         referral=referral, date=date, start_time=start_time, place=place, booked_by=by, form_token=form_token
     )
@@ -405,5 +418,6 @@ def info_meeting_record_outcome(*, meeting: InformationMeeting, outcome: str, no
         referral.status = new_status
         referral.version += 1
         referral.save(update_fields=["status", "version", "updated_at"])
-    _event(referral, Event.INFO_MEETING_OUTCOME, by, f"{Outcome(outcome).label}. {note}".strip())
+    # The note is the team's working note; the timeline (which the referrer reads) gets the outcome only.
+    _event(referral, Event.INFO_MEETING_OUTCOME, by, Outcome(outcome).label)
     return True

@@ -265,13 +265,26 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
         raise PermissionDenied("Bara deltagarens handledare och teamets koordinator rättar aktiviteter.")
     back = _back(request.POST if request.method == "POST" else request.GET, item.date)
     status = 200
+    stale_delete = False
     if request.method == "POST" and "ta_bort" in request.POST:
-        services.activity_delete(activity=item, by=request.user)
-        return _saved(request, enrollment, back, f"Borttagen: {item} för {enrollment.participant}.")
+        version = request.POST.get("version", "")
+        try:
+            services.activity_delete(
+                activity=item, by=request.user, expected_version=int(version) if version.isdigit() else None
+            )
+        except services.StaleEdit:
+            stale_delete = True  # a colleague corrected it meanwhile: show what is saved now
+            item.refresh_from_db()
+        else:
+            return _saved(request, enrollment, back, f"Borttagen: {item} för {enrollment.participant}.")
     initial = {"kind": item.kind, "date": item.date, "attendance": item.attendance, "version": item.version}
     initial |= {"duration_minutes": item.duration_minutes, "note": item.note}
     form = ActivityForm(request.POST or None, initial=initial) if may_change else None
-    if form is not None and request.method == "POST" and form.is_valid():
+    if stale_delete:
+        form = ActivityForm(initial=initial | {"version": item.version})
+        form.add_error(None, STALE_MESSAGE)
+        status = 409
+    elif form is not None and request.method == "POST" and form.is_valid():
         try:
             saved = services.activity_correct(
                 activity=item,

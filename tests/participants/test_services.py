@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from participants import services
@@ -232,3 +233,45 @@ def test_reassign_tells_the_new_handledare_and_refuses_stale(people, django_capt
             by=people["coordinator"],
             expected_version=enrollment.version,
         )
+
+
+def test_a_closed_enrolment_is_neither_extended_nor_reassigned(people) -> None:
+    enrollment = enrol(people)
+    services.close(
+        enrollment=enrollment,
+        by=people["coordinator"],
+        data={"date": timezone.localdate(), "reason": ExitReason.objects.get(code="studier")},
+    )
+    with pytest.raises(services.NotAllowedNow):
+        services.extend(
+            enrollment=enrollment,
+            new_end=enrollment.target_end + relativedelta(months=1),
+            decided_on=timezone.localdate(),
+            decided_by="X",
+            reason="Y",
+            by=people["coordinator"],
+        )
+    with pytest.raises(services.NotAllowedNow):
+        services.reassign(
+            enrollment=enrollment,
+            responsible=member(Role.HANDLEDARE),
+            second_contact=None,
+            by=people["coordinator"],
+            expected_version=Enrollment.objects.get(pk=enrollment.pk).version,
+        )
+
+
+def test_deleting_an_activity_a_colleague_just_corrected_is_refused(people) -> None:
+    activity = services.activity_log(
+        enrollment=enrol(people),
+        kind=ActivityKind.TALK,
+        day=timezone.localdate(),
+        attendance="present",
+        duration_minutes=60,
+        note="",
+        by=people["handledare"],
+    )
+    services.activity_correct(activity=activity, by=people["handledare"], data={"note": "rättad"}, expected_version=1)
+    with pytest.raises(services.StaleEdit):
+        services.activity_delete(activity=activity, by=people["handledare"], expected_version=1)
+    assert Activity.objects.filter(pk=activity.pk).exists()

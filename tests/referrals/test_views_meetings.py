@@ -424,7 +424,8 @@ def _booking(token: str, attendee) -> dict[str, object]:
 
 
 def test_information_meeting_is_booked_once_for_an_accepted_referral(client, world) -> None:
-    referral, coordinator = world["accepted"], world["koordinator"]
+    coordinator = world["koordinator"]
+    referral = builders.accepted(builders.submitted(world["referrer"]), coordinator)  # nothing booked yet
     client.force_login(coordinator)
     form = client.get(url("info_meeting_new", referral_pk=referral.pk))
     assert form.status_code == 200

@@ -1,0 +1,114 @@
+"""Protected identity across referral pages, and the preconditions the services enforce."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ist.audit.subjects import find_people
+from participants.models import Participant
+from referrals import selectors, services
+from referrals.models import AgendaItem, InformationMeeting, Referral
+from teams.models import Membership
+from tests.factories import UserFactory, member, team
+from tests.referrals import builders
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+Decision = AgendaItem.Decision
+
+
+def protect(enrollment) -> None:
+    Participant.objects.filter(pk=enrollment.participant_id).update(protected_identity=True)
+
+
+def test_referrals_of_a_protected_person_are_hidden_from_colleagues_agenda_and_referrer(journey) -> None:
+    enrollment = journey["enrollment"]
+    protect(enrollment)
+    referral = enrollment.referral
+    colleague = member(Role.HANDLEDARE)
+    for user in (colleague, journey["samverkansteam"], journey["referrer"]):
+        assert referral not in selectors.referrals_for(user), user
+    for user in (journey["handledare"], journey["koordinator"]):
+        assert referral in selectors.referrals_for(user), user
+
+
+def test_agenda_and_minutes_do_not_name_a_protected_person_to_the_samverkansteam(client, journey) -> None:
+    enrollment = journey["enrollment"]
+    meeting = enrollment.referral.agenda_items.get().meeting
+    protect(enrollment)
+    client.force_login(journey["samverkansteam"])
+    for name in ("meeting", "minutes"):
+        html = client.get(reverse(f"referrals:{name}", args=[meeting.pk])).content.decode()
+        assert "skyddade personuppgifter" in html
+        assert enrollment.participant.last_name not in html
+    client.force_login(journey["koordinator"])
+    assert (
+        enrollment.participant.last_name in client.get(reverse("referrals:meeting", args=[meeting.pk])).content.decode()
+    )
+
+
+def test_administrators_do_not_find_protected_people_in_the_log_search(journey) -> None:
+    protect(journey["enrollment"])
+    admin = UserFactory(is_administrator=True)
+    assert find_people(admin, journey["participant"].last_name) == []
+    assert find_people(journey["koordinator"], journey["participant"].last_name)
+
+
+def test_a_decided_referral_stays_with_its_team(world) -> None:
+    with pytest.raises(services.NotAllowedNow):
+        services.referral_update_by_team(
+            referral=world["accepted"],
+            by=world["koordinator"],
+            data={"team": team("laholm")},
+            expected_version=Referral.objects.get(pk=world["accepted"].pk).version,
+        )
+
+
+def test_moving_a_waiting_referral_takes_it_off_the_old_teams_agenda(world) -> None:
+    referral = Referral.objects.get(pk=world["referral"].pk)
+    services.referral_update_by_team(
+        referral=referral, by=world["koordinator"], data={"team": team("laholm")}, expected_version=referral.version
+    )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SUBMITTED
+    assert not referral.agenda_items.exists()
+
+
+def test_a_referral_decided_at_one_meeting_cannot_be_decided_again_at_another(world) -> None:
+    coordinator = world["koordinator"]
+    referral = builders.submitted(world["referrer"])
+    first = builders.on_agenda(referral, builders.meeting(coordinator), coordinator)
+    second = builders.on_agenda(referral, builders.meeting(coordinator, days_ahead=14), coordinator)
+    services.agenda_decide(item=first, decision=Decision.ACCEPT, reasoning="Ja.", by=coordinator)
+    assert not AgendaItem.objects.filter(pk=second.pk).exists()  # the open item went with the decision
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_a_referral_sent_back_cannot_be_decided_from_the_agenda(world) -> None:
+    coordinator = world["koordinator"]
+    item = world["item"]
+    services.referral_request_info(referral=world["referral"], by=coordinator, message="?")
+    with pytest.raises(services.NotAllowedNow):
+        services.agenda_decide(item=item, decision=Decision.ACCEPT, reasoning="", by=coordinator)
+    assert AgendaItem.objects.get(pk=item.pk).decision == ""  # the claim rolled back
+
+
+def test_one_open_information_meeting_at_a_time_and_notes_stay_with_the_team(world) -> None:
+    coordinator, referral = world["koordinator"], world["accepted"]
+    book = {"date": timezone.localdate() + timedelta(days=9), "start_time": time(9, 0), "place": "IST", "attendees": []}
+    with pytest.raises(services.NotAllowedNow):
+        services.info_meeting_book(referral=referral, by=coordinator, **book)
+    services.info_meeting_record_outcome(
+        meeting=world["info_meeting"],
+        outcome=InformationMeeting.Outcome.NO_SHOW,
+        note="Sjuk enligt mamman.",
+        by=coordinator,
+    )
+    assert services.info_meeting_book(referral=referral, by=coordinator, **book).pk
+    messages = " ".join(referral.events.values_list("message", flat=True))
+    assert "Sjuk enligt mamman" not in messages
