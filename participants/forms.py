@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -133,6 +134,8 @@ class ActivityForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=60)
     note = forms.CharField(label="Anteckning", max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A new activity's idempotency key: posting the same form twice logs it once.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class GroupSessionForm(forms.Form):

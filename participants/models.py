@@ -349,6 +349,7 @@ class Activity(models.Model):
     logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     logged_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)  # a double click logs once
 
     class Meta:
         ordering = ["date", "pk"]

@@ -251,10 +251,17 @@ def activity_log(
     note: str,
     by: User,
     today: date | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> Activity:
-    """Log one activity. Pre: `by` may change the enrolment. Raises InvalidActivity (date)."""
+    """Log one activity, once per form token. Pre: `by` may change the enrolment.
+    Raises InvalidActivity (date)."""
+    if form_token is not None:
+        existing = Activity.objects.filter(form_token=form_token, enrollment=enrollment).first()
+        if existing is not None:
+            return existing
     _check_date(enrollment, day, today or timezone.localdate())
     return Activity.objects.create(
+        form_token=form_token,
         enrollment=enrollment,
         kind=kind,
         date=day,

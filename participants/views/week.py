@@ -245,6 +245,7 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 note=data["note"],
                 by=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except services.InvalidActivity as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -619,3 +619,14 @@ def test_htmx_activity_form_is_a_fragment_that_posts_back_in_place(client, journ
     assert f'hx-post="{url("activity", activity_pk=activity.pk)}"' in html
     assert 'name="vecka" value="2026-W47"' in html
     assert 'name="ta_bort"' in html
+
+
+def test_a_double_click_on_save_logs_the_activity_once(client, journey) -> None:
+    enrollment = journey["enrollment"]
+    client.force_login(journey["handledare"])
+    before = Activity.objects.filter(enrollment=enrollment).count()
+    data = activity_post(form_token=str(uuid.uuid4()))
+    for _ in range(2):
+        response = client.post(url("log", enrollment_pk=enrollment.pk), data)
+        assert response.status_code in (200, 302)
+    assert Activity.objects.filter(enrollment=enrollment).count() == before + 1
