@@ -91,6 +91,7 @@ class PhaseChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Krävs när deltagaren går tillbaka till en tidigare fas.",
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +107,7 @@ class ExtensionForm(forms.Form):
         label="Beslutat av", max_length=200, help_text="Namn och roll, t.ex. samverkansteamet."
     )
     reason = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ReassignForm(forms.Form):

@@ -151,12 +151,15 @@ def current_period(enrollment: Enrollment) -> PhasePeriod:
 
 
 @transaction.atomic
-def phase_change(*, enrollment: Enrollment, to: str, on: date, reason: str, by: User) -> bool:
+def phase_change(
+    *, enrollment: Enrollment, to: str, on: date, reason: str, by: User, expected_version: int | None = None
+) -> bool:
     """Move to the next phase, or back with a reason. The same phase: nothing happens (False).
 
-    Pre: `by` may change the enrolment. Moving back requires a reason.
+    Pre: `by` may change the enrolment. Moving back requires a reason. StaleEdit if the
+    enrolment changed after the form was opened.
     """
-    enrollment = _locked(enrollment)
+    enrollment = _locked(enrollment, expected_version)
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise NotAllowedNow
     period = PhasePeriod.objects.select_for_update().get(enrollment=enrollment, end__isnull=True)
@@ -177,10 +180,18 @@ def phase_change(*, enrollment: Enrollment, to: str, on: date, reason: str, by: 
 
 @transaction.atomic
 def extend(
-    *, enrollment: Enrollment, new_end: date, decided_on: date, decided_by: str, reason: str, by: User
+    *,
+    enrollment: Enrollment,
+    new_end: date,
+    decided_on: date,
+    decided_by: str,
+    reason: str,
+    by: User,
+    expected_version: int | None = None,
 ) -> Extension:
-    """Record a decision to extend the inriktningstid, within the age rule's maximum."""
-    enrollment = _locked(enrollment)
+    """Record a decision to extend the inriktningstid, within the age rule's maximum.
+    StaleEdit if the enrolment changed after the form was opened (e.g. a double submit)."""
+    enrollment = _locked(enrollment, expected_version)
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise NotAllowedNow
     identity = personnummer.parse(enrollment.participant.personnummer)

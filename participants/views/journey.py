@@ -88,7 +88,9 @@ def _phase_panel(
     if refused or current is None or enrollment.status != Enrollment.Status.ACTIVE:
         form = None
     elif form is None:
-        form = forms.PhaseChangeForm(current=current.phase, initial={"on": timezone.localdate()})
+        form = forms.PhaseChangeForm(
+            current=current.phase, initial={"on": timezone.localdate(), "version": enrollment.version}
+        )
     context = {
         "enrollment": enrollment,
         "periods": periods,
@@ -113,8 +115,21 @@ def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         changed = services.phase_change(
-            enrollment=enrollment, to=data["to"], on=data["on"], reason=data["reason"], by=request.user
+            enrollment=enrollment,
+            to=data["to"],
+            on=data["on"],
+            reason=data["reason"],
+            by=request.user,
+            expected_version=data["version"],
         )
+    except services.StaleEdit:
+        enrollment.refresh_from_db()
+        posted = request.POST.copy()
+        posted["version"] = str(enrollment.version)  # "save again" then applies to what is shown now
+        form = forms.PhaseChangeForm(posted)
+        form.is_valid()
+        form.add_error(None, STALE_MESSAGE)
+        return _phase_panel(request, enrollment, form, status=409)
     except services.InvalidActivity as e:
         form.add_error(e.field, e.message)
         return _phase_panel(request, enrollment, form)
@@ -123,6 +138,7 @@ def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     if not changed:
         form.add_error("to", SAME_PHASE)
         return _phase_panel(request, enrollment, form)
+    enrollment.refresh_from_db()  # the new version for the next form
     notice = f"{enrollment.participant} är i fasen {Phase(data['to']).label} från {data['on']:%Y-%m-%d}."
     if request.htmx:
         return _phase_panel(request, enrollment, notice=notice)
@@ -138,13 +154,32 @@ def extend(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment(request, enrollment_pk, "manage", what="förlängning")
     age = personnummer.parse(enrollment.participant.personnummer).age_on(enrollment.start_date)
     active = enrollment.status == Enrollment.Status.ACTIVE
-    form = forms.ExtensionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    form = forms.ExtensionForm(
+        request.POST or None, initial={"decided_on": timezone.localdate(), "version": enrollment.version}
+    )
     status = 200
     if request.method == "POST" and not active:
         status = 409
     elif request.method == "POST" and form.is_valid():
         try:
-            extension = services.extend(enrollment=enrollment, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            extension = services.extend(
+                enrollment=enrollment,
+                by=request.user,
+                new_end=data["new_end"],
+                decided_on=data["decided_on"],
+                decided_by=data["decided_by"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except services.StaleEdit:
+            enrollment.refresh_from_db()
+            posted = request.POST.copy()
+            posted["version"] = str(enrollment.version)  # "save again" then applies to what is shown now
+            form = forms.ExtensionForm(posted)
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+            status = 409
         except services.InvalidActivity as e:
             form.add_error(e.field, e.message)
         else:

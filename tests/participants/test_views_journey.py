@@ -565,3 +565,34 @@ def test_follow_up_access_referrer_403_outsider_404(client, journey, outsider) -
     assert denied_logged(outsider, follow_up)
     follow_up.refresh_from_db()
     assert follow_up.found == ""
+
+
+def test_a_stale_phase_form_is_refused_and_keeps_the_choice(client, journey) -> None:
+    enrollment = journey["enrollment"]
+    client.force_login(journey["handledare"])
+    url = reverse("participants:phase", args=[enrollment.pk])
+    opened = enrollment.version
+    today = timezone.localdate().isoformat()
+    first = client.post(url, {"to": "arbetsforberedande", "on": today, "reason": "", "version": opened})
+    assert first.status_code == 302
+    second = client.post(url, {"to": "redo_for_mer", "on": today, "reason": "", "version": opened})
+    assert second.status_code == 409
+    assert "Någon annan har sparat" in second.content.decode()
+    assert '<option value="redo_for_mer" selected>' in second.content.decode()  # the choice is kept
+    assert enrollment.phase_periods.get(end__isnull=True).phase == "arbetsforberedande"
+
+
+def test_a_double_submitted_extension_is_recorded_once(client, journey) -> None:
+    enrollment = journey["enrollment"]
+    client.force_login(journey["koordinator"])
+    url = reverse("participants:extend", args=[enrollment.pk])
+    data = {
+        "new_end": (enrollment.target_end + timedelta(days=30)).isoformat(),
+        "decided_on": timezone.localdate().isoformat(),
+        "decided_by": "Samverkansteamet",
+        "reason": "Behöver mer tid i arbetsträning.",
+        "version": enrollment.version,
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 409
+    assert enrollment.extensions.count() == 1
