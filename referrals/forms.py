@@ -103,6 +103,7 @@ class ReferralForm(forms.ModelForm):
         self.fields["support_kind"].empty_label = "Välj försörjning"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True  # an edit without it could not be checked for a stale save
             if self.instance.personnummer:
                 self.initial["personnummer"] = personnummer.formatted(self.instance.personnummer)
 
