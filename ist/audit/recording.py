@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -94,3 +95,13 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet[M], *, what: str
             "denied: user %s asked for %s %s", getattr(request.user, "pk", None), queryset.model._meta.label, hidden.pk
         )
     raise Http404
+
+
+def get_allowed_or_403(
+    request: HttpRequest, allowed: QuerySet[M], visible: QuerySet[M], *, what: str, refusal: str, **lookup: Any
+) -> M:
+    """Open an object for a change: from `allowed` (read logged); a 403 page saying `refusal` if
+    the user may see it (in `visible`) but not do this; otherwise 404 with the attempt logged."""
+    if not allowed.filter(**lookup).exists() and visible.filter(**lookup).exists():
+        raise PermissionDenied(refusal)
+    return get_visible_or_404(request, allowed, what=what, **lookup)

@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ist.audit.recording import get_visible_or_404, record_access
+from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import form_token, render_page_or_partial
 from participants import rules, selectors, services
 from participants.forms import EnrollForm, ParticipantCorrectionForm
@@ -64,10 +64,14 @@ CORRECTED_FIELDS = ParticipantCorrectionForm.Meta.fields
 
 def _managed_referral(request: HttpRequest, pk: int) -> Referral:
     """The referral if the user coordinates its team (read logged); 403 if they may only see it; else 404."""
-    manageable = referrals_for(request.user, "manage")
-    if not manageable.filter(pk=pk).exists() and referrals_for(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Bara teamets koordinator skriver in deltagare.")
-    return get_visible_or_404(request, manageable, what="inskrivning", pk=pk)
+    return get_allowed_or_403(
+        request,
+        referrals_for(request.user, "manage"),
+        referrals_for(request.user),
+        what="inskrivning",
+        refusal="Bara teamets koordinator skriver in deltagare.",
+        pk=pk,
+    )
 
 
 # -- Ready for enrolment ----------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from ist.audit.recording import get_visible_or_404, record_access
+from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
 from participants.models import Enrollment, ExitReason, FollowUp, Phase
@@ -55,14 +55,19 @@ FOLLOW_UP_DONE = "Uppföljningen var redan registrerad. Resultatet nedan gäller
 
 def _enrollment(request: HttpRequest, pk: int, action: str, what: str) -> Enrollment:
     """The enrolment if the user may `action` it (read logged); 403 if they may only see it; 404 (attempt logged)."""
-    allowed = selectors.enrollments_for(request.user, action)
-    if not allowed.filter(pk=pk).exists() and selectors.enrollments_for(request.user, "view").filter(pk=pk).exists():
-        raise PermissionDenied(
-            "Bara teamets koordinator gör det här."
-            if action == "manage"
-            else "Bara deltagarens handledare och teamets koordinator gör det här."
-        )
-    return get_visible_or_404(request, allowed, what=what, pk=pk)
+    refusal = (
+        "Bara teamets koordinator gör det här."
+        if action == "manage"
+        else "Bara deltagarens handledare och teamets koordinator gör det här."
+    )
+    return get_allowed_or_403(
+        request,
+        selectors.enrollments_for(request.user, action),
+        selectors.enrollments_for(request.user, "view"),
+        what=what,
+        refusal=refusal,
+        pk=pk,
+    )
 
 
 def _coordinator(user: User) -> None:

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ist.audit.recording import get_visible_or_404, record_access
+from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import form_token, render_page_or_partial
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
@@ -58,10 +58,14 @@ def _staff_teams(user: User, action: str = "view") -> QuerySet[Team]:
 
 def _changeable(request: HttpRequest, pk: int, what: str) -> Enrollment:
     """The enrolment if the user may change it (read logged); 403 if they may only see it; 404 otherwise."""
-    changeable = selectors.enrollments_for(request.user, "change")
-    if not changeable.filter(pk=pk).exists() and selectors.enrollments_for(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Bara deltagarens handledare och teamets koordinator loggar aktiviteter.")
-    return get_visible_or_404(request, changeable, what=what, pk=pk)
+    return get_allowed_or_403(
+        request,
+        selectors.enrollments_for(request.user, "change"),
+        selectors.enrollments_for(request.user),
+        what=what,
+        refusal="Bara deltagarens handledare och teamets koordinator loggar aktiviteter.",
+        pk=pk,
+    )
 
 
 def _activities_for(user: User) -> QuerySet[Activity]:

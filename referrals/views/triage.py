@@ -27,7 +27,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ist.audit.recording import get_visible_or_404, record_access
+from ist.audit.recording import get_allowed_or_403, record_access
 from ist.web import form_token, render_page_or_partial
 from referrals import personnummer, rules, selectors, services
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
@@ -71,17 +71,26 @@ def _managed_teams(user: User) -> list[Team]:
 
 def _managed_referral(request: HttpRequest, pk: int, what: str) -> Referral:
     """The referral if the user manages it (read logged); 403 if they may only see it; 404 (attempt logged)."""
-    manageable = selectors.referrals_for(request.user, "manage")
-    if not manageable.filter(pk=pk).exists() and selectors.referrals_for(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Bara teamets koordinator granskar remissen.")
-    return get_visible_or_404(request, manageable, what=what, pk=pk)
+    return get_allowed_or_403(
+        request,
+        selectors.referrals_for(request.user, "manage"),
+        selectors.referrals_for(request.user),
+        what=what,
+        refusal="Bara teamets koordinator granskar remissen.",
+        pk=pk,
+    )
 
 
 def _managed_question(request: HttpRequest, pk: int, what: str) -> ConsultativeQuestion:
-    manageable = selectors.questions_for(request.user).filter(team__in=teams_where(request.user, action="manage"))
-    if not manageable.filter(pk=pk).exists() and selectors.questions_for(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Bara teamets koordinator sätter frågor på dagordningen.")
-    return get_visible_or_404(request, manageable, what=what, pk=pk)
+    visible = selectors.questions_for(request.user)
+    return get_allowed_or_403(
+        request,
+        visible.filter(team__in=teams_where(request.user, action="manage")),
+        visible,
+        what=what,
+        refusal="Bara teamets koordinator sätter frågor på dagordningen.",
+        pk=pk,
+    )
 
 
 def _upcoming_meetings(user: User, team_id: int | None = None) -> QuerySet[TeamMeeting]:

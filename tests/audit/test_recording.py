@@ -108,3 +108,30 @@ def test_a_forged_forwarded_for_header_does_not_break_an_audited_write(client) -
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(target).filter(action=LogEntry.Action.UPDATE).latest("pk")
     assert entry.remote_addr == "127.0.0.1"
+
+
+def test_allowed_or_403_tells_a_reader_why_and_hides_from_others() -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from ist.audit.recording import get_allowed_or_403
+
+    coordinator = member(Membership.Role.KOORDINATOR)
+    colleague = member(Membership.Role.HANDLEDARE)
+    stranger = member(Membership.Role.HANDLEDARE, "kungsbacka")
+    visible = users_visible_to(coordinator)
+    allowed = visible.exclude(pk=colleague.pk)  # this coordinator may "change" all but the colleague
+    request = request_by(coordinator)
+    with pytest.raises(PermissionDenied, match="Inte du"):
+        get_allowed_or_403(request, allowed, visible, what="x", refusal="Inte du.", pk=colleague.pk)
+    with pytest.raises(Http404):
+        get_allowed_or_403(request, allowed, visible, what="x", refusal="Inte du.", pk=stranger.pk)
+    assert get_allowed_or_403(request, allowed, visible, what="x", refusal="Inte du.", pk=coordinator.pk) == coordinator
+
+
+def test_the_403_page_says_why(client) -> None:
+    from django.urls import reverse
+
+    client.force_login(member(Membership.Role.HANDLEDARE))
+    response = client.get(reverse("participants:ready"))
+    assert response.status_code == 403
+    assert "Bara teamkoordinatorer skriver in deltagare." in response.content.decode()

@@ -175,3 +175,14 @@ def _log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 @pytest.fixture
 def log_in() -> Callable[..., None]:
     return _log_in
+
+
+@pytest.fixture
+def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The e-mails a journey asks for, kept here instead of queued: a message left on the tests'
+    broker queue would outlive this test's database and reach a later test's worker."""
+    from ist.messaging.tasks import send_notification
+
+    sent: list[tuple[str, int]] = []
+    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
+    return sent

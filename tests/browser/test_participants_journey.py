@@ -22,17 +22,6 @@ seed_migration = importlib.import_module("participants.migrations.0002_seed_rule
 
 
 @pytest.fixture
-def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """The e-mails the journey asks for, kept here instead of queued: a message left on the tests'
-    broker queue would outlive this test's database and reach a later test's worker."""
-    from ist.messaging.tasks import send_notification
-
-    sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
-    return sent
-
-
-@pytest.fixture
 def enrollment(page: Page, notifications_sent) -> Enrollment:
     seed_migration.seed(apps, None)
     coordinator = User.objects.get(email="koordinator@ist.example")

@@ -18,17 +18,6 @@ from tests.participants import builders
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """Enrolment e-mails kept here instead of queued: a message left on the tests' broker queue
-    would outlive this test's database."""
-    from ist.messaging.tasks import send_notification
-
-    sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
-    return sent
-
-
 def seed_rules() -> None:
     """The live server's flushed database lost the phase table the data migration seeded."""
     importlib.import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)

@@ -17,17 +17,6 @@ from tests.referrals import builders
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """The e-mails the journey asks for, kept here instead of queued: a message left on the tests'
-    broker queue would outlive this test's database and reach a later test's worker."""
-    from ist.messaging.tasks import send_notification
-
-    sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
-    return sent
-
-
 def test_coordinator_holds_a_meeting_and_books_the_information_meeting(
     page: Page, check_a11y, log_in, screenshot, notifications_sent
 ) -> None:
