@@ -152,6 +152,7 @@ class Participant(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking of corrections
 
     class Meta:
         ordering = ["last_name", "first_name"]

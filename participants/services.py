@@ -135,12 +135,20 @@ def enroll(
 
 
 @transaction.atomic
-def participant_correct(*, participant: Participant, by: User, data: dict[str, Any]) -> Participant:
-    """A coordinator corrects derived or personal fields (sex, birth year, contact, protected identity)."""
+def participant_correct(
+    *, participant: Participant, by: User, data: dict[str, Any], expected_version: int | None = None
+) -> Participant:
+    """A coordinator corrects derived or personal fields (sex, birth year, contact, protected identity).
+
+    StaleEdit if someone saved the person after the form was opened."""
+    current = Participant.objects.select_for_update().get(pk=participant.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit
     for field, value in data.items():
-        setattr(participant, field, value)
-    participant.save(update_fields=list(data))
-    return participant
+        setattr(current, field, value)
+    current.version += 1
+    current.save(update_fields=[*data, "version"])
+    return current
 
 
 # -- Phases and duration -------------------------------------------------------------

@@ -268,6 +268,8 @@ class TeamMeeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Optimistic locking of the attendance list: a save based on an older list is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-date", "-start_time"]

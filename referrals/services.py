@@ -312,8 +312,19 @@ def agenda_add(*, meeting: TeamMeeting, by: User, referral: Referral | None = No
 
 
 @transaction.atomic
-def meeting_record_attendance(*, meeting: TeamMeeting, rows: list[tuple[str, str]]) -> None:
-    """Replace the attendance list with (organisation kind, name) rows."""
+def meeting_record_attendance(
+    *, meeting: TeamMeeting, rows: list[tuple[str, str]], expected_version: int | None = None
+) -> None:
+    """Replace the attendance list with (organisation kind, name) rows.
+
+    StaleEdit if someone saved the list after this form was opened (`expected_version`).
+    """
+    current = TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit
+    current.version += 1
+    current.save(update_fields=["version"])
+    meeting.version = current.version
     meeting.attendances.all().delete()
     MeetingAttendance.objects.bulk_create(
         [MeetingAttendance(meeting=meeting, organisation_kind=kind, name=name) for kind, name in dict.fromkeys(rows)]

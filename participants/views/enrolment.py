@@ -11,7 +11,6 @@ the selectors leave them out for everyone else, so they are a 404 here.
 
 from __future__ import annotations
 
-import hashlib
 from copy import copy  # a ModelForm writes into its instance: the page keeps showing what is saved
 from dataclasses import dataclass
 from datetime import date
@@ -56,7 +55,6 @@ STALE_MESSAGE = (
 ACTIVE_ELSEWHERE = (
     "Personen har redan en pågående inskrivning i IST och kan inte skrivas in igen förrän den är avslutad."
 )
-CORRECTED_FIELDS = ParticipantCorrectionForm.Meta.fields
 
 
 # -- Helpers ----------------------------------------------------------------------------
@@ -312,12 +310,6 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 # -- Correcting the person's details ----------------------------------------------------
 
 
-def fingerprint(participant: Participant) -> str:
-    """The saved values of the corrected fields: a changed fingerprint means someone else saved meanwhile."""
-    values = "\x1f".join(str(participant.serializable_value(name)) for name in CORRECTED_FIELDS)
-    return hashlib.sha256(values.encode()).hexdigest()
-
-
 def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
     """A coordinator corrects sex, birth year, contact details, municipality and protected identity."""
     manageable = selectors.enrollments_for(request.user, "manage").order_by("-start_date")
@@ -329,19 +321,26 @@ def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
     enrollment = get_visible_or_404(request, manageable, what="rätta personuppgifter", participant_id=participant_pk)
     participant = enrollment.participant
     form = ParticipantCorrectionForm(request.POST or None, instance=copy(participant))
-    saved_as = fingerprint(participant)
+    version = participant.version
     status = 200
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("fingerprint") != saved_as:
-            messages.error(request, STALE_MESSAGE)
-            status = 409
-        else:
-            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        posted_version = request.POST.get("version", "")
+        try:
             if changed:
-                services.participant_correct(participant=participant, by=request.user, data=changed)
+                services.participant_correct(
+                    participant=participant,
+                    by=request.user,
+                    data=changed,
+                    expected_version=int(posted_version) if posted_version.isdigit() else -1,
+                )
+        except services.StaleEdit:
+            messages.error(request, STALE_MESSAGE)
+            status = 409  # the page carries the saved version now: "save again" applies to it
+        else:
             messages.success(request, "Personuppgifterna är rättade." if changed else "Inget ändrades.")
             return redirect("participants:detail", enrollment_pk=enrollment.pk)
-    context = {"participant": participant, "enrollment": enrollment, "form": form, "fingerprint": saved_as}
+    context = {"participant": participant, "enrollment": enrollment, "form": form, "version": version}
     return render(request, CORRECT, context, status=status)
 
 

@@ -52,12 +52,18 @@ def _subjects(items: list[AgendaItem]) -> list[Any]:
     return [item.referral or item.question for item in items]
 
 
+STALE_ATTENDANCE = (
+    "Någon annan har sparat närvaron medan du skrev. Din lista är kvar nedan; jämför med den sparade och spara igen."
+)
+
+
 def _meeting_page(
     request: HttpRequest,
     meeting: TeamMeeting,
     *,
     attendance: Any = None,
     bound: tuple[int, DecisionForm] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The whole meeting page; `attendance` or `bound` (item pk, form) carry a submit with errors."""
     runs = _runs(request.user, meeting)
@@ -69,7 +75,7 @@ def _meeting_page(
         # Two blank rows as initial data plus the formset's two extra: room for one per partner.
         attendance = AttendanceFormSet(initial=[*rows, {}, {}], prefix="attendance")
     context = {"meeting": meeting, "items": items, "runs": runs, "attendance": attendance}
-    return render(request, MEETING, context)
+    return render(request, MEETING, context, status=status)
 
 
 # -- Samverkansteam meetings ---------------------------------------------------------------------
@@ -124,7 +130,15 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not formset.is_valid():
         return _meeting_page(request, meeting, attendance=formset)
     rows = [(row["organisation_kind"], row["name"].strip()) for row in formset.cleaned_data if row.get("name")]
-    services.meeting_record_attendance(meeting=meeting, rows=rows)
+    version = request.POST.get("version", "")
+    try:
+        services.meeting_record_attendance(
+            meeting=meeting, rows=rows, expected_version=int(version) if version.isdigit() else None
+        )
+    except services.StaleEdit:
+        meeting.refresh_from_db()  # the page shows the saved list's version: "save again" applies to it
+        messages.error(request, STALE_ATTENDANCE)
+        return _meeting_page(request, meeting, attendance=formset, status=409)
     messages.success(request, "Närvaron är sparad.")
     return redirect(reverse("referrals:meeting", kwargs={"pk": meeting.pk}) + "#narvaro")
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from participants import rules, services
 from participants.models import ActivityKind, Closure, Enrollment, EnrollmentEvent, Participant
-from participants.views.enrolment import ACTIVE_ELSEWHERE, STALE_MESSAGE, fingerprint
+from participants.views.enrolment import ACTIVE_ELSEWHERE, STALE_MESSAGE
 from referrals import personnummer
 from teams.models import Membership, Municipality
 from tests.factories import ReferrerFactory, member
@@ -465,7 +465,7 @@ def test_the_referrer_does_not_see_a_protected_person(client, journey, protected
 
 def correction_data(participant: Participant, **overrides: Any) -> dict[str, Any]:
     data = {
-        "fingerprint": fingerprint(participant),
+        "version": participant.version,
         "first_name": participant.first_name,
         "last_name": participant.last_name,
         "phone": participant.phone,
@@ -488,7 +488,7 @@ def test_coordinator_corrects_sex_birth_year_municipality_and_protection(client,
     client.force_login(journey["koordinator"])
     page = client.get(reverse("participants:correct", args=[participant.pk]))
     assert page.status_code == 200
-    assert 'name="fingerprint"' in html_of(page)
+    assert 'name="version"' in html_of(page)
     data = correction_data(
         participant,
         sex=other_sex,
@@ -528,7 +528,9 @@ def test_bad_correction_keeps_what_was_typed(client, journey):
 def test_a_correction_over_someone_elses_is_409_and_keeps_what_was_typed(client, journey):
     participant = journey["participant"]
     data = correction_data(participant, phone="0346-11 22 33")
-    Participant.objects.filter(pk=participant.pk).update(email="ny@test.example")  # a colleague saved meanwhile
+    services.participant_correct(  # a colleague saved meanwhile
+        participant=participant, by=journey["koordinator"], data={"email": "ny@test.example"}
+    )
     client.force_login(journey["koordinator"])
     response = client.post(reverse("participants:correct", args=[participant.pk]), data)
     assert response.status_code == 409
@@ -539,7 +541,7 @@ def test_a_correction_over_someone_elses_is_409_and_keeps_what_was_typed(client,
     assert participant.email == "ny@test.example"
     assert participant.phone != "0346-11 22 33"
     # Saving again (the page now carries the saved version) goes through.
-    data["fingerprint"] = response.context["fingerprint"]
+    data["version"] = response.context["version"]
     data["email"] = "ny@test.example"
     assert client.post(reverse("participants:correct", args=[participant.pk]), data).status_code == 302
     participant.refresh_from_db()

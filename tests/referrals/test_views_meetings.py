@@ -521,3 +521,18 @@ def test_info_meetings_panel_lists_meetings_and_offers_booking_when_accepted(wor
         "referrals/meetings/_info_meetings_panel.html", {"referral": referral, "can_manage": False}
     )
     assert "Boka informationsmöte" not in read_only
+
+
+def test_two_coordinators_saving_attendance_do_not_overwrite_each_other(client, world) -> None:
+    meeting = world["meeting"]
+    client.force_login(world["koordinator"])
+    opened = client.get(url("meeting", pk=meeting.pk)).context["meeting"].version
+    first = _attendance([("fk", "Sara Samverkan")]) | {"version": str(opened)}
+    assert client.post(url("meeting_attendance", pk=meeting.pk), first).status_code == 302
+    second = _attendance([("af", "Ali Hussein")]) | {"version": str(opened)}
+    response = client.post(url("meeting_attendance", pk=meeting.pk), second)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Någon annan har sparat närvaron" in html
+    assert 'value="Ali Hussein"' in html  # what the second person typed is kept
+    assert list(meeting.attendances.values_list("name", flat=True)) == ["Sara Samverkan"]
