@@ -325,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ist.health.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Every 10 minutes: queue again the PDFs of finalised documents whose render task was lost.
+    "render-pending-documents": {
+        "task": "participants.documents.tasks.render_pending_documents",
+        "schedule": 600.0,
+    },
 }
 
 # --- Logging --------------------------------------------------------------

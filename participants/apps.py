@@ -12,6 +12,8 @@ class ParticipantsConfig(AppConfig):
 
         from ist.audit.subjects import register_person_finder
         from participants import models, notifications  # noqa: F401 - notifications registers e-mails
+        from participants.documents import notifications as document_notifications  # noqa: F401
+        from participants.documents import tasks  # noqa: F401 - not found by autodiscovery (a sub-package)
         from participants.selectors import participant_subjects_matching
 
         auditlog.register(models.Participant)
@@ -22,4 +24,6 @@ class ParticipantsConfig(AppConfig):
         auditlog.register(models.Closure)
         auditlog.register(models.FollowUp)
         auditlog.register(models.PhaseRequirement)
+        auditlog.register(models.Document, exclude_fields=["revision", "updated_at", "render_attempts", "render_error"])
+        auditlog.register(models.Contact)
         register_person_finder(participant_subjects_matching)

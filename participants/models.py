@@ -263,6 +263,7 @@ class EnrollmentEvent(models.Model):
         ACTIVITY_CORRECTED = "activity_corrected", _("Aktivitet rättad")
         CLOSED = "closed", _("Avslutad")
         FOLLOW_UP = "follow_up", _("Uppföljning")
+        DOCUMENT = "document", _("Dokument")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -446,3 +447,16 @@ class FollowUp(models.Model):
 
 def new_form_token() -> uuid.UUID:
     return uuid.uuid4()
+
+
+# The documents of a journey live in their own module; importing them here registers them with
+# the participants app.
+from participants.documents.models import (  # noqa: E402, F401
+    Contact,
+    Delivery,
+    Document,
+    DocumentUserObjectPermission,
+    Download,
+    Evaluation,
+    SubGoal,
+)

@@ -1,0 +1,29 @@
+"""Document e-mails (ist.messaging sends them): a document is ready to download. No personal data:
+the document's kind and number, the team, and a link behind login."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from ist.messaging.registry import link, register, send_after_commit
+from participants.documents.models import Delivery
+
+DOCUMENT_READY = "document_ready"
+
+__all__ = ["DOCUMENT_READY", "send_after_commit"]
+
+
+@register(DOCUMENT_READY)
+def _document_ready(object_id: int) -> tuple[str, str, list[str]]:
+    delivery = Delivery.objects.select_related("document__enrollment__team", "recipient").get(pk=object_id)
+    if delivery.revoked_at or not delivery.recipient.is_active:
+        return "", "", []
+    document = delivery.document
+    where = (
+        reverse("participants:my_participants") if delivery.is_referrer else reverse("participants:shared_documents")
+    )
+    body = (
+        f"Hej!\n\n{document.get_kind_display()} {document.reference} (version {document.version}) från "
+        f"{document.enrollment.team} är klar och finns att hämta när du loggat in:\n{link(where)}\n"
+    )
+    return f"{document.get_kind_display()} att hämta – {document.enrollment.team}", body, [delivery.recipient.email]

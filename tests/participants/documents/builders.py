@@ -1,0 +1,73 @@
+"""Documents for tests, written and finalised through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from participants.documents import services
+from participants.documents.models import Document
+from participants.models import Enrollment
+from teams.models import User
+
+PLAN = {
+    "direction": Document.Direction.WORK,
+    "goal": "Få ett arbete inom växtodling på halvtid.",
+    "support": "Försäkringskassan följer upp sjukpenningen; AF ordnar praktikplats.",
+    "own_words": "Jag vill må bättre och komma ut på en arbetsplats.",
+}
+SUB_GOALS = [
+    {
+        "goal": "Åka buss på egen hand till träningen",
+        "activities": "Övningsresor med handledare",
+        "responsible": "participant",
+    },
+    {"goal": "Närvaro tre dagar i veckan", "activities": "Arbetsträning i grupp", "responsible": "ist"},
+]
+
+
+def complete_plan(document: Document, by: User) -> Document:
+    """Fill every field a handlingsplan needs to be finalised."""
+    today = timezone.localdate()
+    evaluations = [{"result": "met", "comment": "Gick bra."} for _ in document.evaluations.all()]
+    return services.document_save_draft(
+        document=document,
+        by=by,
+        expected_revision=document.revision,
+        data={**PLAN, "agreed_on": today},
+        sub_goals=[{**row, "due_on": today + timedelta(days=60)} for row in SUB_GOALS],
+        evaluations=evaluations,
+    )
+
+
+def final_plan(enrollment: Enrollment, by: User, **finalise: object) -> Document:
+    """A finalised (pending-PDF) handlingsplan."""
+    document = complete_plan(services.document_start(enrollment=enrollment, kind=Document.Kind.ACTION_PLAN, by=by), by)
+    return services.document_finalise(document=document, by=by, expected_revision=document.revision, **finalise)
+
+
+def complete_report(document: Document, by: User) -> Document:
+    return services.document_save_draft(
+        document=document,
+        by=by,
+        expected_revision=document.revision,
+        data={
+            "progress": "Går framåt: närvaron har ökat.",
+            "changes": "",
+            "next_steps": "Börja arbetsträning på en arbetsplats.",
+        },
+    )
+
+
+def complete_closing(document: Document, by: User) -> Document:
+    return services.document_save_draft(
+        document=document,
+        by=by,
+        expected_revision=document.revision,
+        data={
+            "summary": "Deltagaren har fått arbete.",
+            "recommendations": "Fortsatt kontakt med AF.",
+            "next_steps": "Avslutningsmöte.",
+        },
+    )
