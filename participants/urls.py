@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from participants.views import enrolment, journey, week
+from participants.views import delivery, documents, enrolment, journey, week
 
 app_name = "participants"
-urlpatterns = [*enrolment.urlpatterns, *week.urlpatterns, *journey.urlpatterns]
+urlpatterns = [
+    *enrolment.urlpatterns,
+    *week.urlpatterns,
+    *journey.urlpatterns,
+    *documents.urlpatterns,
+    *delivery.urlpatterns,
+]

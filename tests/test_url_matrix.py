@@ -18,6 +18,8 @@ from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, sign
 from tests.participants import matrix_enrolment as enrolment_matrix
 from tests.participants import matrix_journey as journey_matrix
 from tests.participants import matrix_week as week_matrix
+from tests.participants.documents import matrix_delivery as delivery_matrix
+from tests.participants.documents import matrix_documents as documents_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
@@ -46,6 +48,8 @@ MATRIX.update(meetings_matrix.ENTRIES)
 MATRIX.update(enrolment_matrix.ENTRIES)
 MATRIX.update(week_matrix.ENTRIES)
 MATRIX.update(journey_matrix.ENTRIES)
+MATRIX.update(documents_matrix.ENTRIES)
+MATRIX.update(delivery_matrix.ENTRIES)
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"

@@ -19,9 +19,7 @@ def _document_ready(object_id: int) -> tuple[str, str, list[str]]:
     if delivery.revoked_at or not delivery.recipient.is_active:
         return "", "", []
     document = delivery.document
-    where = (
-        reverse("participants:my_participants") if delivery.is_referrer else reverse("participants:shared_documents")
-    )
+    where = reverse("participants:list") if delivery.is_referrer else reverse("participants:shared_documents")
     body = (
         f"Hej!\n\n{document.get_kind_display()} {document.reference} (version {document.version}) från "
         f"{document.enrollment.team} är klar och finns att hämta när du loggat in:\n{link(where)}\n"

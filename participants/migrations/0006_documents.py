@@ -7,184 +7,373 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('participants', '0005_participant_version'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("participants", "0005_participant_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enrollmentevent',
-            name='kind',
-            field=models.CharField(choices=[('enrolled', 'Inskriven'), ('phase', 'Fasbyte'), ('extended', 'Förlängd inriktningstid'), ('reassigned', 'Ny handledare'), ('activity_corrected', 'Aktivitet rättad'), ('closed', 'Avslutad'), ('follow_up', 'Uppföljning'), ('document', 'Dokument')], max_length=30),
+            model_name="enrollmentevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("enrolled", "Inskriven"),
+                    ("phase", "Fasbyte"),
+                    ("extended", "Förlängd inriktningstid"),
+                    ("reassigned", "Ny handledare"),
+                    ("activity_corrected", "Aktivitet rättad"),
+                    ("closed", "Avslutad"),
+                    ("follow_up", "Uppföljning"),
+                    ("document", "Dokument"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('action_plan', 'Handlingsplan'), ('report', 'Återrapport'), ('closing', 'Avslutssammanfattning')], max_length=20, verbose_name='dokument')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='nummer')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
-                ('change_note', models.TextField(blank=True, verbose_name='vad som ändrats')),
-                ('status', models.CharField(choices=[('draft', 'Utkast'), ('pending', 'Slutförd – PDF skapas'), ('final', 'Slutförd')], default='draft', max_length=10, verbose_name='status')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='period från')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='period till')),
-                ('direction', models.CharField(blank=True, choices=[('work', 'Arbete'), ('studies', 'Studier'), ('both', 'Arbete och studier')], max_length=10, verbose_name='inriktning')),
-                ('goal', models.TextField(blank=True, verbose_name='deltagarens mål')),
-                ('planned_activities', models.JSONField(blank=True, default=list, verbose_name='planerade aktiviteter per vecka')),
-                ('support', models.TextField(blank=True, verbose_name='stöd från parterna')),
-                ('own_words', models.TextField(blank=True, verbose_name='deltagarens egna ord')),
-                ('progress', models.TextField(blank=True, verbose_name='fas och utveckling')),
-                ('changes', models.TextField(blank=True, verbose_name='förändringar som påverkar processen')),
-                ('attendance', models.JSONField(blank=True, default=list, verbose_name='närvaro per aktivitet')),
-                ('phase_label', models.CharField(blank=True, max_length=60, verbose_name='fas')),
-                ('summary', models.TextField(blank=True, verbose_name='sammanfattning')),
-                ('recommendations', models.TextField(blank=True, verbose_name='rekommendationer')),
-                ('next_steps', models.TextField(blank=True, verbose_name='nästa steg')),
-                ('agreed_on', models.DateField(blank=True, null=True, verbose_name='deltagaren godkände')),
-                ('signed_copy', models.FileField(blank=True, upload_to='documents/signed/%Y/', verbose_name='inskannad underskriven plan')),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True, verbose_name='slutförd')),
-                ('pdf', models.FileField(blank=True, upload_to='documents/pdf/%Y/')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('rendered_at', models.DateTimeField(blank=True, null=True)),
-                ('render_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('render_error', models.TextField(blank=True)),
-                ('corrects', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correction', to='participants.document', verbose_name='rättar')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='participants.enrollment', verbose_name='inskrivning')),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("action_plan", "Handlingsplan"),
+                            ("report", "Återrapport"),
+                            ("closing", "Avslutssammanfattning"),
+                        ],
+                        max_length=20,
+                        verbose_name="dokument",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="nummer")),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="version")),
+                ("change_note", models.TextField(blank=True, verbose_name="vad som ändrats")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Utkast"), ("pending", "Slutförd – PDF skapas"), ("final", "Slutförd")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="period från")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="period till")),
+                (
+                    "direction",
+                    models.CharField(
+                        blank=True,
+                        choices=[("work", "Arbete"), ("studies", "Studier"), ("both", "Arbete och studier")],
+                        max_length=10,
+                        verbose_name="inriktning",
+                    ),
+                ),
+                ("goal", models.TextField(blank=True, verbose_name="deltagarens mål")),
+                (
+                    "planned_activities",
+                    models.JSONField(blank=True, default=list, verbose_name="planerade aktiviteter per vecka"),
+                ),
+                ("support", models.TextField(blank=True, verbose_name="stöd från parterna")),
+                ("own_words", models.TextField(blank=True, verbose_name="deltagarens egna ord")),
+                ("progress", models.TextField(blank=True, verbose_name="fas och utveckling")),
+                ("changes", models.TextField(blank=True, verbose_name="förändringar som påverkar processen")),
+                ("attendance", models.JSONField(blank=True, default=list, verbose_name="närvaro per aktivitet")),
+                ("phase_label", models.CharField(blank=True, max_length=60, verbose_name="fas")),
+                ("summary", models.TextField(blank=True, verbose_name="sammanfattning")),
+                ("recommendations", models.TextField(blank=True, verbose_name="rekommendationer")),
+                ("next_steps", models.TextField(blank=True, verbose_name="nästa steg")),
+                ("agreed_on", models.DateField(blank=True, null=True, verbose_name="deltagaren godkände")),
+                (
+                    "signed_copy",
+                    models.FileField(
+                        blank=True, upload_to="documents/signed/%Y/", verbose_name="inskannad underskriven plan"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True, verbose_name="slutförd")),
+                ("pdf", models.FileField(blank=True, upload_to="documents/pdf/%Y/")),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("rendered_at", models.DateTimeField(blank=True, null=True)),
+                ("render_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("render_error", models.TextField(blank=True)),
+                (
+                    "corrects",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correction",
+                        to="participants.document",
+                        verbose_name="rättar",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="participants.enrollment",
+                        verbose_name="inskrivning",
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dokument',
-                'verbose_name_plural': 'dokument',
-                'ordering': ['enrollment', 'kind', 'number', 'version'],
+                "verbose_name": "dokument",
+                "verbose_name_plural": "dokument",
+                "ordering": ["enrollment", "kind", "number", "version"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_referrer', models.BooleanField(default=False)),
-                ('delivered_at', models.DateTimeField(auto_now_add=True)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='participants.document')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("is_referrer", models.BooleanField(default=False)),
+                ("delivered_at", models.DateTimeField(auto_now_add=True)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "delivered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="participants.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['delivered_at', 'pk'],
+                "ordering": ["delivered_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentUserObjectPermission',
+            name="DocumentUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='participants.document')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="participants.document"),
+                ),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Download',
+            name="Download",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='downloads', to='participants.document')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="downloads",
+                        to="participants.document",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('goal', models.TextField(verbose_name='delmål i förra planen')),
-                ('result', models.CharField(blank=True, choices=[('met', 'Uppfyllt'), ('partly', 'Delvis uppfyllt'), ('not_met', 'Inte uppfyllt')], max_length=10, verbose_name='bedömning')),
-                ('comment', models.TextField(blank=True, verbose_name='kommentar')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='participants.document')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("goal", models.TextField(verbose_name="delmål i förra planen")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("met", "Uppfyllt"), ("partly", "Delvis uppfyllt"), ("not_met", "Inte uppfyllt")],
+                        max_length=10,
+                        verbose_name="bedömning",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="kommentar")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="participants.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SubGoal',
+            name="SubGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('goal', models.TextField(blank=True, verbose_name='delmål')),
-                ('activities', models.TextField(blank=True, verbose_name='aktiviteter')),
-                ('responsible', models.CharField(blank=True, choices=[('participant', 'Deltagaren'), ('ist', 'IST'), ('kommun', 'Kommunen'), ('af', 'Arbetsförmedlingen'), ('fk', 'Försäkringskassan'), ('region', 'Region Halland'), ('other', 'Annan part')], max_length=20, verbose_name='ansvarig')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='klart senast')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sub_goals', to='participants.document')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("goal", models.TextField(blank=True, verbose_name="delmål")),
+                ("activities", models.TextField(blank=True, verbose_name="aktiviteter")),
+                (
+                    "responsible",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("participant", "Deltagaren"),
+                            ("ist", "IST"),
+                            ("kommun", "Kommunen"),
+                            ("af", "Arbetsförmedlingen"),
+                            ("fk", "Försäkringskassan"),
+                            ("region", "Region Halland"),
+                            ("other", "Annan part"),
+                        ],
+                        max_length=20,
+                        verbose_name="ansvarig",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="klart senast")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sub_goals",
+                        to="participants.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text='T.ex. handläggare sjukpenning.', max_length=120, verbose_name='roll')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='participants.enrollment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="T.ex. handläggare sjukpenning.", max_length=120, verbose_name="roll"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="participants.enrollment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['added_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('enrollment', 'user'), name='contact_unique')],
+                "ordering": ["added_at", "pk"],
+                "constraints": [models.UniqueConstraint(fields=("enrollment", "user"), name="contact_unique")],
             },
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['enrollment', 'kind', 'status'], name='document_enrollment_kind_idx'),
+            model_name="document",
+            index=models.Index(fields=["enrollment", "kind", "status"], name="document_enrollment_kind_idx"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['status', 'finalised_at'], name='document_status_idx'),
+            model_name="document",
+            index=models.Index(fields=["status", "finalised_at"], name="document_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('enrollment', 'kind', 'number', 'version'), name='document_unique_version'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                fields=("enrollment", "kind", "number", "version"), name="document_unique_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('enrollment', 'kind'), name='document_one_draft_per_kind'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("enrollment", "kind"),
+                name="document_one_draft_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('finalised_at__isnull', False), _connector='OR'), name='document_final_has_time'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("finalised_at__isnull", False), _connector="OR"),
+                name="document_final_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'final'), _negated=True), models.Q(('sha256', ''), _negated=True), _connector='OR'), name='document_final_has_pdf'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "final"), _negated=True),
+                    models.Q(("sha256", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="document_final_has_pdf",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('document', 'recipient'), name='delivery_unique'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(fields=("document", "recipient"), name="delivery_unique"),
         ),
         migrations.AlterUniqueTogether(
-            name='documentuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="documentuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='download',
-            index=models.Index(fields=['document', 'at'], name='download_document_idx'),
+            model_name="download",
+            index=models.Index(fields=["document", "at"], name="download_document_idx"),
         ),
     ]

@@ -71,3 +71,33 @@ def complete_closing(document: Document, by: User) -> Document:
             "next_steps": "Avslutningsmöte.",
         },
     )
+
+
+def phase_two(enrollment: Enrollment, by: User) -> None:
+    """Move a fresh (Prova på) enrolment into Arbetsförberedande, where plans begin."""
+    from participants import services as journey_services
+    from participants.models import Phase
+
+    journey_services.phase_change(
+        enrollment=enrollment,
+        to=Phase.ARBETSFORBEREDANDE,
+        on=timezone.localdate() - timedelta(days=20),
+        reason="",
+        by=by,
+    )
+
+
+def rendered_plan(world: dict[str, object]) -> Document:
+    """A finalised handlingsplan of world["enrollment"] with its PDF rendered (as the task would)
+    and delivered to world["referrer"]. For the URL matrix and view tests."""
+    enrollment, handledare = world["enrollment"], world["handledare"]
+    plan = final_plan(enrollment, handledare)
+    services.document_render(document_id=plan.pk)
+    plan.refresh_from_db()
+    return plan
+
+
+def draft_plan(world: dict[str, object]) -> Document:
+    return services.document_start(
+        enrollment=world["enrollment"], kind=Document.Kind.ACTION_PLAN, by=world["handledare"]
+    )

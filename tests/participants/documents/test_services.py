@@ -10,11 +10,11 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
-from participants import services as journey_services
 from ist.messaging.registry import deliver
+from participants import services as journey_services
 from participants.documents import services
-from participants.documents.notifications import DOCUMENT_READY
 from participants.documents.models import Delivery, Document
+from participants.documents.notifications import DOCUMENT_READY
 from participants.documents.selectors import attendance_for, documents_for
 from participants.models import ActivityKind, Closure, Phase
 from referrals.services import NotAllowedNow, StaleEdit
@@ -49,7 +49,9 @@ def enrollment(journey):
 
 def test_a_first_plan_is_prefilled_with_the_phase_requirements_and_a_three_month_period(enrollment, journey):
     plan = services.document_start(enrollment=enrollment, kind=Kind.ACTION_PLAN, by=journey["handledare"])
-    assert plan.number == 1 and plan.version == 1 and plan.status == Status.DRAFT
+    assert plan.number == 1
+    assert plan.version == 1
+    assert plan.status == Status.DRAFT
     assert {row["kind"] for row in plan.planned_activities} == set(ActivityKind.values)
     assert plan.period_start == timezone.localdate()
     assert (plan.period_end - plan.period_start).days in range(88, 92)
@@ -65,7 +67,8 @@ def test_a_draft_save_based_on_an_older_revision_is_refused(enrollment, journey)
             document=plan, by=journey["handledare"], expected_revision=1, data={"goal": "Mål B"}
         )
     plan.refresh_from_db()
-    assert plan.goal == "Mål A" and plan.revision == 2
+    assert plan.goal == "Mål A"
+    assert plan.revision == 2
 
 
 def test_finalising_an_incomplete_plan_lists_what_is_missing(enrollment, journey):
@@ -82,7 +85,9 @@ def test_finalising_an_incomplete_plan_lists_what_is_missing(enrollment, journey
 def test_finalising_grants_the_referrer_and_a_double_submit_changes_nothing(enrollment, journey):
     handledare, referrer = journey["handledare"], journey["referrer"]
     plan = builders.final_plan(enrollment, handledare)
-    assert plan.status == Status.PENDING and plan.finalised_by == handledare and plan.finalised_at
+    assert plan.status == Status.PENDING
+    assert plan.finalised_by == handledare
+    assert plan.finalised_at
     assert documents_for(referrer).filter(pk=plan.pk).exists()
     assert Delivery.objects.get(document=plan).is_referrer
     with pytest.raises(NotAllowedNow):
@@ -108,7 +113,8 @@ def test_rendering_stores_a_tagged_pdf_once_and_tells_the_referrer_once(
         assert services.document_render(document_id=plan.pk) is False  # already final: nothing twice
     assert len(told) == 1  # one e-mail queued for the one recipient
     plan.refresh_from_db()
-    assert plan.status == Status.FINAL and len(plan.sha256) == 64
+    assert plan.status == Status.FINAL
+    assert len(plan.sha256) == 64
     text = pdf_text(plan)
     participant = enrollment.participant
     for expected in (
@@ -140,10 +146,11 @@ def test_a_render_failure_leaves_the_document_pending_with_the_error(enrollment,
         raise OSError("disk full")
 
     monkeypatch.setattr(services, "render_pdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         services.document_render(document_id=plan.pk)
     plan.refresh_from_db()
-    assert plan.status == Status.PENDING and plan.render_attempts == 1
+    assert plan.status == Status.PENDING
+    assert plan.render_attempts == 1
     assert "disk full" in plan.render_error
 
 
@@ -152,7 +159,8 @@ def test_the_next_plan_starts_from_the_previous_one_with_its_sub_goals_to_evalua
     first = builders.final_plan(enrollment, handledare)
     second = services.document_start(enrollment=enrollment, kind=Kind.ACTION_PLAN, by=handledare)
     assert second.number == 2
-    assert second.goal == first.goal and second.direction == first.direction
+    assert second.goal == first.goal
+    assert second.direction == first.direction
     assert second.period_start == first.period_end + timedelta(days=1)
     assert [e.goal for e in second.evaluations.all()] == [s.goal for s in first.sub_goals.all()]
     assert [s.goal for s in second.sub_goals.all()] == [s.goal for s in first.sub_goals.all()]
@@ -181,7 +189,8 @@ def test_a_correction_is_a_new_version_that_says_what_changed_and_reaches_the_sa
         party.pk,
     }
     first.refresh_from_db()
-    assert first.status == Status.PENDING and first.goal == builders.PLAN["goal"]  # untouched
+    assert first.status == Status.PENDING
+    assert first.goal == builders.PLAN["goal"]
 
 
 def test_removing_a_contact_revokes_their_documents_but_not_the_referrers(enrollment, journey):
@@ -209,13 +218,16 @@ def test_a_report_keeps_the_attendance_computed_against_the_phase_requirements(e
             duration_minutes=60,
             note="",
             by=handledare,
-        )  # noqa: E501
+        )
     report = services.document_start(enrollment=enrollment, kind=Kind.REPORT, by=handledare)
-    assert report.period_start == enrollment.start_date and report.period_end == today
+    assert report.period_start == enrollment.start_date
+    assert report.period_end == today
     rows = {row["kind"]: row for row in attendance_for(enrollment, monday, today)}
-    assert rows[ActivityKind.PHYSICAL]["required"] == 1 and rows[ActivityKind.PHYSICAL]["present"] == 1
+    assert rows[ActivityKind.PHYSICAL]["required"] == 1
+    assert rows[ActivityKind.PHYSICAL]["present"] == 1
     assert rows[ActivityKind.PHYSICAL]["percent"] == 100
-    assert rows[ActivityKind.KNOWLEDGE]["present"] == 0 and rows[ActivityKind.KNOWLEDGE]["percent"] == 0
+    assert rows[ActivityKind.KNOWLEDGE]["present"] == 0
+    assert rows[ActivityKind.KNOWLEDGE]["percent"] == 0
     report = builders.complete_report(report, handledare)
     report = services.document_finalise(document=report, by=handledare, expected_revision=report.revision)
     assert report.phase_label == "Arbetsförberedande"
