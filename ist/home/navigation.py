@@ -70,6 +70,9 @@ ENTRIES = [
     Entry("Arbetsfördelning", "participants:caseload", _coordinators),
     Entry("Mina remisser", "referrals:mine", _referrers),
     Entry("Frågor", "referrals:questions", _referrers),
+    # Parties given a document are mostly referrers' colleagues; a query per page for everyone else
+    # to find out whether anything was shared is not worth it: the page says when there is nothing.
+    Entry("Delade dokument", "participants:shared_documents", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),
     Entry("Administration", "admin:index", _administrators),
 ]

@@ -28,6 +28,8 @@ from django.utils import timezone
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import form_token, render_page_or_partial
 from participants import rules, selectors, services
+from participants.documents import forms as document_forms
+from participants.documents import selectors as documents_selectors
 from participants.forms import EnrollForm, ParticipantCorrectionForm
 from participants.models import Enrollment, Participant, new_form_token
 from referrals import personnummer
@@ -292,7 +294,8 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         "last_period": periods[-1] if periods else None,
         "weeks_in_phase": max(1, weeks_in_phase) if current else 0,
         "chart": fulfilment_chart(weeks),
-        "documents": [],  # action plans, reports back and closing summaries bring their documents
+        # staff: every document of the enrolment; the referrer and parties: what was delivered to them
+        "documents": documents_selectors.documents_of(enrollment, user),
         "can_change": False,
         "can_manage": False,
     }
@@ -303,7 +306,10 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             "activities": enrollment.activities.select_related("logged_by").order_by("-date", "-pk")[:ACTIVITIES_SHOWN],
             "events": enrollment.events.select_related("by"),
             "periods": periods,
+            "contacts": list(documents_selectors.contacts_of(enrollment)),
         }
+        if context["can_change"]:
+            context["contact_form"] = document_forms.ContactForm(people=document_forms.contact_candidates())
     return render(request, DETAIL, context)
 
 
@@ -366,7 +372,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     enrollments = selectors.enrollments_for(user, "view")
-    enrollments = enrollments.filter(team__in=staff_teams) if staff else enrollments.filter(referral__referrer=user)
+    # A referrer's "Mina deltagare" also lists the documents delivered to them (one prefetch query).
+    enrollments = enrollments.filter(team__in=staff_teams) if staff else documents_selectors.referred_enrollments(user)
     status = filters.get("status") or "active"
     if status != "all":
         enrollments = enrollments.filter(status=status)

@@ -16,8 +16,8 @@ from tests.participants.documents import builders
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_renders_make_one_pdf_and_tell_the_referrer_once(journey, monkeypatch):
-    builders.phase_two(journey["enrollment"], journey["handledare"])
+def test_two_concurrent_renders_make_one_pdf_and_tell_the_referrer_once(seeded_journey, monkeypatch):
+    journey = seeded_journey
     plan = builders.final_plan(journey["enrollment"], journey["handledare"])
     queued: list[int] = []
     monkeypatch.setattr(services.notifications, "send_after_commit", lambda kind, pk: queued.append(pk))

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from participants.demo import seed_participants
+from participants.documents.demo import seed_documents
 from referrals.demo import seed_referrals
 from teams.demo import seed_organisation
 
-SEEDERS = [seed_organisation, seed_referrals, seed_participants]
+SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,155 @@
+"""Forms for writing documents: shape and Swedish messages per field; the rules (what a final
+document needs, who may write) live in services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+
+from ist.audit.forms import DateInput
+from participants.documents.models import Document, Evaluation, Responsible
+from participants.documents.services import CONTENT_FIELDS
+
+DATE_ERROR = "Ange ett datum som ÅÅÅÅ-MM-DD."
+
+
+class DocumentForm(forms.ModelForm):
+    """The content of a draft: the fields of its kind (everything optional until it is finalised)."""
+
+    class Meta:
+        model = Document
+        fields = [
+            "period_start",
+            "period_end",
+            "direction",
+            "goal",
+            "support",
+            "own_words",
+            "progress",
+            "changes",
+            "summary",
+            "recommendations",
+            "next_steps",
+            "agreed_on",
+            "change_note",
+            "signed_copy",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "agreed_on": DateInput(),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in ("support", "own_words", "changes", "change_note")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        document = self.instance
+        keep = set(CONTENT_FIELDS[document.kind])
+        if document.version > 1:
+            keep.add("change_note")
+        if document.kind == Document.Kind.ACTION_PLAN:
+            keep.add("signed_copy")
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        for field in self.fields.values():
+            field.required = False
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = DATE_ERROR
+        if "direction" in self.fields:
+            self.fields["direction"].widget = forms.RadioSelect(choices=Document.Direction.choices)
+        if document.kind == Document.Kind.CLOSING and "next_steps" in self.fields:
+            self.fields["next_steps"].label = "Föreslagna nästa steg"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Perioden kan inte sluta före den börjar.")
+        return data
+
+    def content(self) -> dict[str, Any]:
+        """The posted content for document_save_draft (the file and the change note go separately)."""
+        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS[self.instance.kind] if name in self.fields}
+
+
+class SubGoalForm(forms.Form):
+    goal = forms.CharField(label="Delmål", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    activities = forms.CharField(label="Aktiviteter", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.ChoiceField(label="Ansvarig", required=False, choices=[("", "– välj –"), *Responsible.choices])
+    due_on = forms.DateField(
+        label="Klart senast", required=False, widget=DateInput(), error_messages={"invalid": DATE_ERROR}
+    )
+
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(name) for name in ("goal", "activities", "responsible", "due_on"))
+
+
+class EvaluationForm(forms.Form):
+    result = forms.ChoiceField(
+        label="Bedömning", required=False, choices=Evaluation.Result.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlannedActivityForm(forms.Form):
+    count = forms.IntegerField(
+        label="Antal",
+        min_value=0,
+        max_value=20,
+        error_messages={"invalid": "Ange ett heltal.", "required": "Ange antal."},
+    )
+    per_weeks = forms.IntegerField(
+        label="Per antal veckor",
+        min_value=1,
+        max_value=12,
+        error_messages={"invalid": "Ange ett heltal.", "required": "Ange antal veckor."},
+    )
+    note = forms.CharField(label="Anteckning", required=False, max_length=200)
+
+
+SubGoalFormSet = formset_factory(SubGoalForm, extra=0)
+EvaluationFormSet = formset_factory(EvaluationForm, extra=0)
+PlannedFormSet = formset_factory(PlannedActivityForm, extra=0)
+
+
+class RecipientsForm(forms.Form):
+    """Which of the participant's contacts also get the document (the referrer always does)."""
+
+    recipients = forms.ModelMultipleChoiceField(
+        label="Ska också få dokumentet", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = contacts
+        self.fields["recipients"].label_from_instance = lambda c: f"{c.user.get_full_name()} ({c.role or 'kontakt'})"
+
+
+class ContactForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Person",
+        queryset=None,
+        error_messages={"required": "Välj en person.", "invalid_choice": "Välj en person i listan."},
+    )
+    role = forms.CharField(label="Roll", required=False, max_length=120, help_text="T.ex. handläggare sjukpenning.")
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()}, {u.organisation}"
+
+
+def contact_candidates() -> Any:
+    """The people who can be a contact: active accounts of the partner organisations (referrers).
+    Names and organisations only, which every staff member may see."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_referrer=True)
+        .select_related("organisation")
+        .order_by("first_name", "last_name", "pk")
+    )
