@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "participants",
     "ist.audit",
     "ist.messaging",
+    "ist.notifications",
     "ist.health",
     "ist.home",
     "ist.demo",
@@ -324,6 +325,19 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "ist.health.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # Reminders (ist/notifications): every sweep recomputes from the database, so it runs often
+    # and a run lost with a worker is repaired by the next. Every hour at :05, :10, :15 and :20.
+    "sweep-referrals": {"task": "ist.notifications.tasks.sweep_referrals", "schedule": crontab(minute=5)},
+    "sweep-journey": {"task": "ist.notifications.tasks.sweep_journey", "schedule": crontab(minute=10)},
+    "sweep-documents": {"task": "ist.notifications.tasks.sweep_documents", "schedule": crontab(minute=15)},
+    # Every night at 02:30: report deadlines change by the day only.
+    "sweep-reports": {"task": "ist.notifications.tasks.sweep_reports", "schedule": crontab(hour=2, minute=30)},
+    # Weekdays at 07:00: the daily e-mail digest, one per user and day. Again at 07:30, which sends
+    # only a digest the first run did not get out (a worker that died gives up its claim after 10 min).
+    "send-digests": {
+        "task": "ist.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute="0,30", day_of_week="mon-fri"),
     },
     # Every 10 minutes: queue again the PDFs of finalised documents whose render task was lost.
     "render-pending-documents": {
