@@ -57,6 +57,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    try:
+        return [int(item) for item in env_list(name, [str(d) for d in default])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated whole numbers") from exc
+
+
 def env_secret(name: str, default: str = "") -> str:
     """Read NAME, or the file NAME_FILE points at (Docker/Kubernetes secrets)."""
     path = os.environ.get(f"{name}_FILE")
@@ -366,3 +373,6 @@ LOGGING = {
 
 IST_ORGANISATION_NAME = "Samordningsförbundet i Halland"
 IST_BASE_URL = env_str("IST_BASE_URL", "http://127.0.0.1:8000")  # for links in e-mail
+# ISO weekdays (1 = Monday) on which the daily reminder e-mail goes out; what comes up on other
+# days waits for the next one. Keep in step with the "send-digests" beat entry above.
+IST_DIGEST_WEEKDAYS = frozenset(env_int_list("IST_DIGEST_WEEKDAYS", [1, 2, 3, 4, 5]))

@@ -27,8 +27,8 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def is_digest_day(day: date) -> bool:
-    """Weekdays only: what comes up on a weekend goes out on Monday."""
-    return day.weekday() < 5
+    """Weekdays only (IST_DIGEST_WEEKDAYS): what comes up on a weekend goes out on Monday."""
+    return day.isoweekday() in settings.IST_DIGEST_WEEKDAYS
 
 
 def pending(day: date) -> QuerySet[Notification]:
