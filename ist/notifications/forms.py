@@ -19,5 +19,6 @@ class PreferencesForm(forms.Form):
         choices=Kind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Välj bland alternativen i listan."},
         help_text="Det du väljer bort syns fortfarande under Att göra, men kommer inte i den dagliga e-posten.",
     )

@@ -97,7 +97,10 @@ def test_information_meeting_reminds_attendees_and_referrer_the_day_before_and_o
     wednesday = next_weekday(timezone.localdate() + timedelta(days=7), 2)
     meeting.date = wednesday
     meeting.save(update_fields=["date"])
-    expected = {(world["koordinator"].pk, Kind.INFO_MEETING_TOMORROW), (world["referrer"].pk, Kind.INFO_MEETING_TOMORROW)}
+    expected = {
+        (world["koordinator"].pk, Kind.INFO_MEETING_TOMORROW),
+        (world["referrer"].pk, Kind.INFO_MEETING_TOMORROW),
+    }
 
     def due(day):
         return who(for_subject(referrals.information_meetings(day, CONFIG), meeting.pk))
@@ -146,7 +149,6 @@ def test_prova_pa_reminds_the_handledare_five_days_before_it_ends_until_the_phas
     assert due(ends + timedelta(days=1)) == set()
 
 
-
 def test_inriktningstid_reminds_handledare_and_coordinator_30_days_before_and_when_overdue(journey):
     enrollment = journey["enrollment"]
     handledare, coordinator = journey["handledare"], journey["koordinator"]
@@ -186,13 +188,16 @@ def test_missing_week_logs_make_one_item_per_handledare_naming_every_participant
     items = journey_rules.week_logs(logged_week + timedelta(weeks=1), CONFIG)
     mine = [i for i in items if i.recipient_id == handledare.pk]
     assert len(mine) == 1
-    assert mine[0].kind == Kind.WEEK_LOG_MISSING and mine[0].due_on == logged_week + timedelta(weeks=1)
+    assert mine[0].kind == Kind.WEEK_LOG_MISSING
+    assert mine[0].due_on == logged_week + timedelta(weeks=1)
     assert "1 deltagare (BE)" in mine[0].title
     # The Sunday before still looks at the week before the logged one; the Monday after next, both lack.
     two_weeks_on = logged_week + timedelta(weeks=2)
     mine = [i for i in journey_rules.week_logs(two_weeks_on, CONFIG) if i.recipient_id == handledare.pk]
     assert len(mine) == 1
-    assert "2 deltagare" in mine[0].title and "BE" in mine[0].title and first_initials in mine[0].title
+    assert "2 deltagare" in mine[0].title
+    assert "BE" in mine[0].title
+    assert first_initials in mine[0].title
     assert second.pk  # the second enrolment is active and counted
 
 
@@ -234,7 +239,10 @@ def test_first_plan_reminds_14_days_before_and_when_overdue_adds_the_coordinator
     assert due(plan_due - timedelta(days=15)) == set()
     assert due(plan_due - timedelta(days=14)) == {(handledare.pk, Kind.PLAN_DUE)}
     assert due(plan_due) == {(handledare.pk, Kind.PLAN_DUE)}
-    assert due(plan_due + timedelta(days=1)) == {(handledare.pk, Kind.PLAN_OVERDUE), (coordinator.pk, Kind.PLAN_OVERDUE)}
+    assert due(plan_due + timedelta(days=1)) == {
+        (handledare.pk, Kind.PLAN_OVERDUE),
+        (coordinator.pk, Kind.PLAN_OVERDUE),
+    }
 
 
 def test_a_final_plan_moves_the_next_plan_three_months_on(journey):
@@ -243,7 +251,8 @@ def test_a_final_plan_moves_the_next_plan_three_months_on(journey):
     document_builders.final_plan(enrollment, handledare)
     today = timezone.localdate()
     kinds = {i.kind for i in for_subject(documents.due_items(today, CONFIG), enrollment.pk)}
-    assert Kind.PLAN_DUE not in kinds and Kind.PLAN_OVERDUE not in kinds
+    assert Kind.PLAN_DUE not in kinds
+    assert Kind.PLAN_OVERDUE not in kinds
     later = today + relativedelta(months=3)
     assert Kind.PLAN_DUE in {i.kind for i in for_subject(documents.due_items(later, CONFIG), enrollment.pk)}
 
@@ -288,7 +297,9 @@ def test_quarterly_report_reminds_coordinators_and_administrators_30_days_before
 def test_half_year_report_is_due_three_weeks_before_the_configured_board_meetings(users):
     config = DeadlineSettings(august_board_day=28, december_board_day=12)
     deadlines = {
-        d for kind, d, _ in reports.deadlines(date(2026, 6, 1), config) if kind == Kind.HALF_YEAR_REPORT and d.year == 2026
+        d
+        for kind, d, _ in reports.deadlines(date(2026, 6, 1), config)
+        if kind == Kind.HALF_YEAR_REPORT and d.year == 2026
     }
     assert deadlines == {date(2026, 8, 7), date(2026, 11, 21)}
     items = reports.due_items(date(2026, 11, 21), config)
