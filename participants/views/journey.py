@@ -347,7 +347,11 @@ def close(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         posted = request.POST.copy()
         posted["version"] = str(saved.version)
         return _closure_page(request, saved, forms.ClosureForm(posted), stale=STALE_MESSAGE, status=409)
-    messages.success(request, f"Inskrivningen för {enrollment.participant} är avslutad.")
+    messages.success(
+        request,
+        f"Inskrivningen för {enrollment.participant} är avslutad. "
+        "Skriv avslutssammanfattningen till inremittenten under Dokument.",
+    )
     return redirect("participants:detail", enrollment_pk=enrollment.pk)
 
 
