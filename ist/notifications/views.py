@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -45,8 +46,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", context)
 
 
+@login_not_required
 def count(request: HttpRequest) -> HttpResponse:
-    """The header link's text with the number of open items (loaded by htmx after the page)."""
+    """The header link's text with the number of open items (loaded by htmx after the page).
+
+    Open to anyone so that a session that ended meanwhile gets the plain text, not a redirect whose
+    login page htmx would put inside the link."""
+    if not request.user.is_authenticated:
+        return render(request, "notifications/_count.html", {"count": 0})
     number = selectors.open_items(request.user, timezone.localdate()).count()
     return render(request, "notifications/_count.html", {"count": number})
 

@@ -8,17 +8,19 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from ist.notifications import digest, sweeps
 from ist.notifications.models import Notification
 from teams.demo import seed_organisation
 from teams.models import Membership
+from tests.databases import postgresql_only
 from tests.factories import ReferrerFactory, member
 from tests.referrals import builders
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# SQLite serialises every writer, so only PostgreSQL shows what concurrent sweeps do (tests/databases.py).
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), postgresql_only]
 
 
 def run_together(target, times: int = 2) -> list[object]:
@@ -45,8 +47,6 @@ def run_together(target, times: int = 2) -> list[object]:
 
 @pytest.fixture
 def many_due(settings):
-    if connection.vendor != "postgresql":
-        pytest.fail("This test needs PostgreSQL (set DATABASE_URL): SQLite serialises every writer.")
     settings.IST_DIGEST_WEEKDAYS = frozenset(range(1, 8))
     seed_organisation()
     referrer = ReferrerFactory()

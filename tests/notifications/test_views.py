@@ -82,6 +82,12 @@ def test_the_count_is_a_fragment_for_the_header(client, users):
     assert '<span class="todo-count">2<span class="visually-hidden"> öppna</span></span>' in html
 
 
+def test_the_count_after_the_session_ended_is_the_plain_link_text(client):
+    response = client.get(reverse("notifications:count"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "Att göra"
+
+
 def test_every_page_has_the_att_gora_link_loading_its_count_by_htmx(client, users):
     client.force_login(users["handledare"])
     html = client.get(reverse("home:start")).content.decode()
