@@ -181,3 +181,28 @@ def test_a_mail_server_error_releases_the_claim_for_the_retry(users, overdue, mo
     assert delivery.sent_at is None
     monkeypatch.undo()
     assert digest.send(delivery_id) == 1
+
+
+def test_every_task_is_acknowledged_late_limited_in_time_and_retried_for_transient_errors_only():
+    from smtplib import SMTPException as Smtp
+
+    from django.conf import settings
+    from django.db import InterfaceError, OperationalError
+
+    from ist.notifications import tasks
+
+    sweeps_ = [tasks.sweep_referrals, tasks.sweep_journey, tasks.sweep_documents, tasks.sweep_reports]
+    for task in [*sweeps_, tasks.send_digests, tasks.sweep_everything_then_digest]:
+        assert task.acks_late
+        assert task.time_limit
+        assert task.soft_time_limit < task.time_limit
+        assert set(task.autoretry_for) == {OperationalError, InterfaceError}
+    assert set(tasks.send_digest.autoretry_for) == {
+        Smtp,
+        ConnectionError,
+        TimeoutError,
+        OperationalError,
+        InterfaceError,
+    }
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {t.name for t in [*sweeps_, tasks.send_digests]} <= scheduled
