@@ -309,6 +309,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # The default (1 s per message) takes minutes over the mails and sweeps a fresh demo queues.
+        "polling_interval": 0.1,
     }
 else:
     # Redis: a message not acknowledged within this time is delivered again.

@@ -10,7 +10,7 @@ class DeadlineSettingsAdmin(admin.ModelAdmin):
     """One row: administrators change the offsets; nobody adds a second row or removes it."""
 
     fieldsets = [
-        ("Remisser", {"fields": ["answer_days_before", "needs_info_days"]}),
+        ("Remisser och möten", {"fields": ["answer_days_before", "needs_info_days", "team_meeting_days_before"]}),
         (
             "Deltagare",
             {

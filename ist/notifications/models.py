@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     ANSWER_OVERDUE = "answer_overdue", _("Remiss: svarstiden har gått ut")
     NEEDS_INFO_WAITING = "needs_info_waiting", _("Remiss: komplettering har dröjt")
     INFO_MEETING_TOMORROW = "info_meeting_tomorrow", _("Informationsmöte i morgon")
+    TEAM_MEETING_SOON = "team_meeting_soon", _("Samverkansteamsmöte att förbereda")
     PROVA_PA_ENDING = "prova_pa_ending", _("Prova på slutar snart")
     PLAN_DUE = "plan_due", _("Handlingsplan ska skrivas")
     PLAN_OVERDUE = "plan_overdue", _("Handlingsplan är försenad")
@@ -124,6 +125,7 @@ class DeadlineSettings(models.Model):
 
     answer_days_before = _days(_("remiss: påminn dagar före svarsdatum"), 3)
     needs_info_days = _days(_("remiss: påminn när kompletteringen dröjt mer än dagar"), 14)
+    team_meeting_days_before = _days(_("samverkansteamsmöte: påminn ledamöterna dagar före"), 7)
     prova_pa_weeks = _days(_("Prova på: längd i veckor"), 4)
     prova_pa_days_before = _days(_("Prova på: påminn dagar före slut"), 5)
     plan_days_before = _days(_("handlingsplan: påminn dagar före"), 14)

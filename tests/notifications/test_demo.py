@@ -31,6 +31,8 @@ def test_seed_demo_queues_the_sweeps_and_their_items_reach_every_role(settings, 
     }
     assert {"answer_soon", "answer_overdue", "plan_overdue"} <= by_user["koordinator@ist.example"]
     assert {"plan_overdue", "report_due"} <= by_user["handledare@ist.example"]
+    samverkan = Notification.objects.filter(recipient__email="samverkan@ist.example")
+    assert set(samverkan.values_list("kind", flat=True)) == {"team_meeting_soon"}
     referrer_items = Notification.objects.filter(recipient__is_referrer=True)
     assert set(referrer_items.values_list("kind", flat=True)) == {"info_meeting_tomorrow"}
     for user in User.objects.filter(notifications__isnull=False).distinct():

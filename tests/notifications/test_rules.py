@@ -313,3 +313,22 @@ def test_inactive_users_get_no_reminders(users):
     UserFactory(is_administrator=True, is_active=False)
     items = reports.due_items(date(2027, 1, 20), CONFIG)
     assert {i.recipient_id for i in items} == {users["koordinator"].pk, users["administrator"].pk}
+
+
+def test_a_samverkansteam_meeting_with_open_items_reminds_its_members_a_week_before(world):
+    meeting = world["meeting"]  # seven days ahead, with world["referral"] on its agenda
+    member_ = world["samverkansteam"]
+
+    def due(day):
+        return who(for_subject(referrals.team_meetings(day, CONFIG), meeting.pk))
+
+    assert due(meeting.date - timedelta(days=8)) == set()
+    assert due(meeting.date - timedelta(days=7)) == {(member_.pk, Kind.TEAM_MEETING_SOON)}
+    assert due(meeting.date) == {(member_.pk, Kind.TEAM_MEETING_SOON)}
+    assert due(meeting.date + timedelta(days=1)) == set()
+    [item] = referrals.team_meetings(meeting.date, CONFIG)
+    assert item.title.endswith("1 punkt att förbereda")
+    referral_services.agenda_decide(
+        item=world["item"], decision=AgendaItem.Decision.ACCEPT, reasoning="Ja.", by=world["koordinator"]
+    )
+    assert due(meeting.date) == set()  # nothing left to prepare

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from ist.notifications.models import DeadlineSettings, Kind
 from ist.notifications.rules import Due, coordinators_by_team, initials, iso, last_weekday_before
-from referrals.models import InformationMeeting, Referral, ReferralEvent
+from referrals.models import InformationMeeting, Referral, ReferralEvent, TeamMeeting
+from teams.models import Membership
 
-KINDS = [Kind.ANSWER_SOON, Kind.ANSWER_OVERDUE, Kind.NEEDS_INFO_WAITING, Kind.INFO_MEETING_TOMORROW]
+KINDS = [
+    Kind.ANSWER_SOON,
+    Kind.ANSWER_OVERDUE,
+    Kind.NEEDS_INFO_WAITING,
+    Kind.INFO_MEETING_TOMORROW,
+    Kind.TEAM_MEETING_SOON,
+]
 
 # Sent and not yet answered: the team owes the referrer a decision.
 AWAITING_ANSWER = [Referral.Status.SUBMITTED, Referral.Status.ON_AGENDA]
@@ -106,8 +113,34 @@ def information_meetings(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
+def team_meetings(today: date, config: DeadlineSettings) -> list[Due]:
+    """From `team_meeting_days_before` days before a samverkansteam meeting with undecided items on its
+    agenda, until the meeting day → the team's samverkansteam members, who prepare the consultations."""
+    members: dict[int, list[int]] = {}
+    for team_id, user_id in Membership.objects.filter(
+        role=Membership.Role.SAMVERKANSTEAM, team__active=True, user__is_active=True
+    ).values_list("team_id", "user_id"):
+        members.setdefault(team_id, []).append(user_id)
+    meetings = (
+        TeamMeeting.objects.filter(date__gte=today, date__lte=today + timedelta(days=config.team_meeting_days_before))
+        .annotate(open_items=Count("items", filter=Q(items__decision="")))
+        .filter(open_items__gt=0)
+        .values_list("pk", "team_id", "date", "start_time", "open_items")
+    )
+    items = []
+    for pk, team_id, day, start, open_items in meetings:
+        points = "1 punkt" if open_items == 1 else f"{open_items} punkter"
+        title = f"Samverkansteamsmöte {iso(day)} kl. {start:%H:%M}: {points} att förbereda"
+        url = reverse("referrals:meeting", args=[pk])
+        items += [
+            Due(user, Kind.TEAM_MEETING_SOON, TeamMeeting, pk, day, title, url) for user in members.get(team_id, [])
+        ]
+    return items
+
+
 def due_items(today: date, config: DeadlineSettings) -> list[Due]:
     return [
+        *team_meetings(today, config),
         *answer_deadlines(today, config),
         *waiting_for_information(today, config),
         *information_meetings(today, config),
