@@ -206,3 +206,38 @@ def test_every_task_is_acknowledged_late_limited_in_time_and_retried_for_transie
     }
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {t.name for t in [*sweeps_, tasks.send_digests]} <= scheduled
+
+
+@pytest.mark.parametrize("area", list(sweeps.AREAS))
+def test_a_sweep_takes_the_same_number_of_queries_whatever_the_number_of_items(journey, area):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.participants import builders as participant_builders
+
+    def queries() -> int:
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            sweeps.sweep(area)
+        return len(captured.captured_queries)
+
+    def add_due_items() -> None:
+        late = builders.submitted(journey["referrer"])
+        late.answer_deadline = timezone.localdate() - timedelta(days=1)
+        late.save(update_fields=["answer_deadline"])
+        enrollment = participant_builders.enrolled(  # a report back overdue, the inriktningstid ending
+            journey["referrer"],
+            journey["koordinator"],
+            journey["handledare"],
+            start=timezone.localdate() - timedelta(days=100),
+        )
+        enrollment.target_end = timezone.localdate() + timedelta(days=3)
+        enrollment.save(update_fields=["target_end"])
+
+    add_due_items()
+    queries()  # content types are looked up once per process
+    few = queries()
+    for _ in range(3):
+        add_due_items()
+    assert queries() == few
+    assert Notification.objects.count() > 0 or area == "reports"  # reports depend on the date only
