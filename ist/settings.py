@@ -378,5 +378,5 @@ IST_BASE_URL = env_str("IST_BASE_URL", "http://127.0.0.1:8000")  # for links in 
 # ISO weekdays (1 = Monday) on which the daily reminder e-mail goes out; what comes up on other
 # days waits for the next one. Keep in step with the "send-digests" beat entry above.
 IST_DIGEST_WEEKDAYS = frozenset(env_int_list("IST_DIGEST_WEEKDAYS", [1, 2, 3, 4, 5]))
-if not IST_DIGEST_WEEKDAYS <= set(range(1, 8)):
+if not IST_DIGEST_WEEKDAYS.issubset(range(1, 8)):
     raise ImproperlyConfigured("IST_DIGEST_WEEKDAYS takes ISO weekdays 1 (Monday) to 7 (Sunday)")

@@ -60,6 +60,8 @@ def summary(counts: dict[str, dict[str, int]]) -> str:
 
 @transaction.atomic
 def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
+    """Make the open items of `kinds` exactly `items`. Two concurrent runs issue the same statements in
+    the same order; a deadlock PostgreSQL might still report is an OperationalError, which the task retries."""
     types = {model: ContentType.objects.get_for_model(model).pk for model in {i.subject_model for i in items}}
     wanted: dict[Key, Due] = {}
     for item in items:  # the first wins when a rule names one person twice (e.g. attendee and referrer)
@@ -93,7 +95,7 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
         ignore_conflicts=True,
         batch_size=500,
     )
-    reopen = [row["pk"] for row in existing.values() if row["state"] == State.RESOLVED]
+    reopen = {row["pk"] for row in existing.values() if row["state"] == State.RESOLVED}
     Notification.objects.filter(pk__in=reopen, state=State.RESOLVED).update(state=State.OPEN)
     # A title names what is still missing (e.g. which participants' logs): keep open ones current.
     stale = [
@@ -114,7 +116,7 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
         counts.setdefault(kind, {"due": 0, "new": 0, "reopened": 0, "resolved": 0})["due"] = n
     for kind, n in Counter(key[1] for key in new).items():
         counts[kind]["new"] = n
-    for kind, n in Counter(row["kind"] for row in existing.values() if row["pk"] in set(reopen)).items():
+    for kind, n in Counter(row["kind"] for row in existing.values() if row["pk"] in reopen).items():
         counts[kind]["reopened"] = n
     for kind, n in Counter(row["kind"] for row in gone).items():
         counts.setdefault(kind, {"due": 0, "new": 0, "reopened": 0, "resolved": 0})["resolved"] = n
