@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from ist.notifications import sweeps
-from ist.notifications.models import Kind, Notification
+from ist.notifications.models import Kind, Notification, NotificationPreference
 from participants import services
 from participants.models import ExitReason
 from teams.models import User
@@ -88,3 +88,17 @@ def test_handledare_sees_the_inbox_and_completes_items(page: Page, check_a11y, l
     item = Notification.objects.get(recipient=handledare, kind=Kind.INRIKTNINGSTID_ENDING)
     assert item.state == Notification.State.DONE
     expect(page.get_by_role("link", name="Att göra").locator(".todo-count")).to_have_text(f"{open_before - 2} öppna")
+
+    # Fewer e-mails: the weekly-log reminders stay under "Att göra" only.
+    page.get_by_role("link", name="E-post om påminnelser").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-post om påminnelser")
+    check_a11y(page)
+    page.get_by_label("Veckologg saknas").uncheck()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Dina val för e-post är sparade")
+    expect(page.get_by_label("Veckologg saknas")).not_to_be_checked()
+    expect(page.get_by_label("Uppföljning efter avslut")).to_be_checked()
+    check_a11y(page)
+    assert list(NotificationPreference.objects.filter(user=handledare).values_list("kind", flat=True)) == [
+        Kind.WEEK_LOG_MISSING
+    ]
