@@ -57,6 +57,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    try:
+        return [int(item) for item in env_list(name, [str(d) for d in default])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated whole numbers") from exc
+
+
 def env_secret(name: str, default: str = "") -> str:
     """Read NAME, or the file NAME_FILE points at (Docker/Kubernetes secrets)."""
     path = os.environ.get(f"{name}_FILE")
@@ -97,6 +104,7 @@ INSTALLED_APPS = [
     "participants",
     "ist.audit",
     "ist.messaging",
+    "ist.notifications",
     "ist.health",
     "ist.home",
     "ist.demo",
@@ -301,6 +309,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # The default (1 s per message) takes minutes over the mails and sweeps a fresh demo queues.
+        "polling_interval": 0.1,
     }
 else:
     # Redis: a message not acknowledged within this time is delivered again.
@@ -324,6 +334,19 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "ist.health.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # Reminders (ist/notifications): every sweep recomputes from the database, so it runs often
+    # and a run lost with a worker is repaired by the next. Every hour at :05, :10, :15 and :20.
+    "sweep-referrals": {"task": "ist.notifications.tasks.sweep_referrals", "schedule": crontab(minute=5)},
+    "sweep-journey": {"task": "ist.notifications.tasks.sweep_journey", "schedule": crontab(minute=10)},
+    "sweep-documents": {"task": "ist.notifications.tasks.sweep_documents", "schedule": crontab(minute=15)},
+    # Every night at 02:30: report deadlines change by the day only.
+    "sweep-reports": {"task": "ist.notifications.tasks.sweep_reports", "schedule": crontab(hour=2, minute=30)},
+    # Weekdays at 07:00: the daily e-mail digest, one per user and day. Again at 07:30, which sends
+    # only a digest the first run did not get out (a worker that died gives up its claim after 10 min).
+    "send-digests": {
+        "task": "ist.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute="0,30", day_of_week="mon-fri"),
     },
     # Every 10 minutes: queue again the PDFs of finalised documents whose render task was lost.
     "render-pending-documents": {
@@ -352,3 +375,8 @@ LOGGING = {
 
 IST_ORGANISATION_NAME = "Samordningsförbundet i Halland"
 IST_BASE_URL = env_str("IST_BASE_URL", "http://127.0.0.1:8000")  # for links in e-mail
+# ISO weekdays (1 = Monday) on which the daily reminder e-mail goes out; what comes up on other
+# days waits for the next one. Keep in step with the "send-digests" beat entry above.
+IST_DIGEST_WEEKDAYS = frozenset(env_int_list("IST_DIGEST_WEEKDAYS", [1, 2, 3, 4, 5]))
+if not IST_DIGEST_WEEKDAYS.issubset(range(1, 8)):
+    raise ImproperlyConfigured("IST_DIGEST_WEEKDAYS takes ISO weekdays 1 (Monday) to 7 (Sunday)")

@@ -22,6 +22,7 @@ ADMINISTRATOR_MODELS = frozenset(
         "participants.educationlevel",
         "participants.occupation",
         "participants.exitreason",
+        "notifications.deadlinesettings",
     }
 )
 

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teams.models import ADMINISTRATOR_APPS
 from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, signed_in
+from tests.notifications import matrix_inbox as inbox_matrix
 from tests.participants import matrix_enrolment as enrolment_matrix
 from tests.participants import matrix_journey as journey_matrix
 from tests.participants import matrix_week as week_matrix
@@ -48,6 +49,7 @@ MATRIX.update(meetings_matrix.ENTRIES)
 MATRIX.update(enrolment_matrix.ENTRIES)
 MATRIX.update(week_matrix.ENTRIES)
 MATRIX.update(journey_matrix.ENTRIES)
+MATRIX.update(inbox_matrix.ENTRIES)
 MATRIX.update(documents_matrix.ENTRIES)
 MATRIX.update(delivery_matrix.ENTRIES)
 

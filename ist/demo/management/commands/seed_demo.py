@@ -10,12 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ist.notifications.demo import seed_notifications
 from participants.demo import seed_participants
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_referrals
 from teams.demo import seed_organisation
 
-SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents]
+# Reminders last: the worker computes them from everything seeded before.
+SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents, seed_notifications]
 
 
 class Command(BaseCommand):
