@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "teams",
     "referrals",
     "participants",
+    "reports",
     "ist.audit",
     "ist.messaging",
     "ist.health",
@@ -352,3 +353,9 @@ LOGGING = {
 
 IST_ORGANISATION_NAME = "Samordningsförbundet i Halland"
 IST_BASE_URL = env_str("IST_BASE_URL", "http://127.0.0.1:8000")  # for links in e-mail
+
+# Statistics that leave a team (steering group, association, exports) show counts from 1 to
+# this threshold minus one as "<N" (reports/suppression.py).
+IST_SMALL_COUNT_THRESHOLD = env_int("IST_SMALL_COUNT_THRESHOLD", 5)
+if IST_SMALL_COUNT_THRESHOLD < 2:
+    raise ImproperlyConfigured("IST_SMALL_COUNT_THRESHOLD must be at least 2")

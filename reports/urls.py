@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from reports.views import dashboard, exports, statistics
+
+app_name = "reports"
+urlpatterns = [*statistics.urlpatterns, *exports.urlpatterns, *dashboard.urlpatterns]
