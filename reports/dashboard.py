@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
     from teams.models import Team
 
-WAITING = (Referral.Status.SUBMITTED, Referral.Status.NEEDS_INFO, Referral.Status.ON_AGENDA)
+# Waiting for the team's answer (one sent back for more information waits for the referrer instead).
+WAITING = (Referral.Status.SUBMITTED, Referral.Status.ON_AGENDA)
 SOON_DAYS = 3  # a referral whose answer is due within this many days is flagged
 DOCUMENTS_SOON_DAYS = 14
 

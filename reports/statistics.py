@@ -115,6 +115,10 @@ class Section:
     measures: list[Measure] = field(default_factory=list)
 
 
+def _days(mean: timedelta | None) -> float | None:
+    return None if mean is None else round(mean / timedelta(days=1), 1)
+
+
 def _in(period: Period) -> tuple[date, date]:
     return (period.start, period.end)
 
@@ -185,7 +189,7 @@ def answer_times(teams: QuerySet[Team], period: Period) -> list[Measure]:
         Measure("Besvarade remisser", n, "st", n),
         Measure(
             "Dagar från inkommen till svar, medel",
-            round(mean.days + mean.seconds / 86400, 1) if mean else None,
+            _days(mean),
             "dagar",
             n,
         ),
@@ -385,9 +389,7 @@ def phases(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]
     for value, label in Phase.choices:
         row = by_phase.get(value)
         mean = row["mean"] if row else None
-        measures.append(
-            Measure(f"Tid i {label}, medel", mean.days if mean else None, "dagar", row["left"] if row else 0)
-        )
+        measures.append(Measure(f"Tid i {label}, medel", _days(mean), "dagar", row["left"] if row else 0))
     return table, measures
 
 
