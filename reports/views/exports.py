@@ -12,6 +12,8 @@ from reports import exports, presentation
 from reports.statistics import all_sections
 from reports.views.statistics import PAGE, filtered
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -31,4 +33,23 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-urlpatterns = [path("export.csv", statistics_csv, name="statistics_csv")]
+def statistics_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same figures as an XLSX workbook, suppressed."""
+    form, valid = filtered(request)
+    if not valid:
+        return render(request, PAGE, {"form": form}, status=400)
+    period = form.period()
+    teams = [t.name for t in form.chosen_teams()]
+    sections = presentation.show(all_sections(form.chosen_teams(), period), suppress=True)
+    content = exports.xlsx_bytes([("Statistik", exports.statistics_sheet(sections, period=period, teams=teams))])
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="ist-statistik-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+urlpatterns = [
+    path("export.csv", statistics_csv, name="statistics_csv"),
+    path("export.xlsx", statistics_xlsx, name="statistics_xlsx"),
+]

@@ -12,5 +12,9 @@ READERS = signed_in(403, administrator=200, steering=200, koordinator=200)
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "reports:statistics": ({}, "fran=2026-01-01&till=2026-12-31", READERS),
     "reports:statistics_csv": ({}, "fran=2026-01-01&till=2026-12-31", READERS),
+    "reports:statistics_xlsx": ({}, "fran=2026-01-01&till=2026-12-31", READERS),
+    "reports:reports": ({}, "", READERS),
+    "reports:report_pdf": ({"kind": "quarterly", "label": "2026Q3"}, "", READERS),
+    "reports:report_xlsx": ({"kind": "halfyear", "label": "2026H1"}, "", READERS),
     "reports:dashboard": ({}, "", signed_in(403, koordinator=200)),
 }
