@@ -27,7 +27,7 @@ urlpatterns = [
     path("remisser/", include("referrals.urls")),
     path("deltagare/", include("participants.urls")),
     path("logg/", include("ist.audit.urls")),
-    path("statistik/", include("reports.urls")),
+    path("", include("reports.urls")),  # statistik/, oversikt/, rapporter/
     path("admin/", admin.site.urls),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),

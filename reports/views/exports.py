@@ -50,6 +50,6 @@ def statistics_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("export.csv", statistics_csv, name="statistics_csv"),
-    path("export.xlsx", statistics_xlsx, name="statistics_xlsx"),
+    path("statistik/export.csv", statistics_csv, name="statistics_csv"),
+    path("statistik/export.xlsx", statistics_xlsx, name="statistics_xlsx"),
 ]

@@ -47,4 +47,4 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, PAGE, context)
 
 
-urlpatterns = [path("", statistics, name="statistics")]
+urlpatterns = [path("statistik/", statistics, name="statistics")]

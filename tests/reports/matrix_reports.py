@@ -16,5 +16,7 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "reports:reports": ({}, "", READERS),
     "reports:report_pdf": ({"kind": "quarterly", "label": "2026Q3"}, "", READERS),
     "reports:report_xlsx": ({"kind": "halfyear", "label": "2026H1"}, "", READERS),
+    # Participant-level data: administrators only.
+    "reports:participant_export": ({}, "", signed_in(403, administrator=200)),
     "reports:dashboard": ({}, "", signed_in(403, koordinator=200)),
 }
