@@ -2,7 +2,7 @@
 
 Coordinators see their own teams' figures as counted (the numbers stay inside the team).
 The steering group and administrators see every team's aggregates, with small counts hidden
-(docs/decisions/0009-statistics-and-small-counts.md). Everyone else gets the 403 page.
+(docs/decisions/0010-statistics-and-small-counts.md). Everyone else gets the 403 page.
 """
 
 from __future__ import annotations

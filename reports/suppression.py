@@ -1,6 +1,6 @@
 """Small counts in what leaves the team: 1 to threshold-1 shows as "<5", and no total recovers them.
 
-Method (docs/decisions/0009-statistics-and-small-counts.md): primary suppression hides every
+Method (docs/decisions/0010-statistics-and-small-counts.md): primary suppression hides every
 count from 1 to threshold-1. Secondary suppression then looks at every line of a table (each row
 with its row total, each column with its column total): a line with exactly one hidden entry would
 let a reader subtract the others from the total, so the smallest other non-zero entry of that line
