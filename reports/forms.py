@@ -25,9 +25,12 @@ class StatisticsFilterForm(forms.Form):
     )
 
     def __init__(self, data: Any, *, teams: Any, today: date) -> None:
-        initial = {"fran": date(today.year, 1, 1), "till": today}
-        if not data or not {"fran", "till", "team"} & set(data):
-            data = {"fran": initial["fran"].isoformat(), "till": initial["till"].isoformat()}
+        # A missing date means the default period: this year up to today (a link may name only a team).
+        data = data.copy()
+        if not data.get("fran"):
+            data["fran"] = date(today.year, 1, 1).isoformat()
+        if not data.get("till"):
+            data["till"] = today.isoformat()
         super().__init__(data)
         self.fields["team"].queryset = teams
 

@@ -74,7 +74,6 @@ ENTRIES = [
     Entry("Arbetsfördelning", "participants:caseload", _coordinators),
     Entry("Översikt", "reports:dashboard", _coordinators),
     Entry("Statistik", "reports:statistics", _statistics_readers),
-    Entry("Rapporter", "reports:reports", _statistics_readers),
     Entry("Mina remisser", "referrals:mine", _referrers),
     Entry("Frågor", "referrals:questions", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),

@@ -148,3 +148,12 @@ def test_dashboard_queries_are_constant(client, data, django_assert_num_queries)
     client.get(reverse("reports:dashboard"))
     with django_assert_num_queries(17):
         client.get(reverse("reports:dashboard"))
+
+
+def test_a_link_naming_only_a_team_shows_this_year_for_that_team(client, data) -> None:
+    client.force_login(member(Role.KOORDINATOR))
+    a = Team.objects.get(slug="halmstad-hylte")
+    response = client.get(reverse("reports:statistics") + f"?team={a.pk}")
+    assert response.status_code == 200
+    assert [t.slug for t in response.context["chosen"]] == ["halmstad-hylte"]
+    assert response.context["period"].start == date(timezone.localdate().year, 1, 1)
