@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from ist.pdf.rendering import render_pdf
-from reports import exports, presentation
+from reports import exports, presentation, suppression
 from reports.statistics import Period, all_sections
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ def pdf(report: Report) -> bytes:
             "document_id": report.filename,
             "version": 1,
             "made_on": timezone.localdate(),
+            "limit": suppression.threshold(),
         },
     )
     return rendered.content

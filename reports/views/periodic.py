@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path, register_converter
 from django.utils import timezone
 
-from reports import periodic, scope
+from reports import periodic, scope, suppression
 from reports.views.exports import XLSX
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     teams = list(scope.statistics_teams(request.user))
     labels = recent_labels(timezone.localdate())
     kinds = [(kind, title, labels[kind]) for kind, title in periodic.KINDS.items()]
-    return render(request, PAGE, {"teams": teams, "kinds": kinds})
+    return render(request, PAGE, {"teams": teams, "kinds": kinds, "limit": suppression.threshold()})
 
 
 def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:

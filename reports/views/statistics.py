@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from reports import charts, presentation, scope
+from reports import charts, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
 from reports.statistics import all_sections
 
@@ -40,6 +40,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         context.update(
             sections=sections,
             suppressed=suppress,
+            limit=suppression.threshold(),
             chosen=teams,
             period=form.period(),
             query=request.GET.urlencode(),

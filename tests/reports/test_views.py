@@ -157,3 +157,10 @@ def test_a_link_naming_only_a_team_shows_this_year_for_that_team(client, data) -
     assert response.status_code == 200
     assert [t.slug for t in response.context["chosen"]] == ["halmstad-hylte"]
     assert response.context["period"].start == date(timezone.localdate().year, 1, 1)
+
+
+@override_settings(IST_SMALL_COUNT_THRESHOLD=3)
+def test_the_note_names_the_configured_threshold(client, data) -> None:
+    client.force_login(UserFactory(is_steering_group=True))
+    html = client.get(reverse("reports:statistics") + "?" + Q3).content.decode()
+    assert "Antal från 1 till 2 visas som ”&lt;3”" in html
