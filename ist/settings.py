@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "teams",
     "referrals",
     "participants",
+    "reports",
     "ist.audit",
     "ist.messaging",
     "ist.notifications",
@@ -380,3 +381,9 @@ IST_BASE_URL = env_str("IST_BASE_URL", "http://127.0.0.1:8000")  # for links in 
 IST_DIGEST_WEEKDAYS = frozenset(env_int_list("IST_DIGEST_WEEKDAYS", [1, 2, 3, 4, 5]))
 if not IST_DIGEST_WEEKDAYS.issubset(range(1, 8)):
     raise ImproperlyConfigured("IST_DIGEST_WEEKDAYS takes ISO weekdays 1 (Monday) to 7 (Sunday)")
+
+# Statistics that leave a team (steering group, association, exports) show counts from 1 to
+# this threshold minus one as "<N" (reports/suppression.py).
+IST_SMALL_COUNT_THRESHOLD = env_int("IST_SMALL_COUNT_THRESHOLD", 5)
+if IST_SMALL_COUNT_THRESHOLD < 2:
+    raise ImproperlyConfigured("IST_SMALL_COUNT_THRESHOLD must be at least 2")

@@ -46,7 +46,8 @@ MAX_PAGES = 150  # per account, to keep the crawl bounded
 MAX_QUERY_VARIANTS = 3  # per path: ?sida=…, ?vecka=… and the like add little after a few
 # Logout would end the session, the admin has its own tests, the language switch only redirects,
 # and static files are not served by the test client.
-SKIP_PREFIXES = ("/konto/logout/", "/admin/", "/sprak/", "/static/")
+# The quarterly/half-year report files are rendered PDFs (tests/reports/test_periodic.py covers them).
+SKIP_PREFIXES = ("/konto/logout/", "/admin/", "/sprak/", "/static/", "/rapporter/quarterly/", "/rapporter/halfyear/")
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:")
 
 # Twelve digits with century, with or without the hyphen (a raw number in a link leaks as well).

@@ -24,6 +24,7 @@ from tests.participants.documents import matrix_documents as documents_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
+from tests.reports import matrix_reports as reports_matrix
 
 # name: (reverse kwargs or a function of `world` giving them, query string, expected answer to GET per role)
 MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -50,6 +51,7 @@ MATRIX.update(enrolment_matrix.ENTRIES)
 MATRIX.update(week_matrix.ENTRIES)
 MATRIX.update(journey_matrix.ENTRIES)
 MATRIX.update(inbox_matrix.ENTRIES)
+MATRIX.update(reports_matrix.ENTRIES)
 MATRIX.update(documents_matrix.ENTRIES)
 MATRIX.update(delivery_matrix.ENTRIES)
 

@@ -57,6 +57,10 @@ def _handledare(user: User, roles: frozenset[str]) -> bool:
     return Role.HANDLEDARE in roles
 
 
+def _statistics_readers(user: User, roles: frozenset[str]) -> bool:
+    return user.is_administrator or user.is_steering_group or Role.KOORDINATOR in roles
+
+
 def _team_staff_or_referrers(user: User, roles: frozenset[str]) -> bool:
     return user.is_referrer or bool(roles & {Role.KOORDINATOR, Role.HANDLEDARE})
 
@@ -68,6 +72,8 @@ ENTRIES = [
     Entry("Möten", "referrals:meetings", _consultants),
     Entry("Deltagare", "participants:list", _team_staff_or_referrers),
     Entry("Arbetsfördelning", "participants:caseload", _coordinators),
+    Entry("Översikt", "reports:dashboard", _coordinators),
+    Entry("Statistik", "reports:statistics", _statistics_readers),
     Entry("Mina remisser", "referrals:mine", _referrers),
     Entry("Frågor", "referrals:questions", _referrers),
     # Parties given a document are mostly referrers' colleagues; a query per page for everyone else

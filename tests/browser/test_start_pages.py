@@ -41,7 +41,7 @@ ROLES = [
         "Anna",
         sections=("Administration", "De fem individsamverkansteamen"),
         texts=("Användare och roller", "Låsta inloggningar", "IST Kungsbacka"),
-        menu=("Start", "Loggkontroll", "Administration"),
+        menu=("Start", "Statistik", "Loggkontroll", "Administration"),
     ),
     Role(
         "teamkoordinator",
@@ -52,7 +52,7 @@ ROLES = [
             "Du är teamkoordinator i IST Halmstad/Hylte, teamkoordinator i IST Laholm.",
             "Loggkontroll för dina team",
         ),
-        menu=("Start", "Inkommande", "Möten", "Deltagare", "Arbetsfördelning", "Loggkontroll"),
+        menu=("Start", "Inkommande", "Möten", "Deltagare", "Arbetsfördelning", "Översikt", "Statistik", "Loggkontroll"),
         teams=("IST Halmstad/Hylte", "IST Laholm"),
     ),
     Role(
@@ -97,6 +97,7 @@ ROLES = [
         "Stefan",
         sections=("Styrgrupp", "De fem individsamverkansteamen"),
         texts=("aldrig uppgifter om enskilda personer",),
+        menu=("Start", "Statistik"),
     ),
 ]
 

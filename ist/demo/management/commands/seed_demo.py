@@ -23,6 +23,11 @@ SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents,
 class Command(BaseCommand):
     help = "Skapar demodata (idempotent): team, organisationer och användare i alla roller."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=1, help="N gånger demons deltagare och remisser (för prestandamätning)"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             # Demo accounts share a published password: never in production.
@@ -30,3 +35,7 @@ class Command(BaseCommand):
         for seeder in SEEDERS:
             result = seeder()
             self.stdout.write(f"{seeder.__name__}: {result}")
+        if options["scale"] > 1:
+            from reports.demo import scale_demo  # only the benchmark needs it
+
+            self.stdout.write(f"scale_demo: {scale_demo(options['scale'])}")

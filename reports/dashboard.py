@@ -1,0 +1,133 @@
+"""The coordinator's overview of their teams: a handful of aggregate queries, whatever the team size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Min, Q
+
+from participants.documents.schedule import due_dates
+from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod, PhaseRequirement
+from referrals.models import Referral
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from teams.models import Team
+
+# Waiting for the team's answer (one sent back for more information waits for the referrer instead).
+WAITING = (Referral.Status.SUBMITTED, Referral.Status.ON_AGENDA)
+SOON_DAYS = 3  # a referral whose answer is due within this many days is flagged
+DOCUMENTS_SOON_DAYS = 14
+
+
+@dataclass
+class TeamPanel:
+    team: Team
+    phases: list[tuple[str, int]] = field(default_factory=list)
+    active: int = 0
+    caseload: list[tuple[str, int]] = field(default_factory=list)
+    waiting: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, int] = field(default_factory=dict)
+    fulfilment: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _month_weeks(today: date) -> float:
+    """Weeks of the month so far (today included), the yardstick for "per week" requirements."""
+    return today.day / 7
+
+
+def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
+    """One panel per team. Seven queries: teams, phases, caseload, waiting referrals, active
+    enrolments and the document schedule (three), activities and requirements this month."""
+    result = {team.pk: TeamPanel(team) for team in teams}
+    ids = list(result)
+
+    by_phase: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        PhasePeriod.objects.filter(
+            end__isnull=True, enrollment__status=Enrollment.Status.ACTIVE, enrollment__team_id__in=ids
+        )
+        .values("enrollment__team_id", "phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_phase[row["enrollment__team_id"]][row["phase"]] = row["n"]
+    for pk, panel in result.items():
+        panel.phases = [(label, by_phase[pk].get(value, 0)) for value, label in Phase.choices]
+        panel.active = sum(n for _label, n in panel.phases)
+
+    for row in (
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team_id__in=ids)
+        .values("team_id", "responsible__first_name", "responsible__last_name")
+        .annotate(n=Count("pk"))
+        .order_by("team_id", "-n", "responsible__last_name")
+    ):
+        name = f"{row['responsible__first_name']} {row['responsible__last_name']}"
+        result[row["team_id"]].caseload.append((name, row["n"]))
+
+    for panel in result.values():
+        panel.waiting = {"n": 0, "overdue": 0, "soon": 0, "oldest": None}
+    for row in (
+        Referral.objects.filter(status__in=WAITING, team_id__in=ids)
+        .values("team_id")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(answer_deadline__lt=today)),
+            soon=Count("pk", filter=Q(answer_deadline__gte=today, answer_deadline__lte=today + timedelta(SOON_DAYS))),
+            oldest=Min("received_on"),
+        )
+        .order_by()
+    ):
+        row["age_days"] = (today - row["oldest"]).days if row["oldest"] else None
+        result[row["team_id"]].waiting = row
+
+    active = list(
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team_id__in=ids).values_list("pk", "team_id")
+    )
+    dates = due_dates([pk for pk, _team in active])
+    soon = today + timedelta(days=DOCUMENTS_SOON_DAYS)
+    for panel in result.values():
+        panel.documents = {"plan_overdue": 0, "plan_soon": 0, "report_overdue": 0, "report_soon": 0}
+    for pk, team_id in active:  # the schedule is computed per enrolment by design (documents issue)
+        due = dates.get(pk)
+        if due is None:
+            continue
+        counts = result[team_id].documents
+        for what, on in (("plan", due.plan_due_on), ("report", due.report_due_on)):
+            if on is not None and on < today:
+                counts[f"{what}_overdue"] += 1
+            elif on is not None and on <= soon:
+                counts[f"{what}_soon"] += 1
+
+    _fulfilment(result, by_phase, today=today)
+    return list(result.values())
+
+
+def _fulfilment(result: dict[int, TeamPanel], by_phase: dict[int, dict[str, int]], *, today: date) -> None:
+    """This month so far: activities done (present) against what the participants' current phases ask
+    for. The expectation uses each participant's phase today, an approximation for anyone who changed
+    phase during the month."""
+    month_start = today.replace(day=1)
+    done: dict[tuple[int, str], int] = {
+        (row["enrollment__team_id"], row["kind"]): row["n"]
+        for row in Activity.objects.filter(
+            enrollment__team_id__in=list(result),
+            date__range=(month_start, today),
+            attendance=Attendance.PRESENT,
+        )
+        .values("enrollment__team_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    per_week = {(r.phase, r.kind): r.count / r.per_weeks for r in PhaseRequirement.objects.all()}
+    weeks = _month_weeks(today)
+    for pk, panel in result.items():
+        for kind, label in ActivityKind.choices:
+            expected = sum(n * per_week.get((phase, kind), 0) * weeks for phase, n in by_phase[pk].items())
+            count = done.get((pk, kind), 0)
+            share = round(100 * count / expected) if expected else None
+            panel.fulfilment.append({"label": label, "done": count, "expected": round(expected), "share": share})

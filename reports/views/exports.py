@@ -1,0 +1,55 @@
+"""Exports of the statistics: CSV of the aggregates, always with small counts hidden (they leave the team)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from reports import exports, presentation
+from reports.statistics import all_sections
+from reports.views.statistics import PAGE, filtered
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """The statistics page's figures as CSV (semicolon-separated, UTF-8 with BOM for Excel), suppressed."""
+    form, valid = filtered(request)
+    if not valid:
+        return render(request, PAGE, {"form": form}, status=400)
+    period = form.period()
+    sections = presentation.show(all_sections(form.chosen_teams(), period), suppress=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ist-statistik-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
+    )
+    exports.write_csv(response, sections, period=period, teams=[t.name for t in form.chosen_teams()])
+    return response
+
+
+def statistics_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same figures as an XLSX workbook, suppressed."""
+    form, valid = filtered(request)
+    if not valid:
+        return render(request, PAGE, {"form": form}, status=400)
+    period = form.period()
+    teams = [t.name for t in form.chosen_teams()]
+    sections = presentation.show(all_sections(form.chosen_teams(), period), suppress=True)
+    content = exports.xlsx_bytes([("Statistik", exports.statistics_sheet(sections, period=period, teams=teams))])
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="ist-statistik-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+urlpatterns = [
+    path("statistik/export.csv", statistics_csv, name="statistics_csv"),
+    path("statistik/export.xlsx", statistics_xlsx, name="statistics_xlsx"),
+]

@@ -1,0 +1,93 @@
+"""A coordinator reads the overview and the statistics of their teams; a steering-group member reads
+every team's statistics with small counts hidden and downloads a quarterly report."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from participants.demo import seed_participants
+from referrals.demo import seed_referrals
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(page: Page, notifications_sent) -> None:
+    """The demo's referrals and participants (the page fixture has seeded the organisation)."""
+    seed_referrals()
+    seed_participants()
+
+
+def test_coordinator_reads_overview_and_statistics(page: Page, demo, check_a11y, log_in, screenshot) -> None:
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "koordinator@ist.example")
+    check_a11y(page)
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+
+    menu.get_by_role("link", name="Översikt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Översikt")
+    expect(page.get_by_role("heading", name="IST Halmstad/Hylte", level=2)).to_be_visible()
+    expect(page.get_by_role("table", name="Handlingsplaner och återrapporter").first).to_be_visible()
+    check_a11y(page)
+    screenshot(page, "oversikt")
+
+    page.get_by_role("navigation", name="Välj team").get_by_role("link", name="IST Laholm").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text("IST Laholm")
+    check_a11y(page)
+
+    page.get_by_role("link", name="Statistik för IST Laholm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistik")
+    expect(page.get_by_label("IST Laholm")).to_be_checked()
+    check_a11y(page)
+
+    menu.get_by_role("link", name="Statistik").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistik")
+    check_a11y(page)
+    page.get_by_label("Till och med").fill("2020-01-01")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_text("Slutdatumet ligger före startdatumet.")).to_be_visible()
+    expect(page.get_by_label("Till och med")).to_have_value("2020-01-01")
+    check_a11y(page)
+
+    page.get_by_label("Till och med").fill(page.get_by_label("Från och med").input_value()[:4] + "-12-31")
+    page.get_by_label("IST Halmstad/Hylte").check()
+    page.get_by_role("button", name="Visa").click()
+    finsam = page.get_by_role("table", name="Uppföljning Finsam: deltagare i individinriktad insats")
+    expect(finsam).to_be_visible()
+    expect(page.get_by_role("img", name="Diagram: Aktiviteter")).to_be_visible()
+    expect(page.get_by_text("visas som")).to_have_count(0)  # the team's own numbers, as counted
+    check_a11y(page)
+    screenshot(page, "statistik")
+
+
+def test_steering_group_sees_suppressed_statistics_and_downloads_a_report(page: Page, demo, check_a11y, log_in) -> None:
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "styrgrupp@ist.example")
+    check_a11y(page)
+
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Statistik").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistik")
+    expect(page.get_by_text("Antal från 1 till 4 visas som")).to_be_visible()
+    check_a11y(page)
+    # One team: one closure per reason, each shown as "<5"
+    page.get_by_label("IST Laholm").check()
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_role("table", name="Avslut per orsak")).to_contain_text("<5")
+    check_a11y(page)
+
+    page.get_by_role("link", name="Kvartals- och halvårsrapporter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter")
+    check_a11y(page)
+    link = page.get_by_role("link", name="XLSX").first
+    with page.expect_download() as download:
+        link.click()
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    first = workbook.worksheets[0]["A1"].value
+    assert first.startswith("Kvartalsrapport till styrgruppen")

@@ -1,0 +1,97 @@
+"""Quarterly and half-year reports: PDF text, XLSX cells and the headless build_report command."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from reports import periodic
+from teams.models import Membership, Team
+from tests.factories import UserFactory, member
+from tests.reports import dataset
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+
+
+@pytest.fixture
+def data():
+    return dataset.build()
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def sheet_rows(content: bytes) -> list[list[object]]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_period_label_must_match_the_kind() -> None:
+    with pytest.raises(ValueError, match="2026H1"):
+        periodic.parse("quarterly", "2026H1")
+    assert str(periodic.parse("halfyear", "2026H2")) == "2026-07-01 – 2026-12-31"
+
+
+def test_quarterly_pdf_holds_the_suppressed_figures(data) -> None:
+    teams = Team.objects.filter(slug__in=["halmstad-hylte", "varberg"])
+    report = periodic.build("quarterly", "2026q3", teams)
+    text = pdf_text(periodic.pdf(report))
+    assert "Kvartalsrapport till styrgruppen 2026Q3" in text
+    assert "2026-07-01 – 2026-09-30" in text
+    assert "Uppföljning Finsam" in text
+    # Finsam: K 2, M 2, total 4 — every one of them below 5
+    assert "Kvinna <5" in text
+    assert "Man <5" in text
+
+
+def test_half_year_xlsx_holds_the_same_numbers(data) -> None:
+    teams = Team.objects.filter(slug="halmstad-hylte")
+    rows = sheet_rows(periodic.xlsx(periodic.build("halfyear", "2026H2", teams, scope="IST Halmstad/Hylte")))
+    assert rows[0] == ["Halvårsrapport till förbundet 2026H2"]
+    assert rows[1] == ["Period", "2026-07-01 – 2026-12-31"]
+    start = rows.index(["Avslut per orsak"])
+    # two closures (E2 arbete, E4 egen begäran): both below 5, the total 2 too
+    assert rows[start + 1 : start + 5] == [
+        ["Avslutsorsak", "Avslut", "Summa"],
+        ["Avslut enligt plan: Arbete", "<5", "<5"],
+        ["Avbrott: Avbrott på egen begäran", "<5", "<5"],
+        ["Summa", "<5", "<5"],
+    ]
+
+
+def test_build_report_writes_all_teams_and_each_team(data, tmp_path) -> None:
+    call_command("build_report", kind="quarterly", period="2026Q3", out=tmp_path, stdout=io.StringIO())
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "ist-quarterly-2026Q3-alla-team.pdf" in names
+    assert "ist-quarterly-2026Q3-alla-team.xlsx" in names
+    assert "ist-quarterly-2026Q3-halmstad-hylte.pdf" in names
+    assert len(names) == 2 * (1 + Team.objects.filter(active=True).count())
+    text = pdf_text((tmp_path / "ist-quarterly-2026Q3-varberg.pdf").read_bytes())
+    assert "IST Varberg" in text
+
+
+def test_build_report_refuses_a_mismatched_period(tmp_path) -> None:
+    with pytest.raises(CommandError, match="2026H1"):
+        call_command("build_report", kind="quarterly", period="2026H1", out=tmp_path)
+
+
+def test_steering_group_downloads_the_report(client, data) -> None:
+    client.force_login(UserFactory(is_steering_group=True))
+    response = client.get(reverse("reports:report_xlsx", args=["quarterly", "2026Q3"]) + "?team=varberg")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="ist-quarterly-2026Q3-varberg.xlsx"'
+    assert sheet_rows(response.content)[2] == ["Omfattning", "IST Varberg"]
+
+
+def test_coordinator_cannot_download_another_teams_report(client, data) -> None:
+    client.force_login(member(Role.KOORDINATOR))
+    url = reverse("reports:report_pdf", args=["quarterly", "2026Q3"])
+    assert client.get(url + "?team=varberg").status_code == 404
+    assert client.get(reverse("reports:report_pdf", args=["halfyear", "2026Q3"])).status_code == 404
