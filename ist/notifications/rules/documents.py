@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from ist.notifications.models import DeadlineSettings, Kind
 from ist.notifications.rules import Due, coordinators_by_team, initials, iso
@@ -20,11 +20,9 @@ KINDS = [Kind.PLAN_DUE, Kind.PLAN_OVERDUE, Kind.REPORT_DUE]
 
 
 def _write_url(enrollment_id: int, kind: str) -> str:
-    """Where the handledare starts the document; the participant page until the documents' pages exist."""
-    try:
-        return reverse("participants:document_new", kwargs={"pk": enrollment_id, "kind": kind})
-    except NoReverseMatch:
-        return reverse("participants:detail", kwargs={"enrollment_pk": enrollment_id})
+    """The participant page's Dokument section, where the handledare starts the document (starting
+    one is a POST, so a reminder's link cannot do it itself)."""
+    return reverse("participants:detail", kwargs={"enrollment_pk": enrollment_id}) + "#documents-heading"
 
 
 def due_items(today: date, config: DeadlineSettings) -> list[Due]:

@@ -55,8 +55,8 @@ def deadlines(today: date, config: DeadlineSettings) -> list[tuple[str, date, st
 def due_items(today: date, config: DeadlineSettings) -> list[Due]:
     """From `report_remind_days_before` days before each deadline → every coordinator and administrator."""
     recipients = sorted({*administrators(), *(u for users in coordinators_by_team().values() for u in users)})
-    # No report pages yet (statistics come with the reports issue): the start page until then.
-    url = reverse("home:start")
+    # The reports page, where coordinators and administrators build the quarterly and half-year reports.
+    url = reverse("reports:reports")
     items = []
     for kind, deadline, title in deadlines(today, config):
         first_day = deadline - timedelta(days=config.report_remind_days_before)
