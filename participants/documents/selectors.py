@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from participants import rules
-from participants.documents.models import Contact, Delivery, Document, Download
+from participants.documents.models import Contact, Delivery, Document
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, PhasePeriod
 from participants.selectors import enrollments_for, requirements
 from teams.access import teams_where, with_grant
@@ -56,10 +56,6 @@ def documents_of(enrollment: Enrollment, user: User) -> list[Document]:
         .annotate(download_count=Count("downloads"))
         .order_by("kind", "-number", "-version")
     )
-
-
-def downloads_of(document: Document) -> QuerySet[Download]:
-    return document.downloads.select_related("user", "user__organisation").order_by("-at", "-pk")
 
 
 def deliveries_of(document: Document) -> QuerySet[Delivery]:

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,8 +28,9 @@ from participants.documents import forms, printing, selectors, services
 from participants.documents.models import Document
 
 if TYPE_CHECKING:
-    from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
+    from django.http import HttpRequest
+
+    from participants.models import Enrollment
 
 DETAIL = "participants/documents/detail.html"
 SAVED = "participants/documents/_saved.html"
@@ -64,10 +65,7 @@ def _download_url(document: Document) -> str:
     """The stored PDF's address (the download view belongs to the delivery pages)."""
     if not document.is_final:
         return ""
-    try:
-        return reverse("participants:document_download", kwargs={"public_id": document.public_id})
-    except NoReverseMatch:  # the delivery pages are not wired in yet
-        return ""
+    return reverse("participants:document_download", kwargs={"public_id": document.public_id})
 
 
 def _may_change(user: Any, document: Document) -> bool:
@@ -179,7 +177,7 @@ def _page(
         }
         if staff:
             # The downloads of every version, prefetched through the scoped versions: three queries
-            # however many versions (downloads_of would be one per version).
+            # however many versions (one query per version otherwise).
             prefetch_related_objects(versions, "downloads__user__organisation")
             downloads = sorted(
                 (d for version in versions for d in version.downloads.all()), key=lambda d: (d.at, d.pk), reverse=True
@@ -192,6 +190,18 @@ def _page(
     return render(request, DETAIL, context, status=status)
 
 
+def _enrollment_to_change(request: HttpRequest, pk: int, *, what: str) -> Enrollment:
+    """The enrolment if the user may change it (read logged); 403 if they may only see it; 404."""
+    return get_allowed_or_403(
+        request,
+        enrolment_selectors.enrollments_for(request.user, "change"),
+        enrolment_selectors.enrollments_for(request.user, "view"),
+        what=what,
+        refusal=REFUSAL,
+        pk=pk,
+    )
+
+
 # -- Pages ------------------------------------------------------------------------------
 
 
@@ -200,14 +210,7 @@ def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Open the next document of a kind (or the open draft of it) and go to its page."""
     if kind not in Document.Kind.values:
         raise Http404
-    enrollment = get_allowed_or_403(
-        request,
-        enrolment_selectors.enrollments_for(request.user, "change"),
-        enrolment_selectors.enrollments_for(request.user, "view"),
-        what="nytt dokument",
-        refusal=REFUSAL,
-        pk=pk,
-    )
+    enrollment = _enrollment_to_change(request, pk, what="nytt dokument")
     try:
         document = services.document_start(enrollment=enrollment, kind=kind, by=request.user)
     except services.NotAllowedNow:
@@ -352,14 +355,7 @@ def document_share(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = get_allowed_or_403(
-        request,
-        enrolment_selectors.enrollments_for(request.user, "change"),
-        enrolment_selectors.enrollments_for(request.user, "view"),
-        what="kontakter",
-        refusal=REFUSAL,
-        pk=pk,
-    )
+    enrollment = _enrollment_to_change(request, pk, what="kontakter")
     form = forms.ContactForm(request.POST, people=forms.contact_candidates())
     if form.is_valid():
         services.contact_add(
@@ -373,14 +369,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    enrollment = get_allowed_or_403(
-        request,
-        enrolment_selectors.enrollments_for(request.user, "change"),
-        enrolment_selectors.enrollments_for(request.user, "view"),
-        what="kontakter",
-        refusal=REFUSAL,
-        pk=pk,
-    )
+    enrollment = _enrollment_to_change(request, pk, what="kontakter")
     contact = selectors.contacts_of(enrollment).filter(pk=contact_pk).first()
     if contact is not None:  # already removed (double click): nothing to do
         record_access(request, [contact], what="kontakt borttagen")

@@ -13,6 +13,13 @@ from tests.participants.documents import builders
 
 
 @pytest.fixture
+def enrollment(journey):
+    """world["enrollment"] in Arbetsförberedande (entered 20 days ago), where plans begin."""
+    builders.phase_two(journey["enrollment"], journey["handledare"])
+    return journey["enrollment"]
+
+
+@pytest.fixture
 def seeded_journey(transactional_db, request):
     """`journey` in a transactional database (which starts empty), in Arbetsförberedande."""
     # The transactional database starts empty: the organisation and the rows data migrations made.

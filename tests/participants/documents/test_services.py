@@ -16,7 +16,7 @@ from participants.documents import services
 from participants.documents.models import Delivery, Document
 from participants.documents.notifications import DOCUMENT_READY
 from participants.documents.selectors import attendance_for, documents_for
-from participants.models import ActivityKind, Closure, Phase
+from participants.models import ActivityKind, Closure
 from referrals.services import NotAllowedNow, StaleEdit
 from tests.factories import ReferrerFactory
 from tests.participants.documents import builders
@@ -32,19 +32,6 @@ def pdf_text(document: Document) -> str:
         return " ".join(text.split())  # table cells wrap: compare words, not lines
     finally:
         document.pdf.close()
-
-
-@pytest.fixture
-def enrollment(journey):
-    enrollment = journey["enrollment"]
-    journey_services.phase_change(
-        enrollment=enrollment,
-        to=Phase.ARBETSFORBEREDANDE,
-        on=timezone.localdate() - timedelta(days=20),
-        reason="",
-        by=journey["handledare"],
-    )
-    return enrollment
 
 
 def test_a_first_plan_is_prefilled_with_the_phase_requirements_and_a_three_month_period(enrollment, journey):

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from participants import services as journey_services
 from participants.documents import services
 from participants.documents.models import Contact, Delivery, Document
-from participants.models import EnrollmentEvent, Phase
+from participants.models import EnrollmentEvent
 from teams.models import Membership
 from tests.factories import ReferrerFactory, member
 from tests.participants.documents import builders
@@ -22,19 +21,6 @@ from tests.participants.documents import builders
 pytestmark = pytest.mark.django_db
 Kind, Status = Document.Kind, Document.Status
 Role = Membership.Role
-
-
-@pytest.fixture
-def enrollment(journey):
-    enrollment = journey["enrollment"]
-    journey_services.phase_change(
-        enrollment=enrollment,
-        to=Phase.ARBETSFORBEREDANDE,
-        on=timezone.localdate() - timedelta(days=20),
-        reason="",
-        by=journey["handledare"],
-    )
-    return enrollment
 
 
 @pytest.fixture
