@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from participants.documents.schedule import due_dates
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod, PhaseRequirement
@@ -35,14 +36,10 @@ class TeamPanel:
     fulfilment: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _month_weeks(today: date) -> float:
-    """Weeks of the month so far (today included), the yardstick for "per week" requirements."""
-    return today.day / 7
-
-
 def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
-    """One panel per team. Seven queries: teams, phases, caseload, waiting referrals, active
-    enrolments and the document schedule (three), activities and requirements this month."""
+    """One panel per team. Eleven queries: teams, phases, caseload, waiting referrals, active
+    enrolments and the document schedule (three), and for this month's fulfilment the phase-days,
+    the activities done and the requirements."""
     result = {team.pk: TeamPanel(team) for team in teams}
     ids = list(result)
 
@@ -103,15 +100,40 @@ def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
             elif on is not None and on <= soon:
                 counts[f"{what}_soon"] += 1
 
-    _fulfilment(result, by_phase, today=today)
+    _fulfilment(result, today=today)
     return list(result.values())
 
 
-def _fulfilment(result: dict[int, TeamPanel], by_phase: dict[int, dict[str, int]], *, today: date) -> None:
-    """This month so far: activities done (present) against what the participants' current phases ask
-    for. The expectation uses each participant's phase today, an approximation for anyone who changed
-    phase during the month."""
+def phase_days(team_ids: list[int], *, today: date) -> dict[int, dict[str, float]]:
+    """Per team and phase: the participant-days spent in the phase this month so far (today included).
+
+    Every phase period that overlaps the month counts for the days it covered. A period runs from
+    its start up to the day before its end: the day of a phase change belongs to the new phase (as
+    in participants.services.phase_change) and the day of a closure to nothing. One query."""
     month_start = today.replace(day=1)
+    tomorrow = today + timedelta(days=1)
+    covered = ExpressionWrapper(
+        Least(Coalesce("end", Value(tomorrow)), Value(tomorrow)) - Greatest("start", Value(month_start)),
+        output_field=DurationField(),
+    )
+    result: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in (
+        PhasePeriod.objects.filter(enrollment__team_id__in=team_ids, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gt=month_start))
+        .values("enrollment__team_id", "phase")
+        .annotate(days=Sum(covered))
+        .order_by()
+    ):
+        result[row["enrollment__team_id"]][row["phase"]] = row["days"].total_seconds() / 86400
+    return result
+
+
+def _fulfilment(result: dict[int, TeamPanel], *, today: date) -> None:
+    """This month so far: activities done (present) against what the phases asked for on the days
+    each participant was in them, so a phase change or a closure mid-month is counted exactly.
+    Three queries: phase-days, activities done, requirements."""
+    month_start = today.replace(day=1)
+    days = phase_days(list(result), today=today)
     done: dict[tuple[int, str], int] = {
         (row["enrollment__team_id"], row["kind"]): row["n"]
         for row in Activity.objects.filter(
@@ -124,10 +146,9 @@ def _fulfilment(result: dict[int, TeamPanel], by_phase: dict[int, dict[str, int]
         .order_by()
     }
     per_week = {(r.phase, r.kind): r.count / r.per_weeks for r in PhaseRequirement.objects.all()}
-    weeks = _month_weeks(today)
     for pk, panel in result.items():
         for kind, label in ActivityKind.choices:
-            expected = sum(n * per_week.get((phase, kind), 0) * weeks for phase, n in by_phase[pk].items())
+            expected = sum(n / 7 * per_week.get((phase, kind), 0) for phase, n in days[pk].items())
             count = done.get((pk, kind), 0)
             share = round(100 * count / expected) if expected else None
             panel.fulfilment.append({"label": label, "done": count, "expected": round(expected), "share": share})

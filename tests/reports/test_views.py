@@ -146,7 +146,7 @@ def test_dashboard_queries_are_constant(client, data, django_assert_num_queries)
     assert member_of_b.pk
     client.force_login(user)
     client.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(reverse("reports:dashboard"))
 
 

@@ -1,0 +1,77 @@
+"""The coordinator's overview: "Faskraven hittills denna månad" counted by hand on tests/reports/dataset.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reports.dashboard import panels, phase_days
+from teams.models import Team
+from tests.reports import dataset
+
+pytestmark = pytest.mark.django_db
+
+
+def fulfilment_on(today: date, slug: str) -> dict[str, dict[str, object]]:
+    dataset.build()
+    (panel,) = panels(Team.objects.filter(slug=slug), today=today)
+    return {row["label"]: row for row in panel.fulfilment}
+
+
+def test_fulfilment_follows_each_phase_for_the_days_it_covered() -> None:
+    # 2026-07-01 – 07-20 (20 days) in team A:
+    #   E1 Arbetsförberedande 07-01 – 07-14 (14 days), Redo för mer 07-15 – 07-20 (6 days)
+    #   E2 Prova på 07-10 – 07-20 (11 days)
+    #   E4 Arbetsförberedande 07-01 – 07-20 (20 days; closed later, on 08-01)
+    # Requirements per week (seeded): physical 1 in every phase; talk 1 in Prova på, ½ otherwise;
+    # work training 1 in Arbetsförberedande, 2 in Redo för mer; knowledge 1 in Arbetsförberedande.
+    rows = fulfilment_on(date(2026, 7, 20), "halmstad-hylte")
+
+    physical = (14 + 6 + 11 + 20) / 7  # 7.29
+    assert rows["Fysisk träning"]["expected"] == round(physical) == 7
+    assert rows["Fysisk träning"]["done"] == 2  # E1 07-03, E2 07-15 (E1 07-10 was unexcused)
+    assert rows["Fysisk träning"]["share"] == round(100 * 2 / physical) == 27
+
+    talk = 14 / 7 * 0.5 + 6 / 7 * 0.5 + 11 / 7 * 1 + 20 / 7 * 0.5  # 4.43
+    assert rows["Individuellt samtal"]["expected"] == round(talk) == 4
+    assert rows["Individuellt samtal"]["done"] == 1  # E1 07-02 (07-09 excused, 06-30 last month)
+    assert rows["Individuellt samtal"]["share"] == round(100 / talk) == 23
+
+    work = 14 / 7 * 1 + 6 / 7 * 2 + 20 / 7 * 1  # 6.57
+    assert rows["Arbetsträning"]["expected"] == round(work) == 7
+    assert rows["Arbetsträning"]["done"] == 0
+    assert rows["Arbetsträning"]["share"] == 0
+
+    knowledge = (14 + 20) / 7  # 4.86
+    assert rows["Kunskap och vägledning"]["expected"] == round(knowledge) == 5
+
+
+def test_fulfilment_ignores_periods_outside_the_month() -> None:
+    # 2026-09-01 – 09-10 (10 days) in team A: only E1 (Redo för mer) and E2 (Arbetsförberedande
+    # until 09-20); E4 closed 08-01 and asks for nothing.
+    rows = fulfilment_on(date(2026, 9, 10), "halmstad-hylte")
+    assert rows["Fysisk träning"]["expected"] == round(20 / 7) == 3
+    assert rows["Arbetsträning"]["expected"] == round(10 / 7 * 2 + 10 / 7 * 1) == 4
+    assert rows["Kunskap och vägledning"]["expected"] == round(10 / 7) == 1
+    assert rows["Fysisk träning"]["done"] == 0
+    assert rows["Fysisk träning"]["share"] == 0
+
+
+def test_a_team_without_phases_this_month_shows_no_share() -> None:
+    rows = fulfilment_on(date(2026, 6, 15), "varberg")  # E5 starts 07-01
+    assert all(row["expected"] == 0 and row["share"] is None for row in rows.values())
+
+
+def test_the_day_of_a_phase_change_belongs_to_the_new_phase_and_a_closure_day_to_none() -> None:
+    data = dataset.build()
+    # 2026-07-15 in team A: E1 Arbetsförberedande 07-01 – 07-14 and Redo för mer from 07-15;
+    # E2 Prova på 07-10 – 07-15; E4 Arbetsförberedande 07-01 – 07-15.
+    assert phase_days([data["a"].pk], today=date(2026, 7, 15))[data["a"].pk] == {
+        "arbetsforberedande": 14 + 15,
+        "redo_for_mer": 1,
+        "prova_pa": 6,
+    }
+    # 2026-08-01, E4's closure: E4's Arbetsförberedande ended that day and counts for nothing;
+    # E1 Redo för mer, E2 Prova på.
+    assert phase_days([data["a"].pk], today=date(2026, 8, 1))[data["a"].pk] == {"redo_for_mer": 1, "prova_pa": 1}
