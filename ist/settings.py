@@ -354,6 +354,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.documents.tasks.render_pending_documents",
         "schedule": 600.0,
     },
+    # Every 10 minutes: the standard quarterly and half-year reports once a period has ended (see
+    # IST_REPORT_BUILD_AFTER_DAYS), and again the builds whose task was lost.
+    "sweep-report-files": {"task": "reports.tasks.sweep_reports_files", "schedule": 600.0},
 }
 
 # --- Logging --------------------------------------------------------------
@@ -387,3 +390,8 @@ if not IST_DIGEST_WEEKDAYS.issubset(range(1, 8)):
 IST_SMALL_COUNT_THRESHOLD = env_int("IST_SMALL_COUNT_THRESHOLD", 5)
 if IST_SMALL_COUNT_THRESHOLD < 2:
     raise ImproperlyConfigured("IST_SMALL_COUNT_THRESHOLD must be at least 2")
+# The quarterly and half-year reports for all teams and each team are built by the worker this many
+# days after the period ends (time for the last activities to be logged); anyone can rebuild later.
+IST_REPORT_BUILD_AFTER_DAYS = env_int("IST_REPORT_BUILD_AFTER_DAYS", 7)
+if IST_REPORT_BUILD_AFTER_DAYS < 0:
+    raise ImproperlyConfigured("IST_REPORT_BUILD_AFTER_DAYS cannot be negative")

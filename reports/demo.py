@@ -1,4 +1,5 @@
-"""`seed_demo --scale N`: N times the demo journeys, for the statistics benchmark.
+"""Demo data for reports: the standard quarterly and half-year reports, built by the worker
+(`seed_reports`), and `seed_demo --scale N`: N times the demo journeys, for the statistics benchmark.
 
 The copies are made with bulk_create from the seeded demo (one INSERT per table and copy), so
 twenty times the data takes seconds, not the minutes the services would. A copy's personnummer
@@ -20,6 +21,15 @@ from referrals.models import Referral
 
 M = TypeVar("M", bound=Model)
 BASE = r"^\d{4}(0[1-9]|1[0-2])"  # the demo's own people: a real month in the personnummer
+
+
+def seed_reports() -> dict[str, int]:
+    """Queue the report sweep through the broker, on commit: the worker `make run` starts builds the
+    last finished quarter's and half-year's reports for all teams and each team (idempotent)."""
+    from reports.tasks import sweep_reports_files
+
+    transaction.on_commit(sweep_reports_files.delay)
+    return {"report_sweep_queued": 1}
 
 
 def _pnr(original: str, copy_no: int, index: int) -> str:

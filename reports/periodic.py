@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from ist.pdf.rendering import render_pdf
 from reports import exports, presentation, suppression
+from reports.models import ReportFile
 from reports.statistics import Period, all_sections
 
 if TYPE_CHECKING:
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from reports.presentation import ShownSection
     from teams.models import Team
 
-KINDS = {"quarterly": "Kvartalsrapport till styrgruppen", "halfyear": "Halvårsrapport till förbundet"}
+KINDS = dict(ReportFile.Kind.choices)
 PDF_TEMPLATE = "reports/pdf/periodic.html"
 
 
@@ -36,11 +38,15 @@ class Report:
 
     @property
     def filename(self) -> str:
-        scope = "alla-team" if self.scope == ALL else self.scope.lower().replace("ist ", "").replace("/", "-")
-        return f"ist-{self.kind}-{self.label}-{scope}"
+        return filename(self.kind, self.label, self.scope)
 
 
 ALL = "Alla team"
+
+
+def filename(kind: str, label: str, scope: str) -> str:
+    """e.g. ist-quarterly-2026Q3-halmstad-hylte (no extension): ASCII, no personal data."""
+    return f"ist-{kind}-{label}-{slugify(scope.replace('IST ', '').replace('/', '-'))}"
 
 
 def parse(kind: str, label: str) -> Period:

@@ -1,22 +1,42 @@
-"""Quarterly and half-year reports to download, for all the user's teams or one of them."""
+"""Rapporter: the quarterly and half-year reports of the latest periods, for each of the user's teams
+and all of them. A report is built by the worker (reports.services) and served from storage; the
+page asks for a build, shows it being made (htmx polls the row) and offers a rebuild."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.urls import path, register_converter
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path, register_converter, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from reports import periodic, scope, suppression
+from reports import periodic, scope, services, suppression
+from reports.models import ReportFile
 from reports.views.exports import XLSX
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from django.db.models.fields.files import FieldFile
+    from django.http import HttpRequest, HttpResponse
+
+    from teams.models import Team, User
 
 PAGE = "reports/periodic.html"
+ROW = "reports/periodic.html#row"
+NOT_READY = "reports/report_not_ready.html"
+TAMPERED = "reports/report_tampered.html"
+CHUNK = 64 * 1024
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
+
+security_log = logging.getLogger("ist.security")
 
 
 class LabelConverter:
@@ -32,6 +52,25 @@ class LabelConverter:
 register_converter(LabelConverter, "label")
 
 
+@dataclass
+class Row:
+    """One report on the page: a kind, a period and the teams it covers (slug "" for all of them)."""
+
+    kind: str
+    label: str
+    slug: str
+    scope: str
+    report: ReportFile | None
+
+    @property
+    def html_id(self) -> str:
+        return f"rapport-{self.kind}-{self.label}-{self.slug or 'alla'}"
+
+    @property
+    def query(self) -> str:
+        return f"?team={self.slug}" if self.slug else ""
+
+
 def recent_labels(today: date) -> dict[str, list[str]]:
     """The four last finished quarters and the two last finished half-years, newest first."""
     quarters, year, q = [], today.year, (today.month - 1) // 3 + 1
@@ -45,39 +84,117 @@ def recent_labels(today: date) -> dict[str, list[str]]:
     return {"quarterly": quarters, "halfyear": halves}
 
 
+def _scopes(user: User) -> list[tuple[str, str, list[Team]]]:
+    """(slug, shown name, teams): each of the user's teams, then all of them when there are several."""
+    teams = list(scope.statistics_teams(user))
+    result = [(t.slug, t.name, [t]) for t in teams]
+    if len(teams) > 1:
+        mine = not (user.is_administrator or user.is_steering_group)
+        result.append(("", "Alla dina team" if mine else periodic.ALL, teams))
+    return result
+
+
+def _scope(user: User, slug: str) -> tuple[str, str, list[Team]]:
+    """?team=slug among the user's scopes ("" is all their teams, or their one team); else a 404."""
+    scopes = _scopes(user)
+    if not slug and len(scopes) == 1:
+        return scopes[0]
+    for each in scopes:
+        if each[0] == slug:
+            return each
+    raise Http404
+
+
+def _rows(wanted: list[tuple[str, str]], scopes: list[tuple[str, str, list[Team]]]) -> list[Row]:
+    """A row per (kind, label) and scope, with its stored report if there is one. One query."""
+    keys = {services.teams_key(teams): (slug, name) for slug, name, teams in scopes}
+    stored = {
+        (r.kind, r.label, r.teams_key): r
+        for r in ReportFile.objects.filter(
+            kind__in={k for k, _l in wanted}, label__in={lab for _k, lab in wanted}, teams_key__in=keys
+        )
+    }
+    return [
+        Row(kind, label, slug, name, stored.get((kind, label, key)))
+        for kind, label in wanted
+        for key, (slug, name) in keys.items()
+    ]
+
+
+def _row_or_404(request: HttpRequest, kind: str, label: str, slug: str) -> Row:
+    if kind not in periodic.KINDS:
+        raise Http404
+    (row,) = _rows([(kind, label)], [_scope(request.user, slug)])
+    return row
+
+
+@require_GET
 def reports(request: HttpRequest) -> HttpResponse:
-    """Rapporter: links to the latest periods' reports, all teams and per team."""
-    teams = list(scope.statistics_teams(request.user))
+    """The page: per kind, the latest periods' reports for each scope; the teams and the stored reports
+    are one query each, whatever is stored."""
     labels = recent_labels(timezone.localdate())
-    kinds = [(kind, title, labels[kind]) for kind, title in periodic.KINDS.items()]
-    return render(request, PAGE, {"teams": teams, "kinds": kinds, "limit": suppression.threshold()})
+    rows = _rows([(kind, label) for kind in periodic.KINDS for label in labels[kind]], _scopes(request.user))
+    kinds = [(kind, title, [row for row in rows if row.kind == kind]) for kind, title in periodic.KINDS.items()]
+    return render(request, PAGE, {"kinds": kinds, "limit": suppression.threshold()})
 
 
-def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
-    """One report as PDF or XLSX; ?team=slug for one team (another team's is a 404)."""
-    teams = scope.statistics_teams(request.user)
-    slug = request.GET.get("team", "")
-    name = periodic.ALL if request.user.is_administrator or request.user.is_steering_group else None
-    if slug:
-        teams = teams.filter(slug=slug)
-        team = teams.first()
-        if team is None:
-            raise Http404
-        name = team.name
-    try:
-        report = periodic.build(kind, label, teams, scope=name or ", ".join(t.name for t in teams))
-    except ValueError as exc:
-        raise Http404 from exc
-    if fmt == "pdf":
-        response = HttpResponse(periodic.pdf(report), content_type="application/pdf")
-    else:
-        response = HttpResponse(periodic.xlsx(report), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}.{fmt}"'
+@require_GET
+def report_row(request: HttpRequest, kind: str, label: str) -> HttpResponse:
+    """One row of the page, which htmx polls while the report is being built; a plain request gets the page."""
+    row = _row_or_404(request, kind, label, request.GET.get("team", ""))
+    if not request.htmx:
+        return redirect(reverse("reports:reports") + f"#{row.html_id}")
+    response = render(request, ROW, {"row": row})
+    patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_POST
+def report_request(request: HttpRequest, kind: str, label: str) -> HttpResponse:
+    """Build (or rebuild, with the generation the form showed) a report; the row comes back for htmx."""
+    row = _row_or_404(request, kind, label, request.POST.get("team", ""))
+    _slug, _name, teams = _scope(request.user, row.slug)
+    try:
+        seen = int(request.POST["generation"]) if request.POST.get("generation") else None
+        row.report = services.report_request(kind=kind, label=label, teams=teams, by=request.user, seen_generation=seen)
+    except ValueError as exc:  # a period that does not fit the kind, or a generation that is no number
+        raise Http404 from exc
+    if request.htmx:
+        return render(request, ROW, {"row": row})
+    messages.success(request, "Rapporten skapas. Den brukar vara klar inom någon minut.")
+    return redirect(reverse("reports:reports") + f"#{row.html_id}")
+
+
+def _stored_digest(field: FieldFile) -> str:
+    digest = hashlib.sha256()
+    with field.open("rb") as stored:
+        for chunk in iter(lambda: stored.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@never_cache
+@require_GET
+def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
+    """The stored PDF or XLSX, ?team=slug for one team (another team's is a 404). Never built here:
+    a report not built yet answers 409 with a link to the page that builds it."""
+    row = _row_or_404(request, kind, label, request.GET.get("team", ""))
+    report = row.report
+    if report is None or not report.has_files:
+        return render(request, NOT_READY, {"row": row}, status=409)
+    field, digest = (report.pdf, report.pdf_sha256) if fmt == "pdf" else (report.xlsx, report.xlsx_sha256)
+    # The steering group must get the bytes that were built and recorded, not a file changed since.
+    if _stored_digest(field) != digest:
+        security_log.error("report %s: stored %s does not match its SHA-256; not served", report.pk, fmt)
+        return render(request, TAMPERED, {"row": row}, status=500)
+    filename = f"{periodic.filename(report.kind, report.label, report.scope)}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 urlpatterns = [
     path("rapporter/", reports, name="reports"),
+    path("rapporter/<str:kind>/<label:label>/rad/", report_row, name="report_row"),
+    path("rapporter/<str:kind>/<label:label>/skapa/", report_request, name="report_request"),
     path("rapporter/<str:kind>/<label:label>.pdf", download, {"fmt": "pdf"}, name="report_pdf"),
     path("rapporter/<str:kind>/<label:label>.xlsx", download, {"fmt": "xlsx"}, name="report_xlsx"),
 ]

@@ -18,19 +18,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Frame, Page, expect, sync_playwright
 
-from teams.demo import DEMO_PASSWORD, seed_organisation
-
-
-def seed_reference_data() -> None:
-    """The rows data migrations made (support kinds, phase requirements, value lists), which the
-    flush between live-server tests removes."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("referrals.migrations.0002_support_kinds").create(apps, None)
-    import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)
-
+from teams.demo import DEMO_PASSWORD
+from tests.databases import seed_reference_data
 
 # Playwright's sync API runs an asyncio event loop in the test thread, and Django refuses ORM
 # calls from a thread with a running loop. Set here only: the rest of the suite keeps the check.
@@ -112,7 +101,6 @@ def page(request: pytest.FixtureRequest, browser: Browser, live_server, settings
     After a test that passed, fails if the test left a page unchecked by axe or the CSP refused anything."""
     # Seeding hashes the password of 17 demo users; PBKDF2 would spend ~0.2 s on each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    seed_organisation()
     seed_reference_data()
     context = browser.new_context(
         base_url=live_server.url,

@@ -11,6 +11,7 @@ from django.test import Client
 from ist.notifications import sweeps
 from ist.notifications.models import Notification
 from ist.notifications.tasks import sweep_everything_then_digest
+from reports.tasks import sweep_reports_files
 from teams.models import User
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,10 @@ def test_seed_demo_queues_the_sweeps_and_their_items_reach_every_role(settings, 
     settings.DEBUG = True
     with django_capture_on_commit_callbacks() as queued:
         call_command("seed_demo")
-    # seed_demo queues every sweep and the digest for the worker, once the data is committed.
+    # seed_demo queues the report sweep, every reminder sweep and the digest for the worker, once the
+    # data is committed.
     tasks = [c.__self__.name for c in queued if getattr(c, "__name__", "") == "delay"]
-    assert tasks == [sweep_everything_then_digest.name]
+    assert tasks == [sweep_reports_files.name, sweep_everything_then_digest.name]
     with transaction.atomic():
         sweeps.sweep_all()  # what that task does on the worker
     by_user = {

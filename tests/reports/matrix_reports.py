@@ -14,8 +14,24 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "reports:statistics_csv": ({}, "fran=2026-01-01&till=2026-12-31", READERS),
     "reports:statistics_xlsx": ({}, "fran=2026-01-01&till=2026-12-31", READERS),
     "reports:reports": ({}, "", READERS),
-    "reports:report_pdf": ({"kind": "quarterly", "label": "2026Q3"}, "", READERS),
-    "reports:report_xlsx": ({"kind": "halfyear", "label": "2026H1"}, "", READERS),
+    # Stored reports: none is built in the matrix's world, so a download answers 409 ("not built yet";
+    # the 200 is in test_views_periodic.py); the row is an htmx fragment whose plain address is the page.
+    "reports:report_pdf": (
+        {"kind": "quarterly", "label": "2026Q3"},
+        "",
+        signed_in(403, administrator=409, steering=409, koordinator=409),
+    ),
+    "reports:report_xlsx": (
+        {"kind": "halfyear", "label": "2026H1"},
+        "",
+        signed_in(403, administrator=409, steering=409, koordinator=409),
+    ),
+    "reports:report_row": (
+        {"kind": "quarterly", "label": "2026Q3"},
+        "",
+        signed_in(403, administrator=302, steering=302, koordinator=302),
+    ),
+    "reports:report_request": ({"kind": "quarterly", "label": "2026Q3"}, "", signed_in(405)),  # POST only
     # Participant-level data: administrators only.
     "reports:participant_export": ({}, "", signed_in(403, administrator=200)),
     "reports:dashboard": ({}, "", signed_in(403, koordinator=200)),

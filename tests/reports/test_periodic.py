@@ -1,4 +1,5 @@
-"""Quarterly and half-year reports: PDF text, XLSX cells and the headless build_report command."""
+"""Quarterly and half-year reports: PDF text, XLSX cells and the headless build_report command
+(the stored reports and their page: test_report_files.py, test_views_periodic.py)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,14 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from reports import periodic
-from teams.models import Membership, Team
-from tests.factories import UserFactory, member
+from teams.models import Team
 from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db
-Role = Membership.Role
 
 
 @pytest.fixture
@@ -80,18 +78,3 @@ def test_build_report_writes_all_teams_and_each_team(data, tmp_path) -> None:
 def test_build_report_refuses_a_mismatched_period(tmp_path) -> None:
     with pytest.raises(CommandError, match="2026H1"):
         call_command("build_report", kind="quarterly", period="2026H1", out=tmp_path)
-
-
-def test_steering_group_downloads_the_report(client, data) -> None:
-    client.force_login(UserFactory(is_steering_group=True))
-    response = client.get(reverse("reports:report_xlsx", args=["quarterly", "2026Q3"]) + "?team=varberg")
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="ist-quarterly-2026Q3-varberg.xlsx"'
-    assert sheet_rows(response.content)[2] == ["Omfattning", "IST Varberg"]
-
-
-def test_coordinator_cannot_download_another_teams_report(client, data) -> None:
-    client.force_login(member(Role.KOORDINATOR))
-    url = reverse("reports:report_pdf", args=["quarterly", "2026Q3"])
-    assert client.get(url + "?team=varberg").status_code == 404
-    assert client.get(reverse("reports:report_pdf", args=["halfyear", "2026Q3"])).status_code == 404

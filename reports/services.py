@@ -1,0 +1,182 @@
+"""Stored periodic reports: asking for one, building it in a task, and the standard ones built when a
+period has ended. A build renders the PDF (WeasyPrint, about a second) and the XLSX once and stores
+both with their SHA-256; every download serves the stored bytes (docs/decisions/0012-stored-reports.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from reports import periodic
+from reports.models import ReportFile
+from teams.models import Team
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.storage import Storage
+
+    from teams.models import User
+
+log = logging.getLogger(__name__)
+Status = ReportFile.Status
+
+
+def teams_key(teams: Iterable[Team]) -> str:
+    return ",".join(str(pk) for pk in sorted({team.pk for team in teams}))
+
+
+def scope_name(teams: list[Team]) -> str:
+    """ "Alla team" for every active team, else the teams' names."""
+    if {t.pk for t in teams} == set(Team.objects.filter(active=True).values_list("pk", flat=True)):
+        return periodic.ALL
+    return ", ".join(t.name for t in sorted(teams, key=lambda t: t.name))
+
+
+def _queue(report: ReportFile) -> None:
+    from reports.tasks import build_report_file
+
+    transaction.on_commit(lambda: build_report_file.delay(report.pk))
+
+
+@transaction.atomic
+def report_request(
+    *, kind: str, label: str, teams: list[Team], by: User | None, seen_generation: int | None = None
+) -> ReportFile:
+    """Ask for the report of `teams` for a period; the build runs in a task.
+
+    The first request creates the stored report and queues its build. `seen_generation` asks for a
+    rebuild with today's data, of the build the user saw: a ready report with that generation goes
+    back to pending (its old files stay downloadable until the new ones replace them). Idempotent: a
+    second request while one is pending, or a rebuild based on an older generation (a double
+    submit), changes nothing.
+    Pre: `by` may see every team's aggregates (reports.scope.statistics_teams); ValueError if the
+    kind and period do not match; `teams` is not empty.
+    """
+    periodic.parse(kind, label)
+    if not teams:
+        raise ValueError("no teams")
+    label = label.strip().upper()
+    report, created = ReportFile.objects.get_or_create(
+        kind=kind,
+        label=label,
+        teams_key=teams_key(teams),
+        defaults={"scope": scope_name(teams), "requested_at": timezone.now(), "requested_by": by},
+    )
+    if created:
+        _queue(report)
+        return report
+    if seen_generation is not None:
+        rebuilt = ReportFile.objects.filter(pk=report.pk, status=Status.READY, generation=seen_generation).update(
+            status=Status.PENDING,
+            generation=F("generation") + 1,
+            requested_at=timezone.now(),
+            requested_by=by,
+            build_attempts=0,
+            build_error="",
+        )
+        if rebuilt:
+            report.refresh_from_db()
+            _queue(report)
+    return report
+
+
+def _delete_files(storage: Storage, names: list[str]) -> None:
+    """The previous build's files, once the new ones are committed (a rollback keeps them)."""
+    for name in names:
+        storage.delete(name)
+
+
+def report_build(*, report_id: int) -> bool:
+    """Build a pending report's PDF and XLSX from today's data, store them with their SHA-256 and make
+    it ready. Safe to run twice and concurrently: the files are rendered outside any transaction
+    (a second or so; on SQLite a transaction would hold the database's one write lock all that time),
+    then the row is claimed with select_for_update(skip_locked=True) and stored only if it is still
+    pending with the same generation, so only one build is kept. A failure leaves it pending with the
+    error recorded (the page says so) and is raised, so the task retries."""
+    report = ReportFile.objects.filter(pk=report_id, status=Status.PENDING).first()
+    if report is None:
+        return False  # already built (a redelivered task)
+    try:
+        teams = Team.objects.filter(pk__in=[int(pk) for pk in report.teams_key.split(",")]).order_by("name")
+        built = periodic.build(report.kind, report.label, teams, scope=report.scope)
+        pdf, xlsx = periodic.pdf(built), periodic.xlsx(built)
+        with transaction.atomic():
+            claimed = (
+                ReportFile.objects.select_for_update(skip_locked=True)
+                .filter(pk=report_id, status=Status.PENDING, generation=report.generation)
+                .first()
+            )
+            if claimed is None:
+                return False  # another worker stored it meanwhile, or is storing it now
+            old = [f.name for f in (claimed.pdf, claimed.xlsx) if f]
+            name = f"{built.filename}-{claimed.generation}"
+            claimed.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+            claimed.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+            claimed.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+            claimed.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
+            claimed.status = Status.READY
+            claimed.built_at = timezone.now()
+            claimed.build_attempts += 1
+            claimed.build_error = ""
+            claimed.save(
+                update_fields=[
+                    "pdf",
+                    "pdf_sha256",
+                    "xlsx",
+                    "xlsx_sha256",
+                    "status",
+                    "built_at",
+                    "build_attempts",
+                    "build_error",
+                ]
+            )
+            transaction.on_commit(lambda: _delete_files(claimed.pdf.storage, old))
+    except Exception as exc:
+        ReportFile.objects.filter(pk=report_id, status=Status.PENDING).update(
+            build_attempts=F("build_attempts") + 1, build_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        log.exception("building report %s failed", report_id)
+        raise
+    log.info("built %s (%s)", claimed, claimed.pdf_sha256[:12])
+    return True
+
+
+def last_finished_labels(today: date) -> dict[str, str]:
+    """The latest quarter and half-year that ended at least IST_REPORT_BUILD_AFTER_DAYS days ago
+    (time for the last activities to be logged), e.g. {"quarterly": "2026Q3", "halfyear": "2026H1"}."""
+    day = today - timedelta(days=settings.IST_REPORT_BUILD_AFTER_DAYS)
+    year, quarter = (day.year, (day.month - 1) // 3) if day.month > 3 else (day.year - 1, 4)
+    half_year, half = (day.year, 1) if day.month > 6 else (day.year - 1, 2)
+    return {ReportFile.Kind.QUARTERLY: f"{year}Q{quarter}", ReportFile.Kind.HALFYEAR: f"{half_year}H{half}"}
+
+
+def standard_reports_request(*, today: date) -> int:
+    """The reports the steering group and the association need, ready before anyone asks: for the
+    last finished quarter and half-year, all teams and each team. Idempotent (report_request);
+    returns how many were asked for now."""
+    teams = list(Team.objects.filter(active=True).order_by("name"))
+    if not teams:
+        return 0
+    scopes = [teams, *([team] for team in teams)]
+    existing = set(
+        ReportFile.objects.filter(teams_key__in=[teams_key(s) for s in scopes]).values_list(
+            "kind", "label", "teams_key"
+        )
+    )
+    made = 0
+    for kind, label in last_finished_labels(today).items():
+        for scope in scopes:
+            if (kind, label, teams_key(scope)) not in existing:
+                report_request(kind=kind, label=label, teams=scope, by=None)
+                made += 1
+    return made
