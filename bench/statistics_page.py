@@ -7,8 +7,9 @@
 Builds a throwaway test database (test_<name> for PostgreSQL), runs `seed_demo --scale N` in it,
 then times GET /statistik/ for the last 365 days and every team, as a steering-group user
 (suppressed) and as a coordinator of all five teams (as counted), with Django's test client.
-Prints the median and p95 server time and the number of SQL queries. Results go in
-docs/performance.md.
+Prints the median and p95 server time and the number of SQL queries, then the time the worker takes
+to build the half-year report for all teams (PDF and XLSX, reports.services.report_build), which is
+why it is never done in a request. Results go in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,6 +45,34 @@ def users() -> dict[str, object]:
         Membership(user=coordinator, team=team, role=Membership.Role.KOORDINATOR) for team in Team.objects.all()
     )
     return {"styrgrupp": steering, "koordinator (alla fem team)": coordinator}
+
+
+def build_report(today: date, runs: int) -> None:
+    """Time report_build for the last finished half-year, all teams (rebuilt `runs` times)."""
+    from reports import services
+    from reports.models import ReportFile
+    from teams.models import Team
+
+    label = f"{today.year}H1" if today.month > 6 else f"{today.year - 1}H2"
+    teams = list(Team.objects.filter(active=True))
+    # Made directly rather than by report_request, which would also queue a build for a worker.
+    report = ReportFile.objects.create(
+        kind="halfyear",
+        label=label,
+        teams_key=services.teams_key(teams),
+        scope=services.scope_name(teams),
+        requested_at=timezone.now(),
+    )
+    times = []
+    for _ in range(runs):
+        ReportFile.objects.filter(pk=report.pk).update(status=ReportFile.Status.PENDING)
+        start = time.perf_counter()
+        if not services.report_build(report_id=report.pk):
+            raise SystemExit("the report was not built")
+        times.append(time.perf_counter() - start)
+    times.sort()
+    median = statistics.median(times)
+    print(f"report_build halfyear {label}, all teams × {runs}: median {median:.2f} s, max {times[-1]:.2f} s")
 
 
 def main() -> None:
@@ -84,6 +113,7 @@ def main() -> None:
                 f"GET /statistik/ (365 days, 5 teams) as {label} × {args.requests}: "
                 f"median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, {len(queries)} SQL queries"
             )
+        build_report(today, args.requests)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

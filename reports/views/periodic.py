@@ -85,12 +85,13 @@ def recent_labels(today: date) -> dict[str, list[str]]:
 
 
 def _scopes(user: User) -> list[tuple[str, str, list[Team]]]:
-    """(slug, shown name, teams): each of the user's teams, then all of them when there are several."""
+    """(slug, shown name, teams): all the user's teams when there are several (the report most often
+    asked for), then each team."""
     teams = list(scope.statistics_teams(user))
     result = [(t.slug, t.name, [t]) for t in teams]
     if len(teams) > 1:
         mine = not (user.is_administrator or user.is_steering_group)
-        result.append(("", "Alla dina team" if mine else periodic.ALL, teams))
+        result.insert(0, ("", "Alla dina team" if mine else periodic.ALL, teams))
     return result
 
 
