@@ -151,4 +151,6 @@ def _fulfilment(result: dict[int, TeamPanel], *, today: date) -> None:
             expected = sum(n / 7 * per_week.get((phase, kind), 0) for phase, n in days[pk].items())
             count = done.get((pk, kind), 0)
             share = round(100 * count / expected) if expected else None
-            panel.fulfilment.append({"label": label, "done": count, "expected": round(expected), "share": share})
+            # One decimal: early in the month the phases ask for a fraction of an activity (0,3), which a
+            # whole number would show as 0 beside a share of 0 %.
+            panel.fulfilment.append({"label": label, "done": count, "expected": round(expected, 1), "share": share})

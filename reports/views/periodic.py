@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -136,7 +137,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     labels = recent_labels(timezone.localdate())
     rows = _rows([(kind, label) for kind in periodic.KINDS for label in labels[kind]], _scopes(request.user))
     kinds = [(kind, title, [row for row in rows if row.kind == kind]) for kind, title in periodic.KINDS.items()]
-    return render(request, PAGE, {"kinds": kinds, "limit": suppression.threshold()})
+    context = {"kinds": kinds, "limit": suppression.threshold(), "build_after": settings.IST_REPORT_BUILD_AFTER_DAYS}
+    return render(request, PAGE, context)
 
 
 @require_GET

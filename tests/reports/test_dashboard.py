@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from reports.dashboard import panels, phase_days
-from teams.models import Team
+from teams.models import Membership, Team
+from tests.factories import member
 from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db
@@ -29,33 +32,44 @@ def test_fulfilment_follows_each_phase_for_the_days_it_covered() -> None:
     rows = fulfilment_on(date(2026, 7, 20), "halmstad-hylte")
 
     physical = (14 + 6 + 11 + 20) / 7  # 7.29
-    assert rows["Fysisk träning"]["expected"] == round(physical) == 7
+    assert rows["Fysisk träning"]["expected"] == round(physical, 1) == 7.3
     assert rows["Fysisk träning"]["done"] == 2  # E1 07-03, E2 07-15 (E1 07-10 was unexcused)
     assert rows["Fysisk träning"]["share"] == round(100 * 2 / physical) == 27
 
     talk = 14 / 7 * 0.5 + 6 / 7 * 0.5 + 11 / 7 * 1 + 20 / 7 * 0.5  # 4.43
-    assert rows["Individuellt samtal"]["expected"] == round(talk) == 4
+    assert rows["Individuellt samtal"]["expected"] == round(talk, 1) == 4.4
     assert rows["Individuellt samtal"]["done"] == 1  # E1 07-02 (07-09 excused, 06-30 last month)
     assert rows["Individuellt samtal"]["share"] == round(100 / talk) == 23
 
     work = 14 / 7 * 1 + 6 / 7 * 2 + 20 / 7 * 1  # 6.57
-    assert rows["Arbetsträning"]["expected"] == round(work) == 7
+    assert rows["Arbetsträning"]["expected"] == round(work, 1) == 6.6
     assert rows["Arbetsträning"]["done"] == 0
     assert rows["Arbetsträning"]["share"] == 0
 
     knowledge = (14 + 20) / 7  # 4.86
-    assert rows["Kunskap och vägledning"]["expected"] == round(knowledge) == 5
+    assert rows["Kunskap och vägledning"]["expected"] == round(knowledge, 1) == 4.9
 
 
 def test_fulfilment_ignores_periods_outside_the_month() -> None:
     # 2026-09-01 – 09-10 (10 days) in team A: only E1 (Redo för mer) and E2 (Arbetsförberedande
     # until 09-20); E4 closed 08-01 and asks for nothing.
     rows = fulfilment_on(date(2026, 9, 10), "halmstad-hylte")
-    assert rows["Fysisk träning"]["expected"] == round(20 / 7) == 3
-    assert rows["Arbetsträning"]["expected"] == round(10 / 7 * 2 + 10 / 7 * 1) == 4
-    assert rows["Kunskap och vägledning"]["expected"] == round(10 / 7) == 1
+    assert rows["Fysisk träning"]["expected"] == round(20 / 7, 1) == 2.9
+    assert rows["Arbetsträning"]["expected"] == round(10 / 7 * 2 + 10 / 7 * 1, 1) == 4.3
+    assert rows["Kunskap och vägledning"]["expected"] == round(10 / 7, 1) == 1.4
     assert rows["Fysisk träning"]["done"] == 0
     assert rows["Fysisk träning"]["share"] == 0
+
+
+def test_the_overview_shows_a_fraction_with_a_decimal_comma(client) -> None:
+    dataset.build()
+    client.force_login(member(Membership.Role.KOORDINATOR))
+    # The page is for today, after the data set's months: E1 alone is active (Redo för mer), so on
+    # day d of the month physical training is expected d/7 times.
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    day = timezone.localdate().day
+    shown = f"{round(day / 7, 1):.1f}".replace(".", ",").removesuffix(",0")
+    assert f'<th scope="row">Fysisk träning</th><td class="number">0</td><td class="number">{shown}</td>' in html
 
 
 def test_a_team_without_phases_this_month_shows_no_share() -> None:
