@@ -8,6 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from ist.pdf.storage import RENDER_TASK_OPTIONS
 from reports import services
 from reports.models import ReportFile
 
@@ -18,16 +19,7 @@ log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=5)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),  # a build failure is retried; the report stays pending meanwhile
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-    soft_time_limit=300,
-    time_limit=360,
-)
+@shared_task(**RENDER_TASK_OPTIONS)  # a build failure is retried; the report stays pending meanwhile
 def build_report_file(report_id: int) -> bool:
     return services.report_build(report_id=report_id)
 

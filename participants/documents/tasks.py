@@ -8,6 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from ist.pdf.storage import RENDER_TASK_OPTIONS
 from participants.documents import services
 from participants.documents.models import Document
 
@@ -18,16 +19,7 @@ log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=5)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),  # a render failure is retried; the document stays pending meanwhile
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-    soft_time_limit=120,
-    time_limit=180,
-)
+@shared_task(**RENDER_TASK_OPTIONS)  # a render failure is retried; the document stays pending meanwhile
 def render_document(document_id: int) -> bool:
     return services.document_render(document_id=document_id)
 

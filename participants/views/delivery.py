@@ -8,7 +8,6 @@ that the handledare sees on the document page, and an access-log entry like ever
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ist.audit.recording import client_ip, get_visible_or_404, record_access
+from ist.pdf.storage import stored_sha256
 from participants.documents import selectors, services
 from participants.documents.models import Document
 
@@ -33,7 +33,6 @@ PAGE_SIZE = 25
 PENDING = "participants/delivery/pending.html"
 TAMPERED = "participants/delivery/tampered.html"
 SHARED = "participants/delivery/shared.html"
-CHUNK = 64 * 1024
 
 # File names carry no personal data and only ASCII, so they survive every mail client and disk.
 FILE_KIND = {
@@ -51,14 +50,6 @@ def download_filename(document: Document) -> str:
     return f"{label}-{document.number}-v{document.version}-{prefix}-{document.pk:06d}.pdf"
 
 
-def _stored_digest(document: Document) -> str:
-    digest = hashlib.sha256()
-    with document.pdf.open("rb") as stored:
-        for chunk in iter(lambda: stored.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @never_cache
 @login_required
 @require_GET
@@ -73,7 +64,7 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return response
     # Verifying costs one read of the file (a few hundred kB); serving a file that is not the one
     # recorded at finalisation would hand the referrer a document nobody signed off.
-    if _stored_digest(document) != document.sha256:
+    if stored_sha256(document.pdf) != document.sha256:
         security_log.error("document %s: stored PDF does not match its SHA-256; not served", document.pk)
         record_access(request, [document], what="document_download", outcome="tampered")
         return render(request, TAMPERED, {"document": document}, status=500)

@@ -4,7 +4,6 @@ page asks for a build, shows it being made (htmx polls the row) and offers a reb
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -20,12 +19,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ist.pdf.storage import stored_sha256
 from reports import periodic, scope, services, suppression
 from reports.models import ReportFile
 from reports.views.exports import XLSX
 
 if TYPE_CHECKING:
-    from django.db.models.fields.files import FieldFile
     from django.http import HttpRequest, HttpResponse
 
     from teams.models import Team, User
@@ -34,7 +33,6 @@ PAGE = "reports/periodic.html"
 ROW = "reports/periodic.html#row"
 NOT_READY = "reports/report_not_ready.html"
 TAMPERED = "reports/report_tampered.html"
-CHUNK = 64 * 1024
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
 
 security_log = logging.getLogger("ist.security")
@@ -168,14 +166,6 @@ def report_request(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     return redirect(reverse("reports:reports") + f"#{row.html_id}")
 
 
-def _stored_digest(field: FieldFile) -> str:
-    digest = hashlib.sha256()
-    with field.open("rb") as stored:
-        for chunk in iter(lambda: stored.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @never_cache
 @require_GET
 def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
@@ -187,7 +177,7 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
         return render(request, NOT_READY, {"row": row}, status=409)
     field, digest = (report.pdf, report.pdf_sha256) if fmt == "pdf" else (report.xlsx, report.xlsx_sha256)
     # The steering group must get the bytes that were built and recorded, not a file changed since.
-    if _stored_digest(field) != digest:
+    if stored_sha256(field) != digest:
         security_log.error("report %s: stored %s does not match its SHA-256; not served", report.pk, fmt)
         return render(request, TAMPERED, {"row": row}, status=500)
     filename = f"{periodic.filename(report.kind, report.label, report.scope)}.{fmt}"
