@@ -13,8 +13,9 @@ from ist.notifications.rules import Due, administrators, coordinators_by_team, i
 
 KINDS = [Kind.QUARTERLY_REPORT, Kind.HALF_YEAR_REPORT]
 
-# The reports are written outside the system for now, so "done" cannot be seen in the data: an item
-# stays this many days after its deadline (unless marked done), then the sweep resolves it.
+# The reports are built under Rapporter, but building one is not sending it to the board, so "done"
+# cannot be seen in the data: an item stays this many days after its deadline (unless marked done),
+# then the sweep resolves it.
 DAYS_AFTER_DEADLINE = 7
 
 
