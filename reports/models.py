@@ -20,12 +20,13 @@ class ReportFile(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Skapas")
         READY = "ready", _("Klar")
+        FAILED = "failed", _("Kunde inte skapas")  # every attempt failed; a rebuild tries again
 
     kind = models.CharField(_("rapport"), max_length=10, choices=Kind.choices)
     label = models.CharField(_("period"), max_length=6)  # "2026Q3", "2026H1"
     # The teams covered, as their sorted primary keys ("1,3,5"): the key that lets every user whose
     # teams are the same share the one stored file.
-    teams_key = models.CharField(max_length=200)
+    teams_key = models.TextField()
     scope = models.CharField(_("omfattning"), max_length=300)  # "Alla team" or the teams' names
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # Counts the builds asked for; a rebuild form carries the one it saw, so a double submit builds once.
@@ -34,6 +35,8 @@ class ReportFile(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When a build task was last sent: the sweep sends another only when this one must have been lost.
+    queued_at = models.DateTimeField()
     built_at = models.DateTimeField(_("skapad"), null=True, blank=True)
     # The files of the latest finished build; a rebuild keeps them downloadable until it replaces them.
     pdf = models.FileField(upload_to="reports/%Y/", blank=True)
@@ -53,7 +56,7 @@ class ReportFile(models.Model):
                 name="report_file_ready_has_files",
             ),
         ]
-        indexes = [models.Index(fields=["status", "requested_at"], name="report_file_pending")]
+        indexes = [models.Index(fields=["status", "queued_at"], name="report_file_pending")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label} – {self.scope}"
@@ -65,3 +68,7 @@ class ReportFile(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -17,6 +17,7 @@ from reports.statistics import Period, all_sections
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from ist.pdf.rendering import RenderedPdf
     from reports.presentation import ShownSection
     from teams.models import Team
 
@@ -65,8 +66,8 @@ def build(kind: str, label: str, teams: QuerySet[Team], *, scope: str = ALL) -> 
     return Report(kind=kind, label=label.strip().upper(), period=period, scope=scope, sections=sections)
 
 
-def pdf(report: Report) -> bytes:
-    rendered = render_pdf(
+def pdf(report: Report) -> RenderedPdf:
+    return render_pdf(
         PDF_TEMPLATE,
         {
             "title": report.title,
@@ -78,7 +79,6 @@ def pdf(report: Report) -> bytes:
             "limit": suppression.threshold(),
         },
     )
-    return rendered.content
 
 
 def xlsx(report: Report) -> bytes:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Status = ReportFile.Status
+# Attempts at one build before the report is failed: the task's first run and its retries.
+MAX_ATTEMPTS = 9
 
 
 def teams_key(teams: Iterable[Team]) -> str:
@@ -42,6 +44,26 @@ def scope_name(teams: list[Team]) -> str:
     return ", ".join(t.name for t in sorted(teams, key=lambda t: t.name))
 
 
+def recent_labels(today: date) -> dict[str, list[str]]:
+    """The four last finished quarters and the two last finished half-years, newest first."""
+    quarters, year, q = [], today.year, (today.month - 1) // 3 + 1
+    for _ in range(4):
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+        quarters.append(f"{year}Q{q}")
+    halves, year, h = [], today.year, 1 if today.month <= 6 else 2
+    for _ in range(2):
+        year, h = (year, h - 1) if h > 1 else (year - 1, 2)
+        halves.append(f"{year}H{h}")
+    return {ReportFile.Kind.QUARTERLY: quarters, ReportFile.Kind.HALFYEAR: halves}
+
+
+def last_finished_labels(today: date) -> dict[str, str]:
+    """The latest quarter and half-year that ended at least IST_REPORT_BUILD_AFTER_DAYS days ago
+    (time for the last activities to be logged), e.g. {"quarterly": "2026Q3", "halfyear": "2026H1"}."""
+    day = today - timedelta(days=settings.IST_REPORT_BUILD_AFTER_DAYS)
+    return {kind: labels[0] for kind, labels in recent_labels(day).items()}
+
+
 def _queue(report: ReportFile) -> None:
     from reports.tasks import build_report_file
 
@@ -52,42 +74,53 @@ def _queue(report: ReportFile) -> None:
 def report_request(
     *, kind: str, label: str, teams: list[Team], by: User | None, seen_generation: int | None = None
 ) -> ReportFile:
-    """Ask for the report of `teams` for a period; the build runs in a task.
+    """Ask for the report of `teams` for a finished period; the build runs in a task.
 
     The first request creates the stored report and queues its build. `seen_generation` asks for a
-    rebuild with today's data, of the build the user saw: a ready report with that generation goes
-    back to pending (its old files stay downloadable until the new ones replace them). Idempotent: a
-    second request while one is pending, or a rebuild based on an older generation (a double
-    submit), changes nothing.
+    rebuild with today's data, of the build the user saw: a ready (or failed) report with that
+    generation goes back to pending (a ready one's files stay downloadable until the new ones
+    replace them). Idempotent: a second request while one is pending, or a rebuild based on an older
+    generation (a double submit), changes nothing.
     Pre: `by` may see every team's aggregates (reports.scope.statistics_teams); ValueError if the
-    kind and period do not match; `teams` is not empty.
+    kind and period do not match or the period has not ended; `teams` is not empty.
     """
-    periodic.parse(kind, label)
+    period = periodic.parse(kind, label)
+    if period.end >= timezone.localdate():
+        raise ValueError(f"{label} has not ended")  # its numbers are still changing every day
     if not teams:
         raise ValueError("no teams")
-    label = label.strip().upper()
+    now = timezone.now()
     report, created = ReportFile.objects.get_or_create(
         kind=kind,
-        label=label,
+        label=label.strip().upper(),
         teams_key=teams_key(teams),
-        defaults={"scope": scope_name(teams), "requested_at": timezone.now(), "requested_by": by},
+        defaults={"scope": scope_name(teams), "requested_at": now, "requested_by": by, "queued_at": now},
     )
     if created:
         _queue(report)
-        return report
-    if seen_generation is not None:
-        rebuilt = ReportFile.objects.filter(pk=report.pk, status=Status.READY, generation=seen_generation).update(
-            status=Status.PENDING,
-            generation=F("generation") + 1,
-            requested_at=timezone.now(),
-            requested_by=by,
-            build_attempts=0,
-            build_error="",
-        )
-        if rebuilt:
-            report.refresh_from_db()
-            _queue(report)
+    elif seen_generation is not None and _rebuild(report, by=by, generation=seen_generation):
+        report.refresh_from_db()
     return report
+
+
+def _rebuild(report: ReportFile, *, by: User | None, generation: int) -> bool:
+    """A built (or failed) report of `generation` back to pending, its build queued; False if it
+    has moved on (pending already, or rebuilt since)."""
+    now = timezone.now()
+    rebuilt = ReportFile.objects.filter(
+        pk=report.pk, status__in=[Status.READY, Status.FAILED], generation=generation
+    ).update(
+        status=Status.PENDING,
+        generation=F("generation") + 1,
+        requested_at=now,
+        requested_by=by,
+        queued_at=now,
+        build_attempts=0,
+        build_error="",
+    )
+    if rebuilt:
+        _queue(report)
+    return bool(rebuilt)
 
 
 def _delete_files(storage: Storage, names: list[str]) -> None:
@@ -101,11 +134,13 @@ def report_build(*, report_id: int) -> bool:
     it ready. Safe to run twice and concurrently: the files are rendered outside any transaction
     (a second or so; on SQLite a transaction would hold the database's one write lock all that time),
     then the row is claimed with select_for_update(skip_locked=True) and stored only if it is still
-    pending with the same generation, so only one build is kept. A failure leaves it pending with the
-    error recorded (the page says so) and is raised, so the task retries."""
+    pending with the same generation, so only one build is kept. A failure is recorded on the row
+    and raised, so the task retries; after MAX_ATTEMPTS the report is failed (the page offers a new
+    try) and later retries find nothing to do."""
     report = ReportFile.objects.filter(pk=report_id, status=Status.PENDING).first()
     if report is None:
-        return False  # already built (a redelivered task)
+        return False  # already built (a redelivered task), or failed for good
+    saved: list[str] = []
     try:
         teams = Team.objects.filter(pk__in=[int(pk) for pk in report.teams_key.split(",")]).order_by("name")
         built = periodic.build(report.kind, report.label, teams, scope=report.scope)
@@ -120,9 +155,11 @@ def report_build(*, report_id: int) -> bool:
                 return False  # another worker stored it meanwhile, or is storing it now
             old = [f.name for f in (claimed.pdf, claimed.xlsx) if f]
             name = f"{built.filename}-{claimed.generation}"
-            claimed.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+            claimed.pdf.save(f"{name}.pdf", ContentFile(pdf.content), save=False)
+            saved.append(claimed.pdf.name)
             claimed.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
-            claimed.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+            saved.append(claimed.xlsx.name)
+            claimed.pdf_sha256 = pdf.sha256
             claimed.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
             claimed.status = Status.READY
             claimed.built_at = timezone.now()
@@ -142,8 +179,12 @@ def report_build(*, report_id: int) -> bool:
             )
             transaction.on_commit(lambda: _delete_files(claimed.pdf.storage, old))
     except Exception as exc:
+        _delete_files(report.pdf.storage, saved)  # written before the rollback: nothing refers to them
         ReportFile.objects.filter(pk=report_id, status=Status.PENDING).update(
             build_attempts=F("build_attempts") + 1, build_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        ReportFile.objects.filter(pk=report_id, status=Status.PENDING, build_attempts__gte=MAX_ATTEMPTS).update(
+            status=Status.FAILED
         )
         log.exception("building report %s failed", report_id)
         raise
@@ -151,32 +192,31 @@ def report_build(*, report_id: int) -> bool:
     return True
 
 
-def last_finished_labels(today: date) -> dict[str, str]:
-    """The latest quarter and half-year that ended at least IST_REPORT_BUILD_AFTER_DAYS days ago
-    (time for the last activities to be logged), e.g. {"quarterly": "2026Q3", "halfyear": "2026H1"}."""
-    day = today - timedelta(days=settings.IST_REPORT_BUILD_AFTER_DAYS)
-    year, quarter = (day.year, (day.month - 1) // 3) if day.month > 3 else (day.year - 1, 4)
-    half_year, half = (day.year, 1) if day.month > 6 else (day.year - 1, 2)
-    return {ReportFile.Kind.QUARTERLY: f"{year}Q{quarter}", ReportFile.Kind.HALFYEAR: f"{half_year}H{half}"}
-
-
 def standard_reports_request(*, today: date) -> int:
     """The reports the steering group and the association need, ready before anyone asks: for the
-    last finished quarter and half-year, all teams and each team. Idempotent (report_request);
-    returns how many were asked for now."""
+    last finished quarter and half-year, all teams and each team, built no earlier than
+    IST_REPORT_BUILD_AFTER_DAYS after the period's end. One asked for by hand sooner (with numbers
+    still to be logged) is rebuilt once. Idempotent (report_request); returns how many were asked for
+    or rebuilt now."""
     teams = list(Team.objects.filter(active=True).order_by("name"))
     if not teams:
         return 0
-    scopes = [teams, *([team] for team in teams)]
-    existing = set(
-        ReportFile.objects.filter(teams_key__in=[teams_key(s) for s in scopes]).values_list(
-            "kind", "label", "teams_key"
+    scopes = {teams_key(s): s for s in [teams, *([team] for team in teams)]}
+    labels = last_finished_labels(today)
+    existing = {
+        (r.kind, r.label, r.teams_key): r
+        for r in ReportFile.objects.filter(
+            kind__in=list(labels), label__in=list(labels.values()), teams_key__in=list(scopes)
         )
-    )
+    }
     made = 0
-    for kind, label in last_finished_labels(today).items():
-        for scope in scopes:
-            if (kind, label, teams_key(scope)) not in existing:
+    for kind, label in labels.items():
+        settled = periodic.parse(kind, label).end + timedelta(days=settings.IST_REPORT_BUILD_AFTER_DAYS)
+        for key, scope in scopes.items():
+            report = existing.get((kind, label, key))
+            if report is None:
                 report_request(kind=kind, label=label, teams=scope, by=None)
                 made += 1
+            elif report.status == Status.READY and timezone.localtime(report.built_at).date() < settled:
+                made += _rebuild(report, by=None, generation=report.generation)
     return made

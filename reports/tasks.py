@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from ist.pdf.storage import RENDER_TASK_OPTIONS
@@ -14,27 +15,31 @@ from reports.models import ReportFile
 
 log = logging.getLogger(__name__)
 
-# A pending report older than this whose task was lost (the embedded broker drops the message of a
-# killed worker) is queued again by the sweep.
-STUCK_AFTER = timedelta(minutes=5)
+# When a pending report's build task must have been lost (the embedded broker drops the message of
+# a killed worker), so the sweep sends another: never tried after longer than a build may take (the
+# time limit), or tried and failed longer ago than the retries' longest wait (30 min) plus a build.
+LOST_BEFORE_FIRST_TRY = timedelta(minutes=10)
+LOST_DURING_RETRIES = timedelta(hours=2)
 
 
-@shared_task(**RENDER_TASK_OPTIONS)  # a build failure is retried; the report stays pending meanwhile
+@shared_task(**RENDER_TASK_OPTIONS, soft_time_limit=300, time_limit=360)
 def build_report_file(report_id: int) -> bool:
     return services.report_build(report_id=report_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def sweep_reports_files() -> dict[str, int]:
-    """Ask for the standard reports of the last finished periods, and queue again every pending
-    report that has waited too long; building is idempotent."""
+    """Ask for the standard reports of the last finished periods, and send again the build task of
+    every pending report whose task was lost; building is idempotent, and one build task at a time
+    per report is the rule (the sweep marks when it sent one)."""
     made = services.standard_reports_request(today=timezone.localdate())
-    stuck = list(
-        ReportFile.objects.filter(
-            status=ReportFile.Status.PENDING, requested_at__lt=timezone.now() - STUCK_AFTER
-        ).values_list("pk", flat=True)
+    now = timezone.now()
+    lost = ReportFile.objects.filter(status=ReportFile.Status.PENDING).filter(
+        Q(build_attempts=0, queued_at__lt=now - LOST_BEFORE_FIRST_TRY) | Q(queued_at__lt=now - LOST_DURING_RETRIES)
     )
-    for pk in stuck:
+    ids = list(lost.values_list("pk", flat=True))
+    ReportFile.objects.filter(pk__in=ids).update(queued_at=now)
+    for pk in ids:
         build_report_file.delay(pk)
-    log.info("report sweep: %d standard report(s) asked for, %d pending queued again", made, len(stuck))
-    return {"requested": made, "requeued": len(stuck)}
+    log.info("report sweep: %d standard report(s) asked for, %d lost build(s) sent again", made, len(ids))
+    return {"requested": made, "requeued": len(ids)}

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 CHUNK = 64 * 1024
 
 # Every task that renders a stored PDF (documents, periodic reports): acknowledged late, so a killed
-# worker's task runs again; a failure is retried with backoff while the object stays pending.
+# worker's task runs again; a failure is retried with backoff while the object stays pending. Each
+# task sets its own time limits (a report of all teams takes longer than one document).
 RENDER_TASK_OPTIONS: dict[str, Any] = {
     "acks_late": True,
     "autoretry_for": (Exception,),
@@ -20,8 +21,6 @@ RENDER_TASK_OPTIONS: dict[str, Any] = {
     "retry_backoff_max": 30 * 60,
     "retry_jitter": True,
     "max_retries": 8,
-    "soft_time_limit": 300,
-    "time_limit": 360,
 }
 
 

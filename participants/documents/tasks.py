@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=5)
 
 
-@shared_task(**RENDER_TASK_OPTIONS)  # a render failure is retried; the document stays pending meanwhile
+@shared_task(**RENDER_TASK_OPTIONS, soft_time_limit=120, time_limit=180)
 def render_document(document_id: int) -> bool:
     return services.document_render(document_id=document_id)
 

@@ -4,14 +4,15 @@ page asks for a build, shows it being made (htmx polls the row) and offers a reb
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
@@ -19,13 +20,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ist.pdf.storage import stored_sha256
 from reports import periodic, scope, services, suppression
 from reports.models import ReportFile
 from reports.views.exports import XLSX
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
 
     from teams.models import Team, User
 
@@ -34,6 +34,7 @@ ROW = "reports/periodic.html#row"
 NOT_READY = "reports/report_not_ready.html"
 TAMPERED = "reports/report_tampered.html"
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
+POLL_FOR = timedelta(minutes=10)
 
 security_log = logging.getLogger("ist.security")
 
@@ -69,18 +70,12 @@ class Row:
     def query(self) -> str:
         return f"?team={self.slug}" if self.slug else ""
 
-
-def recent_labels(today: date) -> dict[str, list[str]]:
-    """The four last finished quarters and the two last finished half-years, newest first."""
-    quarters, year, q = [], today.year, (today.month - 1) // 3 + 1
-    for _ in range(4):
-        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
-        quarters.append(f"{year}Q{q}")
-    halves, year, h = [], today.year, 1 if today.month <= 6 else 2
-    for _ in range(2):
-        year, h = (year, h - 1) if h > 1 else (year - 1, 2)
-        halves.append(f"{year}H{h}")
-    return {"quarterly": quarters, "halfyear": halves}
+    @property
+    def polls(self) -> bool:
+        """htmx asks again every few seconds while the build is under way, for a while: a build that
+        takes longer is left to a reload (and the session's idle timeout still applies)."""
+        report = self.report
+        return bool(report and report.is_pending and report.queued_at > timezone.now() - POLL_FOR)
 
 
 def _scopes(user: User) -> list[tuple[str, str, list[Team]]]:
@@ -122,8 +117,10 @@ def _rows(wanted: list[tuple[str, str]], scopes: list[tuple[str, str, list[Team]
 
 
 def _row_or_404(request: HttpRequest, kind: str, label: str, slug: str) -> Row:
-    if kind not in periodic.KINDS:
-        raise Http404
+    try:
+        periodic.parse(kind, label)
+    except ValueError as exc:  # an unknown kind, or a period that does not fit it ("halfyear/2026Q3")
+        raise Http404 from exc
     (row,) = _rows([(kind, label)], [_scope(request.user, slug)])
     return row
 
@@ -132,7 +129,7 @@ def _row_or_404(request: HttpRequest, kind: str, label: str, slug: str) -> Row:
 def reports(request: HttpRequest) -> HttpResponse:
     """The page: per kind, the latest periods' reports for each scope; the teams and the stored reports
     are one query each, whatever is stored."""
-    labels = recent_labels(timezone.localdate())
+    labels = services.recent_labels(timezone.localdate())
     rows = _rows([(kind, label) for kind in periodic.KINDS for label in labels[kind]], _scopes(request.user))
     kinds = [(kind, title, [row for row in rows if row.kind == kind]) for kind, title in periodic.KINDS.items()]
     context = {"kinds": kinds, "limit": suppression.threshold(), "build_after": settings.IST_REPORT_BUILD_AFTER_DAYS}
@@ -158,11 +155,14 @@ def report_request(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     try:
         seen = int(request.POST["generation"]) if request.POST.get("generation") else None
         row.report = services.report_request(kind=kind, label=label, teams=teams, by=request.user, seen_generation=seen)
-    except ValueError as exc:  # a period that does not fit the kind, or a generation that is no number
+    except ValueError as exc:  # a period that has not ended, or a generation that is no number
         raise Http404 from exc
     if request.htmx:
         return render(request, ROW, {"row": row})
-    messages.success(request, "Rapporten skapas. Den brukar vara klar inom någon minut.")
+    if row.report.is_pending:
+        messages.success(request, "Rapporten skapas. Den brukar vara klar inom någon minut.")
+    else:  # someone else built it after this form was opened
+        messages.info(request, "Rapporten är redan skapad. Ladda ned den, eller välj ”Skapa på nytt”.")
     return redirect(reverse("reports:reports") + f"#{row.html_id}")
 
 
@@ -176,12 +176,22 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
     if report is None or not report.has_files:
         return render(request, NOT_READY, {"row": row}, status=409)
     field, digest = (report.pdf, report.pdf_sha256) if fmt == "pdf" else (report.xlsx, report.xlsx_sha256)
+    try:
+        # Read once (well under a megabyte), checked and served from memory: the bytes checked are
+        # the bytes sent, even if a rebuild replaces the file meanwhile.
+        with field.open("rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:  # a rebuild replaced it between reading the row and opening the file
+        return render(request, NOT_READY, {"row": row}, status=409)
     # The steering group must get the bytes that were built and recorded, not a file changed since.
-    if stored_sha256(field) != digest:
+    if hashlib.sha256(content).hexdigest() != digest:
         security_log.error("report %s: stored %s does not match its SHA-256; not served", report.pk, fmt)
         return render(request, TAMPERED, {"row": row}, status=500)
-    filename = f"{periodic.filename(report.kind, report.label, report.scope)}.{fmt}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    # Named after the row as the user sees it ("Alla dina team" keeps its own name if the teams change).
+    name = periodic.filename(row.kind, row.label, row.scope)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 urlpatterns = [

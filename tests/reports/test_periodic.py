@@ -40,7 +40,7 @@ def test_period_label_must_match_the_kind() -> None:
 def test_quarterly_pdf_holds_the_suppressed_figures(data) -> None:
     teams = Team.objects.filter(slug__in=["halmstad-hylte", "varberg"])
     report = periodic.build("quarterly", "2026q3", teams)
-    text = pdf_text(periodic.pdf(report))
+    text = pdf_text(periodic.pdf(report).content)
     assert "Kvartalsrapport till styrgruppen 2026Q3" in text
     assert "2026-07-01 – 2026-09-30" in text
     assert "Uppföljning Finsam" in text

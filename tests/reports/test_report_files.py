@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -20,6 +21,7 @@ from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db
 Status = ReportFile.Status
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
@@ -130,7 +132,7 @@ def test_a_rebuild_based_on_an_older_build_changes_nothing(data) -> None:
 def test_a_failed_build_stays_pending_with_the_error_and_is_raised(data, monkeypatch) -> None:
     report = request([data["a"]])
 
-    def disk_full(built: periodic.Report) -> bytes:
+    def disk_full(built: periodic.Report) -> object:
         raise OSError("disk full")
 
     monkeypatch.setattr(periodic, "pdf", disk_full)
@@ -170,14 +172,88 @@ def test_the_standard_reports_are_all_teams_and_each_team_once(data, django_capt
     assert ReportFile.objects.filter(scope="IST Varberg", kind="halfyear").count() == 1
 
 
-def test_the_sweep_asks_for_the_standard_reports_and_queues_again_the_lost_builds(data, monkeypatch) -> None:
+def test_the_sweep_asks_for_the_standard_reports_and_sends_again_only_lost_builds(data, monkeypatch) -> None:
     standard = 2 * (1 + Team.objects.filter(active=True).count())
     queued: list[int] = []
     monkeypatch.setattr(tasks.build_report_file, "delay", queued.append)
-    # Not a standard report (an old quarter), so the standard ones are all still missing.
-    lost = services.report_request(kind="quarterly", label="2025Q1", teams=[data["a"]], by=None)
-    ReportFile.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(hours=1))
-    services.report_request(kind="quarterly", label="2025Q1", teams=[data["b"]], by=None)  # still on its way
-    assert tasks.sweep_reports_files() == {"requested": standard, "requeued": 1}
-    assert queued == [lost.pk]  # the standard reports' builds are queued on commit, as any request's
-    assert tasks.sweep_reports_files() == {"requested": 0, "requeued": 1}
+    now = timezone.now()
+
+    def old_request(team: Team, label: str, *, queued_ago: timedelta, attempts: int = 0) -> ReportFile:
+        # Old quarters, not standard reports: the standard ones are all still missing.
+        report = services.report_request(kind="quarterly", label=label, teams=[team], by=None)
+        ReportFile.objects.filter(pk=report.pk).update(queued_at=now - queued_ago, build_attempts=attempts)
+        return report
+
+    never_tried = old_request(data["a"], "2025Q1", queued_ago=timedelta(minutes=11))
+    old_request(data["b"], "2025Q1", queued_ago=timedelta(minutes=2))  # its task is still on its way
+    old_request(data["a"], "2025Q2", queued_ago=timedelta(minutes=40), attempts=3)  # retrying: waits
+    lost_retrying = old_request(data["b"], "2025Q2", queued_ago=timedelta(hours=3), attempts=3)
+
+    assert tasks.sweep_reports_files() == {"requested": standard, "requeued": 2}
+    # (the standard reports' builds are queued on commit, as any request's)
+    assert sorted(queued) == sorted([never_tried.pk, lost_retrying.pk])
+    # Sent again just now: the next sweep leaves them to that task.
+    assert tasks.sweep_reports_files() == {"requested": 0, "requeued": 0}
+
+
+def test_a_report_built_before_the_numbers_settled_is_rebuilt_once(data, settings) -> None:
+    settings.IST_REPORT_BUILD_AFTER_DAYS = 7
+    today = date(2026, 10, 20)  # 2026Q3 ended 09-30; its numbers count as settled from 10-07
+    services.standard_reports_request(today=today)
+    early = ReportFile.objects.get(kind="quarterly", label="2026Q3", scope="IST Varberg")
+    services.report_build(report_id=early.pk)
+    ReportFile.objects.filter(pk=early.pk).update(built_at=datetime(2026, 10, 2, 9, tzinfo=STOCKHOLM))
+    settled = ReportFile.objects.get(kind="quarterly", label="2026Q3", scope="IST Laholm")
+    services.report_build(report_id=settled.pk)
+
+    assert services.standard_reports_request(today=today) == 1
+    early.refresh_from_db()
+    assert (early.status, early.generation) == (Status.PENDING, 2)
+    settled.refresh_from_db()
+    assert (settled.status, settled.generation) == (Status.READY, 1)
+    services.report_build(report_id=early.pk)
+    assert services.standard_reports_request(today=today) == 0
+
+
+def test_a_period_that_has_not_ended_is_not_built(data) -> None:
+    today = timezone.localdate()
+    current = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    with pytest.raises(ValueError, match="has not ended"):
+        services.report_request(kind="quarterly", label=current, teams=[data["a"]], by=None)
+    assert not ReportFile.objects.exists()
+
+
+def test_a_build_that_keeps_failing_is_failed_and_can_be_tried_again(data, monkeypatch) -> None:
+    report = request([data["a"]])
+    ReportFile.objects.filter(pk=report.pk).update(build_attempts=services.MAX_ATTEMPTS - 1)
+
+    def broken(built: periodic.Report) -> object:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(periodic, "pdf", broken)
+    with pytest.raises(OSError, match="no fonts"):
+        services.report_build(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == Status.FAILED
+    assert report.build_error == "OSError: no fonts"
+    assert services.report_build(report_id=report.pk) is False  # a retry still queued does nothing
+
+    monkeypatch.undo()
+    again = request([data["a"]], seen_generation=report.generation)
+    assert (again.status, again.build_attempts, again.build_error) == (Status.PENDING, 0, "")
+    assert services.report_build(report_id=report.pk) is True
+
+
+def test_files_written_before_a_failed_save_are_removed(data, monkeypatch) -> None:
+    report = request([data["a"]])
+    storage = report.pdf.storage
+    folder = f"reports/{timezone.now():%Y}"
+    before = set(storage.listdir(folder)[1]) if storage.exists(folder) else set()
+
+    def refused(self, *args, **kwargs) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ReportFile, "save", refused)
+    with pytest.raises(RuntimeError):
+        services.report_build(report_id=report.pk)
+    assert set(storage.listdir(folder)[1]) == before

@@ -27,7 +27,7 @@ def _ready(report: ReportFile) -> bool:
 def test_a_requested_report_is_built_by_the_worker(celery_worker) -> None:
     seed_reference_data()  # the transactional database starts empty
     data = dataset.build()
-    report = services.report_request(kind="halfyear", label="2026H2", teams=[data["a"]], by=data["staff"])
+    report = services.report_request(kind="halfyear", label="2026H1", teams=[data["a"]], by=data["staff"])
     assert wait_for(lambda: _ready(report))
     assert report.pdf_sha256 == hashlib.sha256(report.pdf.read()).hexdigest()
     assert report.xlsx_sha256 == hashlib.sha256(report.xlsx.read()).hexdigest()
@@ -42,6 +42,7 @@ def test_the_sweep_builds_the_standard_reports_and_the_lost_ones(celery_worker) 
         teams_key=str(data["b"].pk),
         scope="IST Varberg",
         requested_at=timezone.now() - timedelta(hours=1),
+        queued_at=timezone.now() - timedelta(hours=1),
     )  # a request whose task the broker lost: nothing is queued for it
     tasks.sweep_reports_files.delay()
     standard = 2 * (1 + Team.objects.filter(active=True).count())

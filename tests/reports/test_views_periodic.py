@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from reports import services
 from reports.models import ReportFile
-from reports.views.periodic import recent_labels
+from reports.services import recent_labels
 from teams.models import Membership, Team
 from tests.factories import UserFactory, member
 from tests.reports import dataset
@@ -155,13 +155,13 @@ def test_the_download_serves_the_stored_bytes(client, data, steering) -> None:
     response = client.get(url("report_xlsx", team="varberg"))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="ist-quarterly-2026Q3-varberg.xlsx"'
-    body = b"".join(response.streaming_content)
+    body = response.content
     assert body == report.xlsx.read()
     rows = list(load_workbook(io.BytesIO(body)).worksheets[0].iter_rows(values_only=True))
     assert rows[2][:2] == ("Omfattning", "IST Varberg")
     pdf = client.get(url("report_pdf", team="varberg"))
     assert pdf["Content-Type"] == "application/pdf"
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.content.startswith(b"%PDF")
 
 
 def test_a_changed_stored_file_is_refused(client, data, steering) -> None:
@@ -198,3 +198,77 @@ def test_roles_without_statistics_cannot_ask_for_a_report(client, data) -> None:
     client.force_login(member(Role.HANDLEDARE))
     assert client.post(url("report_request")).status_code == 403
     assert not ReportFile.objects.exists()
+
+
+def test_a_mismatched_kind_and_period_is_404_on_every_url(client, data, steering) -> None:
+    client.force_login(steering)
+    for name in ("report_pdf", "report_xlsx"):
+        assert client.get(url(name, kind="halfyear", label="2026Q3")).status_code == 404
+        assert client.get(url(name, kind="quarterly", label="2026H1")).status_code == 404
+    assert client.get(url("report_row", kind="halfyear", label="2026Q3"), **HTMX).status_code == 404
+
+
+def test_a_period_that_has_not_ended_cannot_be_asked_for(client, data, steering) -> None:
+    today = timezone.localdate()
+    client.force_login(steering)
+    current = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    assert client.post(url("report_request", label=current), **HTMX).status_code == 404
+    assert not ReportFile.objects.exists()
+
+
+def test_a_coordinator_of_two_teams_shares_the_per_team_files_and_has_their_own_all(client, data) -> None:
+    coordinator = member(Role.KOORDINATOR)
+    Membership.objects.create(user=coordinator, team=data["b"], role=Role.KOORDINATOR)
+    shared = built([data["b"]])  # e.g. built by the worker for the steering group
+    client.force_login(coordinator)
+    (_kind, _title, rows), _halfyear = client.get(reverse("reports:reports")).context["kinds"]
+    assert [r.scope for r in rows[:3]] == ["Alla dina team", "IST Halmstad/Hylte", "IST Varberg"]
+    assert rows[2].report == shared
+    client.post(url("report_request"), {"team": ""}, **HTMX)
+    mine = ReportFile.objects.exclude(pk=shared.pk).get()
+    assert mine.scope == "IST Halmstad/Hylte, IST Varberg"
+    services.report_build(report_id=mine.pk)
+    response = client.get(url("report_pdf"))
+    assert response["Content-Disposition"] == 'attachment; filename="ist-quarterly-2026Q3-alla-dina-team.pdf"'
+
+
+def test_a_deactivated_teams_report_is_no_longer_offered(client, data, steering) -> None:
+    built([data["b"]])
+    Team.objects.filter(pk=data["b"].pk).update(active=False)
+    client.force_login(steering)
+    assert client.get(url("report_pdf", team="varberg")).status_code == 404
+    (_kind, _title, rows), _halfyear = client.get(reverse("reports:reports")).context["kinds"]
+    assert "IST Varberg" not in {r.scope for r in rows}
+
+
+def test_a_row_stops_polling_after_a_while_and_says_so(client, data, steering) -> None:
+    report = services.report_request(kind="quarterly", label="2026Q3", teams=[data["b"]], by=None)
+    ReportFile.objects.filter(pk=report.pk).update(queued_at=timezone.now() - timedelta(minutes=11))
+    client.force_login(steering)
+    row = client.get(url("report_row", team="varberg"), **HTMX).content.decode()
+    assert "hx-trigger" not in row
+    assert "Det tar längre tid än vanligt" in row
+
+
+def test_a_failed_report_says_so_and_offers_a_new_try(client, data, steering) -> None:
+    report = services.report_request(kind="quarterly", label="2026Q3", teams=[data["b"]], by=None)
+    ReportFile.objects.filter(pk=report.pk).update(status=ReportFile.Status.FAILED, build_error="OSError: x")
+    client.force_login(steering)
+    row = client.get(url("report_row", team="varberg"), **HTMX).content.decode()
+    assert "Kunde inte skapas." in row
+    assert "hx-trigger" not in row
+    assert 'name="generation" value="1"' in row
+    assert "Försök igen" in row
+    again = client.post(url("report_request"), {"team": "varberg", "generation": "1"}, **HTMX).content.decode()
+    assert "Skapas …" in again
+
+
+def test_a_stale_rebuild_without_javascript_says_the_report_is_already_built(client, data, steering) -> None:
+    report = built([data["b"]])
+    services.report_request(kind="quarterly", label="2026Q3", teams=[data["b"]], by=None, seen_generation=1)
+    services.report_build(report_id=report.pk)  # someone else's rebuild, done
+    client.force_login(steering)
+    response = client.post(url("report_request"), {"team": "varberg", "generation": "1"}, follow=True)
+    assert "Rapporten är redan skapad." in response.content.decode()
+    report.refresh_from_db()
+    assert (report.status, report.generation) == (ReportFile.Status.READY, 2)

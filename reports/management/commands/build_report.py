@@ -29,7 +29,7 @@ class Command(BaseCommand):
         reports = [periodic.build(kind, period, teams)]
         reports += [periodic.build(kind, period, teams.filter(pk=t.pk), scope=t.name) for t in teams]
         for report in reports:
-            for suffix, content in (("pdf", periodic.pdf(report)), ("xlsx", periodic.xlsx(report))):
+            for suffix, content in (("pdf", periodic.pdf(report).content), ("xlsx", periodic.xlsx(report))):
                 path = out / f"{report.filename}.{suffix}"
                 path.write_bytes(content)
                 self.stdout.write(str(path))
