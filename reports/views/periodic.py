@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from reports import periodic, scope, services, suppression
 from reports.models import ReportFile
 from reports.views.exports import XLSX
+from teams.models import Team
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from teams.models import Team, User
+    from teams.models import User
 
 PAGE = "reports/periodic.html"
 ROW = "reports/periodic.html#row"
@@ -60,6 +61,7 @@ class Row:
     label: str
     slug: str
     scope: str
+    teams: list[Team]
     report: ReportFile | None
 
     @property
@@ -102,7 +104,7 @@ def _scope(user: User, slug: str) -> tuple[str, str, list[Team]]:
 
 def _rows(wanted: list[tuple[str, str]], scopes: list[tuple[str, str, list[Team]]]) -> list[Row]:
     """A row per (kind, label) and scope, with its stored report if there is one. One query."""
-    keys = {services.teams_key(teams): (slug, name) for slug, name, teams in scopes}
+    keys = {services.teams_key(teams): (slug, name, teams) for slug, name, teams in scopes}
     stored = {
         (r.kind, r.label, r.teams_key): r
         for r in ReportFile.objects.filter(
@@ -110,9 +112,9 @@ def _rows(wanted: list[tuple[str, str]], scopes: list[tuple[str, str, list[Team]
         )
     }
     return [
-        Row(kind, label, slug, name, stored.get((kind, label, key)))
+        Row(kind, label, slug, name, teams, stored.get((kind, label, key)))
         for kind, label in wanted
-        for key, (slug, name) in keys.items()
+        for key, (slug, name, teams) in keys.items()
     ]
 
 
@@ -151,10 +153,11 @@ def report_row(request: HttpRequest, kind: str, label: str) -> HttpResponse:
 def report_request(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     """Build (or rebuild, with the generation the form showed) a report; the row comes back for htmx."""
     row = _row_or_404(request, kind, label, request.POST.get("team", ""))
-    _slug, _name, teams = _scope(request.user, row.slug)
     try:
         seen = int(request.POST["generation"]) if request.POST.get("generation") else None
-        row.report = services.report_request(kind=kind, label=label, teams=teams, by=request.user, seen_generation=seen)
+        row.report = services.report_request(
+            kind=kind, label=label, teams=row.teams, by=request.user, seen_generation=seen
+        )
     except ValueError as exc:  # a period that has not ended, or a generation that is no number
         raise Http404 from exc
     if request.htmx:
