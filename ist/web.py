@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -28,3 +29,15 @@ def render_page_or_partial(
     response = render(request, f"{page}#{partial}" if request.htmx else page, context, status=status)
     patch_vary_headers(response, ["HX-Request"])  # a cache must not serve the fragment as the page
     return response
+
+
+class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's login-by-default, but an htmx request whose session has ended (a polled row, an
+    autosave, a filter) is sent to the login page as a whole page (HX-Redirect), instead of htmx
+    swapping the login form into the fragment it asked for."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
+        response = super().handle_no_permission(request, view_func)
+        if request.headers.get("HX-Request") != "true":
+            return response
+        return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})

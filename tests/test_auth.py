@@ -67,6 +67,15 @@ def test_everything_but_login_pages_requires_login(client) -> None:
     assert response.url == f"{reverse('login')}?next=/"
 
 
+def test_an_htmx_request_without_a_session_is_sent_to_the_login_page_as_a_whole_page(client) -> None:
+    # e.g. a polled report row after the session ended: htmx must not swap the login form into the row
+    url = reverse("reports:report_row", args=["quarterly", "2026Q3"])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={url}"
+    assert response.content == b""
+
+
 def test_password_reset_by_email(client) -> None:
     user = UserFactory()
     response = client.post(reverse("password_reset"), {"email": user.email})
