@@ -6,8 +6,9 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_vary_headers
 
 
@@ -34,10 +35,15 @@ def render_page_or_partial(
 class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Django's login-by-default, but an htmx request whose session has ended (a polled row, an
     autosave, a filter) is sent to the login page as a whole page (HX-Redirect), instead of htmx
-    swapping the login form into the fragment it asked for."""
+    swapping the login form into the fragment it asked for; after logging in the user comes back to
+    the page they were on (HX-Current-URL, this site's only), not to the fragment's address."""
 
     def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
-        response = super().handle_no_permission(request, view_func)
-        if request.headers.get("HX-Request") != "true":
-            return response
-        return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        htmx = getattr(request, "htmx", None)
+        if not htmx:
+            return super().handle_no_permission(request, view_func)
+        page = htmx.current_url_abs_path or request.get_full_path()
+        login = redirect_to_login(
+            page, resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
+        )
+        return HttpResponse(status=204, headers={"HX-Redirect": login["Location"]})

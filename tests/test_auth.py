@@ -70,10 +70,17 @@ def test_everything_but_login_pages_requires_login(client) -> None:
 def test_an_htmx_request_without_a_session_is_sent_to_the_login_page_as_a_whole_page(client) -> None:
     # e.g. a polled report row after the session ended: htmx must not swap the login form into the row
     url = reverse("reports:report_row", args=["quarterly", "2026Q3"])
-    response = client.get(url, HTTP_HX_REQUEST="true")
+    page = "http://testserver/rapporter/?x=1"
+    response = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page)
     assert response.status_code == 204
-    assert response["HX-Redirect"] == f"{reverse('login')}?next={url}"
+    # back to the page the user was on, not to the fragment
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/rapporter/%3Fx%3D1"
     assert response.content == b""
+    # a current URL on another site is not followed
+    elsewhere = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="https://evil.example/")
+    assert elsewhere["HX-Redirect"] == f"{reverse('login')}?next={url}"
+    # a plain request is Django's redirect, as before
+    assert client.get(url).url == f"{reverse('login')}?next={url}"
 
 
 def test_password_reset_by_email(client) -> None:
