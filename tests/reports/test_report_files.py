@@ -29,6 +29,15 @@ def data():
     return dataset.build()
 
 
+def pdf_fails(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
+    """Every PDF rendering raises OSError(message) until monkeypatch.undo()."""
+
+    def broken(built: periodic.Report) -> object:
+        raise OSError(message)
+
+    monkeypatch.setattr(periodic, "pdf", broken)
+
+
 def request(teams: list[Team], **kw) -> ReportFile:
     return services.report_request(kind="quarterly", label="2026Q3", teams=teams, by=kw.pop("by", None), **kw)
 
@@ -132,10 +141,7 @@ def test_a_rebuild_based_on_an_older_build_changes_nothing(data) -> None:
 def test_a_failed_build_stays_pending_with_the_error_and_is_raised(data, monkeypatch) -> None:
     report = request([data["a"]])
 
-    def disk_full(built: periodic.Report) -> object:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(periodic, "pdf", disk_full)
+    pdf_fails(monkeypatch, "disk full")
     with pytest.raises(OSError, match="disk full"):
         services.report_build(report_id=report.pk)
     report.refresh_from_db()
@@ -227,10 +233,7 @@ def test_a_build_that_keeps_failing_is_failed_and_can_be_tried_again(data, monke
     report = request([data["a"]])
     ReportFile.objects.filter(pk=report.pk).update(build_attempts=services.MAX_ATTEMPTS - 1)
 
-    def broken(built: periodic.Report) -> object:
-        raise OSError("no fonts")
-
-    monkeypatch.setattr(periodic, "pdf", broken)
+    pdf_fails(monkeypatch, "no fonts")
     with pytest.raises(OSError, match="no fonts"):
         services.report_build(report_id=report.pk)
     report.refresh_from_db()
