@@ -99,6 +99,10 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "teams",
     "referrals",
     "participants",
@@ -109,18 +113,23 @@ INSTALLED_APPS = [
     "ist.health",
     "ist.home",
     "ist.demo",
+    "ist.login",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ist.login.sessions.NoStoreMiddleware",  # outermost after static files: sees every final answer
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ist.home.language.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
     "ist.web.HtmxLoginRequiredMiddleware",  # Django's LoginRequiredMiddleware, htmx-aware
+    "ist.login.sessions.SecondFactorMiddleware",  # after the password, only the second step opens
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ist.login.sessions.SessionLifetimeMiddleware",  # after messages: the login page says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -177,7 +186,7 @@ AUTH_USER_MODEL = "teams.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out account before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "teams.auth.LoginBackend",  # ModelBackend that tells a deactivated user so (after the right password)
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -193,6 +202,27 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # a reset link is valid for three hours
 
 # A session ends after 30 minutes without activity: every request renews it.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# ... and at the latest this long after login, however active (docs/decisions/0004).
+IST_SESSION_MAX_SECONDS = env_int("IST_SESSION_MAX_SECONDS", 10 * 60 * 60)
+# The page warns this long before the idle limit ("Du loggas ut om 2 minuter").
+IST_SESSION_WARNING_SECONDS = env_int("IST_SESSION_WARNING_SECONDS", 2 * 60)
+if IST_SESSION_MAX_SECONDS < SESSION_COOKIE_AGE or IST_SESSION_WARNING_SECONDS >= SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("Need IST_SESSION_WARNING_SECONDS < SESSION_IDLE_SECONDS <= IST_SESSION_MAX_SECONDS")
+
+# Second factor (docs/decisions/0017-second-factor.md): required for every account that reaches
+# personal data. Off only in the test suite's own settings; `check --deploy` refuses it off.
+IST_MFA_REQUIRED = env_bool("IST_MFA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "IST Halland"
+# Passkeys are a second factor after the password, never a login by themselves: the password step
+# stays behind django-axes.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "ist.login.webauthn.Helper"
+OTP_WEBAUTHN_RP_NAME = "IST Halland"
+# The WebAuthn relying party: the site's host name; set it when the site answers on several names.
+IST_WEBAUTHN_RP_ID = env_str("IST_WEBAUTHN_RP_ID")
+# Password reset e-mails: at most this many requests per address and per client address an hour.
+IST_PASSWORD_RESET_PER_ADDRESS = env_int("IST_PASSWORD_RESET_PER_ADDRESS", 3)
+IST_PASSWORD_RESET_PER_CLIENT = env_int("IST_PASSWORD_RESET_PER_CLIENT", 10)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -204,8 +234,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 # (which asks for the address) is silenced for that reason; see
 # docs/decisions/0004-sessions-and-lockout.md.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # django-otp-webauthn asks for a fixed relying party and origins; ist.login.webauthn.Helper takes
+    # them from the validated host (or IST_WEBAUTHN_RP_ID) instead.
+    "otp_webauthn.E010",
+    "otp_webauthn.E030",
+]
+# Reset when the whole login is complete, not after the password: ist.login.signals and views.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 # Count "Anna@x.se" and "anna@x.se" as one account, as the login itself does.

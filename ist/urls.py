@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 
 from ist.health.views import healthz
 from ist.home import views as home
+from ist.login import urls as login_urls
+from ist.login.reset import PasswordResetView
 from teams import views as teams
 from teams.forms import LoginForm
 
@@ -22,6 +24,9 @@ urlpatterns = [
         teams.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("konto/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("konto/", include("ist.login.urls")),
+    path("konto/", include(login_urls.webauthn_patterns)),
     path("konto/", include("django.contrib.auth.urls")),
     path("team/", include(team_patterns)),
     path("remisser/", include("referrals.urls")),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 
@@ -40,6 +42,21 @@ class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
 
     def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
         htmx = getattr(request, "htmx", None)
+        if not htmx and request.method == "POST":
+            # A form sent after the session ended: keep what was typed, and after logging in bring
+            # the same person back to it (ist/login/stash.py).
+            from ist.login.stash import keep_post
+
+            if keep_post(request):
+                messages.info(
+                    request,
+                    "Du hann bli utloggad. Det du skrev är sparat – logga in igen så kommer du tillbaka till det.",
+                )
+                return redirect_to_login(
+                    reverse("signin:restore"),
+                    resolve_url(self.get_login_url(view_func)),
+                    self.get_redirect_field_name(view_func),
+                )
         if not htmx:
             return super().handle_no_permission(request, view_func)
         page = htmx.current_url_abs_path or request.get_full_path()

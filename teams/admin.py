@@ -9,7 +9,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from teams.models import Membership, Municipality, Organisation, Team, User
 from teams.services import user_deactivate, user_reactivate
@@ -103,7 +104,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal: list[str] = []
     inlines = [MembershipInline]
-    actions = ["deactivate", "reactivate"]
+    actions = ["deactivate", "reactivate", "reset_second_factor"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: their history stays
@@ -112,6 +113,14 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = sum(user_deactivate(user=user, by=request.user) for user in queryset)
         self.message_user(request, f"{count} användare avaktiverades.", messages.SUCCESS)
+
+    @admin.action(description="Återställ tvåstegsverifiering (en användare)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        """Opens the reset page, where the administrator writes why and how identity was checked."""
+        if queryset.count() != 1:
+            self.message_user(request, "Välj en användare i taget: varje återställning har sitt skäl.", messages.ERROR)
+            return None
+        return redirect("signin:reset", queryset.get().pk)
 
     @admin.action(description="Återaktivera valda användare")
     def reactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 # What an administrator manages in the admin: whole configuration apps, and the
 # value lists and rules of the case apps. Participant data is deliberately
 # absent: administrators see it only through a team role.
-ADMINISTRATOR_APPS = frozenset({"teams", "axes"})
+ADMINISTRATOR_APPS = frozenset({"teams", "axes", "login"})
 ADMINISTRATOR_MODELS = frozenset(
     {
         "referrals.supportkind",

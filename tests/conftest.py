@@ -11,6 +11,9 @@ Role = Membership.Role
 _test_settings = override_settings(
     # Password hashing is deliberately slow; tests log in hundreds of times.
     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # The suite logs in with force_login and the browser helper; the second-factor tests
+    # (tests/login/) switch it on with the `settings` fixture.
+    IST_MFA_REQUIRED=False,
     STORAGES={
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

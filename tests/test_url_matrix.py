@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teams.models import ADMINISTRATOR_APPS
+from tests.login import matrix_login as login_matrix
 from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, signed_in
 from tests.notifications import matrix_inbox as inbox_matrix
 from tests.participants import matrix_enrolment as enrolment_matrix
@@ -54,6 +55,7 @@ MATRIX.update(inbox_matrix.ENTRIES)
 MATRIX.update(reports_matrix.ENTRIES)
 MATRIX.update(documents_matrix.ENTRIES)
 MATRIX.update(delivery_matrix.ENTRIES)
+MATRIX.update(login_matrix.ENTRIES)
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"

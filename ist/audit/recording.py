@@ -105,3 +105,26 @@ def get_allowed_or_403(
     if not allowed.filter(**lookup).exists() and visible.filter(**lookup).exists():
         raise PermissionDenied(refusal)
     return get_visible_or_404(request, allowed, what=what, **lookup)
+
+
+def record_log_review(request: HttpRequest, *, what: str, person: str = "", filters: str = "") -> None:
+    """Log that request.user opened Loggkontroll or a log extract: reading the log is itself a read
+    of personal data. With `person` (a person key such as "participant:12") the entry belongs to
+    that person, so their own extract shows who looked them up."""
+    extra: dict[str, Any] = {"what": what}
+    if person:
+        extra["person"] = person
+    if filters:
+        extra["filters"] = filters[:500]
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(LogEntry),
+        object_pk=person or "-",
+        object_id=None,
+        object_repr=what,
+        action=LogEntry.Action.ACCESS,
+        changes_text="",
+        actor=request.user,
+        actor_email=request.user.email,
+        remote_addr=client_ip(request),
+        additional_data=extra,
+    )

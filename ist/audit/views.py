@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ist.audit.forms import LogFilterForm
 from ist.audit.labels import action_label
+from ist.audit.recording import record_log_review
 from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
 
@@ -50,6 +51,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
             action=data["action"],
         )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
+    record_log_review(request, what="loggkontroll", filters=request.GET.urlencode())
     query = request.GET.copy()
     query.pop("sida", None)
     context = {"form": form, "page": page, "people": people, "query": query.urlencode()}
@@ -64,6 +66,7 @@ def log_extract(request: HttpRequest) -> HttpResponse:
     if not PERSON_KEY.match(key):
         return HttpResponse("Ange en person.", status=400, content_type="text/plain; charset=utf-8")
     entries = filter_log(log_entries_for(request.user), people=[key]).order_by("timestamp", "pk")
+    record_log_review(request, what="loggutdrag", person=key)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="loggutdrag-{key.replace(":", "-")}-{stamp}.csv"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.database, deploy=True)
@@ -24,3 +24,17 @@ def embedded_default_in_production(app_configs: Any = None, **kwargs: Any) -> li
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def second_factor_in_production(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """The second factor may be off in the test suite only (docs/decisions/0017-second-factor.md)."""
+    if settings.IST_MFA_REQUIRED:
+        return []
+    return [
+        Error(
+            "IST_MFA_REQUIRED is off: accounts with access to personal data would log in with a password only.",
+            hint="Remove IST_MFA_REQUIRED from the environment (it is on by default).",
+            id="ist.E003",
+        )
+    ]

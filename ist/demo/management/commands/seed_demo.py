@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ist.login.demo import seed_demo_totp
 from ist.notifications.demo import seed_notifications
 from participants.demo import seed_participants
 from participants.documents.demo import seed_documents
@@ -18,7 +19,15 @@ from reports.demo import seed_reports
 from teams.demo import seed_organisation
 
 # Reminders last: the worker computes them from everything seeded before.
-SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents, seed_reports, seed_notifications]
+SEEDERS = [
+    seed_organisation,
+    seed_demo_totp,
+    seed_referrals,
+    seed_participants,
+    seed_documents,
+    seed_reports,
+    seed_notifications,
+]
 
 
 class Command(BaseCommand):
