@@ -51,11 +51,13 @@ def log_review(request: HttpRequest) -> HttpResponse:
             action=data["action"],
         )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
-    record_log_review(request, what="loggkontroll", filters=request.GET.urlencode())
     query = request.GET.copy()
     query.pop("sida", None)
     context = {"form": form, "page": page, "people": people, "query": query.urlencode()}
-    return render(request, "audit/log.html", context)
+    response = render(request, "audit/log.html", context)
+    # Reading the log is itself logged, after the page is made so that it does not list its own read.
+    record_log_review(request, what="loggkontroll", filters=request.GET.urlencode())
+    return response
 
 
 def log_extract(request: HttpRequest) -> HttpResponse:
@@ -66,7 +68,6 @@ def log_extract(request: HttpRequest) -> HttpResponse:
     if not PERSON_KEY.match(key):
         return HttpResponse("Ange en person.", status=400, content_type="text/plain; charset=utf-8")
     entries = filter_log(log_entries_for(request.user), people=[key]).order_by("timestamp", "pk")
-    record_log_review(request, what="loggutdrag", person=key)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="loggutdrag-{key.replace(":", "-")}-{stamp}.csv"'
@@ -84,4 +85,5 @@ def log_extract(request: HttpRequest) -> HttpResponse:
         ]
         writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     security_log.info("log extract for %s by user %s", key, request.user.pk)
+    record_log_review(request, what="loggutdrag", person=key)  # after: the extract ends before its own read
     return response

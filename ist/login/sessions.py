@@ -101,8 +101,8 @@ class SecondFactorMiddleware:
 
 class NoStoreMiddleware:
     """Every answer to a logged-in user may carry personal data (pages, partials, PDFs, exports):
-    no browser or proxy may keep a copy (Cache-Control: no-store). Static files are served before
-    this by WhiteNoise and stay cacheable."""
+    no browser or proxy may keep a copy (Cache-Control: no-store). Static files (served before this
+    by WhiteNoise in production, by Django in development) stay cacheable."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -110,6 +110,6 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             add_never_cache_headers(response)
         return response

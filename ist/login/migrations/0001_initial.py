@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,44 +14,72 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PasswordResetRequest',
+            name="PasswordResetRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('email_key', models.CharField(max_length=64)),
-                ('client_key', models.CharField(max_length=64)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("email_key", models.CharField(max_length=64)),
+                ("client_key", models.CharField(max_length=64)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['email_key', 'at'], name='reset_request_email_at_idx'), models.Index(fields=['client_key', 'at'], name='reset_request_client_at_idx')],
+                "indexes": [
+                    models.Index(fields=["email_key", "at"], name="reset_request_email_at_idx"),
+                    models.Index(fields=["client_key", "at"], name="reset_request_client_at_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SecondFactorPolicy',
+            name="SecondFactorPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('steering_group', models.BooleanField(default=True, help_text='Styrgruppen ser bara sammanställd statistik. Övriga roller måste alltid.', verbose_name='styrgruppen måste använda tvåstegsverifiering')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "steering_group",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Styrgruppen ser bara sammanställd statistik. Övriga roller måste alltid.",
+                        verbose_name="styrgruppen måste använda tvåstegsverifiering",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'regel för tvåstegsverifiering',
-                'verbose_name_plural': 'regler för tvåstegsverifiering',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='second_factor_policy_single_row')],
+                "verbose_name": "regel för tvåstegsverifiering",
+                "verbose_name_plural": "regler för tvåstegsverifiering",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("pk", 1)), name="second_factor_policy_single_row")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SecondFactorReset',
+            name="SecondFactorReset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='skäl och hur identiteten kontrollerades')),
-                ('devices_removed', models.PositiveSmallIntegerField(verbose_name='borttagna faktorer')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='tid')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='återställd av')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='factor_resets', to=settings.AUTH_USER_MODEL, verbose_name='användare')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField(verbose_name="skäl och hur identiteten kontrollerades")),
+                ("devices_removed", models.PositiveSmallIntegerField(verbose_name="borttagna faktorer")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="tid")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="återställd av",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="factor_resets",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="användare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'återställd tvåstegsverifiering',
-                'verbose_name_plural': 'återställda tvåstegsverifieringar',
-                'ordering': ['-at'],
+                "verbose_name": "återställd tvåstegsverifiering",
+                "verbose_name_plural": "återställda tvåstegsverifieringar",
+                "ordering": ["-at"],
             },
         ),
     ]
