@@ -80,9 +80,11 @@ def recovery_codes_issue(*, user: User) -> list[str]:
     return codes
 
 
+@transaction.atomic
 def verify_code(*, user: User, token: str) -> Device | None:
     """The authenticator app or recovery code that accepts `token`, or None. A recovery code
-    works once (django-otp deletes it); an app code once per 30 seconds (its last step is kept)."""
+    works once (django-otp deletes it); an app code once per 30 seconds (its last step is kept).
+    The devices are locked while checking, so one code sent twice at once is accepted once."""
     token = "".join(token.split()).lower()
     if not token:
         return None
