@@ -146,11 +146,54 @@ def new(request: HttpRequest) -> HttpResponse:
         return render(request, f"{FORM}#age_hint", {"age": age})
     if request.method != "POST":
         return _render_form(request, ReferralForm(), form_token=new_form_token())
+    if request.POST.get("referral", "").isdigit():  # autosave already made the draft: save that one
+        return edit(request, int(request.POST["referral"]))
     form, token = ReferralForm(request.POST), form_token(request)
     if not form.is_valid():
         return _render_form(request, form, form_token=token)
     saved = services.referral_save_draft(referrer=request.user, data=form.service_data(), form_token=token)
     return _after_save(request, form, {"referral": saved.referral})
+
+
+AUTOSAVED = "referrals/referrer/_autosaved.html"
+AUTOSAVE_INVALID = (
+    "Utkastet kunde inte sparas automatiskt just nu. Det du skrivit finns kvar; "
+    "tryck Spara utkast så ser du vad som behöver rättas."
+)
+AUTOSAVE_STALE = "Utkastet har ändrats på annat håll (en annan flik?). Tryck Spara utkast för att se skillnaderna."
+AUTOSAVE_SENT = "Remissen är redan skickad; ändringar sparas inte här."
+
+
+@require_http_methods(["POST"])
+def autosave(request: HttpRequest) -> HttpResponse:
+    """Save the referral as a draft while the referrer types (htmx), like the document editor: a
+    long referral is never lost to a closed tab or an ended session. The first save of a new form
+    creates the draft once (its form token); the answer carries the draft's id and version, so
+    later saves, and the form's own buttons, update that draft. An invalid or stale save stores
+    nothing and says so; what was typed stays in the browser."""
+    _require_referrer(request.user)
+    referral = None
+    if request.POST.get("referral", "").isdigit():
+        scope = selectors.referrals_for(request.user).filter(referrer=request.user)
+        referral = get_visible_or_404(request, scope, what="remiss, autospar", pk=int(request.POST["referral"]))
+    context: dict[str, Any] = {"referral": referral, "version": request.POST.get("version", "")}
+    form = ReferralForm(request.POST, instance=referral) if referral else ReferralForm(request.POST)
+    if not form.is_valid():
+        return render(request, AUTOSAVED, context | {"problem": AUTOSAVE_INVALID})
+    try:
+        saved = services.referral_save_draft(
+            referrer=request.user,
+            data=form.service_data(),
+            referral=referral,
+            expected_version=form.cleaned_data["version"] if referral else None,
+            form_token=None if referral else form_token(request),
+        )
+    except services.StaleEdit:
+        return render(request, AUTOSAVED, context | {"problem": AUTOSAVE_STALE})
+    except services.NotAllowedNow:
+        return render(request, AUTOSAVED, context | {"problem": AUTOSAVE_SENT})
+    context = {"referral": saved.referral, "version": saved.referral.version, "saved_at": timezone.localtime()}
+    return render(request, AUTOSAVED, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,6 +306,7 @@ def questions(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("mina/", mine, name="mine"),
     path("ny/", new, name="new"),
+    path("autospar/", autosave, name="autosave"),
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/andra/", edit, name="edit"),
     path("fragor/", questions, name="questions"),

@@ -15,6 +15,7 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "referrals:questions": ({}, "", signed_in(200)),
     # Writing a referral: referrers only.
     "referrals:new": ({}, "", signed_in(403, referrer=200)),
+    "referrals:autosave": ({}, "", signed_in(405)),  # POST only (htmx, as the referrer types)
     # The referrer's own draft; nobody else sees a draft at all.
     "referrals:edit": (lambda w: {"pk": w["draft"].pk}, "", signed_in(404, referrer=200)),
     # A referral on the team's agenda: the team's staff, its samverkansteam and the referrer.
