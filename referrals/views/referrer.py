@@ -146,9 +146,18 @@ def new(request: HttpRequest) -> HttpResponse:
         return render(request, f"{FORM}#age_hint", {"age": age})
     if request.method != "POST":
         return _render_form(request, ReferralForm(), form_token=new_form_token())
+    token = form_token(request)
+    if not request.POST.get("referral", "").isdigit():
+        made = selectors.own_referrals(request.user).filter(form_token=token).first()
+        # An autosave made the draft and the button was faster than its answer. (A referral already
+        # sent with this token is a double click on "Skicka": handled below, as before.)
+        if made is not None and made.is_open_for_referrer:
+            post = request.POST.copy()
+            post.update({"referral": str(made.pk), "version": str(made.version)})
+            request.POST = post
     if request.POST.get("referral", "").isdigit():  # autosave already made the draft: save that one
         return edit(request, int(request.POST["referral"]))
-    form, token = ReferralForm(request.POST), form_token(request)
+    form = ReferralForm(request.POST)
     if not form.is_valid():
         return _render_form(request, form, form_token=token)
     saved = services.referral_save_draft(referrer=request.user, data=form.service_data(), form_token=token)

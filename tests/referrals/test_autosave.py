@@ -87,3 +87,14 @@ def test_another_referrers_draft_cannot_be_autosaved(client, users) -> None:
 def test_only_referrers_autosave_referrals(client, users) -> None:
     client.force_login(users["handledare"])
     assert client.post(reverse("referrals:autosave"), form_post("", uuid.uuid4()), **HTMX).status_code == 403
+
+
+def test_a_button_faster_than_the_first_autosaves_answer_saves_the_same_draft(client, users) -> None:
+    client.force_login(users["referrer"])
+    token = uuid.uuid4()
+    client.post(reverse("referrals:autosave"), form_post("", token, background="Autosparat"), **HTMX)
+    # the page never got the answer (no referral id or version in the form): the token finds the draft
+    saved = client.post(reverse("referrals:new"), form_post("draft", token, background="Det sista jag skrev"))
+    draft = Referral.objects.get()
+    assert saved.url == reverse("referrals:edit", args=[draft.pk])
+    assert draft.background == "Det sista jag skrev"
