@@ -290,3 +290,18 @@ def test_check_deploy_refuses_the_second_factor_switched_off(settings) -> None:
     settings.IST_MFA_REQUIRED = False
     errors = second_factor_in_production()
     assert [e.id for e in errors] == ["ist.E003"]
+
+
+def test_the_admin_action_opens_the_reset_page_for_one_user(client) -> None:
+    admin = UserFactory(is_administrator=True)
+    device = app_for(admin)
+    target, other = member("handledare"), member("handledare")
+    log_in_fully(client, admin, device)
+    changelist = reverse("admin:teams_user_changelist")
+    one = client.post(changelist, {"action": "reset_second_factor", "_selected_action": [target.pk]})
+    assert one.url == reverse("signin:reset", args=[target.pk])
+    two = client.post(
+        changelist, {"action": "reset_second_factor", "_selected_action": [target.pk, other.pk]}, follow=True
+    )
+    assert "Välj en användare i taget" in two.content.decode()
+    assert not SecondFactorReset.objects.exists()
