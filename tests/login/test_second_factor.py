@@ -305,3 +305,23 @@ def test_the_admin_action_opens_the_reset_page_for_one_user(client) -> None:
     )
     assert "Välj en användare i taget" in two.content.decode()
     assert not SecondFactorReset.objects.exists()
+
+
+def test_a_refused_passkey_counts_as_a_failed_login(client) -> None:
+    user = member("handledare")
+    app_for(user)
+    log_in_with_password(client, user)
+    url = reverse("otp_webauthn:credential-authentication-complete")
+    response = client.post(url, data="{}", content_type="application/json")  # no challenge, no credential
+    assert response.status_code >= 400
+    assert failures(user) == 1
+    assert client.get(reverse("home:start")).url.startswith(reverse("signin:verify"))
+
+
+def test_the_passkey_page_names_the_librarys_endpoints_and_our_script(client) -> None:
+    user = member("handledare")
+    log_in_with_password(client, user)
+    content = client.get(reverse("signin:enrol_passkey"), {"next": "/"}).content.decode()
+    assert f'data-begin-url="{reverse("otp_webauthn:credential-registration-begin")}"' in content
+    assert 'src="/static/js/passkey.js"' in content
+    assert "<script>" not in content  # no inline script (CSP)
