@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("IST_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("IST_VAR_DIR", BASE_DIR / "var")).resolve()
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -300,19 +300,20 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Celery ---------------------------------------------------------------
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+# Unset, the embedded default: a SQLite file under var/ (ist/embedded_broker.py,
+# docs/decisions/0014-embedded-broker.md). Web, worker, beat and management commands all read
+# this one absolute path.
+EMBEDDED_BROKER_FILE = VAR_DIR / "celery" / "broker.sqlite3"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or f"sqlite:///{EMBEDDED_BROKER_FILE}"
+CELERY_BROKER_TRANSPORT: str | None = None
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "store_processed": False,
-        # The default (1 s per message) takes minutes over the mails and sweeps a fresh demo queues.
-        "polling_interval": 0.1,
-    }
+if CELERY_BROKER_URL.startswith("sqlite:"):
+    EMBEDDED_BROKER_FILE.parent.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT = "ist.embedded_broker:Transport"
+    # An idle worker looks for work this often (a plain read); the default 1 s would make a
+    # fresh demo's burst of mails and sweeps take minutes, as the worker waits that long after
+    # each round of prefetched tasks.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 else:
     # Redis: a message not acknowledged within this time is delivered again.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
