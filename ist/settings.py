@@ -2,7 +2,7 @@
 
 One file, configured by environment variables (see `.env.example`). With no
 variables beyond DEBUG=true the app runs on the embedded default: SQLite and
-kombu's filesystem transport, both under `var/`.
+kombu's SQLAlchemy transport on a second SQLite file, both under `var/`.
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "ist.home.context_processors.navigation",
+                "ist.health.context_processors.worker_alert",
             ],
         },
     }
@@ -329,8 +330,14 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# A worker heartbeat older than this (seconds) makes /healthz answer 503 and shows administrators
+# a banner; beat sends one every minute (below). A web process that has seen none calls the
+# worker silent only this long after it started (ist/health/worker.py).
+IST_WORKER_SILENT_AFTER_S = 120
+IST_WORKER_STARTUP_GRACE_S = env_int("IST_WORKER_STARTUP_GRACE_S", 180)
 CELERY_BEAT_SCHEDULE = {
-    # Every minute: proves worker and beat are alive (shown by /healthz).
+    # Every minute: proves worker and beat are alive (/healthz, the administrators' banner). Keep it
+    # well under IST_WORKER_SILENT_AFTER_S.
     "heartbeat": {"task": "ist.health.tasks.record_heartbeat", "schedule": 60.0},
     # Every night at 03:10: remove expired sessions.
     "clear-expired-sessions": {
