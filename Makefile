@@ -11,9 +11,12 @@ DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example DATABASE_URL=postgres://ist@
 
 .PHONY: run install system-deps migrate seed lint format checks pytest test lock clean
 
-run: install migrate seed  ## web, Celery worker and beat on the embedded default at http://127.0.0.1:8000
-	@echo "Starting web, worker and beat. Open http://127.0.0.1:8000 (Ctrl-C stops all three)."
-	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --env /dev/null -f Procfile.dev start
+PORT ?= 8000
+
+run: install migrate seed  ## web, Celery worker and beat on the embedded default at http://127.0.0.1:$(PORT)
+	@echo "Starting web, worker and beat. Open http://127.0.0.1:$(PORT) (Ctrl-C stops all three)."
+	$(DEV_ENV) PORT=$(PORT) IST_BASE_URL=http://127.0.0.1:$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/python scripts/run_embedded.py
 
 install: $(STAMP)
 
