@@ -316,9 +316,20 @@ if CELERY_BROKER_URL.startswith("sqlite:"):
     # each round of prefetched tasks.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 else:
-    # Redis: a message not acknowledged within this time is delivered again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Redis: a message not acknowledged within this time is delivered again.
+        "visibility_timeout": 60 * 60,
+        # A Redis that vanished without closing the connection (a network cut) is noticed by TCP
+        # keepalive and kombu's health check (every 25 s) instead of a worker waiting for ever.
+        "socket_keepalive": True,
+        "socket_connect_timeout": 5,
+    }
+# A broker outage never ends the worker: it retries for as long as it takes (Celery's default
+# gives up after 100 attempts, about 45 minutes, and the worker exits). /healthz and the
+# administrators' banner show the silence meanwhile.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 # A task that kills its worker is not redelivered forever; sweeps recompute anyway.
