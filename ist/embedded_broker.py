@@ -69,6 +69,14 @@ class Channel(kombu_sqla.Channel):
                     raise
         return engine
 
+    def ping(self) -> None:
+        """A read of the broker file, for /healthz (ist/health/checks.py)."""
+        table = self.queue_cls.__table__
+        try:
+            self.session.execute(select(table.c.id).limit(1)).all()
+        finally:
+            self.session.rollback()
+
     def _get_or_create(self, queue: str) -> Any:
         # Only the id is used by the methods kombu keeps (_put, _size, _purge).
         return _QueueRef(self._queue_id(queue))

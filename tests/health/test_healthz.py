@@ -69,3 +69,17 @@ def test_no_heartbeat_yet_is_starting_within_the_grace_and_silent_after_it(clien
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["worker"] == "silent"
+
+
+def test_the_embedded_broker_is_asked_for_real(client, settings, tmp_path) -> None:
+    """The embedded broker's connection opens no file: /healthz must read it to call it ok."""
+    heartbeat_record()
+    settings.CELERY_BROKER_TRANSPORT = "ist.embedded_broker:Transport"
+    settings.CELERY_BROKER_URL = f"sqlite:///{tmp_path / 'broker.sqlite3'}"
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+    assert (tmp_path / "broker.sqlite3").exists()
+
+    settings.CELERY_BROKER_URL = f"sqlite:///{tmp_path / 'missing-directory' / 'broker.sqlite3'}"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"] == "fail"
