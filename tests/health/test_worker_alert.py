@@ -84,3 +84,12 @@ def test_administrators_pay_one_query_for_it(client) -> None:
     html, reads = heartbeat_queries(client, reverse("home:start"))
     assert BANNER in html
     assert reads == 1
+
+
+def test_a_fragment_without_the_banner_pays_no_query_for_it(client) -> None:
+    """The "Att göra" count every page loads by htmx renders no base.html: no heartbeat read."""
+    beat_at(timezone.now() - timedelta(hours=1))
+    client.force_login(UserFactory(is_administrator=True))
+    html, reads = heartbeat_queries(client, reverse("notifications:count"))
+    assert BANNER not in html
+    assert reads == 0
