@@ -2,7 +2,7 @@
 
 One file, configured by environment variables (see `.env.example`). With no
 variables beyond DEBUG=true the app runs on the embedded default: SQLite and
-kombu's filesystem transport, both under `var/`.
+kombu's SQLAlchemy transport on a second SQLite file, both under `var/`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("IST_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("IST_VAR_DIR", BASE_DIR / "var")).resolve()
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -153,6 +153,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "ist.home.context_processors.navigation",
+                "ist.health.context_processors.worker_alert",
             ],
         },
     }
@@ -337,23 +338,35 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Celery ---------------------------------------------------------------
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+# Unset, the embedded default: a SQLite file under var/ (ist/embedded_broker.py,
+# docs/decisions/0014-embedded-broker.md). Web, worker, beat and management commands all read
+# this one absolute path.
+EMBEDDED_BROKER_FILE = VAR_DIR / "celery" / "broker.sqlite3"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or f"sqlite:///{EMBEDDED_BROKER_FILE}"
+CELERY_BROKER_TRANSPORT: str | None = None
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "store_processed": False,
-        # The default (1 s per message) takes minutes over the mails and sweeps a fresh demo queues.
-        "polling_interval": 0.1,
-    }
+if CELERY_BROKER_URL.startswith("sqlite:"):
+    EMBEDDED_BROKER_FILE.parent.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT = "ist.embedded_broker:Transport"
+    # An idle worker looks for work this often (a plain read); the default 1 s would make a
+    # fresh demo's burst of mails and sweeps take minutes, as the worker waits that long after
+    # each round of prefetched tasks.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 else:
-    # Redis: a message not acknowledged within this time is delivered again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Redis: a message not acknowledged within this time is delivered again.
+        "visibility_timeout": 60 * 60,
+        # A Redis that vanished without closing the connection (a network cut) is noticed by TCP
+        # keepalive and kombu's health check (every 25 s) instead of a worker waiting for ever.
+        "socket_keepalive": True,
+        "socket_connect_timeout": 5,
+    }
+# A broker outage never ends the worker: it retries for as long as it takes (Celery's default
+# gives up after 100 attempts, about 45 minutes, and the worker exits). /healthz and the
+# administrators' banner show the silence meanwhile.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 # A task that kills its worker is not redelivered forever; sweeps recompute anyway.
@@ -365,8 +378,14 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# A worker heartbeat older than this (seconds) makes /healthz answer 503 and shows administrators
+# a banner; beat sends one every minute (below). A web process that has seen none calls the
+# worker silent only this long after it started (ist/health/worker.py).
+IST_WORKER_SILENT_AFTER_S = 120
+IST_WORKER_STARTUP_GRACE_S = env_int("IST_WORKER_STARTUP_GRACE_S", 180)
 CELERY_BEAT_SCHEDULE = {
-    # Every minute: proves worker and beat are alive (shown by /healthz).
+    # Every minute: proves worker and beat are alive (/healthz, the administrators' banner). Keep it
+    # well under IST_WORKER_SILENT_AFTER_S.
     "heartbeat": {"task": "ist.health.tasks.record_heartbeat", "schedule": 60.0},
     # Every night at 03:10: remove expired sessions.
     "clear-expired-sessions": {

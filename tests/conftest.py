@@ -14,6 +14,9 @@ _test_settings = override_settings(
     # The suite logs in with force_login and the browser helper; the second-factor tests
     # (tests/login/) switch it on with the `settings` fixture.
     IST_MFA_REQUIRED=False,
+    # No beat sends heartbeats to the test database: a missing one must not turn /healthz and the
+    # administrators' pages "silent" halfway through the suite. tests/health sets its own grace.
+    IST_WORKER_STARTUP_GRACE_S=10**9,
     STORAGES={
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,4 +9,7 @@ class HealthConfig(AppConfig):
     verbose_name = "Drift"
 
     def ready(self) -> None:
-        from ist.health import deploy_checks  # noqa: F401 - registers the checks
+        from ist.health import (
+            deploy_checks,  # noqa: F401 - registers the checks
+            worker,  # noqa: F401 - notes when this process started
+        )

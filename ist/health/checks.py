@@ -19,10 +19,17 @@ def database_ok() -> bool:
 
 def broker_ok() -> bool:
     try:
-        # The URL from settings, which the tests can override (Celery's own
+        # The URL and transport from settings, which the tests can override (Celery's own
         # configuration lets an environment variable win over everything).
-        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        with celery_app.connection_for_write(
+            settings.CELERY_BROKER_URL, transport=settings.CELERY_BROKER_TRANSPORT
+        ) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            # Connecting to Redis is a round trip; the embedded broker's "connection" opens no
+            # file, so it is asked to read its own.
+            ping = getattr(conn.default_channel, "ping", None)
+            if ping is not None:
+                ping()
             return True
     except Exception:  # noqa: BLE001
         return False

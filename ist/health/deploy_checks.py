@@ -15,10 +15,13 @@ def embedded_default_in_production(app_configs: Any = None, **kwargs: Any) -> li
         problems.append(
             Warning("DATABASE_URL is not set: production would run on SQLite.", hint="Set DATABASE_URL.", id="ist.W001")
         )
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded broker (a SQLite file, docs/decisions/0014) and kombu's filesystem transport
+    # serve one machine and lose a message whose worker is killed.
+    if settings.CELERY_BROKER_URL.startswith(("sqlite:", "filesystem:")):
         problems.append(
             Warning(
-                "CELERY_BROKER_URL is not set: production would use the filesystem broker.",
+                "CELERY_BROKER_URL is not set to Redis: production would use the embedded broker "
+                f"({settings.CELERY_BROKER_URL}).",
                 hint="Set CELERY_BROKER_URL to Redis.",
                 id="ist.W002",
             )

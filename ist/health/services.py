@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ist.health.models import Heartbeat
-
-WORKER = "worker"
+from ist.health.worker import WORKER
 
 
 def heartbeat_record(*, source: str = WORKER) -> None:
