@@ -240,18 +240,20 @@ def _anonymise_people(enrollment_ids: list[int], now: datetime) -> Outcome:
 def clear_referral_files(ids: list[int], now: datetime) -> Outcome:
     """Scanned referrals of ended cases: the file goes, the referral stays."""
     outcome = Outcome()
-    outcome.add_files(Referral.objects.filter(pk__in=ids).values_list("attachment", flat=True))
+    outcome.files.extend(name for name in Referral.objects.filter(pk__in=ids).values_list("attachment", flat=True))
     with disable_auditlog():
-        Referral.objects.filter(pk__in=ids).update(attachment="")
+        n = Referral.objects.filter(pk__in=ids).update(attachment="")
+    outcome.add("Inskannad remiss", DELETED, n)  # the record here is the file itself
     return outcome
 
 
 def clear_signed_copies(ids: list[int], now: datetime) -> Outcome:
     """Signed copies of plans of closed enrolments: the file goes, the plan and its PDF stay."""
     outcome = Outcome()
-    outcome.add_files(Document.objects.filter(pk__in=ids).values_list("signed_copy", flat=True))
+    outcome.files.extend(name for name in Document.objects.filter(pk__in=ids).values_list("signed_copy", flat=True))
     with disable_auditlog():
-        Document.objects.filter(pk__in=ids).update(signed_copy="")
+        n = Document.objects.filter(pk__in=ids).update(signed_copy="")
+    outcome.add("Underskriven plan", DELETED, n)  # the record here is the file itself
     return outcome
 
 
