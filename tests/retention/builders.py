@@ -3,7 +3,7 @@ time with queryset updates (auto_now fields cannot be set otherwise)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -30,7 +30,11 @@ def age_referral(referral: Referral, day: date) -> Referral:
     """Everything about the referral happened on `day`."""
     moment = at_noon(day)
     Referral.objects.filter(pk=referral.pk).update(
-        updated_at=moment, created_at=moment, decided_at=moment if referral.decided_at else None
+        updated_at=moment,
+        created_at=moment,
+        received_on=day if referral.received_on else None,
+        answer_deadline=day + timedelta(days=14) if referral.answer_deadline else None,
+        decided_at=moment if referral.decided_at else None,
     )
     ReferralEvent.objects.filter(referral=referral).update(at=moment)
     AgendaItem.objects.filter(referral=referral).exclude(decided_at=None).update(decided_at=moment)
@@ -48,6 +52,8 @@ def age_enrollment(enrollment: Enrollment, closed_on: date) -> Enrollment:
     PhasePeriod.objects.filter(enrollment=enrollment).update(start=closed_on, end=closed_on)
     Document.objects.filter(enrollment=enrollment).update(updated_at=moment, finalised_at=moment)
     Enrollment.objects.filter(pk=enrollment.pk).update(start_date=closed_on)
+    if enrollment.referral_id:
+        age_referral(enrollment.referral, closed_on)
     enrollment.refresh_from_db()
     return enrollment
 
