@@ -42,7 +42,7 @@ def test_past_period_statistics_unchanged_after_gallring(media, journey, gallra)
 
     before = figures()
     assert any(rows for _key, tables, _m in before for _t, rows in tables), "the period has figures"
-    finsam = dict(dict((k, t) for k, t, _m in before)["participants"])["finsam"]
+    finsam = dict({key: tables for key, tables, _m in before}["participants"])["finsam"]
     assert sum(sum(values) for _label, values in finsam) == 1  # the person is counted
     shown_before = presentation.show(all_sections(Team.objects.all(), PERIOD), suppress=True)
 
