@@ -4,6 +4,7 @@ registerutdrag. Administrators only: everyone else gets 403 (the pages concern n
 from __future__ import annotations
 
 import hashlib
+import io
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -109,7 +110,7 @@ def extract_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     record_access(request, [extract], what="registerutdrag hämtat")
     services.extract_downloaded(extract=extract)
     response = FileResponse(
-        iter([content]), content_type="application/pdf", as_attachment=True, filename=extract.filename
+        io.BytesIO(content), content_type="application/pdf", as_attachment=True, filename=extract.filename
     )
     response["Cache-Control"] = "no-store, private"
     return response
