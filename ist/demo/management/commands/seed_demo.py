@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ist.notifications.demo import seed_notifications
+from ist.retention.demo import seed_retention
 from participants.demo import seed_participants
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_referrals
@@ -18,7 +19,15 @@ from reports.demo import seed_reports
 from teams.demo import seed_organisation
 
 # Reminders last: the worker computes them from everything seeded before.
-SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents, seed_reports, seed_notifications]
+SEEDERS = [
+    seed_organisation,
+    seed_referrals,
+    seed_participants,
+    seed_documents,
+    seed_retention,
+    seed_reports,
+    seed_notifications,
+]
 
 
 class Command(BaseCommand):
