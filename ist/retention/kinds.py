@@ -8,13 +8,13 @@ day before. Rows of a person with a spärr (LegalHold) are never due.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from auditlog.models import LogEntry
+from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -32,9 +32,8 @@ NOT_ENROLLED = [Referral.Status.REJECTED, Referral.Status.DECLINED]
 
 
 def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the last day of the month if that one is shorter)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+    """The same day `months` months earlier (the month's last day if that month is shorter)."""
+    return day - relativedelta(months=months)
 
 
 def cutoff_for(rule: RetentionRule, today: date) -> date:

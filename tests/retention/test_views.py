@@ -173,3 +173,30 @@ def test_pending_or_unknown_extract_is_404(client, users) -> None:
     client.force_login(users["administrator"])
     for public_id in (pending.public_id, NO_SUCH_EXTRACT):
         assert client.get(reverse("retention:extract_download", kwargs={"public_id": public_id})).status_code == 404
+
+
+def test_administrators_edit_the_rules_in_the_admin_and_the_access_log_stays_five_years(client, users) -> None:
+    from ist.retention.models import Kind, RetentionRule
+
+    rule = RetentionRule.objects.get(kind=Kind.ACCESS_LOG)
+    url = reverse("admin:retention_retentionrule_change", args=[rule.pk])
+    client.force_login(users["koordinator"])
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(users["administrator"])
+    assert client.get(reverse("admin:retention_retentionrule_changelist")).status_code == 200
+    response = client.post(url, {"event": "logged", "months": 12, "active": "on", "note": ""})
+    assert response.status_code == 200
+    assert "Åtkomstloggen ska sparas minst fem år" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.months == 60
+    response = client.post(url, {"event": "logged", "months": 84, "active": "on", "note": "DHP 4.2"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.months, rule.note) == (84, "DHP 4.2")
+    drafts = RetentionRule.objects.get(kind=Kind.DRAFT_REFERRAL)
+    response = client.post(
+        reverse("admin:retention_retentionrule_change", args=[drafts.pk]),
+        {"event": "closure", "months": 6, "active": "on", "note": ""},
+    )
+    assert response.status_code == 200  # a draft is not counted from a closure
+    assert client.get(reverse("admin:retention_retentionrule_add")).status_code == 403  # kinds are fixed
