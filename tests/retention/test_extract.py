@@ -82,3 +82,26 @@ def test_extract_of_someone_unknown_says_nothing_is_held(media, users) -> None:
     assert "Personen har aldrig varit inskriven i IST." in text
     assert "Inga remisser." in text
     assert attachments == {}
+
+
+def test_a_failed_build_is_recorded_retried_and_finally_failed(media, users, monkeypatch, client) -> None:
+    from django.urls import reverse
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(extract_service, "render_pdf", broken)
+    extract = RegisterExtract.objects.create(
+        personnummer="198501019817", reason="Begäran via e-post", requested_by=users["administrator"]
+    )
+    with pytest.raises(OSError, match="disk full"):
+        extract_service.extract_build(extract_id=extract.pk)
+    extract.refresh_from_db()
+    assert (extract.status, extract.attempts, extract.error) == (RegisterExtract.Status.PENDING, 1, "OSError")
+    assert not extract.pdf
+
+    extract_service.extract_give_up(extract_id=extract.pk)  # what the task does after its last retry
+    extract.refresh_from_db()
+    assert extract.status == RegisterExtract.Status.FAILED
+    client.force_login(users["administrator"])
+    assert "Kunde inte skapas. Beställ ett nytt." in client.get(reverse("retention:extracts")).content.decode()

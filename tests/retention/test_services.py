@@ -96,9 +96,11 @@ def test_rejected_referral_is_anonymised_two_years_after_the_decision(gallra, me
 def test_closed_enrolment_is_anonymised_five_years_after_the_last_entry(gallra, media, journey) -> None:
     enrollment = journey["enrollment"]
     plan = builders.close_with_everything(enrollment, journey["handledare"], journey["koordinator"])
+    scan = builders.with_scan(enrollment.referral).attachment.name
     pdf, signed = plan.pdf.name, plan.signed_copy.name
     assert on_disk(media, pdf)
     assert on_disk(media, signed)
+    assert on_disk(media, scan)
     builders.age_enrollment(enrollment, DAY)
     person = enrollment.participant
     activities = Activity.objects.filter(enrollment=enrollment).count()
@@ -109,7 +111,11 @@ def test_closed_enrolment_is_anonymised_five_years_after_the_last_entry(gallra, 
     # The scanned signed copy has its own, shorter rule (two years after the case ended).
     assert not on_disk(media, signed)
     assert Document.objects.get(pk=plan.pk).signed_copy.name == ""
-    assert counts(first) == {(Kind.UPLOADED_FILE, "Underskriven plan", "deleted"): 1}
+    assert not on_disk(media, scan)  # so has the scanned referral
+    assert counts(first) == {
+        (Kind.UPLOADED_FILE, "Underskriven plan", "deleted"): 1,
+        (Kind.UPLOADED_FILE, "Inskannad remiss", "deleted"): 1,
+    }
 
     run = gallra(date(2025, 1, 15))
     enrollment.refresh_from_db()
