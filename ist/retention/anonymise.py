@@ -91,6 +91,10 @@ REFERRAL_BLANK = {
     "consent_date": None,
     "consent_scope": "",
     "consent_withdrawn_on": None,
+    # The referrer's account link goes too, so the blanked referral leaves their "Mina remisser";
+    # the organisation (what the statistics count) stays.
+    "referrer": None,
+    "registered_by": None,
     "referrer_name": "",
     "referrer_phone": "",
     "referrer_email": "",

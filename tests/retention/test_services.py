@@ -74,6 +74,8 @@ def test_rejected_referral_is_anonymised_two_years_after_the_decision(gallra, me
     assert referral.anonymised_at is not None
     assert (referral.personnummer, referral.first_name, referral.last_name, referral.background) == ("", "", "", "")
     assert referral.attachment.name == ""
+    assert referral.referrer_id is None  # gone from the referrer's "Mina remisser"
+    assert referral.referrer_organisation_id is not None  # what the statistics count by
     # What the statistics read stays: team, status, dates, the decision.
     assert referral.status == Referral.Status.REJECTED
     assert referral.received_on
