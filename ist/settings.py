@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "ist.notifications",
     "ist.health",
     "ist.home",
+    "ist.retention",
     "ist.demo",
     "ist.login",
 ]
@@ -413,6 +414,10 @@ CELERY_BEAT_SCHEDULE = {
     # Every 10 minutes: the standard quarterly and half-year reports once a period has ended (see
     # IST_REPORT_BUILD_AFTER_DAYS), and again the builds whose task was lost.
     "sweep-report-files": {"task": "reports.tasks.sweep_reports_files", "schedule": 600.0},
+    # Every night at 01:40 (before the sweeps and the digest, when nobody works): gallring by the
+    # retention rules (ist/retention). A run only removes what is due, so a lost or doubled run is
+    # harmless; the next night catches up.
+    "retention": {"task": "ist.retention.tasks.run_retention", "schedule": crontab(hour=1, minute=40)},
 }
 
 # --- Logging --------------------------------------------------------------
@@ -449,5 +454,10 @@ if IST_SMALL_COUNT_THRESHOLD < 2:
 # The quarterly and half-year reports for all teams and each team are built by the worker this many
 # days after the period ends (time for the last activities to be logged); anyone can rebuild later.
 IST_REPORT_BUILD_AFTER_DAYS = env_int("IST_REPORT_BUILD_AFTER_DAYS", 7)
+# Gallring deletes or anonymises this many records per transaction (ist/retention): short
+# transactions, so the nightly run never holds locks long on tables people work in.
+IST_RETENTION_BATCH_SIZE = env_int("IST_RETENTION_BATCH_SIZE", 100)
+if IST_RETENTION_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("IST_RETENTION_BATCH_SIZE must be at least 1")
 if IST_REPORT_BUILD_AFTER_DAYS < 0:
     raise ImproperlyConfigured("IST_REPORT_BUILD_AFTER_DAYS cannot be negative")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("deltagare/", include("participants.urls")),
     path("logg/", include("ist.audit.urls")),
     path("att-gora/", include("ist.notifications.urls")),
+    path("", include("ist.retention.urls")),  # gallring/, registerutdrag/
     path("", include("reports.urls")),  # statistik/, oversikt/, rapporter/
     path("admin/", admin.site.urls),
     path("sprak/", login_not_required(set_language), name="set_language"),

@@ -153,6 +153,9 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking of corrections
+    # Set by gallring (ist/retention): name, personnummer and contact blanked; sex, birth year and
+    # municipality kept for the statistics of past periods.
+    anonymised_at = models.DateTimeField(_("avidentifierad"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -200,6 +203,7 @@ class Enrollment(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    anonymised_at = models.DateTimeField(_("avidentifierad"), null=True, blank=True, editable=False)  # by gallring
 
     # Entry variables (the association's SUS-style follow-up)
     support_at_entry = models.ForeignKey(

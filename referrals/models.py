@@ -143,6 +143,9 @@ class Referral(models.Model):
     decision_reason = models.TextField(_("motivering"), blank=True)
     decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
 
+    # Set by gallring (ist/retention): the person's details are blanked, the counts stay.
+    anonymised_at = models.DateTimeField(_("avidentifierad"), null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-received_on", "-created_at"]
         verbose_name = _("remiss")
@@ -241,6 +244,7 @@ class ConsultativeQuestion(models.Model):
     answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
     created_at = models.DateTimeField(_("ställd"), auto_now_add=True)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    anonymised_at = models.DateTimeField(_("avidentifierad"), null=True, blank=True, editable=False)  # by gallring
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,6 +27,7 @@ def seed_reference_data() -> None:
     seed_organisation()
     import_module("referrals.migrations.0002_support_kinds").create(apps, None)
     import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)
+    import_module("ist.retention.migrations.0002_default_rules").create(apps, None)
 
 
 postgresql_only = pytest.mark.skipif(

@@ -26,6 +26,7 @@ from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
 from tests.reports import matrix_reports as reports_matrix
+from tests.retention import matrix_retention as retention_matrix
 
 # name: (reverse kwargs or a function of `world` giving them, query string, expected answer to GET per role)
 MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -56,6 +57,7 @@ MATRIX.update(reports_matrix.ENTRIES)
 MATRIX.update(documents_matrix.ENTRIES)
 MATRIX.update(delivery_matrix.ENTRIES)
 MATRIX.update(login_matrix.ENTRIES)
+MATRIX.update(retention_matrix.ENTRIES)
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"

@@ -69,8 +69,10 @@ def log_extract(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Ange en person.", status=400, content_type="text/plain; charset=utf-8")
     entries = filter_log(log_entries_for(request.user), people=[key]).order_by("timestamp", "pk")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="loggutdrag-{key.replace(":", "-")}-{stamp}.csv"'
+    # The name carries no personal data (no personnummer): it lands in download folders, browser
+    # histories and e-mails. Who it is about is inside the file and in the access log.
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="loggutdrag-{stamp}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 (å ä ö) only with a BOM
     writer = csv.writer(response, delimiter=";")
     writer.writerow(["Tid", "Användare", "Händelse", "Uppgift", "Objekt", "IP-adress"])

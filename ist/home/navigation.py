@@ -80,6 +80,7 @@ ENTRIES = [
     # to find out whether anything was shared is not worth it: the page says when there is nothing.
     Entry("Delade dokument", "participants:shared_documents", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),
+    Entry("Gallring", "retention:overview", _administrators),
     Entry("Administration", "admin:index", _administrators),
 ]
 

@@ -15,9 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 
 PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF (shown in the reader's attachments pane)."""
+
+    name: str  # ASCII, no personal data
+    content: bytes
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,14 @@ def font_url(name: str) -> str:
     return Path(path).resolve().as_uri()
 
 
-def render_pdf(template: str, context: dict[str, Any], *, draft: bool = False) -> RenderedPdf:
+def render_pdf(
+    template: str, context: dict[str, Any], *, draft: bool = False, attachments: list[PdfAttachment] | None = None
+) -> RenderedPdf:
     """Render `template` (which extends pdf/base.html) to a tagged PDF and its SHA-256.
 
     `context` should carry `title`, `document_id` and `version`; a draft is
-    watermarked "UTKAST".
+    watermarked "UTKAST". `attachments` are embedded as files (a registerutdrag carries the stored
+    documents this way).
     """
     html = render_to_string(
         template,
@@ -50,5 +62,11 @@ def render_pdf(template: str, context: dict[str, Any], *, draft: bool = False) -
             "font_bold": font_url("DejaVuSans-Bold.ttf"),
         },
     )
-    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    embedded = [
+        Attachment(string=item.content, name=item.name, description=item.description or item.name)
+        for item in attachments or []
+    ]
+    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=embedded or None
+    )
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

@@ -168,3 +168,13 @@ def test_log_times_are_local_yyyy_mm_dd_24h(client, world) -> None:
     client.force_login(world["admin"])
     html = client.get(reverse("audit:log"), {"date_from": "2026-07-01", "date_to": "2026-07-01"}).content.decode()
     assert "2026-07-01 15:05:09" in html  # CEST, 24-hour clock
+
+
+def test_extract_file_name_carries_no_personnummer(client, world) -> None:
+    number = "198501012396"
+    client.force_login(world["coordinator"])
+    response = client.get(reverse("audit:extract"), {"person": f"pnr:{number}"})
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="loggutdrag-')
+    assert number not in disposition
+    assert number[:8] not in disposition.replace("-", "")
