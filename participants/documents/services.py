@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from ist.notifications.sweeps import sweep_for
 from ist.pdf.rendering import render_pdf
 from participants.documents import notifications, printing
 from participants.documents.models import Contact, Delivery, Document, Download, Evaluation, SubGoal
@@ -346,6 +347,8 @@ def document_finalise(
     people += list(recipients or [])
     _deliver(document, people, by, referrer=referrer)
     _event(document, by, f"{document} slutförd")
+    # The plan or report is written: its reminders go now, with the next due date counted from this one.
+    sweep_for(enrollment)
     from participants.documents.tasks import render_document
 
     transaction.on_commit(lambda: render_document.delay(document.pk))
