@@ -3,6 +3,7 @@
 Rendering takes about 0.3 s for two pages, so it happens in Celery tasks; only
 a draft preview is rendered in a request. The font ships in static/fonts/
 (DejaVu Sans, with å ä ö), so output does not depend on the machine's fonts.
+WeasyPrint reads nothing but our static files and data: URLs (fetching.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
+
+from ist.pdf.fetching import StaticOnlyFetcher
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -50,5 +53,7 @@ def render_pdf(template: str, context: dict[str, Any], *, draft: bool = False) -
             "font_bold": font_url("DejaVuSans-Bold.ttf"),
         },
     )
-    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    # Only our static files and data: URLs can reach the PDF (ist/pdf/fetching.py).
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher())
+    content = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())
