@@ -11,6 +11,7 @@ given. Rendering happens in the task, except the draft preview here.
 from __future__ import annotations
 
 from copy import copy  # a ModelForm writes into its instance: the page keeps showing what is saved
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.pdf.rendering import render_pdf
+from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
 from participants.documents import forms, printing, selectors, services
 from participants.documents.models import Document
@@ -139,7 +141,10 @@ def _page(
     missing: list[str] | None = None,
     notice: str = "",
     status: int = 200,
+    unsaved: bool = False,
 ) -> HttpResponse:
+    """The document page. An editor that comes back with errors keeps what was typed, and says so
+    if a chosen file (the signed copy) was not saved."""
     user = request.user
     can_change = _may_change(user, document)
     staff = enrolment_selectors.is_staff_for(user, document.enrollment)
@@ -159,6 +164,7 @@ def _page(
         "notice": notice,
         "revision": document.revision if revision is None else revision,
         "download_url": _download_url(document),
+        "file_lost_message": FILE_LOST_MESSAGE if unsaved and request.FILES.get("signed_copy") else "",
     }
     contacts = selectors.contacts_of(document.enrollment) if staff else None
     if document.is_draft and can_change:
@@ -236,13 +242,27 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     revision = request.POST.get("revision", "")
     if not _valid(editor):
         return _page(
-            request, document, editor=editor, recipients=recipients, revision=revision, notice=INVALID, status=400
+            request,
+            document,
+            editor=editor,
+            recipients=recipients,
+            revision=revision,
+            notice=INVALID,
+            status=400,
+            unsaved=True,
         )
     try:
         saved = _save(request, document, editor)
     except services.StaleEdit:
         return _page(
-            request, document, editor=editor, recipients=recipients, revision=revision, notice=STALE, status=409
+            request,
+            document,
+            editor=editor,
+            recipients=recipients,
+            revision=revision,
+            notice=STALE,
+            status=409,
+            unsaved=True,
         )
     except services.NotAllowedNow:
         messages.info(request, ALREADY_FINAL)
@@ -316,9 +336,13 @@ def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
     document = _document(request, public_id, "view", what="underskriven plan")
     if not enrolment_selectors.is_staff_for(request.user, document.enrollment) or not document.signed_copy:
         raise Http404
-    response = FileResponse(
-        document.signed_copy.open("rb"), as_attachment=True, filename=document.signed_copy.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = document.signed_copy.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    suffix = PurePosixPath(document.signed_copy.name).suffix.lower()
+    response = FileResponse(handle, as_attachment=True, filename=f"{document.reference}-underskriven{suffix}")
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
 
