@@ -11,13 +11,14 @@ given. Rendering happens in the task, except the draft preview here.
 from __future__ import annotations
 
 from copy import copy  # a ModelForm writes into its instance: the page keeps showing what is saved
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -43,6 +44,10 @@ STALE = (
 )
 ALREADY_FINAL = "Dokumentet är redan slutfört och kan inte ändras. Gör en rättelse (ny version) om något är fel."
 INVALID = "Inte sparat: rätta det som är markerat."
+# The page asks for the PDF every few seconds for this long after finalising (a render takes about a
+# second; retries after a failure take minutes): an open tab does not poll, or keep its session alive,
+# for ever. After that it asks for a reload.
+POLL_FOR = timedelta(minutes=10)
 
 
 # -- Helpers ----------------------------------------------------------------------------
@@ -68,6 +73,15 @@ def _download_url(document: Document) -> str:
     if not document.is_final:
         return ""
     return reverse("participants:document_download", kwargs={"public_id": document.public_id})
+
+
+def _polls(document: Document) -> bool:
+    """Whether the page keeps asking for the PDF: pending, and finalised less than POLL_FOR ago."""
+    return (
+        document.status == Document.Status.PENDING
+        and document.finalised_at is not None
+        and document.finalised_at > timezone.now() - POLL_FOR
+    )
 
 
 def _may_change(user: Any, document: Document) -> bool:
@@ -164,6 +178,7 @@ def _page(
         "notice": notice,
         "revision": document.revision if revision is None else revision,
         "download_url": _download_url(document),
+        "polls": _polls(document),
         "file_lost_message": FILE_LOST_MESSAGE if unsaved and request.FILES.get("signed_copy") else "",
     }
     contacts = selectors.contacts_of(document.enrollment) if staff else None
@@ -331,6 +346,28 @@ def document_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
+def document_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The PDF part of the document page, which htmx polls while the PDF is being made (a plain
+    request gets the page). It holds the state and the links only, nothing about the person, so a
+    poll is not logged as a read: the page that started the polling was."""
+    document = get_object_or_404(
+        selectors.documents_for(request.user, "view").select_related("enrollment"), public_id=public_id
+    )
+    if not request.htmx:
+        return redirect("participants:document_detail", public_id=document.public_id)
+    context = {
+        "document": document,
+        "staff": enrolment_selectors.is_staff_for(request.user, document.enrollment),
+        "download_url": _download_url(document),
+        "polls": _polls(document),
+        "polled": True,
+    }
+    response = render(request, f"{DETAIL}#pdf", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
 def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
     """The scanned signed plan, for the team's staff only, served after the access check."""
     document = _document(request, public_id, "view", what="underskriven plan")
@@ -412,6 +449,7 @@ urlpatterns = [
     path("dokument/<uuid:public_id>/autospara/", document_autosave, name="document_autosave"),
     path("dokument/<uuid:public_id>/forhandsgranska.pdf", document_preview, name="document_preview"),
     path("dokument/<uuid:public_id>/underskriven/", document_signed_copy, name="document_signed_copy"),
+    path("dokument/<uuid:public_id>/pdf-status/", document_pdf, name="document_pdf"),
     path("dokument/<uuid:public_id>/ratta/", document_correct, name="document_correct"),
     path("dokument/<uuid:public_id>/dela/", document_share, name="document_share"),
 ]
