@@ -81,11 +81,10 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
         key = (item.recipient_id, item.kind, types[item.subject_model], item.subject_id, item.due_on)
         wanted.setdefault(key, item)
 
-    fields = FIELDS
     subject_ids = {key[3] for key in wanted}
     existing = {
         key_of(row): row
-        for row in Notification.objects.filter(kind__in=kinds, subject_id__in=subject_ids).values(*fields)
+        for row in Notification.objects.filter(kind__in=kinds, subject_id__in=subject_ids).values(*FIELDS)
         if key_of(row) in wanted
     }
     new = [key for key in wanted if key not in existing]
@@ -116,7 +115,7 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
     Notification.objects.bulk_update(stale, ["title", "url"], batch_size=500)
     gone = [
         row
-        for row in Notification.objects.filter(kind__in=kinds, state=State.OPEN).values(*fields)
+        for row in Notification.objects.filter(kind__in=kinds, state=State.OPEN).values(*FIELDS)
         if key_of(row) not in wanted
     ]
     Notification.objects.filter(pk__in=[row["pk"] for row in gone], state=State.OPEN).update(state=State.RESOLVED)
@@ -138,6 +137,7 @@ def rules_for(model: type[Model]) -> list[Rule]:
     return [rule for module in AREAS.values() for rule in module.RULES if rule.subject is model]
 
 
+@transaction.atomic(savepoint=False)
 def sweep_for(*subjects: Subject, today: date | None = None) -> int:
     """The work on `subjects` was done (or changed): resolve now the open items on them that their
     rules no longer return, and bring the titles of those still due up to date. Returns how many were
@@ -146,7 +146,8 @@ def sweep_for(*subjects: Subject, today: date | None = None) -> int:
     Called inside the service's transaction, so the item goes with the work, or stays if the work
     rolls back. The same rules as the sweep, narrowed to these subjects (`Rule.compute(..., only)`),
     so the two never disagree. It only resolves and retitles: new items and reopened ones are left to
-    the sweep. Nothing open on the subjects costs one query and no rule is run.
+    the sweep. Nothing open on the subjects costs one query and no rule is run. Pre: inside the
+    caller's transaction (the rows it reads are locked until the work commits).
     """
     ids: dict[type[Model], set[int]] = defaultdict(set)
     for subject in subjects:
@@ -160,13 +161,17 @@ def sweep_for(*subjects: Subject, today: date | None = None) -> int:
         rules = rules_for(model)
         if not rules:
             continue
+        # Rows a running sweep holds are skipped, not waited for: the user's work never waits on (or
+        # deadlocks with) a sweep, and an item skipped this way is resolved by the next sweep.
         open_rows = list(
-            Notification.objects.filter(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(
                 subject_type=ContentType.objects.get_for_model(model),
                 subject_id__in=pks,
                 kind__in=[kind for rule in rules for kind in rule.kinds],
                 state=State.OPEN,
-            ).values(*FIELDS)
+            )
+            .values(*FIELDS)
         )
         if not open_rows:
             continue
