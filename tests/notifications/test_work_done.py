@@ -4,11 +4,13 @@ make the item, does the work through the service and looks at the item straight 
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ist.notifications import sweeps
@@ -335,3 +337,25 @@ def test_every_rule_narrowed_to_one_subject_returns_exactly_its_part_of_the_swee
                 assert rule.compute(today, config, [pk]) == part, (rule.compute.__name__, pk)
                 checked += 1
     assert checked >= 5
+
+
+def open_count(client) -> int:
+    """The number in the header's "Att göra" link (0 when it shows none)."""
+    found = re.search(r'todo-count">(\d+)<', client.get(reverse("notifications:count")).content.decode())
+    return int(found.group(1)) if found else 0
+
+
+def test_the_handledares_att_gora_loses_the_item_with_the_post_that_does_the_work(client, journey):
+    """Through the pages: Att göra lists the follow-up; the form is sent; Att göra no longer does."""
+    follow_up, handledare = journey["follow_up"], journey["handledare"]
+    swept()
+    client.force_login(handledare)
+    title = Notification.objects.get(kind=Kind.FOLLOW_UP_DUE, recipient=handledare).title
+    assert title in client.get(reverse("notifications:inbox")).content.decode()
+    before = open_count(client)
+    response = client.post(
+        reverse("participants:follow_up", kwargs={"follow_up_pk": follow_up.pk}), {"found": "work", "note": ""}
+    )
+    assert response.status_code == 302
+    assert title not in client.get(reverse("notifications:inbox")).content.decode()
+    assert open_count(client) == before - 1
