@@ -140,3 +140,25 @@ def test_a_replaced_file_is_deleted_after_commit_and_kept_after_a_rollback(
         assert storage.exists(gone)  # not before the commit
     assert storage.exists(kept)
     assert not storage.exists(gone)
+
+
+def test_every_file_field_a_user_fills_is_named_by_random_name():
+    """A new FileField either holds what the application makes (listed here) or what a user uploads,
+    and then it goes through RandomName (and its form through UploadField)."""
+    from django.apps import apps
+    from django.db import models
+
+    generated = {
+        ("participants", "document", "pdf"),
+        ("reports", "reportfile", "pdf"),
+        ("reports", "reportfile", "xlsx"),
+    }
+    uploaded = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                key = (model._meta.app_label, model._meta.model_name, field.name)
+                if key not in generated:
+                    assert isinstance(field.upload_to, RandomName), key
+                    uploaded.add(key)
+    assert uploaded == {("referrals", "referral", "attachment"), ("participants", "document", "signed_copy")}
