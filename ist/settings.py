@@ -461,3 +461,7 @@ if IST_RETENTION_BATCH_SIZE < 1:
     raise ImproperlyConfigured("IST_RETENTION_BATCH_SIZE must be at least 1")
 if IST_REPORT_BUILD_AFTER_DAYS < 0:
     raise ImproperlyConfigured("IST_REPORT_BUILD_AFTER_DAYS cannot be negative")
+# Uploaded files (a scanned referral, a signed plan): at most this many MB each (ist/uploads.py).
+IST_UPLOAD_MAX_MB = env_int("IST_UPLOAD_MAX_MB", 10)
+if not 1 <= IST_UPLOAD_MAX_MB <= 100:
+    raise ImproperlyConfigured("IST_UPLOAD_MAX_MB must be between 1 and 100")

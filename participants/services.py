@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from ist.notifications.sweeps import sweep_for
 from participants import notifications, rules
 from participants.models import (
     PHASE_ORDER,
@@ -33,9 +34,7 @@ from participants.models import (
 from referrals import personnummer
 from referrals.models import Referral
 from referrals.services import NotAllowedNow, StaleEdit
-
-if TYPE_CHECKING:
-    from teams.models import User
+from teams.models import User
 
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
@@ -183,6 +182,7 @@ def phase_change(
     PhasePeriod.objects.create(enrollment=enrollment, phase=to, start=on, reason=reason, changed_by=by)
     _bump(enrollment, [])
     _event(enrollment, Event.PHASE, by, f"{Phase(period.phase).label} → {Phase(to).label}. {reason}".strip())
+    sweep_for(enrollment)  # "Prova på slutar snart" ends with the phase
     return True
 
 
@@ -220,6 +220,7 @@ def extend(
     enrollment.target_end = new_end
     _bump(enrollment, ["target_end"])
     _event(enrollment, Event.EXTENDED, by, f"Till {new_end:%Y-%m-%d}: {reason}")
+    sweep_for(enrollment)  # the inriktningstid items of the old end date go
     return extension
 
 
@@ -243,6 +244,8 @@ def reassign(
     _event(enrollment, Event.REASSIGNED, by, f"{previous.get_full_name()} → {responsible.get_full_name()}")
     if previous.pk != responsible.pk:
         notifications.send_after_commit(notifications.REASSIGNED, enrollment.pk)
+    # The previous handledare's items about this participant go (the new one's come with the sweep).
+    sweep_for(enrollment, previous)
     return True
 
 
@@ -279,7 +282,7 @@ def activity_log(
         if existing is not None:
             return existing
     _check_date(enrollment, day, today or timezone.localdate())
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         form_token=form_token,
         enrollment=enrollment,
         kind=kind,
@@ -289,6 +292,8 @@ def activity_log(
         note=note,
         logged_by=by,
     )
+    sweep_for((User, enrollment.responsible_id))  # "veckologg saknas" names one participant less
+    return activity
 
 
 @transaction.atomic
@@ -309,6 +314,7 @@ def activity_correct(
     current.version += 1
     current.save(update_fields=[*changed, "version"])
     _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} ({', '.join(changed)})")
+    sweep_for((User, current.enrollment.responsible_id))  # moved into a week whose log was missing
     return current
 
 
@@ -374,6 +380,7 @@ def group_session_log(
             for e in enrollments
         ]
     )
+    sweep_for(*{(User, e.responsible_id) for e in enrollments})  # "veckologg saknas", per handledare
     return session
 
 
@@ -407,6 +414,8 @@ def close(*, enrollment: Enrollment, by: User, data: dict[str, Any], expected_ve
         ]
     )
     _event(enrollment, Event.CLOSED, by, f"{reason}. {closure.date:%Y-%m-%d}")
+    # Every deadline of the stay ends with it, the handledare's week log included.
+    sweep_for(enrollment, (User, enrollment.responsible_id))
     return closure
 
 
@@ -418,6 +427,7 @@ def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User) ->
     )
     if claimed:
         _event(follow_up.enrollment, Event.FOLLOW_UP, by, f"{follow_up.months} mån: {FollowUp.Found(found).label}")
+        sweep_for(follow_up)
     return bool(claimed)
 
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 
 from ist.audit.forms import DateInput
+from ist.uploads import UploadField
 from referrals import personnummer
 from referrals.models import AgendaItem, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
 
 Kind = Organisation.Kind
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
 
 
 class TimeInput(forms.TimeInput):
@@ -125,12 +122,7 @@ class RegisterReferralForm(ReferralForm):
         choices=[c for c in Referral.Channel.choices if c[0] != Referral.Channel.WEB],
     )
     received_on = forms.DateField(label="Inkom", widget=DateInput())
-    attachment = forms.FileField(
-        label="Inskannad remiss",
-        required=False,
-        help_text="PDF eller bild (JPEG, PNG, TIFF), högst 10 MB.",
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "tif", "tiff"])],
-    )
+    attachment = UploadField(label="Inskannad remiss", required=False)
 
     class Meta(ReferralForm.Meta):
         fields = [
@@ -146,20 +138,6 @@ class RegisterReferralForm(ReferralForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["referrer_organisation"].queryset = Organisation.objects.filter(active=True)
-
-    def clean_attachment(self) -> Any:
-        upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return upload
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError("Filen är för stor. Högst 10 MB.")
-        if getattr(upload, "content_type", None) not in ATTACHMENT_TYPES:
-            raise ValidationError("Bifoga en PDF eller en bild (JPEG, PNG, TIFF).")
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith((b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")):
-            raise ValidationError("Filen är inte en PDF eller bild.")
-        return upload
 
 
 class TeamEditForm(forms.ModelForm):

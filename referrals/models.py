@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from ist.uploads import RandomName
 from referrals.personnummer import masked
 from teams.models import Municipality, Organisation, Team
 
@@ -137,7 +138,7 @@ class Referral(models.Model):
     consent_scope = models.TextField(_("samtyckets omfattning"), blank=True)
     consent_withdrawn_on = models.DateField(_("samtycke återkallat"), null=True, blank=True)
 
-    attachment = models.FileField(_("inskannad remiss"), upload_to="referrals/%Y/", blank=True)
+    attachment = models.FileField(_("inskannad remiss"), upload_to=RandomName("referrals"), blank=True)
 
     # The team's decision
     decision_reason = models.TextField(_("motivering"), blank=True)

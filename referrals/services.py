@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ist.notifications.sweeps import sweep_for
 from referrals import notifications
 from referrals.models import (
     AgendaItem,
@@ -155,6 +156,7 @@ def referral_submit(*, referral: Referral, by: User, today: date | None = None) 
     current.status = Status.SUBMITTED
     current.version += 1
     current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at"])
+    sweep_for(current)  # "komplettering har dröjt" ends with the completion
     return True
 
 
@@ -215,11 +217,15 @@ def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any
     current.save(update_fields=[*set(changed), "version", "updated_at"])
     if current.team_id != old_team.pk:
         # The old team's agendas no longer concern it; the new team takes it up afresh.
-        AgendaItem.objects.filter(referral=current, decision="").delete()
+        undecided = AgendaItem.objects.filter(referral=current, decision="")
+        old_meetings = list(undecided.values_list("meeting_id", flat=True))
+        undecided.delete()
         if current.status == Status.ON_AGENDA:
             current.status = Status.SUBMITTED
             current.save(update_fields=["status"])
         _event(current, Event.TEAM_CHANGED, by, f"{old_team} → {current.team}")
+        # The old team's coordinators no longer answer it; its meetings have one point less to prepare.
+        sweep_for(current, *[(TeamMeeting, pk) for pk in old_meetings])
     return current
 
 
@@ -234,6 +240,7 @@ def referral_request_info(*, referral: Referral, by: User, message: str) -> bool
     current.save(update_fields=["status", "version", "updated_at"])
     _event(current, Event.INFO_REQUESTED, by, message)
     notifications.send_after_commit(notifications.INFO_REQUESTED, current.pk)
+    sweep_for(current)  # answered for now: the answer deadline's items go
     return True
 
 
@@ -375,6 +382,8 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
             status=ConsultativeQuestion.Status.ANSWERED, answer=reasoning, answered_at=now
         )
         notifications.send_after_commit(notifications.QUESTION_ANSWERED, item.question_id)
+    # The referral is answered; the meeting has one point less to prepare (none left: its item goes).
+    sweep_for((TeamMeeting, item.meeting_id), *([(Referral, item.referral_id)] if item.referral_id else []))
     return True
 
 
@@ -431,4 +440,5 @@ def info_meeting_record_outcome(*, meeting: InformationMeeting, outcome: str, no
         referral.save(update_fields=["status", "version", "updated_at"])
     # The note is the team's working note; the timeline (which the referrer reads) gets the outcome only.
     _event(referral, Event.INFO_MEETING_OUTCOME, by, Outcome(outcome).label)
+    sweep_for(meeting)  # "informationsmöte i morgon" ends when its outcome is recorded
     return True

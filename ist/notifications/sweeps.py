@@ -3,21 +3,27 @@
 Safe to run twice and concurrently: inserts go through the unique key with ON CONFLICT DO NOTHING,
 and every state change is a conditional UPDATE (only open items are resolved, only resolved ones
 reopened), so two sweeps computing the same answer leave the same rows behind.
+
+`sweep_for(subject, ...)` is the same sweep narrowed to a few objects, called by the service that did
+the work (finalised the plan, recorded the decision, logged the week) inside its transaction, so "Att
+göra" follows the work at once; the hourly sweep stays as the safety net.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from types import ModuleType
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from ist.notifications.models import DeadlineSettings, Notification
-from ist.notifications.rules import Due
+from ist.notifications.rules import Due, Rule
 from ist.notifications.rules import documents as documents_rules
 from ist.notifications.rules import journey as journey_rules
 from ist.notifications.rules import referrals as referrals_rules
@@ -33,6 +39,13 @@ AREAS: dict[str, ModuleType] = {
 }
 State = Notification.State
 Key = tuple[int, str, int, int, date]
+# An object whose items to bring up to date: the instance, or its model and id when only the id is at hand.
+Subject = Model | tuple[type[Model], int]
+FIELDS = ["pk", "recipient_id", "kind", "subject_type_id", "subject_id", "due_on", "state", "title", "url"]
+
+
+def key_of(row: dict[str, Any]) -> Key:
+    return (row["recipient_id"], row["kind"], row["subject_type_id"], row["subject_id"], row["due_on"])
 
 
 def sweep(area: str, today: date | None = None) -> dict[str, dict[str, int]]:
@@ -68,14 +81,10 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
         key = (item.recipient_id, item.kind, types[item.subject_model], item.subject_id, item.due_on)
         wanted.setdefault(key, item)
 
-    def key_of(row: dict) -> Key:
-        return (row["recipient_id"], row["kind"], row["subject_type_id"], row["subject_id"], row["due_on"])
-
-    fields = ["pk", "recipient_id", "kind", "subject_type_id", "subject_id", "due_on", "state", "title", "url"]
     subject_ids = {key[3] for key in wanted}
     existing = {
         key_of(row): row
-        for row in Notification.objects.filter(kind__in=kinds, subject_id__in=subject_ids).values(*fields)
+        for row in Notification.objects.filter(kind__in=kinds, subject_id__in=subject_ids).values(*FIELDS)
         if key_of(row) in wanted
     }
     new = [key for key in wanted if key not in existing]
@@ -106,7 +115,7 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
     Notification.objects.bulk_update(stale, ["title", "url"], batch_size=500)
     gone = [
         row
-        for row in Notification.objects.filter(kind__in=kinds, state=State.OPEN).values(*fields)
+        for row in Notification.objects.filter(kind__in=kinds, state=State.OPEN).values(*FIELDS)
         if key_of(row) not in wanted
     ]
     Notification.objects.filter(pk__in=[row["pk"] for row in gone], state=State.OPEN).update(state=State.RESOLVED)
@@ -121,3 +130,68 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
     for kind, n in Counter(row["kind"] for row in gone).items():
         counts.setdefault(kind, {"due": 0, "new": 0, "reopened": 0, "resolved": 0})["resolved"] = n
     return counts
+
+
+def rules_for(model: type[Model]) -> list[Rule]:
+    """Every rule whose items hang on `model`, in every area."""
+    return [rule for module in AREAS.values() for rule in module.RULES if rule.subject is model]
+
+
+@transaction.atomic(savepoint=False)
+def sweep_for(*subjects: Subject, today: date | None = None) -> int:
+    """The work on `subjects` was done (or changed): resolve now the open items on them that their
+    rules no longer return, and bring the titles of those still due up to date. Returns how many were
+    resolved.
+
+    Called inside the service's transaction, so the item goes with the work, or stays if the work
+    rolls back. The same rules as the sweep, narrowed to these subjects (`Rule.compute(..., only)`),
+    so the two never disagree. It only resolves and retitles: new items and reopened ones are left to
+    the sweep. Nothing open on the subjects costs one query and no rule is run. Pre: inside the
+    caller's transaction (the rows it reads are locked until the work commits).
+    """
+    ids: dict[type[Model], set[int]] = defaultdict(set)
+    for subject in subjects:
+        model, pk = subject if isinstance(subject, tuple) else (type(subject), subject.pk)
+        if pk is not None:
+            ids[model._meta.concrete_model or model].add(pk)
+    today = today or timezone.localdate()
+    config: DeadlineSettings | None = None
+    resolved = 0
+    for model, pks in ids.items():
+        rules = rules_for(model)
+        if not rules:
+            continue
+        # Rows a running sweep holds are skipped, not waited for: the user's work never waits on (or
+        # deadlocks with) a sweep, and an item skipped this way is resolved by the next sweep.
+        open_rows = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(
+                subject_type=ContentType.objects.get_for_model(model),
+                subject_id__in=pks,
+                kind__in=[kind for rule in rules for kind in rule.kinds],
+                state=State.OPEN,
+            )
+            .values(*FIELDS)
+        )
+        if not open_rows:
+            continue
+        config = config or DeadlineSettings.current()
+        type_id = open_rows[0]["subject_type_id"]
+        open_kinds = {row["kind"] for row in open_rows}
+        wanted: dict[Key, Due] = {}
+        for rule in rules:
+            if not open_kinds.isdisjoint(rule.kinds):
+                for item in rule.compute(today, config, pks):
+                    wanted.setdefault((item.recipient_id, item.kind, type_id, item.subject_id, item.due_on), item)
+        gone = [row["pk"] for row in open_rows if key_of(row) not in wanted]
+        done = Notification.objects.filter(pk__in=gone, state=State.OPEN).update(state=State.RESOLVED) if gone else 0
+        stale = []
+        for row in open_rows:
+            item = wanted.get(key_of(row))
+            if item is not None and (row["title"], row["url"]) != (item.title, item.url):
+                stale.append(Notification(pk=row["pk"], title=item.title, url=item.url))
+        Notification.objects.bulk_update(stale, ["title", "url"])
+        if done:
+            logger.info("sweep_for %s %s: resolved %d", model._meta.label, sorted(pks), done)
+        resolved += done
+    return resolved

@@ -3,6 +3,7 @@
 Rendering takes about 0.3 s for two pages, so it happens in Celery tasks; only
 a draft preview is rendered in a request. The font ships in static/fonts/
 (DejaVu Sans, with å ä ö), so output does not depend on the machine's fonts.
+WeasyPrint reads nothing but our static files and data: URLs (fetching.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
+
+from ist.pdf.fetching import StaticOnlyFetcher
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -66,7 +69,7 @@ def render_pdf(
         Attachment(string=item.content, name=item.name, description=item.description or item.name)
         for item in attachments or []
     ]
-    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=embedded or None
-    )
+    # Only our static files and data: URLs can reach the PDF (ist/pdf/fetching.py).
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher())
+    content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=embedded or None)
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

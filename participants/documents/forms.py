@@ -9,6 +9,7 @@ from django import forms
 from django.forms import formset_factory
 
 from ist.audit.forms import DateInput
+from ist.uploads import UploadField
 from participants.documents.models import Document, Evaluation, Responsible
 from participants.documents.services import CONTENT_FIELDS
 
@@ -17,6 +18,8 @@ DATE_ERROR = "Ange ett datum som ÅÅÅÅ-MM-DD."
 
 class DocumentForm(forms.ModelForm):
     """The content of a draft: the fields of its kind (everything optional until it is finalised)."""
+
+    signed_copy = UploadField(label="Inskannad underskriven plan", required=False)
 
     class Meta:
         model = Document

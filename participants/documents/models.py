@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from ist.uploads import RandomName
+
 User = settings.AUTH_USER_MODEL
 
 
@@ -75,7 +77,9 @@ class Document(models.Model):
 
     # The participant's agreement to a plan
     agreed_on = models.DateField(_("deltagaren godkände"), null=True, blank=True)
-    signed_copy = models.FileField(_("inskannad underskriven plan"), upload_to="documents/signed/%Y/", blank=True)
+    signed_copy = models.FileField(
+        _("inskannad underskriven plan"), upload_to=RandomName("documents/signed"), blank=True
+    )
 
     # Optimistic locking: every save of the draft states the revision it was based on.
     revision = models.PositiveIntegerField(default=1)

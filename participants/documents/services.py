@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from ist.notifications.sweeps import sweep_for
 from ist.pdf.rendering import render_pdf
+from ist.uploads import delete_after_commit
 from participants.documents import notifications, printing
 from participants.documents.models import Contact, Delivery, Document, Download, Evaluation, SubGoal
 from participants.documents.schedule import PLAN_EVERY_MONTHS
@@ -206,11 +208,15 @@ def document_save_draft(
     if change_note is not None and document.version > 1:
         document.change_note = change_note
         fields.append("change_note")
+    replaced = ""
     if signed_copy:
+        replaced = document.signed_copy.name
         document.signed_copy = signed_copy
         fields.append("signed_copy")
     document.revision += 1
     document.save(update_fields=[*fields, "revision", "updated_at"])
+    if replaced and replaced != document.signed_copy.name:
+        delete_after_commit(document.signed_copy.storage, replaced)  # the replaced scan, once this commits
     if sub_goals is not None and document.kind == Kind.ACTION_PLAN:
         document.sub_goals.all().delete()
         SubGoal.objects.bulk_create(
@@ -346,6 +352,8 @@ def document_finalise(
     people += list(recipients or [])
     _deliver(document, people, by, referrer=referrer)
     _event(document, by, f"{document} slutförd")
+    # The plan or report is written: its reminders go now, with the next due date counted from this one.
+    sweep_for(enrollment)
     from participants.documents.tasks import render_document
 
     transaction.on_commit(lambda: render_document.delay(document.pk))

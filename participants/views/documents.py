@@ -11,18 +11,21 @@ given. Rendering happens in the task, except the draft preview here.
 from __future__ import annotations
 
 from copy import copy  # a ModelForm writes into its instance: the page keeps showing what is saved
+from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.pdf.rendering import render_pdf
+from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
 from participants.documents import forms, printing, selectors, services
 from participants.documents.models import Document
@@ -41,6 +44,10 @@ STALE = (
 )
 ALREADY_FINAL = "Dokumentet är redan slutfört och kan inte ändras. Gör en rättelse (ny version) om något är fel."
 INVALID = "Inte sparat: rätta det som är markerat."
+# The page asks for the PDF every few seconds for this long after finalising (a render takes about a
+# second; retries after a failure take minutes): an open tab does not poll, or keep its session alive,
+# for ever. After that it asks for a reload.
+POLL_FOR = timedelta(minutes=10)
 
 
 # -- Helpers ----------------------------------------------------------------------------
@@ -66,6 +73,15 @@ def _download_url(document: Document) -> str:
     if not document.is_final:
         return ""
     return reverse("participants:document_download", kwargs={"public_id": document.public_id})
+
+
+def _polls(document: Document) -> bool:
+    """Whether the page keeps asking for the PDF: pending, and finalised less than POLL_FOR ago."""
+    return (
+        document.status == Document.Status.PENDING
+        and document.finalised_at is not None
+        and document.finalised_at > timezone.now() - POLL_FOR
+    )
 
 
 def _may_change(user: Any, document: Document) -> bool:
@@ -139,7 +155,10 @@ def _page(
     missing: list[str] | None = None,
     notice: str = "",
     status: int = 200,
+    unsaved: bool = False,
 ) -> HttpResponse:
+    """The document page. An editor that comes back with errors keeps what was typed, and says so
+    if a chosen file (the signed copy) was not saved."""
     user = request.user
     can_change = _may_change(user, document)
     staff = enrolment_selectors.is_staff_for(user, document.enrollment)
@@ -159,6 +178,8 @@ def _page(
         "notice": notice,
         "revision": document.revision if revision is None else revision,
         "download_url": _download_url(document),
+        "polls": _polls(document),
+        "file_lost_message": FILE_LOST_MESSAGE if unsaved and request.FILES.get("signed_copy") else "",
     }
     contacts = selectors.contacts_of(document.enrollment) if staff else None
     if document.is_draft and can_change:
@@ -236,13 +257,27 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     revision = request.POST.get("revision", "")
     if not _valid(editor):
         return _page(
-            request, document, editor=editor, recipients=recipients, revision=revision, notice=INVALID, status=400
+            request,
+            document,
+            editor=editor,
+            recipients=recipients,
+            revision=revision,
+            notice=INVALID,
+            status=400,
+            unsaved=True,
         )
     try:
         saved = _save(request, document, editor)
     except services.StaleEdit:
         return _page(
-            request, document, editor=editor, recipients=recipients, revision=revision, notice=STALE, status=409
+            request,
+            document,
+            editor=editor,
+            recipients=recipients,
+            revision=revision,
+            notice=STALE,
+            status=409,
+            unsaved=True,
         )
     except services.NotAllowedNow:
         messages.info(request, ALREADY_FINAL)
@@ -311,14 +346,40 @@ def document_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
+def document_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The PDF part of the document page, which htmx polls while the PDF is being made (a plain
+    request gets the page). It holds the state and the links only, nothing about the person, so a
+    poll is not logged as a read: the page that started the polling was."""
+    document = get_object_or_404(
+        selectors.documents_for(request.user, "view").select_related("enrollment"), public_id=public_id
+    )
+    if not request.htmx:
+        return redirect("participants:document_detail", public_id=document.public_id)
+    context = {
+        "document": document,
+        "staff": enrolment_selectors.is_staff_for(request.user, document.enrollment),
+        "download_url": _download_url(document),
+        "polls": _polls(document),
+        "polled": True,
+    }
+    response = render(request, f"{DETAIL}#pdf", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
 def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
     """The scanned signed plan, for the team's staff only, served after the access check."""
     document = _document(request, public_id, "view", what="underskriven plan")
     if not enrolment_selectors.is_staff_for(request.user, document.enrollment) or not document.signed_copy:
         raise Http404
-    response = FileResponse(
-        document.signed_copy.open("rb"), as_attachment=True, filename=document.signed_copy.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = document.signed_copy.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    suffix = PurePosixPath(document.signed_copy.name).suffix.lower()
+    response = FileResponse(handle, as_attachment=True, filename=f"{document.reference}-underskriven{suffix}")
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
 
@@ -388,6 +449,7 @@ urlpatterns = [
     path("dokument/<uuid:public_id>/autospara/", document_autosave, name="document_autosave"),
     path("dokument/<uuid:public_id>/forhandsgranska.pdf", document_preview, name="document_preview"),
     path("dokument/<uuid:public_id>/underskriven/", document_signed_copy, name="document_signed_copy"),
+    path("dokument/<uuid:public_id>/pdf-status/", document_pdf, name="document_pdf"),
     path("dokument/<uuid:public_id>/ratta/", document_correct, name="document_correct"),
     path("dokument/<uuid:public_id>/dela/", document_share, name="document_share"),
 ]

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ist.audit.recording import get_allowed_or_403, record_access
+from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
 from referrals import personnummer, rules, selectors, services
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
@@ -51,10 +52,6 @@ REGISTER = "referrals/triage/register.html"
 STALE_MESSAGE = (
     "Någon annan har sparat remissen medan du skrev. Dina ändringar är kvar nedan; "
     "jämför med den sparade versionen och spara igen."
-)
-FILE_LOST_MESSAGE = (
-    "Välj den inskannade filen igen innan du sparar: en webbläsare kan inte behålla en vald fil "
-    "när formuläret visas på nytt."
 )
 
 

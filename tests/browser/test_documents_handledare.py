@@ -1,5 +1,6 @@
 """A handledare writes a handlingsplan (saved as they type), adds a sub-goal, tries to finalise it,
-sees what is missing, completes and finalises it; once the PDF is rendered the plan is Slutförd."""
+sees what is missing, completes and finalises it; once the PDF is rendered the page, polling, shows
+the download without a reload and the plan is Slutförd."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, expect
 from participants.documents import services
 from participants.documents.models import Document
 from participants.models import Enrollment
+from participants.views.delivery import download_filename
 from teams.models import User
 from tests.participants import builders
 from tests.participants.documents.builders import phase_two
@@ -86,10 +88,26 @@ def test_handledare_writes_and_finalises_a_plan(page: Page, check_a11y, log_in, 
     expect(page.locator(".document-status")).to_have_text("Slutförd – PDF skapas")
     check_a11y(page)
 
-    # No worker in browser tests: render as the task would, then the page says Slutförd.
+    expect(page.locator("#document-pdf")).to_have_text("PDF:en skapas.")
+
+    # Render as the task would (no worker here, so the pending page above is certain to be seen);
+    # the page, polling with htmx, shows the download and the new status without a reload.
     plan.refresh_from_db()
     assert plan.status == Document.Status.PENDING
+    url = page.url
     assert services.document_render(document_id=plan.pk)
+    expect(page.get_by_role("link", name="Hämta PDF")).to_be_visible(timeout=15_000)
+    expect(page.locator(".document-status")).to_have_text("Slutförd")
+    assert page.url == url
+    check_a11y(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hämta PDF").click()
+    assert download.value.suggested_filename == download_filename(plan)
+    # The polling has stopped: no more requests for the PDF part.
+    polls: list[str] = []
+    page.on("request", lambda request: polls.append(request.url) if request.url.endswith("/pdf-status/") else None)
+    page.wait_for_timeout(4_000)
+    assert polls == []
     page.reload()
     expect(page.locator(".document-status")).to_have_text("Slutförd")
     expect(page.get_by_role("heading", name="Mottagare")).to_be_visible()

@@ -4,11 +4,12 @@ workers sending the same digest send it once."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 from ist.notifications import digest, sweeps
@@ -75,3 +76,38 @@ def test_two_workers_sending_the_same_digest_send_it_once(many_due):
         results = run_together(lambda delivery_id=delivery_id: digest.send(delivery_id))
         assert sorted(results) == [0, 1]
     assert len(mail.outbox) == len(ids)
+
+
+def test_the_work_does_not_wait_for_a_sweep_holding_its_items(many_due):
+    """A sweep that holds the referral's items (its transaction is open) does not hold up the
+    coordinator's decision: sweep_for skips the locked rows, the decision commits at once, and the
+    next sweep resolves what was skipped."""
+    from referrals import services as referral_services
+
+    sweeps.sweep("referrals")
+    referral = many_due[0]
+    coordinator = Membership.objects.filter(team__slug="halmstad-hylte", role=Membership.Role.KOORDINATOR)[0].user
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_items() -> None:
+        try:
+            with transaction.atomic():
+                list(Notification.objects.select_for_update().filter(subject_id=referral.pk))
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_items)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        assert referral_services.referral_request_info(referral=referral, by=coordinator, message="Mer, tack.")
+        assert time.monotonic() - started < 5  # did not wait for the holder
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert Notification.objects.filter(subject_id=referral.pk, state=Notification.State.OPEN).exists()
+    sweeps.sweep("referrals")
+    assert not Notification.objects.filter(subject_id=referral.pk, state=Notification.State.OPEN).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -324,17 +325,24 @@ def test_incomplete_registration_keeps_everything_and_says_what_is_missing(clien
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("remiss.txt", b"hej", content_type="text/plain"), "Filändelsen"),
-        (SimpleUploadedFile("remiss.pdf", b"MZ not a pdf", content_type="application/pdf"), "inte en PDF eller bild"),
-        (SimpleUploadedFile("remiss.exe.png", b"%PDF", content_type="application/x-msdownload"), "Bifoga en PDF"),
+        (SimpleUploadedFile("remiss.txt", b"hej", content_type="text/plain"), "Filens innehåll är inget av dem"),
+        (SimpleUploadedFile("remiss.pdf", b"MZ not a pdf", content_type="application/pdf"), "inget av dem"),
+        (
+            SimpleUploadedFile("remiss.png", b"%PDF-1.4\n1 0 obj", content_type="application/x-msdownload"),
+            "ofullständig",
+        ),
+        (SimpleUploadedFile("remiss.png", b"\x89PNG\r\n\x1a\nnot an image", content_type="image/png"), "Bilden går"),
     ],
 )
 def test_attachment_of_the_wrong_type_is_refused(client, coordinator, media, upload, message):
     client.force_login(coordinator)
     response = client.post(reverse("referrals:register"), register_data(attachment=upload))
+    html = response.content.decode()
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert message in html
+    assert 'value="Brevsson"' in html  # what was typed is kept
     assert not Referral.objects.exists()
+    assert not any(media.rglob("*.*"))
 
 
 def test_attachment_over_10_mb_is_refused(client, coordinator, media):
@@ -342,8 +350,17 @@ def test_attachment_over_10_mb_is_refused(client, coordinator, media):
     big = SimpleUploadedFile("remiss.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf")
     response = client.post(reverse("referrals:register"), register_data(attachment=big))
     assert response.status_code == 200
-    assert "Filen är för stor. Högst 10 MB." in response.content.decode()
+    assert "Filen är för stor (10,0 MB). Högst 10 MB." in response.content.decode()
     assert not Referral.objects.exists()
+
+
+def test_the_attachment_is_stored_under_a_random_name_with_the_suffix_of_its_content(client, coordinator, media):
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("../../Berit Brevsson 19121212-1212.exe", PDF, content_type="text/html")
+    client.post(reverse("referrals:register"), register_data(attachment=upload))
+    name = Referral.objects.get().attachment.name
+    assert re.fullmatch(r"referrals/\d{4}/[0-9a-f]{32}\.pdf", name), name
+    assert (media / name).read_bytes() == PDF
 
 
 # -- Review ---------------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_download_is_logged_and_named_without_personal_data(client, users, media
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 utdrag"
     assert response["Content-Disposition"] == f'attachment; filename="registerutdrag-{extract.pk:06d}.pdf"'
-    assert response["Cache-Control"] == "no-store, private"
+    assert "no-store" in response["Cache-Control"]
     extract.refresh_from_db()
     assert extract.first_downloaded_at is not None
     assert extract.download_count == 1

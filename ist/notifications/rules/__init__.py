@@ -1,9 +1,14 @@
-"""Deadline rules as data-driven functions: one module per area, each with `KINDS` (the kinds it owns)
-and `due_items(today, config)` returning every item due today, computed from the database alone.
+"""Deadline rules as data-driven functions: one module per area, each with `RULES` (one `Rule` per
+function: the kinds it owns, the model its items hang on), `KINDS` (all of them) and
+`due_items(today, config)` returning every item due today, computed from the database alone.
 
 A sweep upserts what the rules return and resolves the open items of the area's kinds that they no
 longer return (the work is done, or the deadline moved). Rules therefore keep returning an item for
 as long as it should stay in "Att göra" (e.g. an overdue plan until the plan is written).
+
+Every rule also answers for a few subjects only (`only`: their ids): the service that does the work
+asks the same rule, narrowed to the object it changed, and the items no longer due are resolved in
+its transaction (`ist.notifications.sweeps.sweep_for`). One rule, so the two cannot disagree.
 
 Weekends: "N days before" counts calendar days. An item whose first day falls on a weekend is in
 "Att göra" on that day and goes out with Monday's e-mail (the digest is sent on weekdays only); the
@@ -14,12 +19,19 @@ weekday before the meeting instead.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model
+from django.db.models import Manager, Model, QuerySet
 
 from teams.models import Membership, User
+
+if TYPE_CHECKING:
+    from ist.notifications.models import DeadlineSettings
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,25 @@ class Due:
     due_on: date
     title: str
     url: str
+
+
+# (today, config, only) → the items due today; `only`: ids of the rule's subject model, or None for all.
+Compute = Callable[[date, "DeadlineSettings", Collection[int] | None], list[Due]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reminder rule: the kinds of item it makes, the model they hang on (`Due.subject_model`) and
+    the function that computes them."""
+
+    kinds: tuple[str, ...]
+    subject: type[Model]
+    compute: Compute
+
+
+def narrow(queryset: Manager[M] | QuerySet[M], field: str, only: Collection[int] | None) -> QuerySet[M]:
+    """The rule's query for the given subjects only (`field` leads to the subject's id); all without `only`."""
+    return queryset.all() if only is None else queryset.filter(**{f"{field}__in": list(only)})
 
 
 def initials(first_name: str, last_name: str) -> str:

@@ -6,17 +6,16 @@ decides who is reminded and when.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.urls import reverse
 
 from ist.notifications.models import DeadlineSettings, Kind
-from ist.notifications.rules import Due, coordinators_by_team, initials, iso
+from ist.notifications.rules import Due, Rule, coordinators_by_team, initials, iso, narrow
 from participants.documents.models import Document
 from participants.documents.schedule import due_dates
 from participants.models import Enrollment
-
-KINDS = [Kind.PLAN_DUE, Kind.PLAN_OVERDUE, Kind.REPORT_DUE]
 
 
 def _write_url(enrollment_id: int, kind: str) -> str:
@@ -25,15 +24,15 @@ def _write_url(enrollment_id: int, kind: str) -> str:
     return reverse("participants:detail", kwargs={"enrollment_pk": enrollment_id}) + "#documents-heading"
 
 
-def due_items(today: date, config: DeadlineSettings) -> list[Due]:
+def plans_and_reports(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """Handlingsplan: from `plan_days_before` days before it is due → the responsible handledare; once
     overdue → "overdue" to the handledare and the team's coordinators, until a plan is finalised.
     Återrapport: from `report_days_before` days before it is due, until one is finalised → the handledare."""
     enrollments = {
         pk: (team_id, responsible_id, first, last)
-        for pk, team_id, responsible_id, first, last in Enrollment.objects.filter(
-            status=Enrollment.Status.ACTIVE
-        ).values_list("pk", "team_id", "responsible_id", "participant__first_name", "participant__last_name")
+        for pk, team_id, responsible_id, first, last in narrow(Enrollment.objects, "pk", only)
+        .filter(status=Enrollment.Status.ACTIVE)
+        .values_list("pk", "team_id", "responsible_id", "participant__first_name", "participant__last_name")
     }
     if not enrollments:
         return []
@@ -63,3 +62,11 @@ def due_items(today: date, config: DeadlineSettings) -> list[Due]:
             url = _write_url(pk, Document.Kind.REPORT)
             items.append(Due(responsible_id, Kind.REPORT_DUE, Enrollment, pk, report, title, url))
     return items
+
+
+RULES = [Rule((Kind.PLAN_DUE, Kind.PLAN_OVERDUE, Kind.REPORT_DUE), Enrollment, plans_and_reports)]
+KINDS = [kind for rule in RULES for kind in rule.kinds]
+
+
+def due_items(today: date, config: DeadlineSettings) -> list[Due]:
+    return [item for rule in RULES for item in rule.compute(today, config, None)]

@@ -4,40 +4,36 @@ and the follow-ups 6 and 12 months after closure."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.urls import reverse
 
 from ist.notifications.models import DeadlineSettings, Kind
-from ist.notifications.rules import Due, coordinators_by_team, initials, iso
+from ist.notifications.rules import Due, Rule, coordinators_by_team, initials, iso, narrow
 from participants import rules as journey_rules
 from participants.models import Activity, Enrollment, FollowUp, Phase, PhasePeriod
 from teams.models import User
 
-KINDS = [
-    Kind.PROVA_PA_ENDING,
-    Kind.INRIKTNINGSTID_ENDING,
-    Kind.INRIKTNINGSTID_OVERDUE,
-    Kind.WEEK_LOG_MISSING,
-    Kind.FOLLOW_UP_DUE,
-]
 ACTIVE = Enrollment.Status.ACTIVE
 MAX_TITLE = 200
 
 
-def prova_pa_ending(today: date, config: DeadlineSettings) -> list[Due]:
+def prova_pa_ending(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """Prova på ends (start + `prova_pa_weeks`) within `prova_pa_days_before` days, or has ended and the
     participant is still in it → the responsible handledare decides the next phase."""
     length = timedelta(weeks=config.prova_pa_weeks)
     latest_start = today + timedelta(days=config.prova_pa_days_before) - length
-    periods = PhasePeriod.objects.filter(
-        phase=Phase.PROVA_PA, end__isnull=True, enrollment__status=ACTIVE, start__lte=latest_start
-    ).values_list(
-        "enrollment_id",
-        "start",
-        "enrollment__responsible_id",
-        "enrollment__participant__first_name",
-        "enrollment__participant__last_name",
+    periods = (
+        narrow(PhasePeriod.objects, "enrollment_id", only)
+        .filter(phase=Phase.PROVA_PA, end__isnull=True, enrollment__status=ACTIVE, start__lte=latest_start)
+        .values_list(
+            "enrollment_id",
+            "start",
+            "enrollment__responsible_id",
+            "enrollment__participant__first_name",
+            "enrollment__participant__last_name",
+        )
     )
     items = []
     for enrollment_id, start, responsible_id, first, last in periods:
@@ -48,13 +44,17 @@ def prova_pa_ending(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
-def inriktningstid(today: date, config: DeadlineSettings) -> list[Due]:
+def inriktningstid(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """The inriktningstid ends within `inriktningstid_days_before` days, or has ended without an extension
     or closure → the responsible handledare and the team's coordinators."""
     coordinators = coordinators_by_team()
-    enrollments = Enrollment.objects.filter(
-        status=ACTIVE, target_end__lte=today + timedelta(days=config.inriktningstid_days_before)
-    ).values_list("pk", "team_id", "responsible_id", "target_end", "participant__first_name", "participant__last_name")
+    enrollments = (
+        narrow(Enrollment.objects, "pk", only)
+        .filter(status=ACTIVE, target_end__lte=today + timedelta(days=config.inriktningstid_days_before))
+        .values_list(
+            "pk", "team_id", "responsible_id", "target_end", "participant__first_name", "participant__last_name"
+        )
+    )
     items = []
     for pk, team_id, responsible_id, target_end, first, last in enrollments:
         overdue = target_end < today
@@ -73,14 +73,16 @@ def inriktningstid(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
-def week_logs(today: date, config: DeadlineSettings) -> list[Due]:
+def week_logs(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """From Monday: participants with nothing logged last week → one item per handledare and week
     (not one per participant), naming them by initials."""
     monday = journey_rules.week_start(today)
     last_monday, last_sunday = monday - timedelta(weeks=1), monday - timedelta(days=1)
     logged = Activity.objects.filter(date__gte=last_monday, date__lte=last_sunday).values("enrollment_id")
+    # The item hangs on the handledare (one per week, however many participants): `only` are handledare.
     missing = (
-        Enrollment.objects.filter(status=ACTIVE, start_date__lte=last_sunday)
+        narrow(Enrollment.objects, "responsible_id", only)
+        .filter(status=ACTIVE, start_date__lte=last_sunday)
         .exclude(pk__in=logged)
         .order_by("participant__last_name", "participant__first_name")
         .values_list("responsible_id", "participant__first_name", "participant__last_name")
@@ -100,18 +102,20 @@ def week_logs(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
-def follow_ups(today: date, config: DeadlineSettings) -> list[Due]:
+def follow_ups(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """A follow-up 6 or 12 months after closure from `follow_up_days_before` days before it is due,
     until it is recorded → the handledare who was responsible."""
-    rows = FollowUp.objects.filter(
-        found="", due_on__lte=today + timedelta(days=config.follow_up_days_before)
-    ).values_list(
-        "pk",
-        "months",
-        "due_on",
-        "enrollment__responsible_id",
-        "enrollment__participant__first_name",
-        "enrollment__participant__last_name",
+    rows = (
+        narrow(FollowUp.objects, "pk", only)
+        .filter(found="", due_on__lte=today + timedelta(days=config.follow_up_days_before))
+        .values_list(
+            "pk",
+            "months",
+            "due_on",
+            "enrollment__responsible_id",
+            "enrollment__participant__first_name",
+            "enrollment__participant__last_name",
+        )
     )
     items = []
     for pk, months, due_on, responsible_id, first, last in rows:
@@ -121,10 +125,14 @@ def follow_ups(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
+RULES = [
+    Rule((Kind.PROVA_PA_ENDING,), Enrollment, prova_pa_ending),
+    Rule((Kind.INRIKTNINGSTID_ENDING, Kind.INRIKTNINGSTID_OVERDUE), Enrollment, inriktningstid),
+    Rule((Kind.WEEK_LOG_MISSING,), User, week_logs),
+    Rule((Kind.FOLLOW_UP_DUE,), FollowUp, follow_ups),
+]
+KINDS = [kind for rule in RULES for kind in rule.kinds]
+
+
 def due_items(today: date, config: DeadlineSettings) -> list[Due]:
-    return [
-        *prova_pa_ending(today, config),
-        *inriktningstid(today, config),
-        *week_logs(today, config),
-        *follow_ups(today, config),
-    ]
+    return [item for rule in RULES for item in rule.compute(today, config, None)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q
@@ -9,31 +10,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ist.notifications.models import DeadlineSettings, Kind
-from ist.notifications.rules import Due, coordinators_by_team, initials, iso, last_weekday_before
+from ist.notifications.rules import Due, Rule, coordinators_by_team, initials, iso, last_weekday_before, narrow
 from referrals.models import InformationMeeting, Referral, ReferralEvent, TeamMeeting
 from teams.models import Membership
-
-KINDS = [
-    Kind.ANSWER_SOON,
-    Kind.ANSWER_OVERDUE,
-    Kind.NEEDS_INFO_WAITING,
-    Kind.INFO_MEETING_TOMORROW,
-    Kind.TEAM_MEETING_SOON,
-]
 
 # Sent and not yet answered: the team owes the referrer a decision.
 AWAITING_ANSWER = [Referral.Status.SUBMITTED, Referral.Status.ON_AGENDA]
 
 
-def answer_deadlines(today: date, config: DeadlineSettings) -> list[Due]:
+def answer_deadlines(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """From `answer_days_before` days before the answer deadline → the team's coordinators;
     from the day after it → "overdue" instead, until the team has answered."""
     coordinators = coordinators_by_team()
-    referrals = Referral.objects.filter(
-        status__in=AWAITING_ANSWER,
-        answer_deadline__isnull=False,
-        answer_deadline__lte=today + timedelta(days=config.answer_days_before),
-    ).values_list("pk", "team_id", "answer_deadline", "first_name", "last_name")
+    referrals = (
+        narrow(Referral.objects, "pk", only)
+        .filter(
+            status__in=AWAITING_ANSWER,
+            answer_deadline__isnull=False,
+            answer_deadline__lte=today + timedelta(days=config.answer_days_before),
+        )
+        .values_list("pk", "team_id", "answer_deadline", "first_name", "last_name")
+    )
     items = []
     for pk, team_id, deadline, first, last in referrals:
         overdue = deadline < today
@@ -46,13 +43,12 @@ def answer_deadlines(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
-def waiting_for_information(today: date, config: DeadlineSettings) -> list[Due]:
+def waiting_for_information(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """Sent back for more information more than `needs_info_days` days ago → the team's coordinators."""
     coordinators = coordinators_by_team()
     requested = (
-        ReferralEvent.objects.filter(
-            referral__status=Referral.Status.NEEDS_INFO, kind=ReferralEvent.Kind.INFO_REQUESTED
-        )
+        narrow(ReferralEvent.objects, "referral_id", only)
+        .filter(referral__status=Referral.Status.NEEDS_INFO, kind=ReferralEvent.Kind.INFO_REQUESTED)
         .values("referral_id", "referral__team_id", "referral__first_name", "referral__last_name")
         .annotate(last=Max("at"))
     )
@@ -74,11 +70,12 @@ def waiting_for_information(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
-def information_meetings(today: date, config: DeadlineSettings) -> list[Due]:
+def information_meetings(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """The day before an information meeting (the Friday before a Monday) and on the day, until the
     outcome is recorded → the IST attendees and the invited referrer."""
     meetings = (
-        InformationMeeting.objects.filter(outcome="", date__gte=today, date__lte=today + timedelta(days=3))
+        narrow(InformationMeeting.objects, "pk", only)
+        .filter(outcome="", date__gte=today, date__lte=today + timedelta(days=3))
         .select_related("referral")
         .prefetch_related("attendees")
     )
@@ -113,7 +110,7 @@ def information_meetings(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
-def team_meetings(today: date, config: DeadlineSettings) -> list[Due]:
+def team_meetings(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """From `team_meeting_days_before` days before a samverkansteam meeting with undecided items on its
     agenda, until the meeting day → the team's samverkansteam members, who prepare the consultations."""
     members: dict[int, list[int]] = {}
@@ -122,7 +119,8 @@ def team_meetings(today: date, config: DeadlineSettings) -> list[Due]:
     ).values_list("team_id", "user_id"):
         members.setdefault(team_id, []).append(user_id)
     meetings = (
-        TeamMeeting.objects.filter(date__gte=today, date__lte=today + timedelta(days=config.team_meeting_days_before))
+        narrow(TeamMeeting.objects, "pk", only)
+        .filter(date__gte=today, date__lte=today + timedelta(days=config.team_meeting_days_before))
         .annotate(open_items=Count("items", filter=Q(items__decision="")))
         .filter(open_items__gt=0)
         .values_list("pk", "team_id", "date", "start_time", "open_items")
@@ -138,10 +136,14 @@ def team_meetings(today: date, config: DeadlineSettings) -> list[Due]:
     return items
 
 
+RULES = [
+    Rule((Kind.TEAM_MEETING_SOON,), TeamMeeting, team_meetings),
+    Rule((Kind.ANSWER_SOON, Kind.ANSWER_OVERDUE), Referral, answer_deadlines),
+    Rule((Kind.NEEDS_INFO_WAITING,), Referral, waiting_for_information),
+    Rule((Kind.INFO_MEETING_TOMORROW,), InformationMeeting, information_meetings),
+]
+KINDS = [kind for rule in RULES for kind in rule.kinds]
+
+
 def due_items(today: date, config: DeadlineSettings) -> list[Due]:
-    return [
-        *team_meetings(today, config),
-        *answer_deadlines(today, config),
-        *waiting_for_information(today, config),
-        *information_meetings(today, config),
-    ]
+    return [item for rule in RULES for item in rule.compute(today, config, None)]

@@ -4,14 +4,13 @@ association before its August and December board meetings (DOMAIN.md "Follow-up 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.urls import reverse
 
 from ist.notifications.models import DeadlineSettings, Kind
-from ist.notifications.rules import Due, administrators, coordinators_by_team, iso
-
-KINDS = [Kind.QUARTERLY_REPORT, Kind.HALF_YEAR_REPORT]
+from ist.notifications.rules import Due, Rule, administrators, coordinators_by_team, iso
 
 # The reports are built under Rapporter, but building one is not sending it to the board, so "done"
 # cannot be seen in the data: an item stays this many days after its deadline (unless marked done),
@@ -53,7 +52,7 @@ def deadlines(today: date, config: DeadlineSettings) -> list[tuple[str, date, st
     return result
 
 
-def due_items(today: date, config: DeadlineSettings) -> list[Due]:
+def report_deadlines(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
     """From `report_remind_days_before` days before each deadline → every coordinator and administrator."""
     recipients = sorted({*administrators(), *(u for users in coordinators_by_team().values() for u in users)})
     # The reports page, where coordinators and administrators build the quarterly and half-year reports.
@@ -65,3 +64,12 @@ def due_items(today: date, config: DeadlineSettings) -> list[Due]:
             # The report deadlines hang on the settings row (pk 1): it names no person.
             items += [Due(user, kind, DeadlineSettings, 1, deadline, title, url) for user in recipients]
     return items
+
+
+# No service completes these (writing the report is not sending it): only the sweep resolves them.
+RULES = [Rule((Kind.QUARTERLY_REPORT, Kind.HALF_YEAR_REPORT), DeadlineSettings, report_deadlines)]
+KINDS = [kind for rule in RULES for kind in rule.kinds]
+
+
+def due_items(today: date, config: DeadlineSettings) -> list[Due]:
+    return [item for rule in RULES for item in rule.compute(today, config, None)]

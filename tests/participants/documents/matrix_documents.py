@@ -44,6 +44,12 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "participants:document_share": (lambda w: {"public_id": builders.draft_plan(w).public_id}, "", POST_ONLY),
     "participants:document_preview": (lambda w: {"public_id": builders.draft_plan(w).public_id}, "", STAFF),
     "participants:document_signed_copy": (_signed_draft, "", STAFF),
+    # The htmx poll of the PDF; a plain GET is sent to the document page (302) for whoever sees it.
+    "participants:document_pdf": (
+        lambda w: {"public_id": builders.rendered_plan(w).public_id},
+        "",
+        signed_in(404, koordinator=302, handledare=302, referrer=302),
+    ),
     "participants:contact_add": (lambda w: {"pk": w["enrollment"].pk}, "", POST_ONLY),
     "participants:contact_remove": (lambda w: {"pk": w["enrollment"].pk, "contact_pk": 1}, "", POST_ONLY),
 }
