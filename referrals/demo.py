@@ -57,6 +57,9 @@ def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: object
         "full_sickness_compensation": n % 9 == 4,
         "consent_given": True,
         "consent_date": timezone.localdate() - timedelta(days=30),
+        "consent_how": "written",
+        "consent_scope_referrer": True,
+        "consent_scope_kinds": ["af", "fk", "kommun", "region"],
         "consent_scope": "Försäkringskassan, kommunen, Region Halland och Arbetsförmedlingen",
     }
     data.update(overrides)

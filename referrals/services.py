@@ -19,6 +19,7 @@ from django.utils import timezone
 from referrals import notifications
 from referrals.models import (
     AgendaItem,
+    ConsentHow,
     ConsultativeQuestion,
     InformationMeeting,
     MeetingAttendance,
@@ -81,6 +82,32 @@ def _apply(referral: Referral, data: dict[str, Any]) -> list[str]:
     if "municipality" in changed and referral.municipality is not None and referral.status == Status.DRAFT:
         referral.team = referral.municipality.team
         changed.append("team")
+    return changed
+
+
+def known_protected(personnummer: str) -> bool:
+    """Is the person already known to have protected identity (a flagged referral or participant)?
+    Then a new referral or question about them is flagged from the start."""
+    if not personnummer:
+        return False
+    from participants.models import Participant  # participants builds on referrals: read its flag lazily
+
+    return (
+        Referral.objects.filter(personnummer=personnummer, protected_identity=True).exists()
+        or Participant.objects.filter(personnummer=personnummer, protected_identity=True).exists()
+    )
+
+
+def _record_intake(referral: Referral, by: User) -> list[str]:
+    """What the team records when a referral arrives: who recorded the consent, and the protected
+    flag of a person already known to be protected. Returns the changed fields."""
+    changed = []
+    if referral.consent_given and referral.consent_recorded_by_id is None:
+        referral.consent_recorded_by = by
+        changed.append("consent_recorded_by")
+    if not referral.protected_identity and known_protected(referral.personnummer):
+        referral.protected_identity = True
+        changed.append("protected_identity")
     return changed
 
 
@@ -154,7 +181,8 @@ def referral_submit(*, referral: Referral, by: User, today: date | None = None) 
         _event(current, Event.RESUBMITTED, by)
     current.status = Status.SUBMITTED
     current.version += 1
-    current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at"])
+    intake = _record_intake(current, by)
+    current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at", *intake])
     return True
 
 
@@ -191,6 +219,7 @@ def referral_register(
     missing = missing_for_submit(referral, registered=True)
     if missing:
         raise IncompleteReferral(missing)
+    _record_intake(referral, by)
     referral.save()
     _event(referral, Event.REGISTERED, by)
     return Saved(referral, created=True)
@@ -248,13 +277,24 @@ def question_ask(
     question: str,
     personnummer: str = "",
     person_name: str = "",
+    consent_given: bool = False,
+    consent_date: date | None = None,
+    consent_how: str = "",
+    protected_identity: bool = False,
     form_token: uuid.UUID | None = None,
 ) -> ConsultativeQuestion:
-    """Put a consultative question to a team, once per form token."""
+    """Put a consultative question to a team, once per form token.
+
+    A question that names the person (personnummer or name) requires their consent, like a referral
+    (NotAllowedNow without it); an anonymous one does not. A person already known to be protected
+    is flagged on the question too."""
     if form_token is not None:
         existing = ConsultativeQuestion.objects.filter(form_token=form_token, asked_by=asked_by).first()
         if existing is not None:
             return existing
+    named = bool(personnummer or person_name.strip())
+    if named and not (consent_given and consent_date):
+        raise NotAllowedNow
     return ConsultativeQuestion.objects.create(
         team=team,
         asked_by=asked_by,
@@ -262,6 +302,10 @@ def question_ask(
         question=question,
         personnummer=personnummer,
         person_name=person_name,
+        consent_given=named and consent_given,
+        consent_date=consent_date if named else None,
+        consent_how=(consent_how or ConsentHow.WRITTEN) if named else "",
+        protected_identity=named and (protected_identity or known_protected(personnummer)),
         form_token=form_token,
     )
 
