@@ -142,9 +142,7 @@ class Referral(models.Model):
     protected_identity = models.BooleanField(
         _("skyddade personuppgifter"),
         default=False,
-        help_text=_(
-            "Personen har skyddad identitet. Namn och personnummer visas bara för dem som arbetar med personen."
-        ),
+        help_text=_("Namn och personnummer visas bara för dem som arbetar med personen."),
     )
 
     # Consent (samtycke) as a record (docs/decisions/0019): given (when, how, recorded by whom), its
