@@ -286,7 +286,9 @@ def reassign_many(*, enrollment_ids: list[int], replace: User, by_user: User, by
     Returns how many enrolments changed. Built for the handover after a deactivation and for moving
     many participants from Arbetsfördelning alike."""
     moved = 0
-    locked = Enrollment.objects.select_for_update().filter(pk__in=enrollment_ids, status=Enrollment.Status.ACTIVE)
+    locked = Enrollment.objects.select_for_update(of=("self",)).filter(
+        pk__in=enrollment_ids, status=Enrollment.Status.ACTIVE
+    )
     for enrollment in locked.select_related("responsible", "second_contact").order_by("pk"):
         if enrollment.responsible_id == replace.pk:
             second = None if enrollment.second_contact_id == by_user.pk else enrollment.second_contact
@@ -501,7 +503,7 @@ def handover(*, user: User, team_id: int, to: User, by: User, today: date | None
     )
     moved = reassign_many(enrollment_ids=ids, replace=user, by_user=to, by=by)
     meetings = 0
-    upcoming = InformationMeeting.objects.select_for_update().filter(
+    upcoming = InformationMeeting.objects.select_for_update(of=("self",)).filter(
         referral__team_id=team_id, attendees=user, date__gte=today, outcome=""
     )
     for meeting in upcoming.order_by("pk"):
