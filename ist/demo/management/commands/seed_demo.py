@@ -11,14 +11,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ist.notifications.demo import seed_notifications
-from participants.demo import seed_participants
+from participants.demo import seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_referrals
 from reports.demo import seed_reports
 from teams.demo import seed_organisation
 
 # Reminders last: the worker computes them from everything seeded before.
-SEEDERS = [seed_organisation, seed_referrals, seed_participants, seed_documents, seed_reports, seed_notifications]
+SEEDERS = [
+    seed_organisation,
+    seed_referrals,
+    seed_participants,
+    seed_documents,
+    seed_privacy,
+    seed_reports,
+    seed_notifications,
+]
 
 
 class Command(BaseCommand):
