@@ -175,7 +175,10 @@ def seed_referrals() -> dict[str, int]:
             asked_by=next(referrers),
             team=team,
             question="Hur ser teamet på en person med pågående skuldsanering?",
-            person_name="(utan namn)",
+            person_name="Karin Kvist",  # a named question: with the person's consent, like a referral
+            consent_given=True,
+            consent_date=timezone.localdate() - timedelta(days=2),
+            consent_how="oral",
         )
         services.agenda_add(meeting=upcoming, question=waiting, by=coordinator)
         services.question_ask(asked_by=next(referrers), team=team, question="Finns det plats i Prova på i vår?")
