@@ -188,12 +188,11 @@ def seed_privacy() -> dict[str, int]:
     protected = active.filter(responsible=handledare).select_related("participant").order_by("pk").first()
     if protected is not None:
         identity_set(participant=protected.participant, protected=True, by=coordinator)
+    others = active.exclude(pk=getattr(protected, "pk", None)).filter(referral__isnull=False).select_related("referral")
+    # preferably one whose referrer holds a document, so the revoked grant can be seen
     with_plan = (
-        active.exclude(pk=getattr(protected, "pk", None))
-        .filter(documents__status=Document.Status.FINAL, referral__isnull=False)
-        .select_related("referral")
-        .order_by("-pk")
-        .first()
+        others.exclude(documents__status=Document.Status.DRAFT).filter(documents__isnull=False).order_by("-pk").first()
+        or others.order_by("-pk").first()
     )
     withdrawn = 0
     if with_plan is not None:

@@ -215,6 +215,7 @@ class TeamEditForm(forms.ModelForm):
             "threatening_behaviour",
             "imminent_imprisonment",
             "full_sickness_compensation",
+            "protected_identity",
         ]
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:

@@ -234,6 +234,12 @@ def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any
     """
     current = _locked(referral, expected_version)
     old_team = current.team
+    if "protected_identity" in data and not data["protected_identity"]:
+        from participants.models import Participant  # participants builds on referrals: read lazily
+
+        if Participant.objects.filter(personnummer=current.personnummer, protected_identity=True).exists():
+            # The person's flag is removed on the participant (a coordinator), never through a copy.
+            data = {**data, "protected_identity": True}
     if "team" in data and data["team"] != old_team and current.status not in WAITING:
         # Decided, booked or enrolled: the case belongs to its team now.
         raise NotAllowedNow
