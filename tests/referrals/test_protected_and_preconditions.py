@@ -125,3 +125,28 @@ def test_one_open_information_meeting_at_a_time_and_notes_stay_with_the_team(wor
     assert services.info_meeting_book(referral=referral, by=coordinator, **book).pk
     messages = " ".join(referral.events.values_list("message", flat=True))
     assert "Sjuk enligt mamman" not in messages
+
+
+def test_a_flag_set_at_intake_hides_the_person_on_the_agenda_and_minutes_before_enrolment(client, world) -> None:
+    """Before enrolment there was no flag at all: the board, the agenda and the minutes named the person."""
+    referral = builders.submitted(world["referrer"], protected_identity=True, last_name="Skyddadsson")
+    meeting = world["meeting"]
+    builders.on_agenda(referral, meeting, world["koordinator"])
+    client.force_login(world["samverkansteam"])
+    for name in ("meeting", "minutes"):
+        html = client.get(reverse(f"referrals:{name}", args=[meeting.pk])).content.decode()
+        assert "Skyddad person" in html
+        assert "Skyddadsson" not in html
+        assert referral.personnummer[:8] not in html
+    client.force_login(world["koordinator"])
+    assert "Skyddadsson" in client.get(reverse("referrals:meeting", args=[meeting.pk])).content.decode()
+    # the minutes travel: not even the coordinator's printout names the person
+    assert "Skyddadsson" not in client.get(reverse("referrals:minutes", args=[meeting.pk])).content.decode()
+
+
+def test_the_referrer_sees_their_own_draft_of_a_protected_person_to_write_it(client, world) -> None:
+    draft = builders.draft(world["referrer"], protected_identity=True, last_name="Utkastsson")
+    client.force_login(world["referrer"])
+    assert "Utkastsson" in client.get(reverse("referrals:detail", args=[draft.pk])).content.decode()
+    builders.submitted(world["referrer"], protected_identity=True, last_name="Skickadsson")
+    assert "Skickadsson" not in client.get(reverse("referrals:mine")).content.decode()
