@@ -199,3 +199,18 @@ def test_the_question_form_says_why_a_named_question_needs_consent(client, journ
     html = response.content.decode()
     assert "kräver personens samtycke" in html
     assert "Greta Grönberg" in html  # nothing typed is lost
+
+
+def test_sharing_with_a_party_outside_the_consent_says_why_it_was_not_shared(client, journey, party):
+    from participants.documents import services as document_services
+
+    enrollment, handledare = journey["enrollment"], journey["handledare"]
+    _record(enrollment.referral, journey["koordinator"], referrer=True, kinds=[Kind.FK])
+    plan = builders.final_plan(enrollment, handledare)
+    contact = document_services.contact_add(enrollment=enrollment, user=party, role="Arbetsförmedlare", by=handledare)
+    client.force_login(handledare)
+    response = client.post(
+        reverse("participants:document_share", args=[plan.public_id]), {"recipients": [contact.pk]}, follow=True
+    )
+    assert "samtycke omfattar inte dem" in response.content.decode()
+    assert not Delivery.objects.filter(document=plan, recipient=party).exists()
