@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "ist.health",
     "ist.home",
     "ist.retention",
+    "ist.privacy",
     "ist.demo",
     "ist.login",
 ]
@@ -398,6 +399,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-referrals": {"task": "ist.notifications.tasks.sweep_referrals", "schedule": crontab(minute=5)},
     "sweep-journey": {"task": "ist.notifications.tasks.sweep_journey", "schedule": crontab(minute=10)},
     "sweep-documents": {"task": "ist.notifications.tasks.sweep_documents", "schedule": crontab(minute=15)},
+    # Work a deactivated user left behind (also swept at once by the deactivation itself).
+    "sweep-handover": {"task": "ist.notifications.tasks.sweep_handover", "schedule": crontab(minute=20)},
     # Every night at 02:30: report deadlines change by the day only.
     "sweep-reports": {"task": "ist.notifications.tasks.sweep_reports", "schedule": crontab(hour=2, minute=30)},
     # Weekdays at 07:00: the daily e-mail digest, one per user and day. Again at 07:30, which sends

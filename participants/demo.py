@@ -18,6 +18,7 @@ from participants.models import (
     Enrollment,
     ExitReason,
     Occupation,
+    Participant,
     Phase,
     PhaseRequirement,
 )
@@ -168,3 +169,37 @@ def seed_participants() -> dict[str, int]:
             made += 1
         Activity.objects.bulk_create(activities, batch_size=2000)
     return {"enrollments_created": made, "activities": Activity.objects.count()}
+
+
+def seed_privacy() -> dict[str, int]:
+    """A protected person and a withdrawn consent in IST Halmstad/Hylte, so both show in `make run`
+    (docs/decisions/0019): the demo handledare's first active participant is protected (the agenda
+    and minutes of their referral's meeting say "Skyddad person", the referrer's list does not name
+    them), and the consent of a participant with a finalised plan is withdrawn (the referrer's grant
+    is revoked; the participant page says so). Idempotent."""
+    from participants.documents.models import Document
+    from participants.privacy import consent_withdraw, identity_set
+
+    if Participant.objects.filter(protected_identity=True).exists():
+        return {"protected": 0, "withdrawn": 0}
+    handledare = User.objects.get(email=demo_email("handledare"))
+    coordinator = User.objects.get(email=demo_email("koordinator"))
+    active = Enrollment.objects.filter(team__slug="halmstad-hylte", status=Enrollment.Status.ACTIVE)
+    protected = active.filter(responsible=handledare).select_related("participant").order_by("pk").first()
+    if protected is not None:
+        identity_set(participant=protected.participant, protected=True, by=coordinator)
+    others = active.exclude(pk=getattr(protected, "pk", None)).filter(referral__isnull=False).select_related("referral")
+    # preferably one whose referrer holds a document, so the revoked grant can be seen
+    with_plan = (
+        others.exclude(documents__status=Document.Status.DRAFT).filter(documents__isnull=False).order_by("-pk").first()
+        or others.order_by("-pk").first()
+    )
+    withdrawn = 0
+    if with_plan is not None:
+        withdrawn = consent_withdraw(
+            referral=with_plan.referral,
+            by=with_plan.responsible,
+            withdrawn_on=timezone.localdate() - timedelta(days=3),
+            expected_version=None,
+        )
+    return {"protected": int(protected is not None), "withdrawn": int(withdrawn)}

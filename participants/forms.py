@@ -19,6 +19,8 @@ from participants.models import (
     Participant,
     Phase,
 )
+from referrals.models import ConsentHow
+from teams.models import Organisation
 
 
 class EnrollForm(forms.ModelForm):
@@ -201,3 +203,54 @@ class FollowUpForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["found"].required = True
         self.fields["found"].choices = FollowUp.Found.choices
+
+
+class ConsentForm(forms.Form):
+    """The consent in force: given when and how, and the parties it covers (docs/decisions/0019)."""
+
+    given_on = forms.DateField(label="Samtycket lämnades (datum)", widget=DateInput())
+    how = forms.ChoiceField(label="Hur samtycket lämnades", choices=ConsentHow.choices, widget=forms.RadioSelect)
+    scope_referrer = forms.BooleanField(label="Inremittentens organisation", required=False)
+    scope_kinds = forms.MultipleChoiceField(
+        label="Andra myndigheter",
+        choices=Organisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Dokument lämnas bara till parter som samtycket omfattar. Tar du bort en part "
+        "återkallas deras tillgång till dokument som redan delats.",
+    )
+    note = forms.CharField(
+        label="Anteckning", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_given_on(self) -> Any:
+        from django.utils import timezone
+
+        day = self.cleaned_data["given_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Datumet kan inte ligga i framtiden.")
+        return day
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label="Samtycket återkallades (datum)", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_withdrawn_on(self) -> Any:
+        from django.utils import timezone
+
+        day = self.cleaned_data["withdrawn_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Datumet kan inte ligga i framtiden.")
+        return day
+
+
+class HandoverForm(forms.Form):
+    """ "Flytta alla": the team's handledare only (never a list of every user)."""
+
+    to = forms.ModelChoiceField(label="Ny handledare", queryset=None, empty_label="Välj handledare")
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = handledare

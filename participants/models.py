@@ -268,6 +268,8 @@ class EnrollmentEvent(models.Model):
         CLOSED = "closed", _("Avslutad")
         FOLLOW_UP = "follow_up", _("Uppföljning")
         DOCUMENT = "document", _("Dokument")
+        CONSENT = "consent", _("Samtycke")
+        PROTECTED = "protected", _("Skyddade personuppgifter")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -9,8 +9,10 @@ from participants.models import Enrollment
 
 ENROLLED = "enrolled"
 REASSIGNED = "reassigned"
+REASSIGNED_MANY = "reassigned_many"
+CONSENT_CHANGED = "consent_changed"
 
-__all__ = ["ENROLLED", "REASSIGNED", "send_after_commit"]
+__all__ = ["CONSENT_CHANGED", "ENROLLED", "REASSIGNED", "REASSIGNED_MANY", "send_after_commit"]
 
 
 @register(ENROLLED)
@@ -38,3 +40,33 @@ def _reassigned(object_id: int) -> tuple[str, str, list[str]]:
         f"Deltagarsidan: {link(reverse('participants:detail', args=[enrollment.pk]))}\n"
     )
     return f"Ny deltagare – {enrollment.team}", body, [enrollment.responsible.email]
+
+
+@register(REASSIGNED_MANY)
+def _reassigned_many(object_id: int) -> tuple[str, str, list[str]]:
+    """The new handledare of several participants moved at once is told once (object: the user)."""
+    from teams.models import User
+
+    user = User.objects.get(pk=object_id)
+    if not user.is_active:
+        return "", "", []
+    body = (
+        "Hej!\n\nDu har fått nya deltagare i ditt ansvar (som ansvarig handledare eller andra kontaktperson).\n"
+        f"Min vecka: {link(reverse('participants:week'))}\n"
+    )
+    return "Nya deltagare i ditt ansvar", body, [user.email]
+
+
+@register(CONSENT_CHANGED)
+def _consent_changed(object_id: int) -> tuple[str, str, list[str]]:
+    """The handledare are told that the consent was narrowed or withdrawn: what was shared outside
+    IST has been revoked; the participant page says what applies now. No personal data."""
+    enrollment = Enrollment.objects.select_related("responsible", "second_contact", "team").get(pk=object_id)
+    recipients = [u.email for u in (enrollment.responsible, enrollment.second_contact) if u and u.is_active]
+    body = (
+        f"Hej!\n\nSamtycket för en deltagare i {enrollment.team} har ändrats eller återkallats. "
+        "Dokument som delats med parter utanför samtycket är inte längre tillgängliga för dem, "
+        "och inget nytt skickas till dem.\n"
+        f"Deltagarsidan: {link(reverse('participants:detail', args=[enrollment.pk]))}\n"
+    )
+    return f"Samtycket har ändrats – {enrollment.team}", body, recipients

@@ -21,7 +21,7 @@ from participants.models import (
     PhasePeriod,
     PhaseRequirement,
 )
-from referrals.models import Referral
+from referrals.models import InformationMeeting, Referral
 from teams.access import teams_where
 from teams.models import User
 
@@ -212,7 +212,9 @@ def caseload(user: User) -> QuerySet[Enrollment]:
 def participant_subjects_matching(viewer: User, text: str) -> list[tuple[str, str]]:
     """Loggkontroll: participants the reviewer may see, by personnummer or name."""
     if viewer.is_administrator:
-        people = Participant.objects.filter(protected_identity=False)  # kept out of searches but for their staff
+        # Coordinators and administrators may see a protected person in the log, so the search finds
+        # them as the unfiltered log shows them (docs/decisions/0019).
+        people = Participant.objects.all()
     else:
         people = Participant.objects.filter(enrollments__in=enrollments_for(viewer, "manage")).distinct()
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -225,3 +227,73 @@ def participant_subjects_matching(viewer: User, text: str) -> list[tuple[str, st
         for word in words:
             people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return [(f"pnr:{p.personnummer}", f"{p} ({p.personnummer_masked})") for p in people.order_by("last_name")[:20]]
+
+
+@dataclass
+class LeftBehind:
+    """What a deactivated user left without a responsible person in one team."""
+
+    team_id: int
+    enrollments: list[Enrollment] = field(default_factory=list)  # active: responsible or second contact
+    drafts: int = 0  # unfinished documents of the enrolments they were responsible for
+    info_meetings: list[InformationMeeting] = field(default_factory=list)  # upcoming, booked with them
+
+    @property
+    def count(self) -> int:
+        return len(self.enrollments) + self.drafts + len(self.info_meetings)
+
+
+def left_behind(user: User, *, team_ids: list[int], today: date) -> dict[int, LeftBehind]:
+    """Per team of `team_ids`: the active enrolments `user` is responsible for or second contact of,
+    the draft documents of the former, and the upcoming information meetings booked with them.
+    Three queries whatever the numbers."""
+    from participants.documents.models import Document
+
+    result: dict[int, LeftBehind] = {}
+    enrollments = (
+        Enrollment.objects.filter(team_id__in=team_ids, status=Enrollment.Status.ACTIVE)
+        .filter(_mine(user))
+        .select_related("participant", "team", "responsible", "second_contact")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    for enrollment in enrollments:
+        result.setdefault(enrollment.team_id, LeftBehind(enrollment.team_id)).enrollments.append(enrollment)
+    drafts = (
+        Document.objects.filter(
+            enrollment__team_id__in=team_ids,
+            enrollment__status=Enrollment.Status.ACTIVE,
+            enrollment__responsible=user,
+            status=Document.Status.DRAFT,
+        )
+        .values("enrollment__team_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in drafts:
+        result.setdefault(row["enrollment__team_id"], LeftBehind(row["enrollment__team_id"])).drafts = row["n"]
+    meetings = InformationMeeting.objects.filter(
+        referral__team_id__in=team_ids, attendees=user, date__gte=today, outcome=""
+    ).select_related("referral")
+    for meeting in meetings.order_by("date", "start_time"):
+        team_id = meeting.referral.team_id
+        result.setdefault(team_id, LeftBehind(team_id)).info_meetings.append(meeting)
+    return result
+
+
+def deactivated_with_work(team_ids: list[int]) -> QuerySet[User]:
+    """Deactivated users who still hold active enrolments or upcoming information meetings in these teams."""
+    holds = Q(
+        enrollments_responsible__team_id__in=team_ids, enrollments_responsible__status=Enrollment.Status.ACTIVE
+    ) | Q(enrollments_second__team_id__in=team_ids, enrollments_second__status=Enrollment.Status.ACTIVE)
+    return User.objects.filter(holds, is_active=False).distinct()
+
+
+def consent_editable(user: User) -> QuerySet[Referral]:
+    """Referrals whose consent the user may record or withdraw: the coordinators of the team, and
+    the handledare who may change the enrolment that came from it (docs/decisions/0019)."""
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    coordinated = Q(team__in=teams_where(user, action="manage")) & ~Q(status=Referral.Status.DRAFT)
+    handled = Q(enrollment__in=enrollments_for(user, "change"))
+    return Referral.objects.filter(coordinated | handled).select_related(
+        "team", "referrer_organisation", "consent_recorded_by", "consent_withdrawn_by", "enrollment"
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ist.notifications.sweeps import sweep_for
@@ -129,6 +130,11 @@ def enroll(
     )
     PhasePeriod.objects.create(enrollment=enrollment, phase=Phase.PROVA_PA, start=start_date, changed_by=by)
     _event(enrollment, Event.ENROLLED, by, f"Start {start_date:%Y-%m-%d}, ansvarig {responsible.get_full_name()}")
+    if referral.protected_identity and not participant.protected_identity:
+        # Protected identity known at intake flows to the person (docs/decisions/0019).
+        from participants.privacy import identity_set
+
+        identity_set(participant=participant, protected=True, by=by)
     notifications.send_after_commit(notifications.ENROLLED, enrollment.pk)
     return enrollment
 
@@ -143,10 +149,18 @@ def participant_correct(
     current = Participant.objects.select_for_update().get(pk=participant.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleEdit
+    data = dict(data)
+    protected = data.pop("protected_identity", None)
     for field, value in data.items():
         setattr(current, field, value)
     current.version += 1
     current.save(update_fields=[*data, "version"])
+    if protected is not None and protected != current.protected_identity:
+        # Setting or removing the flag has consequences (grants revoked, referrals flagged, logged).
+        from participants.privacy import identity_set
+
+        identity_set(participant=current, protected=protected, by=by)
+        current.refresh_from_db()
     return current
 
 
@@ -224,6 +238,26 @@ def extend(
     return extension
 
 
+def _reassign_one(enrollment: Enrollment, *, responsible: User, second_contact: User | None, by: User) -> bool:
+    """Change the locked, active enrolment's handledare and log it; no e-mail (the callers tell)."""
+    if (enrollment.responsible_id, enrollment.second_contact_id) == (
+        responsible.pk,
+        second_contact.pk if second_contact else None,
+    ):
+        return False
+    previous, previous_second = enrollment.responsible, enrollment.second_contact
+    enrollment.responsible = responsible
+    enrollment.second_contact = second_contact
+    _bump(enrollment, ["responsible", "second_contact"])
+    message = f"{previous.get_full_name()} → {responsible.get_full_name()}"
+    if previous_second != second_contact:
+        before = previous_second.get_full_name() if previous_second else "ingen"
+        after = second_contact.get_full_name() if second_contact else "ingen"
+        message += f"; andra kontaktperson {before} → {after}"
+    _event(enrollment, Event.REASSIGNED, by, message)
+    return True
+
+
 @transaction.atomic
 def reassign(
     *, enrollment: Enrollment, responsible: User, second_contact: User | None, by: User, expected_version: int
@@ -232,21 +266,48 @@ def reassign(
     enrollment = _locked(enrollment, expected_version)
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise NotAllowedNow
-    if (enrollment.responsible_id, enrollment.second_contact_id) == (
-        responsible.pk,
-        second_contact.pk if second_contact else None,
-    ):
-        return False
     previous = enrollment.responsible
-    enrollment.responsible = responsible
-    enrollment.second_contact = second_contact
-    _bump(enrollment, ["responsible", "second_contact"])
-    _event(enrollment, Event.REASSIGNED, by, f"{previous.get_full_name()} → {responsible.get_full_name()}")
+    if not _reassign_one(enrollment, responsible=responsible, second_contact=second_contact, by=by):
+        return False
     if previous.pk != responsible.pk:
         notifications.send_after_commit(notifications.REASSIGNED, enrollment.pk)
     # The previous handledare's items about this participant go (the new one's come with the sweep).
     sweep_for(enrollment, previous)
     return True
+
+
+@transaction.atomic
+def reassign_many(*, enrollment_ids: list[int], replace: User, by_user: User, by: User) -> int:
+    """Move the active enrolments `enrollment_ids` from `replace` to `by_user` in one step: where
+    `replace` is responsible, `by_user` becomes responsible (the second contact stays, unless it is
+    `by_user`, then none); where `replace` is second contact, `by_user` takes that place (none if
+    `by_user` is already responsible). Each enrolment is logged as reassigned; `by_user` is told once.
+
+    Pre: the caller (`by`) manages the enrolments' team and `by_user` is a handledare of it (the
+    view's selectors). Rows are locked in id order, so two bulk moves cannot deadlock; enrolments no
+    longer active or no longer held by `replace` are skipped, so a double submit moves nothing twice.
+    Returns how many enrolments changed. Built for the handover after a deactivation and for moving
+    many participants from Arbetsfördelning alike."""
+    moved: list[Enrollment] = []
+    locked = Enrollment.objects.select_for_update(of=("self",)).filter(
+        pk__in=enrollment_ids, status=Enrollment.Status.ACTIVE
+    )
+    for enrollment in locked.select_related("responsible", "second_contact").order_by("pk"):
+        if enrollment.responsible_id == replace.pk:
+            second = None if enrollment.second_contact_id == by_user.pk else enrollment.second_contact
+            changed = _reassign_one(enrollment, responsible=by_user, second_contact=second, by=by)
+        elif enrollment.second_contact_id == replace.pk:
+            second = None if enrollment.responsible_id == by_user.pk else by_user
+            changed = _reassign_one(enrollment, responsible=enrollment.responsible, second_contact=second, by=by)
+        else:
+            changed = False
+        if changed:
+            moved.append(enrollment)
+    if moved:
+        notifications.send_after_commit(notifications.REASSIGNED_MANY, by_user.pk)
+        # The previous handledare's items about these participants go (as in `reassign`).
+        sweep_for(*moved, replace)
+    return len(moved)
 
 
 # -- Activities ----------------------------------------------------------------------
@@ -433,3 +494,34 @@ def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User) ->
 
 def attendance_choices() -> list[tuple[str, str]]:
     return list(Attendance.choices)
+
+
+@transaction.atomic
+def handover(*, user: User, team_id: int, to: User, by: User, today: date | None = None) -> tuple[int, int]:
+    """ "Flytta alla": everything the deactivated `user` held in the team goes to the handledare `to`
+    in one step: their active participants (reassign_many: each logged as reassigned, `to` told
+    once; drafts follow their enrolments) and their upcoming information meetings (`to` attends in
+    their place). The coordinators' "Att göra" item resolves at once.
+
+    Pre: `by` coordinates the team; `to` is an active handledare of it. Idempotent: a second submit
+    finds nothing left and returns (0, 0)."""
+    from ist.notifications.sweeps import sweep
+    from referrals.models import InformationMeeting
+
+    today = today or timezone.localdate()
+    ids = list(
+        Enrollment.objects.filter(team_id=team_id, status=Enrollment.Status.ACTIVE)
+        .filter(Q(responsible=user) | Q(second_contact=user))
+        .values_list("pk", flat=True)
+    )
+    moved = reassign_many(enrollment_ids=ids, replace=user, by_user=to, by=by)
+    meetings = 0
+    upcoming = InformationMeeting.objects.select_for_update(of=("self",)).filter(
+        referral__team_id=team_id, attendees=user, date__gte=today, outcome=""
+    )
+    for meeting in upcoming.order_by("pk"):
+        meeting.attendees.remove(user)
+        meeting.attendees.add(to)
+        meetings += 1
+    sweep("handover", today)
+    return moved, meetings

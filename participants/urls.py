@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from participants.views import delivery, documents, enrolment, journey, week
+from participants.views import delivery, documents, enrolment, journey, privacy, week
 
 app_name = "participants"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     *journey.urlpatterns,
     *documents.urlpatterns,
     *delivery.urlpatterns,
+    *privacy.urlpatterns,
 ]

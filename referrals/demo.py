@@ -57,6 +57,9 @@ def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: object
         "full_sickness_compensation": n % 9 == 4,
         "consent_given": True,
         "consent_date": timezone.localdate() - timedelta(days=30),
+        "consent_how": "written",
+        "consent_scope_referrer": True,
+        "consent_scope_kinds": ["af", "fk", "kommun", "region"],
         "consent_scope": "Försäkringskassan, kommunen, Region Halland och Arbetsförmedlingen",
     }
     data.update(overrides)
@@ -172,7 +175,10 @@ def seed_referrals() -> dict[str, int]:
             asked_by=next(referrers),
             team=team,
             question="Hur ser teamet på en person med pågående skuldsanering?",
-            person_name="(utan namn)",
+            person_name="Karin Kvist",  # a named question: with the person's consent, like a referral
+            consent_given=True,
+            consent_date=timezone.localdate() - timedelta(days=2),
+            consent_how="oral",
         )
         services.agenda_add(meeting=upcoming, question=waiting, by=coordinator)
         services.question_ask(asked_by=next(referrers), team=team, question="Finns det plats i Prova på i vår?")

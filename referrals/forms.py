@@ -9,7 +9,7 @@ from django import forms
 from ist.audit.forms import DateInput
 from ist.uploads import UploadField
 from referrals import personnummer
-from referrals.models import AgendaItem, InformationMeeting, Referral, SupportKind, TeamMeeting
+from referrals.models import AgendaItem, ConsentHow, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
 
 Kind = Organisation.Kind
@@ -48,6 +48,20 @@ class ReferralForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="IST är till för den som behöver stöd från minst två myndigheter.",
     )
+    consent_how = forms.ChoiceField(
+        label="Samtycket lämnades",
+        choices=ConsentHow.choices,
+        required=False,
+        initial=ConsentHow.WRITTEN,
+        widget=forms.RadioSelect,
+    )
+    consent_scope_kinds = forms.MultipleChoiceField(
+        label="Samtycket gäller även",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Myndigheter som IST får utbyta information med, utöver inremittentens organisation.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -74,8 +88,12 @@ class ReferralForm(forms.ModelForm):
             "threatening_behaviour",
             "imminent_imprisonment",
             "full_sickness_compensation",
+            "protected_identity",
             "consent_given",
             "consent_date",
+            "consent_how",
+            "consent_scope_referrer",
+            "consent_scope_kinds",
             "consent_scope",
         ]
         widgets = {
@@ -86,10 +104,14 @@ class ReferralForm(forms.ModelForm):
             "consent_scope": forms.Textarea(attrs={"rows": 2}),
             "consent_date": DateInput(),
         }
-        labels = {"consent_given": "Personen har gett sitt samtycke"}
+        labels = {
+            "consent_given": "Personen har gett sitt samtycke",
+            "consent_scope_referrer": "Samtycket gäller inremittentens organisation",
+            "consent_scope": "Anteckning om samtycket",
+        }
         help_texts = {
             "municipality": "Avgör vilket team som tar emot remissen.",
-            "consent_scope": "Vilka myndigheter och vilka uppgifter samtycket gäller.",
+            "consent_scope": "T.ex. vilka uppgifter samtycket gäller eller villkor personen har satt.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -103,6 +125,19 @@ class ReferralForm(forms.ModelForm):
             self.fields["version"].required = True  # an edit without it could not be checked for a stale save
             if self.instance.personnummer:
                 self.initial["personnummer"] = personnummer.formatted(self.instance.personnummer)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("consent_given"):
+            # The usual case is a written consent on the referral form; a consent without a chosen
+            # scope covers the referrer's organisation and the authorities involved (docs/decisions/0019).
+            data["consent_how"] = data.get("consent_how") or ConsentHow.WRITTEN
+            if not data.get("consent_scope_referrer") and not data.get("consent_scope_kinds"):
+                data["consent_scope_referrer"] = True
+                data["consent_scope_kinds"] = list(data.get("authorities_involved") or [])
+        else:
+            data["consent_how"] = ""
+        return data
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned fields the services take (not the bookkeeping ones)."""
@@ -158,6 +193,7 @@ class TeamEditForm(forms.ModelForm):
             "threatening_behaviour",
             "imminent_imprisonment",
             "full_sickness_compensation",
+            "protected_identity",
         ]
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
@@ -194,6 +230,38 @@ class QuestionForm(forms.Form):
         required=False, help_text="Frivilligt. Lämna tomt för en fråga utan att nämna personen."
     )
     person_name = forms.CharField(label="Personens namn", required=False, max_length=200, help_text="Frivilligt.")
+    protected_identity = forms.BooleanField(label="Personen har skyddade personuppgifter", required=False)
+    consent_given = forms.BooleanField(
+        label="Personen har gett sitt samtycke",
+        required=False,
+        help_text="Krävs när du nämner personen. En fråga utan namn och personnummer behöver inget samtycke.",
+    )
+    consent_date = forms.DateField(label="Samtycket lämnades (datum)", required=False, widget=DateInput())
+    consent_how = forms.ChoiceField(
+        label="Samtycket lämnades",
+        choices=ConsentHow.choices,
+        required=False,
+        initial=ConsentHow.WRITTEN,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """A named question requires consent like a referral; an anonymous one does not."""
+        data = super().clean()
+        named = bool(data.get("personnummer") or (data.get("person_name") or "").strip())
+        if named:
+            if not data.get("consent_given"):
+                self.add_error(
+                    "consent_given",
+                    "En fråga som nämner personen kräver personens samtycke. Ta bort namn och personnummer "
+                    "för att fråga utan samtycke.",
+                )
+            elif not data.get("consent_date"):
+                self.add_error("consent_date", "Ange när samtycket lämnades.")
+            data["consent_how"] = data.get("consent_how") or ConsentHow.WRITTEN
+        else:
+            data.update(consent_given=False, consent_date=None, consent_how="", protected_identity=False)
+        return data
 
 
 class MeetingForm(forms.ModelForm):

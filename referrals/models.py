@@ -35,6 +35,11 @@ class SupportKind(models.Model):
         return self.label
 
 
+class ConsentHow(models.TextChoices):
+    WRITTEN = "written", _("Skriftligt")
+    ORAL = "oral", _("Muntligt")
+
+
 class Referral(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
@@ -132,11 +137,40 @@ class Referral(models.Model):
     imminent_imprisonment = models.BooleanField(_("förestående fängelsevistelse"), default=False)
     full_sickness_compensation = models.BooleanField(_("hel sjukersättning"), default=False)
 
-    # Consent (samtycke)
+    # Skyddade personuppgifter, known at intake (docs/decisions/0019): flows to the participant at
+    # enrolment, and the participant's flag is copied back to every referral of the person, so every
+    # read can filter on this one column.
+    protected_identity = models.BooleanField(
+        _("skyddade personuppgifter"),
+        default=False,
+        help_text=_("Namn och personnummer visas bara för dem som arbetar med personen."),
+    )
+
+    # Consent (samtycke) as a record (docs/decisions/0019): given (when, how, recorded by whom), its
+    # scope (the referrer's organisation and other authorities by kind) and its withdrawal.
     consent_given = models.BooleanField(_("samtycke finns"), default=False)
     consent_date = models.DateField(_("samtycke lämnat"), null=True, blank=True)
-    consent_scope = models.TextField(_("samtyckets omfattning"), blank=True)
+    consent_how = models.CharField(_("samtycket lämnades"), max_length=10, choices=ConsentHow.choices, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("samtycket registrerat av"),
+    )
+    consent_scope_referrer = models.BooleanField(_("samtycket gäller inremittentens organisation"), default=True)
+    consent_scope_kinds = models.JSONField(_("samtycket gäller även"), default=list, blank=True)
+    consent_scope = models.TextField(_("anteckning om samtycket"), blank=True)
     consent_withdrawn_on = models.DateField(_("samtycke återkallat"), null=True, blank=True)
+    consent_withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återkallelsen registrerad av"),
+    )
 
     attachment = models.FileField(_("inskannad remiss"), upload_to=RandomName("referrals"), blank=True)
 
@@ -175,6 +209,30 @@ class Referral(models.Model):
         return masked(self.personnummer)
 
     @property
+    def consent_in_force(self) -> bool:
+        """Consent given and not withdrawn: information may be exchanged within its scope."""
+        return self.consent_given and self.consent_withdrawn_on is None
+
+    def consent_covers(self, user: Any) -> bool:
+        """May information about the person go to `user` (a party with an organisation)?
+
+        The referrer's organisation when the scope includes it; another authority when its kind is
+        in the scope. Nobody once the consent is withdrawn, and nobody outside IST without one."""
+        if not self.consent_in_force:
+            return False
+        organisation = getattr(user, "organisation", None)
+        if organisation is None:
+            return False
+        if self.referrer_organisation_id is not None and organisation.pk == self.referrer_organisation_id:
+            return self.consent_scope_referrer
+        return organisation.kind in (self.consent_scope_kinds or [])
+
+    def consent_scope_labels(self) -> list[str]:
+        labels = [str(_("Inremittentens organisation"))] if self.consent_scope_referrer else []
+        names = dict(Kind.choices)
+        return labels + [str(names.get(kind, kind)) for kind in self.consent_scope_kinds or []]
+
+    @property
     def is_open_for_referrer(self) -> bool:
         """The referrer may edit a draft and a referral sent back for more information."""
         return self.status in {self.Status.DRAFT, self.Status.NEEDS_INFO}
@@ -205,6 +263,7 @@ class ReferralEvent(models.Model):
         DECIDED = "decided", _("Beslut")
         INFO_MEETING_BOOKED = "info_meeting_booked", _("Informationsmöte bokat")
         INFO_MEETING_OUTCOME = "info_meeting_outcome", _("Informationsmötets utfall")
+        CONSENT = "consent", _("Samtycke")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -241,6 +300,11 @@ class ConsultativeQuestion(models.Model):
     question = models.TextField(_("fråga"))
     personnummer = models.CharField(_("personnummer"), max_length=12, blank=True)
     person_name = models.CharField(_("personens namn"), max_length=200, blank=True)
+    # A named question needs the person's consent, like a referral; an anonymous one does not.
+    consent_given = models.BooleanField(_("samtycke finns"), default=False)
+    consent_date = models.DateField(_("samtycke lämnat"), null=True, blank=True)
+    consent_how = models.CharField(_("samtycket lämnades"), max_length=10, choices=ConsentHow.choices, blank=True)
+    protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
     answer = models.TextField(_("svar"), blank=True)
     answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
     created_at = models.DateTimeField(_("ställd"), auto_now_add=True)

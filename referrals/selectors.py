@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from referrals.models import (
     AgendaItem,
@@ -40,23 +40,23 @@ def referrals_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[
                 "referral_id"
             )
         )
-        # Skyddade personuppgifter: only the person's handledare and the team's coordinators
-        # see the referrals of a protected person (DESIGN.md "Access").
+        # Skyddade personuppgifter: of the team's staff only the person's handledare and the
+        # coordinators open the referral of a protected person; the samverkansteam sees the agenda
+        # item only ("Skyddad person" and what the meeting decides), and the referrer follows the
+        # status of their own referral without the person's details (ist/privacy/identity.py
+        # decides what is shown; docs/decisions/0019).
         own = Q(enrollment__responsible=user) | Q(enrollment__second_contact=user)
         may_see_protected = own | Q(team__in=teams_where(user, action="manage"))
-        condition = ((team_scope | on_agenda) & (~protected_person() | may_see_protected)) | (
-            sent & ~protected_person()
-        )
+        condition = ((team_scope | on_agenda) & (~protected_person() | may_see_protected)) | sent
     else:
         condition = team_scope
     return Referral.objects.filter(condition).select_related("team", "municipality", "referrer_organisation")
 
 
 def protected_person() -> Q:
-    """Referrals of a person who has protected identity (skyddade personuppgifter)."""
-    from participants.models import Participant  # participants builds on referrals; read its flag lazily
-
-    return Q(personnummer__in=Participant.objects.filter(protected_identity=True).values("personnummer"))
+    """Referrals of a person who has protected identity (skyddade personuppgifter): flagged at intake
+    or since (the participant's flag is copied to every referral of the person)."""
+    return Q(protected_identity=True)
 
 
 def own_referrals(user: User) -> QuerySet[Referral]:
@@ -99,12 +99,9 @@ def meetings_for(user: User | AnonymousUser, action: str = "consult") -> QuerySe
 
 
 def agenda_of(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
-    """The agenda; `protected` marks items whose person has protected identity, shown without
-    name or number to everyone but the meeting's coordinators."""
-    from participants.models import Participant
-
-    protected = Participant.objects.filter(personnummer=OuterRef("referral__personnummer"), protected_identity=True)
-    return meeting.items.annotate(protected=Exists(protected)).select_related(
+    """The agenda. A protected person's item is shown without name or number to everyone but the
+    meeting's coordinators (ist/privacy/identity.py)."""
+    return meeting.items.select_related(
         "referral__municipality",
         "referral__team",
         "referral__referrer_organisation",
@@ -166,11 +163,9 @@ def team_staff(team_id: int) -> QuerySet[User]:
 def referral_subjects_matching(viewer: User, text: str) -> list[tuple[str, str]]:
     """Loggkontroll: persons in referrals the reviewer may see, by personnummer or name."""
     digits = "".join(ch for ch in text if ch.isdigit())
-    referrals = (
-        referrals_for(viewer, "manage")
-        if not viewer.is_administrator
-        else Referral.objects.exclude(protected_person())  # kept out of searches but for their staff
-    )
+    # Loggkontroll is for coordinators and administrators, who both may see a protected person in
+    # the log: the search finds what the unfiltered log shows (docs/decisions/0019).
+    referrals = referrals_for(viewer, "manage") if not viewer.is_administrator else Referral.objects.all()
     if len(digits) >= 8:
         referrals = referrals.filter(personnummer__contains=digits[-10:] if len(digits) > 10 else digits)
     else:

@@ -20,6 +20,7 @@ from ist.notifications.sweeps import sweep_for
 from referrals import notifications
 from referrals.models import (
     AgendaItem,
+    ConsentHow,
     ConsultativeQuestion,
     InformationMeeting,
     MeetingAttendance,
@@ -82,6 +83,32 @@ def _apply(referral: Referral, data: dict[str, Any]) -> list[str]:
     if "municipality" in changed and referral.municipality is not None and referral.status == Status.DRAFT:
         referral.team = referral.municipality.team
         changed.append("team")
+    return changed
+
+
+def known_protected(personnummer: str) -> bool:
+    """Is the person already known to have protected identity (a flagged referral or participant)?
+    Then a new referral or question about them is flagged from the start."""
+    if not personnummer:
+        return False
+    from participants.models import Participant  # participants builds on referrals: read its flag lazily
+
+    return (
+        Referral.objects.filter(personnummer=personnummer, protected_identity=True).exists()
+        or Participant.objects.filter(personnummer=personnummer, protected_identity=True).exists()
+    )
+
+
+def _record_intake(referral: Referral, by: User) -> list[str]:
+    """What the team records when a referral arrives: who recorded the consent, and the protected
+    flag of a person already known to be protected. Returns the changed fields."""
+    changed = []
+    if referral.consent_given and referral.consent_recorded_by_id is None:
+        referral.consent_recorded_by = by
+        changed.append("consent_recorded_by")
+    if not referral.protected_identity and known_protected(referral.personnummer):
+        referral.protected_identity = True
+        changed.append("protected_identity")
     return changed
 
 
@@ -155,7 +182,8 @@ def referral_submit(*, referral: Referral, by: User, today: date | None = None) 
         _event(current, Event.RESUBMITTED, by)
     current.status = Status.SUBMITTED
     current.version += 1
-    current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at"])
+    intake = _record_intake(current, by)
+    current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at", *intake])
     sweep_for(current)  # "komplettering har dröjt" ends with the completion
     return True
 
@@ -193,6 +221,7 @@ def referral_register(
     missing = missing_for_submit(referral, registered=True)
     if missing:
         raise IncompleteReferral(missing)
+    _record_intake(referral, by)
     referral.save()
     _event(referral, Event.REGISTERED, by)
     return Saved(referral, created=True)
@@ -207,6 +236,12 @@ def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any
     """
     current = _locked(referral, expected_version)
     old_team = current.team
+    if "protected_identity" in data and not data["protected_identity"]:
+        from participants.models import Participant  # participants builds on referrals: read lazily
+
+        if Participant.objects.filter(personnummer=current.personnummer, protected_identity=True).exists():
+            # The person's flag is removed on the participant (a coordinator), never through a copy.
+            data = {**data, "protected_identity": True}
     if "team" in data and data["team"] != old_team and current.status not in WAITING:
         # Decided, booked or enrolled: the case belongs to its team now.
         raise NotAllowedNow
@@ -255,13 +290,24 @@ def question_ask(
     question: str,
     personnummer: str = "",
     person_name: str = "",
+    consent_given: bool = False,
+    consent_date: date | None = None,
+    consent_how: str = "",
+    protected_identity: bool = False,
     form_token: uuid.UUID | None = None,
 ) -> ConsultativeQuestion:
-    """Put a consultative question to a team, once per form token."""
+    """Put a consultative question to a team, once per form token.
+
+    A question that names the person (personnummer or name) requires their consent, like a referral
+    (NotAllowedNow without it); an anonymous one does not. A person already known to be protected
+    is flagged on the question too."""
     if form_token is not None:
         existing = ConsultativeQuestion.objects.filter(form_token=form_token, asked_by=asked_by).first()
         if existing is not None:
             return existing
+    named = bool(personnummer or person_name.strip())
+    if named and not (consent_given and consent_date):
+        raise NotAllowedNow
     return ConsultativeQuestion.objects.create(
         team=team,
         asked_by=asked_by,
@@ -269,6 +315,10 @@ def question_ask(
         question=question,
         personnummer=personnummer,
         person_name=person_name,
+        consent_given=named and consent_given,
+        consent_date=consent_date if named else None,
+        consent_how=(consent_how or ConsentHow.WRITTEN) if named else "",
+        protected_identity=named and (protected_identity or known_protected(personnummer)),
         form_token=form_token,
     )
 

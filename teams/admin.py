@@ -109,6 +109,20 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: their history stays
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Unticking "aktiv" deactivates through the service, as the action does: the coordinators
+        see at once what the user leaves without a responsible person (docs/decisions/0019)."""
+        if not (change and "is_active" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        active = obj.is_active
+        obj.is_active = not active
+        super().save_model(request, obj, form, change)
+        if active:
+            user_reactivate(user=obj, by=request.user)
+        else:
+            user_deactivate(user=obj, by=request.user)
+
     @admin.action(description="Avaktivera valda användare")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = sum(user_deactivate(user=user, by=request.user) for user in queryset)

@@ -165,6 +165,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Handläggare hos en part som skickar remisser. Kräver organisation."),
     )
     date_joined = models.DateTimeField(_("skapad"), default=timezone.now)
+    # When the account was deactivated: the day the coordinators' "Att göra" item about the work the
+    # user left behind is dated (docs/decisions/0019).
+    deactivated_at = models.DateTimeField(_("avaktiverad"), null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -16,6 +16,12 @@ def test_seed_demo_is_idempotent(settings) -> None:
     call_command("seed_demo")
     assert User.objects.count() == users
     assert User.objects.filter(email="koordinator@ist.example", memberships__team__slug="laholm").exists()
+    # issue 14: a protected person and a withdrawn consent to be seen in `make run`, made once
+    from participants.models import Participant
+    from referrals.models import Referral
+
+    assert Participant.objects.filter(protected_identity=True).count() == 1
+    assert Referral.objects.filter(consent_withdrawn_on__isnull=False, enrollment__isnull=False).count() == 1
 
 
 def test_seed_demo_refuses_to_run_in_production(settings) -> None:

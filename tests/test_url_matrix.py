@@ -19,6 +19,7 @@ from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, sign
 from tests.notifications import matrix_inbox as inbox_matrix
 from tests.participants import matrix_enrolment as enrolment_matrix
 from tests.participants import matrix_journey as journey_matrix
+from tests.participants import matrix_privacy as privacy_matrix
 from tests.participants import matrix_week as week_matrix
 from tests.participants.documents import matrix_delivery as delivery_matrix
 from tests.participants.documents import matrix_documents as documents_matrix
@@ -58,6 +59,7 @@ MATRIX.update(documents_matrix.ENTRIES)
 MATRIX.update(delivery_matrix.ENTRIES)
 MATRIX.update(login_matrix.ENTRIES)
 MATRIX.update(retention_matrix.ENTRIES)
+MATRIX.update(privacy_matrix.ENTRIES)
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"

@@ -31,6 +31,8 @@ class Kind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", _("Uppföljning efter avslut")
     QUARTERLY_REPORT = "quarterly_report", _("Kvartalsrapport till styrgruppen")
     HALF_YEAR_REPORT = "half_year_report", _("Halvårsrapport till förbundet")
+    HANDOVER = "handover", _("Avaktiverad användare: arbete utan ansvarig")
+    CONSENT_CHANGED = "consent_changed", _("Samtycket har ändrats eller återkallats")
 
 
 class Notification(models.Model):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from ist.notifications.models import DeadlineSettings, Notification
 from ist.notifications.rules import Due, Rule
 from ist.notifications.rules import documents as documents_rules
+from ist.notifications.rules import handover as handover_rules
 from ist.notifications.rules import journey as journey_rules
 from ist.notifications.rules import referrals as referrals_rules
 from ist.notifications.rules import reports as reports_rules
@@ -35,6 +36,7 @@ AREAS: dict[str, ModuleType] = {
     "referrals": referrals_rules,
     "journey": journey_rules,
     "documents": documents_rules,
+    "handover": handover_rules,
     "reports": reports_rules,
 }
 State = Notification.State

@@ -40,6 +40,11 @@ def sweep_documents() -> dict:
 
 
 @shared_task(**SWEEP_OPTIONS)
+def sweep_handover() -> dict:
+    return sweeps.sweep("handover")
+
+
+@shared_task(**SWEEP_OPTIONS)
 def sweep_reports() -> dict:
     return sweeps.sweep("reports")
 

@@ -15,8 +15,13 @@ __all__ = ["DOCUMENT_READY", "send_after_commit"]
 
 @register(DOCUMENT_READY)
 def _document_ready(object_id: int) -> tuple[str, str, list[str]]:
-    delivery = Delivery.objects.select_related("document__enrollment__team", "recipient").get(pk=object_id)
+    delivery = Delivery.objects.select_related(
+        "document__enrollment__team", "document__enrollment__participant", "recipient"
+    ).get(pk=object_id)
+    # Revoked since it was queued (consent withdrawn or narrowed, protected identity): nothing to tell.
     if delivery.revoked_at or not delivery.recipient.is_active:
+        return "", "", []
+    if delivery.document.enrollment.participant.protected_identity:
         return "", "", []
     document = delivery.document
     where = reverse("participants:list") if delivery.is_referrer else reverse("participants:shared_documents")

@@ -39,8 +39,12 @@ def documents_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[
     if action == "change":
         condition = Q(enrollment__in=enrollments_for(user, "change"))
     elif action == "view":
+        # A grant never reaches the documents of a person with protected identity: the grants are
+        # revoked when the flag is set, and this read ignores any left (docs/decisions/0019).
         granted = with_grant(user, VIEW_PERM, Document.objects.exclude(status=Document.Status.DRAFT))
-        condition = Q(enrollment__in=_staff_enrollments(user)) | Q(pk__in=granted.values("pk"))
+        condition = Q(enrollment__in=_staff_enrollments(user)) | (
+            Q(pk__in=granted.values("pk")) & Q(enrollment__participant__protected_identity=False)
+        )
     else:
         raise ValueError(action)
     return Document.objects.filter(condition).select_related(
@@ -81,10 +85,12 @@ def referred_enrollments(user: User) -> QuerySet[Enrollment]:
 
 
 def shared_with(user: User) -> QuerySet[Document]:
-    """Finalised documents delivered to the user for enrolments they did not refer (a party)."""
+    """Finalised documents delivered to the user for enrolments they did not refer (a party); never
+    those of a person with protected identity."""
     return (
         with_grant(user, VIEW_PERM, Document.objects.exclude(status=Document.Status.DRAFT))
         .exclude(enrollment__referral__referrer=user)
+        .filter(enrollment__participant__protected_identity=False)
         .select_related("enrollment__participant", "enrollment__team")
         .order_by("-finalised_at")
     )

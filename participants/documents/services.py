@@ -295,10 +295,24 @@ def missing_for_final(document: Document) -> list[str]:
     return missing
 
 
+def may_receive(enrollment: Enrollment, user: User) -> bool:
+    """May documents of this enrolment go to `user` outside IST? Never for a person with protected
+    identity; otherwise only within the consent of the enrolment's referral (the referrer's
+    organisation and the authorities by kind it names), and not once it is withdrawn
+    (docs/decisions/0019). The one rule every delivery, share and re-check asks."""
+    if enrollment.participant.protected_identity or enrollment.referral is None:
+        return False
+    return enrollment.referral.consent_covers(user)
+
+
 def _deliver(document: Document, recipients: list[User], by: User, *, referrer: User | None) -> list[Delivery]:
-    """Grant the recipients the document and record the deliveries (once per person)."""
+    """Grant the recipients the document and record the deliveries (once per person). Recipients the
+    consent does not cover, and everyone for a protected person, are left out (may_receive)."""
     created = []
+    enrollment = Enrollment.objects.select_related("participant", "referral").get(pk=document.enrollment_id)
     for user in dict.fromkeys(recipients):
+        if not may_receive(enrollment, user):
+            continue
         delivery, new = Delivery.objects.get_or_create(
             document=document,
             recipient=user,
@@ -467,6 +481,33 @@ def contact_remove(*, contact: Contact, by: User) -> None:
                 delivery.revoked_at = timezone.now()
                 delivery.save(update_fields=["revoked_at"])
     contact.delete()
+
+
+@transaction.atomic
+def deliveries_enforce(*, enrollment_ids: list[int]) -> int:
+    """Revoke every delivery of these enrolments' documents that may_receive no longer allows (the
+    consent was withdrawn or narrowed, or the person was given protected identity): the grant is
+    taken back and the delivery marked revoked, so neither a download nor a pending "ready" e-mail
+    reaches them. Idempotent; returns how many were revoked now."""
+    revoked = 0
+    enrollments = {
+        e.pk: e for e in Enrollment.objects.filter(pk__in=enrollment_ids).select_related("participant", "referral")
+    }
+    deliveries = (
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(document__enrollment_id__in=enrollment_ids, revoked_at__isnull=True)
+        .select_related("document", "recipient__organisation")
+    )
+    for delivery in deliveries:
+        if may_receive(enrollments[delivery.document.enrollment_id], delivery.recipient):
+            continue
+        revoke(VIEW_PERM, delivery.recipient, delivery.document)
+        delivery.revoked_at = timezone.now()
+        delivery.save(update_fields=["revoked_at"])
+        revoked += 1
+    if revoked:
+        log.info("revoked %s deliveries of enrolments %s", revoked, enrollment_ids)
+    return revoked
 
 
 def download_record(*, document: Document, user: User, ip: str | None) -> Download:

@@ -404,10 +404,19 @@ def document_share(request: HttpRequest, public_id: Any) -> HttpResponse:
     if document.is_draft or not form.is_valid() or not form.cleaned_data["recipients"]:
         messages.error(request, "Välj minst en kontakt att dela dokumentet med.")
         return redirect("participants:document_detail", public_id=document.public_id)
-    services.document_share(
-        document=document, recipients=[c.user for c in form.cleaned_data["recipients"]], by=request.user
-    )
-    messages.success(request, "Dokumentet delades.")
+    chosen = [c.user for c in form.cleaned_data["recipients"]]
+    deliveries = services.document_share(document=document, recipients=chosen, by=request.user)
+    left_out = {u.pk for u in chosen} - {d.recipient_id for d in deliveries}
+    if deliveries:
+        messages.success(request, "Dokumentet delades.")
+    if left_out:
+        # may_receive: outside the consent, or a person with protected identity (docs/decisions/0019)
+        names = ", ".join(u.get_full_name() for u in chosen if u.pk in left_out)
+        messages.error(
+            request,
+            f"Delades inte med {names}: personens samtycke omfattar inte dem, eller så har "
+            "personen skyddade personuppgifter.",
+        )
     return redirect("participants:document_detail", public_id=document.public_id)
 
 

@@ -310,6 +310,8 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         }
         if context["can_change"]:
             context["contact_form"] = document_forms.ContactForm(people=document_forms.contact_candidates())
+        if enrollment.referral_id and selectors.consent_editable(user).filter(pk=enrollment.referral_id).exists():
+            context["consent_url"] = reverse("participants:consent", args=[enrollment.referral_id])
     return render(request, DETAIL, context)
 
 

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.privacy import identity
 from ist.web import form_token
 from referrals import personnummer, rules, selectors, services
 from referrals.forms import QuestionForm, ReferralForm
@@ -262,8 +264,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = (
         bool(referral.team_id) and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
     )
+    handles = Referral.objects.filter(
+        Q(enrollment__responsible=request.user) | Q(enrollment__second_contact=request.user), pk=referral.pk
+    )
+    may_change_consent = (can_manage and referral.status != Referral.Status.DRAFT) or handles.exists()
     context = {
         "referral": referral,
+        "identity": identity.sees_identity(request.user, referral),
+        "consent_url": reverse("participants:consent", args=[referral.pk]) if may_change_consent else "",
         "is_referrer": is_referrer,
         "can_edit": is_referrer and referral.is_open_for_referrer,
         "can_manage": can_manage,

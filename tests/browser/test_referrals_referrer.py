@@ -43,8 +43,9 @@ def test_referrer_sends_a_referral_and_reads_the_teams_decision(page: Page, chec
     page.get_by_label("Efternamn").fill("Testdotter")
     page.get_by_label("Telefon", exact=True).fill("070-000 00 00")
     page.get_by_label("Bor i kommun").select_option(label="Halmstad")
-    page.get_by_role("checkbox", name="Försäkringskassan", exact=True).check()
-    page.get_by_role("checkbox", name="Kommun", exact=True).check()
+    authorities = page.get_by_role("group", name="Inblandade myndigheter")  # the consent lists the same kinds
+    authorities.get_by_role("checkbox", name="Försäkringskassan", exact=True).check()
+    authorities.get_by_role("checkbox", name="Kommun", exact=True).check()
     page.get_by_label("Ansvarig för försörjningen").select_option(label="Försäkringskassan")
     page.get_by_label("Tid utanför arbetsmarknaden").select_option(label="2–5 år")
     page.get_by_label("Bakgrund").fill("Sjukskriven sedan 2022, har provat arbetsträning utan att komma vidare.")
@@ -67,7 +68,10 @@ def test_referrer_sends_a_referral_and_reads_the_teams_decision(page: Page, chec
 
     page.get_by_label("Personen har gett sitt samtycke").check()
     page.get_by_label("Samtycke lämnat").fill(f"{timezone.localdate() - timedelta(days=2):%Y-%m-%d}")
-    page.get_by_label("Samtyckets omfattning").fill("FK, kommunen och Region Halland")
+    scope = page.get_by_role("group", name="Samtycket gäller även")
+    scope.get_by_role("checkbox", name="Försäkringskassan", exact=True).check()
+    scope.get_by_role("checkbox", name="Region Halland", exact=True).check()
+    page.get_by_label("Anteckning om samtycket").fill("Gäller uppgifter om arbetsförmåga.")
     page.get_by_role("button", name="Skicka remissen").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Remiss \d+: Åsa Testdotter$"))

@@ -190,7 +190,13 @@ def test_every_task_is_acknowledged_late_limited_in_time_and_retried_for_transie
 
     from ist.notifications import tasks
 
-    sweeps_ = [tasks.sweep_referrals, tasks.sweep_journey, tasks.sweep_documents, tasks.sweep_reports]
+    sweeps_ = [
+        tasks.sweep_referrals,
+        tasks.sweep_journey,
+        tasks.sweep_documents,
+        tasks.sweep_handover,
+        tasks.sweep_reports,
+    ]
     for task in [*sweeps_, tasks.send_digests, tasks.sweep_everything_then_digest]:
         assert task.acks_late
         assert task.time_limit
@@ -212,6 +218,9 @@ def test_a_sweep_takes_the_same_number_of_queries_whatever_the_number_of_items(j
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from teams.models import Membership
+    from teams.services import user_deactivate
+    from tests.factories import member
     from tests.participants import builders as participant_builders
 
     def queries() -> int:
@@ -232,6 +241,9 @@ def test_a_sweep_takes_the_same_number_of_queries_whatever_the_number_of_items(j
         )
         enrollment.target_end = timezone.localdate() + timedelta(days=3)
         enrollment.save(update_fields=["target_end"])
+        leaver = member(Membership.Role.HANDLEDARE)  # a deactivated handledare's participant: handover
+        participant_builders.enrolled(journey["referrer"], journey["koordinator"], leaver)
+        user_deactivate(user=leaver, by=journey["administrator"])
 
     add_due_items()
     queries()  # content types are looked up once per process

@@ -43,7 +43,11 @@ def referral_data(municipality: str = "Halmstad", **overrides: Any) -> dict[str,
         "full_sickness_compensation": False,
         "consent_given": True,
         "consent_date": timezone.localdate() - timedelta(days=3),
+        "consent_how": "written",
+        "consent_scope_referrer": True,
+        "consent_scope_kinds": ["af", "fk", "kommun", "region"],
         "consent_scope": "FK, kommunen och regionen",
+        "protected_identity": False,
     }
     data.update(overrides)
     return data

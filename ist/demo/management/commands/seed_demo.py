@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ist.login.demo import seed_demo_totp
 from ist.notifications.demo import seed_notifications
 from ist.retention.demo import seed_retention
-from participants.demo import seed_participants
+from participants.demo import seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_referrals
 from reports.demo import seed_reports
@@ -26,6 +26,7 @@ SEEDERS = [
     seed_referrals,
     seed_participants,
     seed_documents,
+    seed_privacy,
     seed_retention,
     seed_reports,
     seed_notifications,
