@@ -152,6 +152,7 @@ def test_every_file_field_a_user_fills_is_named_by_random_name():
         ("participants", "document", "pdf"),
         ("reports", "reportfile", "pdf"),
         ("reports", "reportfile", "xlsx"),
+        ("retention", "registerextract", "pdf"),
     }
     uploaded = set()
     for model in apps.get_models():
