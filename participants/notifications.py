@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ist.messaging.registry import link, register, send_after_commit
+from ist.messaging.registry import link, register, send
 from participants.models import Enrollment
 
 ENROLLED = "enrolled"
 REASSIGNED = "reassigned"
 
-__all__ = ["ENROLLED", "REASSIGNED", "send_after_commit"]
+__all__ = ["ENROLLED", "REASSIGNED", "send"]
 
 
 @register(ENROLLED)

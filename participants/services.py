@@ -130,7 +130,7 @@ def enroll(
     )
     PhasePeriod.objects.create(enrollment=enrollment, phase=Phase.PROVA_PA, start=start_date, changed_by=by)
     _event(enrollment, Event.ENROLLED, by, f"Start {start_date:%Y-%m-%d}, ansvarig {responsible.get_full_name()}")
-    notifications.send_after_commit(notifications.ENROLLED, enrollment.pk)
+    notifications.send(notifications.ENROLLED, enrollment.pk, key="enrolled")
     return enrollment
 
 
@@ -242,7 +242,7 @@ def reassign(
     _bump(enrollment, ["responsible", "second_contact"])
     _event(enrollment, Event.REASSIGNED, by, f"{previous.get_full_name()} → {responsible.get_full_name()}")
     if previous.pk != responsible.pk:
-        notifications.send_after_commit(notifications.REASSIGNED, enrollment.pk)
+        notifications.send(notifications.REASSIGNED, enrollment.pk, key=enrollment.version)
     return True
 
 

@@ -23,6 +23,7 @@ ADMINISTRATOR_MODELS = frozenset(
         "participants.occupation",
         "participants.exitreason",
         "notifications.deadlinesettings",
+        "outbox.message",
     }
 )
 

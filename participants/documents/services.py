@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from ist.outbox import services as outbox
 from ist.pdf.rendering import render_pdf
 from participants.documents import notifications, printing
 from participants.documents.models import Contact, Delivery, Document, Download, Evaluation, SubGoal
@@ -346,9 +347,7 @@ def document_finalise(
     people += list(recipients or [])
     _deliver(document, people, by, referrer=referrer)
     _event(document, by, f"{document} slutförd")
-    from participants.documents.tasks import render_document
-
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    render_queue(document_id=document.pk, occasion="finalised")
     return document
 
 
@@ -374,12 +373,20 @@ def _notify(document: Document) -> int:
     told = 0
     for delivery in Delivery.objects.filter(document=document, notified_at__isnull=True, revoked_at__isnull=True):
         if Delivery.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
-            notifications.send_after_commit(notifications.DOCUMENT_READY, delivery.pk)
+            notifications.send(notifications.DOCUMENT_READY, delivery.pk, key="ready")
             told += 1
     return told
 
 
 # -- Rendering (called by the task) ---------------------------------------------------------
+
+RENDER_TASK = "participants.documents.tasks.render_document"
+
+
+def render_queue(*, document_id: int, occasion: str) -> bool:
+    """Record the render task in the outbox, in the current transaction (it runs after the commit,
+    or when the broker is back); `occasion` tells a finalisation from a sweep's later try."""
+    return outbox.enqueue_task(key=f"render-document:{document_id}:{occasion}", task=RENDER_TASK, args=[document_id])
 
 
 def document_render(*, document_id: int) -> bool:

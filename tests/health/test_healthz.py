@@ -22,7 +22,15 @@ def test_unhealthy_when_the_broker_does_not_answer(client, settings) -> None:
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"status": "fail", "database": "ok", "broker": "fail", "worker_heartbeat_age_s": None}
+    assert response.json() == {
+        "status": "fail",
+        "database": "ok",
+        "broker": "fail",
+        "worker_heartbeat_age_s": None,
+        "outbox_pending": 0,
+        "outbox_oldest_pending_age_s": None,
+        "outbox_failed": 0,
+    }
 
 
 def test_reports_the_worker_heartbeat_age(client) -> None:
