@@ -72,11 +72,15 @@ def test_a_task_row_names_a_registered_task_and_only_ids(referral) -> None:
     assert Message.objects.count() == 1
 
 
+@transaction.atomic
+def change_that_fails(referral) -> None:
+    registry.send(DECIDED, referral.pk, key=1)
+    raise RuntimeError("the change fails")
+
+
 def test_a_row_rolled_back_with_its_change_is_not_sent(referral, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        with transaction.atomic():
-            registry.send(DECIDED, referral.pk, key=1)
-            raise RuntimeError("the change fails")
+        change_that_fails(referral)
     assert callbacks == []
     assert not Message.objects.exists()
 
@@ -121,9 +125,8 @@ def test_the_on_commit_attempt_never_raises_when_the_broker_is_down(
     referral, settings, django_capture_on_commit_callbacks
 ) -> None:
     settings.CELERY_BROKER_URL = CLOSED_PORT
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            registry.send(DECIDED, referral.pk, key=1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        registry.send(DECIDED, referral.pk, key=1)
     assert len(callbacks) == 1
     row = Message.objects.get()
     assert (row.status, row.relay_attempts) == (Status.PENDING, 1)
