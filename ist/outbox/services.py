@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,6 +49,9 @@ LOST_AFTER = timedelta(minutes=15)
 # A task waiting for its retry (Celery's backoff, at most 30 minutes) is alive, not lost.
 RETRY_QUIET = timedelta(minutes=30)
 BATCH = 100
+# After a broker error, on-commit attempts in this process wait this long (seconds).
+BROKER_QUIET = 10.0
+_broker_failed_at: float | None = None
 
 
 def _backoff(attempts: int, *, base: int, cap: int) -> timedelta:
@@ -85,7 +89,12 @@ def _enqueue(*, key: str, kind: str, name: str, args: list[int | str]) -> bool:
 
 def relay_after_commit(message_id: int) -> None:
     """The on-commit attempt: hand the new row to the broker now. Never raises into the request
-    that made it; a failure leaves the row pending for the periodic relay."""
+    that made it; a failure leaves the row pending for the periodic relay. For BROKER_QUIET after a
+    broker error in this process the attempt is not made (the row waits for the periodic relay): a
+    request that writes several messages, or many requests, do not each wait for a broker that does
+    not answer."""
+    if _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_QUIET:
+        return
     try:
         relay(ids=[message_id])
     except Exception:
@@ -119,6 +128,7 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> int:
     Rows are locked with SKIP LOCKED, so two relays at once hand each row over once. A broker error
     is recorded on the rows of the batch not yet handed over (attempts, next try with backoff) and
     ends the batch; it is not raised."""
+    global _broker_failed_at  # per process, see relay_after_commit
     from ist.celery import app
 
     now = timezone.now()
@@ -140,6 +150,7 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> int:
                     message.save(update_fields=["status", "relayed_at", "last_error"])
                     handed += 1
         except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the rows wait
+            _broker_failed_at = time.monotonic()
             error = f"{type(exc).__name__}: {exc}"[:2000]
             log.warning("outbox: broker unavailable, %d message(s) wait: %s", len(batch) - handed, error)
         for message in batch[handed:]:

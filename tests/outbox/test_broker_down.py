@@ -130,7 +130,9 @@ def test_every_action_answers_while_the_broker_is_down_and_all_goes_out_once_it_
     }
     missing = [prefix for prefix in expected if not any(key.startswith(prefix) for key in keys)]
     assert missing == []
-    assert all(row.relay_attempts >= 1 for row in waiting_rows)  # the on-commit attempts were made
+    # The first on-commit attempt met the broker error; the next ones in the following seconds were
+    # not made (services.BROKER_QUIET), so no request waited for the broker twice.
+    assert waiting_rows.filter(relay_attempts__gte=1).exists()
     assert mail.outbox == []
     assert client.get(reverse("healthz")).json()["outbox_pending"] == len(keys) == Message.objects.count() - before
 

@@ -130,6 +130,10 @@ def test_the_on_commit_attempt_never_raises_when_the_broker_is_down(
     assert len(callbacks) == 1
     row = Message.objects.get()
     assert (row.status, row.relay_attempts) == (Status.PENDING, 1)
+    # The next write in the following seconds does not wait for the broker again; it waits for beat.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        registry.send(DECIDED, referral.pk, key=2)
+    assert Message.objects.get(key__endswith=":2").relay_attempts == 0
 
 
 def test_a_relayed_row_whose_message_was_lost_is_handed_over_again(referral, purge_test_queue) -> None:
