@@ -138,6 +138,11 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> int:
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
         batch = list(rows.order_by("next_attempt_at", "pk")[:limit])
+        unknown = [m for m in batch if m.kind == Kind.TASK and m.name not in app.tasks]
+        for message in unknown:  # renamed or removed since it was written: a person must decide
+            message.status, message.last_error = Status.FAILED, f"Okänt jobb: {message.name}"
+            message.save(update_fields=["status", "last_error"])
+        batch = [m for m in batch if m not in unknown]
         if not batch:
             return 0
         error = ""

@@ -136,6 +136,15 @@ def test_the_on_commit_attempt_never_raises_when_the_broker_is_down(
     assert Message.objects.get(key__endswith=":2").relay_attempts == 0
 
 
+def test_a_row_for_a_task_that_no_longer_exists_fails_and_does_not_block_the_others(referral, purge_test_queue) -> None:
+    services.enqueue_task(key="gone", task="reports.tasks.build_report_file", args=[1])
+    Message.objects.filter(key="task:gone").update(name="reports.tasks.renamed_since")
+    email_row(referral)
+    assert services.relay() == 1
+    gone = Message.objects.get(key="task:gone")
+    assert (gone.status, gone.last_error) == (Status.FAILED, "Okänt jobb: reports.tasks.renamed_since")
+
+
 def test_a_relayed_row_whose_message_was_lost_is_handed_over_again(referral, purge_test_queue) -> None:
     row = email_row(referral)
     assert services.relay() == 1
