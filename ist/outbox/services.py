@@ -149,6 +149,7 @@ def relay(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> int:
         try:
             with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
                 connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=5)
+                _broker_failed_at = None  # it answers: on-commit attempts resume
                 for message in batch:
                     _publish(message, connection)
                     message.status, message.relayed_at, message.last_error = Status.RELAYED, now, ""

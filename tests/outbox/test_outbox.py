@@ -122,8 +122,9 @@ def test_the_relay_survives_a_broker_error_and_the_row_waits(referral, settings,
 
 
 def test_the_on_commit_attempt_never_raises_when_the_broker_is_down(
-    referral, settings, django_capture_on_commit_callbacks
+    referral, settings, django_capture_on_commit_callbacks, purge_test_queue
 ) -> None:
+    broker_url = settings.CELERY_BROKER_URL
     settings.CELERY_BROKER_URL = CLOSED_PORT
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         registry.send(DECIDED, referral.pk, key=1)
@@ -134,6 +135,12 @@ def test_the_on_commit_attempt_never_raises_when_the_broker_is_down(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         registry.send(DECIDED, referral.pk, key=2)
     assert Message.objects.get(key__endswith=":2").relay_attempts == 0
+    # Once a relay reaches the broker again, the on-commit attempts resume.
+    settings.CELERY_BROKER_URL = broker_url
+    assert services.relay() == 1  # the second (the first waits out its backoff)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        registry.send(DECIDED, referral.pk, key=3)
+    assert Message.objects.get(key__endswith=":3").status == Status.RELAYED
 
 
 def test_a_row_for_a_task_that_no_longer_exists_fails_and_does_not_block_the_others(referral, purge_test_queue) -> None:
