@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "reports",
     "ist.audit",
     "ist.messaging",
+    "ist.outbox",
     "ist.notifications",
     "ist.health",
     "ist.home",
@@ -302,6 +303,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Where the file-based e-mail backend (django.core.mail.backends.filebased.EmailBackend) writes.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IST Halland <noreply@ist.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -409,6 +412,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ist.notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute="0,30", day_of_week="mon-fri"),
     },
+    # Every minute: hand what waits in the outbox (e-mails and tasks written with a change) to the
+    # broker, and release e-mails whose worker died mid-send (ist/outbox, docs/decisions/0013-outbox.md).
+    "relay-outbox": {"task": "ist.outbox.tasks.relay_outbox", "schedule": 60.0},
     # Every 10 minutes: queue again the PDFs of finalised documents whose render task was lost.
     "render-pending-documents": {
         "task": "participants.documents.tasks.render_pending_documents",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ist.messaging.registry import link, register, send_after_commit
+from ist.messaging.registry import link, register, send
 from participants.models import Enrollment
 
 ENROLLED = "enrolled"
@@ -12,7 +12,7 @@ REASSIGNED = "reassigned"
 REASSIGNED_MANY = "reassigned_many"
 CONSENT_CHANGED = "consent_changed"
 
-__all__ = ["CONSENT_CHANGED", "ENROLLED", "REASSIGNED", "REASSIGNED_MANY", "send_after_commit"]
+__all__ = ["CONSENT_CHANGED", "ENROLLED", "REASSIGNED", "REASSIGNED_MANY", "send"]
 
 
 @register(ENROLLED)

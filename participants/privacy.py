@@ -52,10 +52,12 @@ def _after_change(referral: Referral, *, by: User, message: str, tell: bool) -> 
     enrollment = Enrollment.objects.filter(referral=referral).first()
     if enrollment is None:
         return
-    EnrollmentEvent.objects.create(enrollment=enrollment, kind=EnrollmentEvent.Kind.CONSENT, by=by, message=message)
+    event = EnrollmentEvent.objects.create(
+        enrollment=enrollment, kind=EnrollmentEvent.Kind.CONSENT, by=by, message=message
+    )
     deliveries_enforce(enrollment_ids=[enrollment.pk])
     if tell:
-        notifications.send_after_commit(notifications.CONSENT_CHANGED, enrollment.pk)
+        notifications.send(notifications.CONSENT_CHANGED, enrollment.pk, key=f"consent-{event.pk}")
 
 
 @transaction.atomic

@@ -135,7 +135,7 @@ def enroll(
         from participants.privacy import identity_set
 
         identity_set(participant=participant, protected=True, by=by)
-    notifications.send_after_commit(notifications.ENROLLED, enrollment.pk)
+    notifications.send(notifications.ENROLLED, enrollment.pk, key="enrolled")
     return enrollment
 
 
@@ -270,7 +270,7 @@ def reassign(
     if not _reassign_one(enrollment, responsible=responsible, second_contact=second_contact, by=by):
         return False
     if previous.pk != responsible.pk:
-        notifications.send_after_commit(notifications.REASSIGNED, enrollment.pk)
+        notifications.send(notifications.REASSIGNED, enrollment.pk, key=enrollment.version)
     # The previous handledare's items about this participant go (the new one's come with the sweep).
     sweep_for(enrollment, previous)
     return True
@@ -304,7 +304,8 @@ def reassign_many(*, enrollment_ids: list[int], replace: User, by_user: User, by
         if changed:
             moved.append(enrollment)
     if moved:
-        notifications.send_after_commit(notifications.REASSIGNED_MANY, by_user.pk)
+        # One e-mail per move: the first moved enrolment's new version names the occasion.
+        notifications.send(notifications.REASSIGNED_MANY, by_user.pk, key=f"{moved[0].pk}-{moved[0].version}")
         # The previous handledare's items about these participants go (as in `reassign`).
         sweep_for(*moved, replace)
     return len(moved)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ist.messaging.registry import link, register, send_after_commit
+from ist.messaging.registry import link, register, send
 from referrals.models import ConsultativeQuestion, InformationMeeting, Referral
 
 DECIDED = "referral_decided"
@@ -12,7 +12,7 @@ INFO_REQUESTED = "referral_info_requested"
 INFO_MEETING_BOOKED = "info_meeting_booked"
 QUESTION_ANSWERED = "question_answered"
 
-__all__ = ["DECIDED", "INFO_MEETING_BOOKED", "INFO_REQUESTED", "QUESTION_ANSWERED", "send_after_commit"]
+__all__ = ["DECIDED", "INFO_MEETING_BOOKED", "INFO_REQUESTED", "QUESTION_ANSWERED", "send"]
 
 
 @register(QUESTION_ANSWERED)

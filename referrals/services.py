@@ -274,7 +274,7 @@ def referral_request_info(*, referral: Referral, by: User, message: str) -> bool
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
     _event(current, Event.INFO_REQUESTED, by, message)
-    notifications.send_after_commit(notifications.INFO_REQUESTED, current.pk)
+    notifications.send(notifications.INFO_REQUESTED, current.pk, key=current.version)
     sweep_for(current)  # answered for now: the answer deadline's items go
     return True
 
@@ -424,14 +424,14 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
         referral.save(update_fields=["status", "decision_reason", "decided_at", "version", "updated_at"])
         _event(referral, Event.DECIDED, by, f"{Decision(decision).label}. {reasoning}".strip())
         AgendaItem.objects.filter(referral=referral, decision="").exclude(pk=item.pk).delete()
-        notifications.send_after_commit(notifications.DECIDED, referral.pk)
+        notifications.send(notifications.DECIDED, referral.pk, key=referral.version)
     else:
         if decision != Decision.ANSWERED:
             raise NotAllowedNow
         ConsultativeQuestion.objects.filter(pk=item.question_id).update(
             status=ConsultativeQuestion.Status.ANSWERED, answer=reasoning, answered_at=now
         )
-        notifications.send_after_commit(notifications.QUESTION_ANSWERED, item.question_id)
+        notifications.send(notifications.QUESTION_ANSWERED, item.question_id, key=f"item-{item.pk}")
     # The referral is answered; the meeting has one point less to prepare (none left: its item goes).
     sweep_for((TeamMeeting, item.meeting_id), *([(Referral, item.referral_id)] if item.referral_id else []))
     return True
@@ -467,7 +467,7 @@ def info_meeting_book(
     )
     meeting.attendees.set(attendees)
     _event(referral, Event.INFO_MEETING_BOOKED, by, f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}")
-    notifications.send_after_commit(notifications.INFO_MEETING_BOOKED, meeting.pk)
+    notifications.send(notifications.INFO_MEETING_BOOKED, meeting.pk, key="booked")
     return meeting
 
 

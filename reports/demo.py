@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from participants.models import Activity, Closure, Enrollment, FollowUp, Participant, PhasePeriod
 from referrals.models import Referral
@@ -24,11 +25,14 @@ BASE = r"^\d{4}(0[1-9]|1[0-2])"  # the demo's own people: a real month in the pe
 
 
 def seed_reports() -> dict[str, int]:
-    """Queue the report sweep through the broker, on commit: the worker `make run` starts builds the
+    """Queue the report sweep through the outbox: the worker `make run` starts builds the
     last finished quarter's and half-year's reports for all teams and each team (idempotent)."""
-    from reports.tasks import sweep_reports_files
+    from ist.outbox.services import enqueue_task
 
-    transaction.on_commit(sweep_reports_files.delay)
+    with transaction.atomic():
+        enqueue_task(
+            key=f"demo-report-sweep:{timezone.now():%Y%m%dT%H%M%S%f}", task="reports.tasks.sweep_reports_files"
+        )
     return {"report_sweep_queued": 1}
 
 

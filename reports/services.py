@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ist.outbox import services as outbox
 from reports import periodic
 from reports.models import ReportFile
 from teams.models import Team
@@ -64,10 +65,13 @@ def last_finished_labels(today: date) -> dict[str, str]:
     return {kind: labels[0] for kind, labels in recent_labels(day).items()}
 
 
-def _queue(report: ReportFile) -> None:
-    from reports.tasks import build_report_file
+BUILD_TASK = "reports.tasks.build_report_file"
 
-    transaction.on_commit(lambda: build_report_file.delay(report.pk))
+
+def build_queue(*, report_id: int, occasion: str) -> bool:
+    """Record the build task in the outbox, in the current transaction (it runs after the commit, or
+    when the broker is back); `occasion` tells a generation's first build from a sweep's later try."""
+    return outbox.enqueue_task(key=f"build-report:{report_id}:{occasion}", task=BUILD_TASK, args=[report_id])
 
 
 @transaction.atomic
@@ -97,7 +101,7 @@ def report_request(
         defaults={"scope": scope_name(teams), "requested_at": now, "requested_by": by, "queued_at": now},
     )
     if created:
-        _queue(report)
+        build_queue(report_id=report.pk, occasion=f"generation-{report.generation}")
     elif seen_generation is not None and _rebuild(report, by=by, generation=seen_generation):
         report.refresh_from_db()
     return report
@@ -119,7 +123,7 @@ def _rebuild(report: ReportFile, *, by: User | None, generation: int) -> bool:
         build_error="",
     )
     if rebuilt:
-        _queue(report)
+        build_queue(report_id=report.pk, occasion=f"generation-{generation + 1}")
     return bool(rebuilt)
 
 

@@ -6,9 +6,11 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ist.outbox import services as outbox
 from ist.pdf.storage import RENDER_TASK_OPTIONS
 from reports import services
 from reports.models import ReportFile
@@ -30,16 +32,19 @@ def build_report_file(report_id: int) -> bool:
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def sweep_reports_files() -> dict[str, int]:
     """Ask for the standard reports of the last finished periods, and send again the build task of
-    every pending report whose task was lost; building is idempotent, and one build task at a time
-    per report is the rule (the sweep marks when it sent one)."""
+    every pending report whose task was lost or whose tries ended (none left in the outbox);
+    building is idempotent, and one build task at a time per report is the rule (the sweep marks
+    when it sent one)."""
     made = services.standard_reports_request(today=timezone.localdate())
     now = timezone.now()
     lost = ReportFile.objects.filter(status=ReportFile.Status.PENDING).filter(
         Q(build_attempts=0, queued_at__lt=now - LOST_BEFORE_FIRST_TRY) | Q(queued_at__lt=now - LOST_DURING_RETRIES)
     )
-    ids = list(lost.values_list("pk", flat=True))
-    ReportFile.objects.filter(pk__in=ids).update(queued_at=now)
-    for pk in ids:
-        build_report_file.delay(pk)
+    running = outbox.in_flight(task=services.BUILD_TASK)
+    ids = [pk for pk in lost.values_list("pk", flat=True) if pk not in running]
+    with transaction.atomic():
+        ReportFile.objects.filter(pk__in=ids).update(queued_at=now)
+        for pk in ids:
+            services.build_queue(report_id=pk, occasion=f"sweep-{now:%Y%m%dT%H%M%S}")
     log.info("report sweep: %d standard report(s) asked for, %d lost build(s) sent again", made, len(ids))
     return {"requested": made, "requeued": len(ids)}

@@ -24,6 +24,7 @@ ADMINISTRATOR_MODELS = frozenset(
         "participants.exitreason",
         "notifications.deadlinesettings",
         "retention.retentionrule",
+        "outbox.message",
     }
 )
 

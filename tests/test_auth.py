@@ -21,7 +21,7 @@ def reset_mail_now(monkeypatch):
     from ist.login import reset
     from ist.messaging import registry
 
-    monkeypatch.setattr(reset, "send_after_commit", registry.deliver)
+    monkeypatch.setattr(reset, "send", lambda kind, object_id, *, key: registry.deliver(kind, object_id))
 
 
 def login(client, email: str, password: str):

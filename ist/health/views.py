@@ -8,13 +8,15 @@ from django.views.decorators.http import require_safe
 
 from ist.health.checks import broker_ok, database_ok
 from ist.health.worker import worker_status
+from ist.outbox.services import backlog
 
 
 @login_not_required
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer and the worker is not silent, 503 otherwise.
+    """200 when the database and the broker answer and the worker is not silent, 503 otherwise;
+    the outbox backlog is information only.
 
     For monitoring and alerting, not for restarting web: a silent worker is not cured by a new
     web process (docs/operations.md, "When the worker is down").
@@ -25,6 +27,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status = worker_status(now=now)
         body["worker"] = status.state
         body["worker_heartbeat_age_s"] = status.age_seconds(now)
+        # What waits in the outbox for the broker: a growing backlog while the broker is down,
+        # drained by the relay once it is back.
+        state = backlog()
+        body["outbox_pending"] = state.pending
+        body["outbox_oldest_pending_age_s"] = state.oldest_pending_age_s
+        body["outbox_failed"] = state.failed
     else:
         body["worker"] = "unknown"
     healthy = body["database"] == body["broker"] == "ok" and body["worker"] != "silent"

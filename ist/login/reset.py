@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from ist.audit.recording import client_ip
 from ist.login.models import PasswordResetRequest
-from ist.messaging.registry import link, register, send_after_commit
+from ist.messaging.registry import link, register, send
 from teams.models import User
 
 KIND = "auth.password_reset"
@@ -51,7 +51,7 @@ def password_reset_request(*, email: str, client: str | None) -> bool:
     )
     row = PasswordResetRequest.objects.create(email=email, email_key=email_key, client_key=client_key)
     if within_limits:
-        send_after_commit(KIND, row.pk)
+        send(KIND, row.pk, key="requested")
     return within_limits
 
 

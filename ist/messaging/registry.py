@@ -1,4 +1,5 @@
-"""E-mail notifications: each app registers a builder per kind; one task sends them.
+"""E-mail notifications: each app registers a builder per kind; `send` records one in the outbox
+(ist/outbox), in the caller's transaction, and the outbox's task sends it exactly once.
 
 A builder takes an object id and returns (subject, body, recipients). Messages
 carry no more personal data than needed: numbers and links, details behind login.
@@ -11,7 +12,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
-from django.db import transaction
 
 Builder = Callable[[int], tuple[str, str, list[str]]]
 
@@ -32,13 +32,19 @@ def link(path: str) -> str:
     return f"{settings.IST_BASE_URL.rstrip('/')}{path}"
 
 
-def send_after_commit(kind: str, object_id: int) -> None:
-    """Queue the e-mail once the current transaction has committed."""
-    from ist.messaging.tasks import send_notification
+def send(kind: str, object_id: int, *, key: str | int) -> None:
+    """Record the e-mail of `kind` about `object_id` in the outbox, in the current transaction: it
+    goes out once the transaction has committed, even if the broker is down now (it waits).
+
+    `key` tells this occasion from others of the same kind and object (the object's version after
+    the change, a row's id): sending twice with the same kind, object and key is one e-mail, a new
+    occasion (a second komplettering) is another.
+    """
+    from ist.outbox.services import enqueue_email
 
     if kind not in _builders:
         raise KeyError(f"no notification builder for {kind!r}")
-    transaction.on_commit(lambda: send_notification.delay(kind, object_id))
+    enqueue_email(key=f"{kind}:{object_id}:{key}", kind=kind, object_id=object_id)
 
 
 def deliver(kind: str, object_id: int) -> int:

@@ -1,20 +1,13 @@
-from __future__ import annotations
+"""Messages queued by the version before the outbox (ist/outbox): routed into it, once per task."""
 
-from smtplib import SMTPException
+from __future__ import annotations
 
 from celery import shared_task
 
-from ist.messaging import registry
+from ist.outbox.services import enqueue_email
 
 
-@shared_task(
-    acks_late=True,
-    soft_time_limit=50,
-    time_limit=60,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=8,
-)
-def send_notification(kind: str, object_id: int) -> int:
-    """E-mail one notification. Retried with backoff on transient mail errors only."""
-    return registry.deliver(kind, object_id)
+@shared_task(bind=True, acks_late=True, soft_time_limit=20, time_limit=30)
+def send_notification(self, kind: str, object_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """Left for messages still in the broker after an upgrade; nothing new sends this task."""
+    return enqueue_email(key=f"legacy:{self.request.id}", kind=kind, object_id=object_id)

@@ -1,6 +1,6 @@
 """Demo reminders: the real worker computes them. This seeder only adds what the other demo data
 lacks for a reminder of every role (an information meeting on the next weekday, so the referrer and
-the IST attendees have one) and queues every sweep and the digest through the broker, on commit; the
+the IST attendees have one) and queues every sweep and the digest through the outbox; the
 worker `make run` starts picks them up, and beat keeps them current from then on."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ist.notifications.tasks import sweep_everything_then_digest
+from ist.outbox.services import enqueue_task
 from referrals import services as referral_services
 from referrals.models import InformationMeeting, Referral
 from teams.models import Membership, Team, User
@@ -53,5 +53,7 @@ def seed_notifications() -> dict[str, int]:
                 by=coordinator,
             )
             booked = 1
-    transaction.on_commit(sweep_everything_then_digest.delay)
+    enqueue_task(
+        key=f"demo-sweeps:{timezone.now():%Y%m%dT%H%M%S%f}", task="ist.notifications.tasks.sweep_everything_then_digest"
+    )
     return {"information_meetings_booked": booked, "sweeps_queued": 1}

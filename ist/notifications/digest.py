@@ -3,8 +3,10 @@ last one, with initials, dates and links only.
 
 Exactly once: the day's `EmailDelivery` row is unique per recipient and day and is claimed with a
 conditional UPDATE before sending; only the claimant sends. A claim older than CLAIM_TIMEOUT (its
-worker died) may be taken over by the next run. The one window left is a worker dying between the
-SMTP server accepting the message and `sent_at` being stored: that digest may go out twice.
+worker died) may be taken over once, by the next run; a second claim left so is not taken over (the
+digest is not sent again; the items stay in "Att göra"), the same rule as the outbox's e-mails
+(docs/decisions/0013-outbox.md). The one window left is a worker dying between the SMTP server
+accepting the message and `sent_at` being stored: that digest may go out twice, never more.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,8 +45,12 @@ def pending(day: date) -> QuerySet[Notification]:
     )
 
 
+MAX_STALE_CLAIMS = 1
+
+
 def _claimable() -> Q:
-    return Q(sent_at__isnull=True) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=timezone.now() - CLAIM_TIMEOUT))
+    stale = Q(claimed_at__lt=timezone.now() - CLAIM_TIMEOUT, stale_claims__lt=MAX_STALE_CLAIMS)
+    return Q(sent_at__isnull=True) & (Q(claimed_at__isnull=True) | stale)
 
 
 def prepare(day: date) -> list[int]:
@@ -62,7 +68,12 @@ def send(delivery_id: int) -> int:
     """Send one digest if this call wins the claim. Returns the number of messages sent (0 or 1).
     Raises what the mail server raised, after releasing the claim, so the task can retry."""
     claimed_at = timezone.now()
-    if not EmailDelivery.objects.filter(_claimable(), pk=delivery_id).update(claimed_at=claimed_at):
+    # Taking over a dead worker's claim counts (the right side is evaluated on the old row).
+    took_over = Case(When(claimed_at__isnull=False, then=Value(1)), default=Value(0))
+    claimed = EmailDelivery.objects.filter(_claimable(), pk=delivery_id).update(
+        claimed_at=claimed_at, stale_claims=F("stale_claims") + took_over
+    )
+    if not claimed:
         return 0  # sent already, or another worker is sending it
     delivery = EmailDelivery.objects.select_related("recipient").get(pk=delivery_id)
     pending(delivery.day).filter(recipient=delivery.recipient_id).update(delivery=delivery)

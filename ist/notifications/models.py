@@ -91,6 +91,8 @@ class EmailDelivery(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Claims of a worker that died mid-send that were taken over (at most one: digest.MAX_STALE_CLAIMS).
+    stale_claims = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     item_count = models.PositiveSmallIntegerField(default=0)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from ist.notifications import digest, sweeps
+from ist.outbox.services import enqueue_task
 
 # Transient only: a database that is restarting or a dropped connection. A bug is not retried.
 TRANSIENT = (OperationalError, InterfaceError)
@@ -51,10 +52,16 @@ def sweep_reports() -> dict:
 
 @shared_task(**SWEEP_OPTIONS)
 def send_digests() -> int:
-    """Make today's digest rows and queue one task per digest still to send."""
+    """Make today's digest rows and queue (through the outbox) one task per digest still to send."""
+    now = timezone.now()
     ids = digest.prepare(timezone.localdate())
-    for delivery_id in ids:
-        send_digest.delay(delivery_id)
+    with transaction.atomic():  # through the outbox: a broker blip loses none of them
+        for delivery_id in ids:
+            enqueue_task(
+                key=f"digest:{delivery_id}:{now:%Y%m%dT%H%M}",
+                task="ist.notifications.tasks.send_digest",
+                args=[delivery_id],
+            )
     return len(ids)
 
 

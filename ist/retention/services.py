@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ist.outbox import services as outbox
 from ist.retention import files
 from ist.retention.kinds import PARTS, Part, cutoff_for, held_numbers
 from ist.retention.models import LegalHold, RegisterExtract, RetentionLogLine, RetentionRule, RetentionRun
@@ -144,7 +145,6 @@ def hold_release(*, hold_id: int, by: User) -> bool:
 
 def extract_request(*, personnummer: str, reason: str, by: User, form_token: uuid.UUID | None) -> RegisterExtract:
     """Order a registerutdrag; the worker builds it. A double submit (same form token) orders once."""
-    from ist.retention import tasks
 
     if form_token is not None:
         existing = RegisterExtract.objects.filter(form_token=form_token).first()
@@ -155,7 +155,11 @@ def extract_request(*, personnummer: str, reason: str, by: User, form_token: uui
             extract = RegisterExtract.objects.create(
                 personnummer=personnummer, reason=reason, requested_by=by, form_token=form_token
             )
-            transaction.on_commit(lambda: tasks.build_register_extract.delay(extract.pk))
+            outbox.enqueue_task(
+                key=f"register-extract:{extract.pk}",
+                task="ist.retention.tasks.build_register_extract",
+                args=[extract.pk],
+            )
     except IntegrityError:
         # The same form submitted twice at once: the other request made it.
         return RegisterExtract.objects.get(form_token=form_token)

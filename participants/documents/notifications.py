@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ist.messaging.registry import link, register, send_after_commit
+from ist.messaging.registry import link, register, send
 from participants.documents.models import Delivery
 
 DOCUMENT_READY = "document_ready"
 
-__all__ = ["DOCUMENT_READY", "send_after_commit"]
+__all__ = ["DOCUMENT_READY", "send"]
 
 
 @register(DOCUMENT_READY)

@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from ist.notifications.sweeps import sweep_for
+from ist.outbox import services as outbox
 from ist.pdf.rendering import render_pdf
 from ist.uploads import delete_after_commit
 from participants.documents import notifications, printing
@@ -368,9 +369,7 @@ def document_finalise(
     _event(document, by, f"{document} slutförd")
     # The plan or report is written: its reminders go now, with the next due date counted from this one.
     sweep_for(enrollment)
-    from participants.documents.tasks import render_document
-
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    render_queue(document_id=document.pk, occasion="finalised")
     return document
 
 
@@ -396,12 +395,20 @@ def _notify(document: Document) -> int:
     told = 0
     for delivery in Delivery.objects.filter(document=document, notified_at__isnull=True, revoked_at__isnull=True):
         if Delivery.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
-            notifications.send_after_commit(notifications.DOCUMENT_READY, delivery.pk)
+            notifications.send(notifications.DOCUMENT_READY, delivery.pk, key="ready")
             told += 1
     return told
 
 
 # -- Rendering (called by the task) ---------------------------------------------------------
+
+RENDER_TASK = "participants.documents.tasks.render_document"
+
+
+def render_queue(*, document_id: int, occasion: str) -> bool:
+    """Record the render task in the outbox, in the current transaction (it runs after the commit,
+    or when the broker is back); `occasion` tells a finalisation from a sweep's later try."""
+    return outbox.enqueue_task(key=f"render-document:{document_id}:{occasion}", task=RENDER_TASK, args=[document_id])
 
 
 def document_render(*, document_id: int) -> bool:

@@ -20,6 +20,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Frame, Page, expect, sy
 
 from teams.demo import DEMO_PASSWORD
 from tests.databases import seed_reference_data
+from tests.outbox import held
+from tests.outbox.held import OutboxEmails
 
 # Playwright's sync API runs an asyncio event loop in the test thread, and Django refuses ORM
 # calls from a thread with a running loop. Set here only: the rest of the suite keeps the check.
@@ -166,11 +168,8 @@ def log_in() -> Callable[..., None]:
 
 
 @pytest.fixture
-def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """The e-mails a journey asks for, kept here instead of queued: a message left on the tests'
-    broker queue would outlive this test's database and reach a later test's worker."""
-    from ist.messaging.tasks import send_notification
-
-    sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: sent.append((kind, object_id)))
-    return sent
+def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> OutboxEmails:
+    """The e-mails a journey asks for, as (kind, object id): kept in the outbox, not handed to the
+    broker (nor are its tasks): a message left on the tests' broker queue would outlive this test's
+    database and reach a later test's worker."""
+    return held.hold(monkeypatch)

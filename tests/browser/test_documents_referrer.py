@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from participants.documents import services, tasks
+from participants.documents import services
 from participants.documents.models import Document
 from teams.models import User
 from tests.participants import builders
@@ -25,8 +25,8 @@ seed_migration = importlib.import_module("participants.migrations.0002_seed_rule
 
 @pytest.fixture
 def plan(page: Page, notifications_sent, monkeypatch) -> Document:
-    # No worker in browser tests: the plan is rendered here as the task would; nothing is queued.
-    monkeypatch.setattr(tasks.render_document, "delay", lambda document_id: None)
+    # No worker in browser tests: the plan is rendered here as the task would; the outbox is held
+    # (notifications_sent), so nothing is queued.
     seed_migration.seed(apps, None)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")

@@ -15,6 +15,7 @@ from participants.models import Closure, Enrollment, ExitReason, Extension, Foll
 from referrals import personnummer
 from teams.models import Membership
 from tests.factories import member
+from tests.outbox import held
 from tests.participants import builders
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +61,8 @@ def outsider():
 
 
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    from ist.messaging.tasks import send_notification
-
-    calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(send_notification, "delay", lambda kind, object_id: calls.append((kind, object_id)))
-    return calls
+def sent(monkeypatch: pytest.MonkeyPatch) -> held.OutboxEmails:
+    return held.hold(monkeypatch)
 
 
 def open_phase(enrollment: Enrollment) -> str:

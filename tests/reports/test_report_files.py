@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from ist.outbox.models import Message
 from reports import periodic, services, tasks
 from reports.models import ReportFile
 from teams.models import Team
@@ -180,8 +181,6 @@ def test_the_standard_reports_are_all_teams_and_each_team_once(data, django_capt
 
 def test_the_sweep_asks_for_the_standard_reports_and_sends_again_only_lost_builds(data, monkeypatch) -> None:
     standard = 2 * (1 + Team.objects.filter(active=True).count())
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.build_report_file, "delay", queued.append)
     now = timezone.now()
 
     def old_request(team: Team, label: str, *, queued_ago: timedelta, attempts: int = 0) -> ReportFile:
@@ -195,11 +194,26 @@ def test_the_sweep_asks_for_the_standard_reports_and_sends_again_only_lost_build
     old_request(data["a"], "2025Q2", queued_ago=timedelta(minutes=40), attempts=3)  # retrying: waits
     lost_retrying = old_request(data["b"], "2025Q2", queued_ago=timedelta(hours=3), attempts=3)
 
+    # The outbox handed each build over and saw it end (a lost message is the outbox's to hand over
+    # again while its row is open; the sweep leaves an open one alone, see the next test).
+    Message.objects.update(status=Message.Status.DONE)
     assert tasks.sweep_reports_files() == {"requested": standard, "requeued": 2}
-    # (the standard reports' builds are queued on commit, as any request's)
+    # (the standard reports' builds are queued through the outbox, as any request's)
+    queued = [m.args[0] for m in Message.objects.filter(key__contains=":sweep-")]
     assert sorted(queued) == sorted([never_tried.pk, lost_retrying.pk])
     # Sent again just now: the next sweep leaves them to that task.
     assert tasks.sweep_reports_files() == {"requested": 0, "requeued": 0}
+
+
+def test_the_sweep_leaves_a_build_the_outbox_still_holds(data) -> None:
+    """A build waiting in the outbox (the broker was down) or handed over is not sent a second time:
+    one chain of tries per report."""
+    report = services.report_request(kind="quarterly", label="2025Q1", teams=[data["a"]], by=None)
+    ReportFile.objects.filter(pk=report.pk).update(queued_at=timezone.now() - timedelta(hours=3))
+    assert Message.objects.get(args=[report.pk]).status == Message.Status.PENDING
+    assert tasks.sweep_reports_files()["requeued"] == 0
+    Message.objects.filter(args=[report.pk]).update(status=Message.Status.FAILED)  # its tries ended
+    assert tasks.sweep_reports_files()["requeued"] == 1
 
 
 def test_a_report_built_before_the_numbers_settled_is_rebuilt_once(data, settings) -> None:

@@ -11,6 +11,7 @@ from django.db import connection
 from participants.documents import services
 from participants.documents.models import Delivery, Document
 from tests.databases import postgresql_only
+from tests.outbox import held
 from tests.participants.documents import builders
 
 
@@ -19,8 +20,7 @@ from tests.participants.documents import builders
 def test_two_concurrent_renders_make_one_pdf_and_tell_the_referrer_once(seeded_journey, monkeypatch):
     journey = seeded_journey
     plan = builders.final_plan(journey["enrollment"], journey["handledare"])
-    queued: list[int] = []
-    monkeypatch.setattr(services.notifications, "send_after_commit", lambda kind, pk: queued.append(pk))
+    told = held.hold(monkeypatch)
     start = threading.Barrier(2)
     results: list[bool] = []
 
@@ -40,4 +40,4 @@ def test_two_concurrent_renders_make_one_pdf_and_tell_the_referrer_once(seeded_j
     plan.refresh_from_db()
     assert plan.status == Document.Status.FINAL
     assert plan.render_attempts == 1
-    assert queued == [Delivery.objects.get(document=plan).pk]
+    assert told == [("document_ready", Delivery.objects.get(document=plan).pk)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_seed_deadline_settings"),
+        ("notifications", "0003_digest_stale_claims"),
     ]
 
     operations = [
