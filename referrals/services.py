@@ -153,6 +153,10 @@ def referral_save_draft(
     current = _locked(referral, expected_version)
     if not current.is_open_for_referrer:
         raise NotAllowedNow
+    if current.protected_identity and not data.get("protected_identity", True):
+        # Only the team removes a protected flag (referral_update_by_team); a referrer completing a
+        # referral sent back cannot unset what the team (or an earlier record) set.
+        data = {**data, "protected_identity": True}
     changed = _apply(current, data)
     if changed:
         current.version += 1

@@ -177,7 +177,8 @@ def _handover_teams(request: HttpRequest, user_pk: int) -> tuple[User, dict[int,
 def handover(request: HttpRequest, user_pk: int) -> HttpResponse:
     """What a deactivated user left without a responsible person, per team, and "Flytta alla"."""
     person, teams, work = _handover_teams(request, user_pk)
-    posted_team = int(request.POST.get("team", 0) or 0) if request.method == "POST" else 0
+    raw_team = request.POST.get("team", "") if request.method == "POST" else ""
+    posted_team = int(raw_team) if raw_team.isdigit() else 0  # anything else matches no team: 404 below
     sections = []
     for team_id, left in sorted(work.items(), key=lambda kv: teams[kv[0]].name):
         if not (left.enrollments or left.info_meetings):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ist.notifications import sweeps
 from ist.notifications.models import DeadlineSettings, Kind, Notification
 from ist.notifications.rules import documents as documents_rules
+from ist.notifications.rules import handover as handover_rules
 from ist.notifications.rules import journey as journey_rules
 from ist.notifications.rules import referrals as referrals_rules
 from participants import services as journey_services
@@ -329,7 +330,7 @@ def test_every_rule_narrowed_to_one_subject_returns_exactly_its_part_of_the_swee
     Enrollment.objects.filter(pk=enrollment.pk).update(target_end=timezone.localdate() + timedelta(days=10))
     today, config = timezone.localdate(), DeadlineSettings.current()
     checked = 0
-    for module in (referrals_rules, journey_rules, documents_rules):
+    for module in (referrals_rules, journey_rules, documents_rules, handover_rules):
         for rule in module.RULES:
             everything = rule.compute(today, config, None)
             for pk in {item.subject_id for item in everything}:

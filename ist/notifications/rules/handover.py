@@ -7,6 +7,7 @@ handledare ("Flytta alla" on the page the item links to). Swept at once by the d
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 
 from django.db.models import Count, Q
@@ -14,27 +15,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ist.notifications.models import DeadlineSettings, Kind
-from ist.notifications.rules import Due, coordinators_by_team
+from ist.notifications.rules import Due, Rule, coordinators_by_team, narrow
 from participants.documents.models import Document
 from participants.models import Enrollment
 from referrals.models import InformationMeeting
 from teams.models import User
-
-KINDS = [Kind.HANDOVER]
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def due_items(today: date, config: DeadlineSettings) -> list[Due]:
-    """Four queries whatever the numbers: the deactivated users, their active enrolments per team,
-    their draft documents per team, their upcoming information meetings per team."""
+def handover_items(today: date, config: DeadlineSettings, only: Collection[int] | None = None) -> list[Due]:
+    """Four queries whatever the numbers: the deactivated users (those in `only`, when given), their
+    active enrolments per team, their draft documents per team, their upcoming information meetings
+    per team."""
     users = {
         u.pk: u
-        for u in User.objects.filter(is_active=False, deactivated_at__isnull=False).only(
-            "pk", "first_name", "last_name", "deactivated_at"
-        )
+        for u in narrow(User.objects, "pk", only)
+        .filter(is_active=False, deactivated_at__isnull=False)
+        .only("pk", "first_name", "last_name", "deactivated_at")
     }
     if not users:
         return []
@@ -82,3 +82,11 @@ def due_items(today: date, config: DeadlineSettings) -> list[Due]:
             Due(c_id, Kind.HANDOVER, User, user_id, due_on, title[:200], url) for c_id in coordinators.get(team_id, [])
         ]
     return items
+
+
+RULES = [Rule((Kind.HANDOVER,), User, handover_items)]
+KINDS = [kind for rule in RULES for kind in rule.kinds]
+
+
+def due_items(today: date, config: DeadlineSettings) -> list[Due]:
+    return [item for rule in RULES for item in rule.compute(today, config, None)]
