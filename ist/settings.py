@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ist.web.QueryStringGuardMiddleware",  # NUL in a query parameter: 400, not a 500 in a view
     "ist.web.HtmxLoginRequiredMiddleware",  # Django's LoginRequiredMiddleware, htmx-aware
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

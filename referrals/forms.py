@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 
-from ist.audit.forms import DateInput
+from ist.forms import DateField, DateInput, TimeInput, formfield
 from referrals import personnummer
 from referrals.models import AgendaItem, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
@@ -16,13 +16,6 @@ from teams.models import Municipality, Organisation, Team
 Kind = Organisation.Kind
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class PersonnummerField(forms.CharField):
@@ -55,6 +48,7 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
+        formfield_callback = formfield
         fields = [
             "personnummer",
             "first_name",
@@ -124,7 +118,7 @@ class RegisterReferralForm(ReferralForm):
         label="Kom in via",
         choices=[c for c in Referral.Channel.choices if c[0] != Referral.Channel.WEB],
     )
-    received_on = forms.DateField(label="Inkom", widget=DateInput())
+    received_on = DateField(label="Inkom")
     attachment = forms.FileField(
         label="Inskannad remiss",
         required=False,
@@ -169,6 +163,7 @@ class TeamEditForm(forms.ModelForm):
 
     class Meta:
         model = Referral
+        formfield_callback = formfield
         fields = [
             "team",
             "first_name",
@@ -221,6 +216,7 @@ class QuestionForm(forms.Form):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = TeamMeeting
+        formfield_callback = formfield
         fields = ["team", "date", "start_time", "place"]
         widgets = {"date": DateInput(), "start_time": TimeInput()}
 
@@ -274,6 +270,7 @@ class DecisionForm(forms.Form):
 class InfoMeetingForm(forms.ModelForm):
     class Meta:
         model = InformationMeeting
+        formfield_callback = formfield
         fields = ["date", "start_time", "place", "attendees", "referrer_invited"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "attendees": forms.CheckboxSelectMultiple}
 

@@ -8,7 +8,6 @@ of the team; the responsible handledare or second contact): a colleague who may 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
-from ist.web import form_token, render_page_or_partial
+from ist.web import form_token, query_date, query_week, render_page_or_partial
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, new_form_token
@@ -96,8 +95,9 @@ class Back:
         return f"{reverse('participants:week')}?{self.query}"
 
 
-def _back(params: Any, default: date) -> Back:
-    monday = rules.parse_week(params.get("vecka", "")) or rules.week_start(default)
+def _back(request: HttpRequest, default: date) -> Back:
+    params = request.POST if request.method == "POST" else request.GET
+    monday = query_week(request, "vecka", default=rules.week_start(default), params=params)
     handledare = params.get("handledare", "")
     return Back(monday, handledare if handledare.isdigit() else "")
 
@@ -191,7 +191,7 @@ def week(request: HttpRequest) -> HttpResponse:
     _staff_teams(request.user)
     handledare, choices = _whose_week(request)
     today = timezone.localdate()
-    monday = rules.parse_week(request.GET.get("vecka", "")) or rules.week_start(today)
+    monday = query_week(request, "vecka", default=rules.week_start(today))
     back = Back(monday, str(handledare.pk) if handledare.pk != request.user.pk else "")
     rows = selectors.week_of(_week_enrollments(request, handledare), monday)
     record_access(request, [row.enrollment for row in rows], what="min vecka")
@@ -230,13 +230,11 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     """Log one activity (?typ=<kind>&datum=YYYY-MM-DD prefill). htmx: the small form, then the row."""
     enrollment = _changeable(request, enrollment_pk, what="logga aktivitet")
     today = timezone.localdate()
-    params = request.POST if request.method == "POST" else request.GET
-    back = _back(params, today)
+    back = _back(request, today)
     initial: dict[str, Any] = {"date": today}
     if request.GET.get("typ") in ActivityKind.values:
         initial["kind"] = request.GET["typ"]
-    with contextlib.suppress(ValueError):  # no or a malformed date: today
-        initial["date"] = date.fromisoformat(request.GET.get("datum", ""))
+    initial["date"] = query_date(request, "datum", default=today)
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _activity_data(form)
@@ -268,7 +266,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
     may_change = selectors.enrollments_for(request.user, "change").filter(pk=enrollment.pk).exists()
     if request.method == "POST" and not may_change:
         raise PermissionDenied("Bara deltagarens handledare och teamets koordinator rättar aktiviteter.")
-    back = _back(request.POST if request.method == "POST" else request.GET, item.date)
+    back = _back(request, item.date)
     status = 200
     stale_delete = False
     if request.method == "POST" and "ta_bort" in request.POST:
