@@ -79,11 +79,12 @@ def control_values(control: Control) -> st.SearchStrategy[Any]:  # built once pe
     )
     if control.kind == "file":
         return st.sampled_from([None, "pdf", "text"])
+    edges = _kind_edges(control)
     return st.one_of(
         st.none(),
         single,
         single,
-        single,
+        *([st.sampled_from(edges)] * 2 if edges else []),  # a date field gets dates, most of all
         st.lists(single, min_size=2, max_size=3),  # sent twice, or a multiple choice
     )
 
@@ -94,16 +95,44 @@ def upload(kind: str | None) -> Any:
     return SimpleUploadedFile("remiss.pdf", b"not a pdf \x00\x01", "application/pdf")
 
 
+PLAUSIBLE = {"date": "2026-03-02", "time": "10:00", "number": "1", "email": "test@ist.example", "tel": "0701234567"}
+
+
+def plausible(control: Control) -> Any:
+    """What a user who fills the form in sensibly sends: the page's own value, the first real choice,
+    or an ordinary value of the control's type. None: nothing (a file, an unchecked box)."""
+    if control.kind == "file":
+        return None
+    if control.kind == "checkbox":
+        return control.checked or None
+    if control.kind in ("radio", "select", "submit"):
+        chosen = [v for v in control.checked if v] or [v for v in control.options if v]
+        return chosen[0] if chosen else ""
+    if control.value or control.kind in ("hidden", "password"):
+        return control.value
+    return PLAUSIBLE.get(control.kind, "Test")
+
+
 def submissions(form: Form) -> st.SearchStrategy[tuple[str, bool, dict[str, Any]]]:
-    """One submit of `form`: the target (plain or htmx) and the data (a control left out is absent)."""
+    """One submit of `form`: the target (plain or htmx) and the data. Mostly a sensible submit with
+    one control changed (so the edge value reaches the view and the service behind it), sometimes
+    every control at random."""
+    base = {name: plausible(control) for name, control in form.controls.items()}
+    per_control = {name: control_values(control) for name, control in form.controls.items()}
     extra = st.one_of(
         st.just({}),
         st.just({}),
-        st.dictionaries(
-            st.sampled_from(["x", "id", "pk", "sida", "vecka", "\x00"]), st.sampled_from(NASTY), max_size=1
-        ),
+        st.dictionaries(st.sampled_from(["x", "pk", "sida", "vecka", "\x00"]), st.sampled_from(NASTY), max_size=1),
     )
-    values = st.fixed_dictionaries({name: control_values(control) for name, control in form.controls.items()})
+    one_changed = (
+        st.one_of([st.tuples(st.just(name), values) for name, values in per_control.items()]).map(
+            lambda changed: {**base, changed[0]: changed[1]}
+        )
+        if per_control
+        else st.just(base)
+    )
+    every_changed = st.fixed_dictionaries(per_control)
+    values = st.one_of(one_changed, one_changed, one_changed, every_changed)
 
     def build(parts: tuple[tuple[str, bool], dict[str, Any], dict[str, str]]) -> tuple[str, bool, dict[str, Any]]:
         (url, htmx), drawn, noise = parts
