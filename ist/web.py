@@ -27,6 +27,13 @@ def form_token(request: HttpRequest) -> uuid.UUID:
         return uuid.uuid4()
 
 
+def whole_number(text: str) -> int | None:
+    """A whole number as a form or link carries it (ASCII digits only), or None.
+
+    `str.isdigit()` is true for "²" and other digits `int()` refuses, which was a 500."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _ignored(request: HttpRequest, message: str) -> None:
     # A full page says why it shows the default; a fragment has nowhere to say it.
     if not getattr(request, "htmx", False):

@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
-from ist.web import form_token, query_date, query_week, render_page_or_partial
+from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, new_form_token
@@ -99,7 +99,7 @@ def _back(request: HttpRequest, default: date) -> Back:
     params = request.POST if request.method == "POST" else request.GET
     monday = query_week(request, "vecka", default=rules.week_start(default), params=params)
     handledare = params.get("handledare", "")
-    return Back(monday, handledare if handledare.isdigit() else "")
+    return Back(monday, handledare if whole_number(handledare) is not None else "")
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,10 @@ def _whose_week(request: HttpRequest) -> tuple[User, list[User]]:
     wanted = request.GET.get("handledare", "")
     if not wanted or wanted == str(user.pk):
         return user, list(choices.values())
-    if not wanted.isdigit() or int(wanted) not in choices:
+    chosen = whole_number(wanted)
+    if chosen is None or chosen not in choices:
         raise Http404
-    return choices[int(wanted)], list(choices.values())
+    return choices[chosen], list(choices.values())
 
 
 def _week_enrollments(request: HttpRequest, handledare: User) -> QuerySet[Enrollment]:
@@ -272,9 +273,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
     if request.method == "POST" and "ta_bort" in request.POST:
         version = request.POST.get("version", "")
         try:
-            services.activity_delete(
-                activity=item, by=request.user, expected_version=int(version) if version.isdigit() else None
-            )
+            services.activity_delete(activity=item, by=request.user, expected_version=whole_number(version))
         except services.StaleEdit:
             stale_delete = True  # a colleague corrected it meanwhile: show what is saved now
             item.refresh_from_db()
@@ -283,8 +282,9 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
     initial = {"kind": item.kind, "date": item.date, "attendance": item.attendance, "version": item.version}
     initial |= {"duration_minutes": item.duration_minutes, "note": item.note}
     form = ActivityForm(request.POST or None, initial=initial) if may_change else None
-    if stale_delete:
-        form = ActivityForm(initial=initial | {"version": item.version})
+    if stale_delete:  # the form shows what is saved now, with why
+        form = ActivityForm({**initial, "date": item.date.isoformat()})
+        form.is_valid()
         form.add_error(None, STALE_MESSAGE)
         status = 409
     elif form is not None and request.method == "POST" and form.is_valid():

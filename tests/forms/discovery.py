@@ -119,9 +119,11 @@ class FormParser(HTMLParser):
             self._textarea = None
 
 
-# Logout ends the session, the language switch only sets a cookie, the admin is Django's own,
-# and report files are rendered PDFs.
-SKIP_PREFIXES = ("/konto/logout/", "/sprak/", "/admin/", "/static/", "/rapporter/quarterly/", "/rapporter/halfyear/")
+# Pages not crawled: logout ends the session, the language switch sets a cookie, the admin is
+# Django's own, report files are rendered PDFs. Forms not fuzzed: logout and the language switch
+# would change the client for every later example (a session ended, English pages); the admin's.
+SKIP_PAGES = ("/konto/logout/", "/sprak/", "/admin/", "/static/", "/rapporter/quarterly/", "/rapporter/halfyear/")
+SKIP_FORMS = ("/konto/logout/", "/sprak/", "/admin/")
 PAGES_PER_ROUTE = 3  # the same page for another object adds forms only when its state differs
 
 
@@ -142,13 +144,13 @@ def forms_reachable(client: Client, start: str = "/", max_pages: int = 120) -> t
             parser = FormParser(url)
             parser.feed(response.content.decode(response.charset or "utf-8"))
             parser.close()
-            forms += [f for f in parser.forms if not urlsplit(f.targets[0][0]).path.startswith(SKIP_PREFIXES)]
+            forms += [f for f in parser.forms if not urlsplit(f.targets[0][0]).path.startswith(SKIP_FORMS)]
             links = parser.links
         else:
             links = []
         for href in links:
             target = internal_url(href, url)
-            if target is None or target in seen or urlsplit(target).path.startswith(SKIP_PREFIXES):
+            if target is None or target in seen or urlsplit(target).path.startswith(SKIP_PAGES):
                 continue
             seen.add(target)
             route = route_of(urlsplit(target).path)

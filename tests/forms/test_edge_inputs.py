@@ -216,3 +216,38 @@ def test_the_in_range_check_is_the_one_rules_rely_on() -> None:
     # A rule adds at most a few years to a date (target end, follow-ups): the range leaves room.
     assert MAX_DATE + timedelta(days=366 * 10) < date.max
     assert MIN_DATE - timedelta(days=366 * 10) > date.min
+
+
+# -- Numbers that str.isdigit() accepts and int() does not; a stale delete (found by the fuzz test) ----
+
+
+def test_removing_an_activity_with_a_stale_version_shows_what_is_saved_with_the_reason(client, journey) -> None:
+    activity = journey["activity"]
+    client.force_login(journey["handledare"])
+    url = reverse("participants:activity", kwargs={"activity_pk": activity.pk})
+    response = client.post(url, {"ta_bort": "1", "version": str(activity.version + 5)})
+    assert response.status_code == 409
+    assert "Någon annan har sparat ändringar" in response.content.decode()
+    assert typed_value(response, "date") == activity.date.isoformat()
+    assert type(activity).objects.filter(pk=activity.pk).exists()
+
+
+def test_meeting_attendance_with_a_superscript_version_is_no_server_error(users, world) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(users["koordinator"])
+    url = reverse("referrals:meeting_attendance", kwargs={"pk": world["meeting"].pk})
+    data = {
+        "attendance-TOTAL_FORMS": "1",
+        "attendance-INITIAL_FORMS": "0",
+        "attendance-0-organisation_kind": "kommun",
+        "attendance-0-name": "Kim Kommun",
+        "version": "²",
+    }
+    response = client.post(url, data)
+    assert response.status_code < 500
+
+
+def test_min_vecka_for_a_handledare_given_as_a_superscript_is_not_found(client, journey) -> None:
+    client.force_login(journey["koordinator"])
+    response = client.get(reverse("participants:week") + "?handledare=²")
+    assert response.status_code == 404
