@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
+    "ist.web.QueryStringGuardMiddleware",  # NUL in a query parameter: 400, not a 500 in a view
     "ist.web.HtmxLoginRequiredMiddleware",  # Django's LoginRequiredMiddleware, htmx-aware
     "ist.login.sessions.SecondFactorMiddleware",  # after the password, only the second step opens
     "django.contrib.messages.middleware.MessageMiddleware",

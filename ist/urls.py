@@ -16,6 +16,8 @@ from teams.forms import LoginForm
 home_patterns = ([path("", home.start, name="start")], "home")
 team_patterns = ([path("<slug:slug>/", teams.team_detail, name="detail")], "teams")
 
+handler400 = "ist.web.bad_request"
+
 urlpatterns = [
     path("", include(home_patterns)),
     path("konto/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from ist.audit.forms import DateInput
+from ist.forms import DateField, DateInput, formfield
 from participants.models import (
     PHASE_ORDER,
     ActivityKind,
@@ -26,6 +26,7 @@ from teams.models import Organisation
 class EnrollForm(forms.ModelForm):
     class Meta:
         model = Enrollment
+        formfield_callback = formfield
         fields = [
             "responsible",
             "second_contact",
@@ -71,6 +72,7 @@ class EnrollForm(forms.ModelForm):
 class ParticipantCorrectionForm(forms.ModelForm):
     class Meta:
         model = Participant
+        formfield_callback = formfield
         fields = [
             "first_name",
             "last_name",
@@ -86,7 +88,7 @@ class ParticipantCorrectionForm(forms.ModelForm):
 
 class PhaseChangeForm(forms.Form):
     to = forms.ChoiceField(label="Ny fas", choices=Phase.choices)
-    on = forms.DateField(label="Från och med", widget=DateInput())
+    on = DateField(label="Från och med")
     reason = forms.CharField(
         label="Skäl",
         required=False,
@@ -103,8 +105,8 @@ class PhaseChangeForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_end = forms.DateField(label="Nytt slutdatum", widget=DateInput())
-    decided_on = forms.DateField(label="Beslutsdatum", widget=DateInput())
+    new_end = DateField(label="Nytt slutdatum")
+    decided_on = DateField(label="Beslutsdatum")
     decided_by = forms.CharField(
         label="Beslutat av", max_length=200, help_text="Namn och roll, t.ex. samverkansteamet."
     )
@@ -131,7 +133,7 @@ class ReassignForm(forms.Form):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label="Aktivitet", choices=ActivityKind.choices)
-    date = forms.DateField(label="Datum", widget=DateInput())
+    date = DateField(label="Datum")
     attendance = forms.ChoiceField(
         label="Närvaro", choices=Attendance.choices, initial=Attendance.PRESENT, widget=forms.RadioSelect
     )
@@ -149,7 +151,7 @@ class GroupSessionForm(forms.Form):
             (k.value, k.label) for k in (ActivityKind.PHYSICAL, ActivityKind.WORK_TRAINING, ActivityKind.KNOWLEDGE)
         ],
     )
-    date = forms.DateField(label="Datum", widget=DateInput())
+    date = DateField(label="Datum")
     duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=60)
     note = forms.CharField(label="Anteckning", max_length=300, required=False)
 
@@ -159,6 +161,7 @@ class ClosureForm(forms.ModelForm):
 
     class Meta:
         model = Closure
+        formfield_callback = formfield
         fields = [
             "date",
             "reason",
@@ -196,6 +199,7 @@ class ClosureForm(forms.ModelForm):
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
+        formfield_callback = formfield
         fields = ["found", "note"]
         widgets = {"found": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 2})}
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ist.web import parse_iso_week
 from participants.models import Attendance, DurationRule, PhaseRequirement
 
 
@@ -37,12 +38,8 @@ def week_label(day: date) -> str:
 
 
 def parse_week(text: str) -> date | None:
-    """'2026-W47' → the Monday of that ISO week; None if not a week."""
-    try:
-        year, week = text.split("-W")
-        return date.fromisocalendar(int(year), int(week), 1)
-    except (ValueError, AttributeError):
-        return None
+    """'2026-W47' → the Monday of that ISO week; None if not a week (or out of range)."""
+    return parse_iso_week(text)
 
 
 def week_param(monday: date) -> str:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ist.idempotency import create_once
 from ist.notifications.sweeps import sweep_for
 from participants import notifications, rules
 from participants.models import (
@@ -86,10 +87,33 @@ def enroll(
     or created; sex and birth year are derived from the number. Starts in Prova på.
     Pre: the coordinator manages the referral's team; handledare are of that team.
     """
-    if form_token is not None:
-        existing = Enrollment.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing
+    enrollment, _created = create_once(
+        Enrollment,
+        form_token=form_token,
+        create=lambda token: _enroll(
+            referral=referral,
+            responsible=responsible,
+            second_contact=second_contact,
+            start_date=start_date,
+            by=by,
+            entry=entry,
+            form_token=token,
+        ),
+        referral_id=referral.pk,
+    )
+    return enrollment
+
+
+def _enroll(
+    *,
+    referral: Referral,
+    responsible: User,
+    second_contact: User | None,
+    start_date: date,
+    by: User,
+    entry: dict[str, Any],
+    form_token: uuid.UUID | None,
+) -> Enrollment:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.READY or Enrollment.objects.filter(referral=referral).exists():
         raise NotAllowedNow
@@ -339,22 +363,23 @@ def activity_log(
 ) -> Activity:
     """Log one activity, once per form token. Pre: `by` may change the enrolment.
     Raises InvalidActivity (date)."""
-    if form_token is not None:
-        existing = Activity.objects.filter(form_token=form_token, enrollment=enrollment).first()
-        if existing is not None:
-            return existing
-    _check_date(enrollment, day, today or timezone.localdate())
-    activity = Activity.objects.create(
-        form_token=form_token,
-        enrollment=enrollment,
-        kind=kind,
-        date=day,
-        attendance=attendance,
-        duration_minutes=duration_minutes,
-        note=note,
-        logged_by=by,
-    )
-    sweep_for((User, enrollment.responsible_id))  # "veckologg saknas" names one participant less
+
+    def create(token: uuid.UUID | None) -> Activity:
+        _check_date(enrollment, day, today or timezone.localdate())
+        activity = Activity.objects.create(
+            form_token=token,
+            enrollment=enrollment,
+            kind=kind,
+            date=day,
+            attendance=attendance,
+            duration_minutes=duration_minutes,
+            note=note,
+            logged_by=by,
+        )
+        sweep_for((User, enrollment.responsible_id))  # "veckologg saknas" names one participant less
+        return activity
+
+    activity, _created = create_once(Activity, form_token=form_token, create=create, enrollment=enrollment)
     return activity
 
 
@@ -408,11 +433,37 @@ def group_session_log(
 
     Pre: every enrolment is active in `team_id` and changeable by `by`.
     """
-    if form_token is not None:
-        existing = GroupSession.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing
-    today = today or timezone.localdate()
+    session, _created = create_once(
+        GroupSession,
+        form_token=form_token,
+        create=lambda token: _group_session_create(
+            team_id=team_id,
+            kind=kind,
+            day=day,
+            duration_minutes=duration_minutes,
+            note=note,
+            attendance=attendance,
+            by=by,
+            form_token=token,
+            today=today or timezone.localdate(),
+        ),
+        led_by=by,
+    )
+    return session
+
+
+def _group_session_create(
+    *,
+    team_id: int,
+    kind: str,
+    day: date,
+    duration_minutes: int,
+    note: str,
+    attendance: dict[int, str],
+    by: User,
+    form_token: uuid.UUID | None,
+    today: date,
+) -> GroupSession:
     enrollments = list(Enrollment.objects.filter(pk__in=attendance, team_id=team_id))
     if len(enrollments) != len(attendance):
         raise NotAllowedNow

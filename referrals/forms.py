@@ -6,20 +6,13 @@ from typing import Any
 
 from django import forms
 
-from ist.audit.forms import DateInput
+from ist.forms import DateField, DateInput, TimeInput, formfield
 from ist.uploads import UploadField
 from referrals import personnummer
 from referrals.models import AgendaItem, ConsentHow, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
 
 Kind = Organisation.Kind
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class PersonnummerField(forms.CharField):
@@ -66,6 +59,7 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
+        formfield_callback = formfield
         fields = [
             "personnummer",
             "first_name",
@@ -156,7 +150,7 @@ class RegisterReferralForm(ReferralForm):
         label="Kom in via",
         choices=[c for c in Referral.Channel.choices if c[0] != Referral.Channel.WEB],
     )
-    received_on = forms.DateField(label="Inkom", widget=DateInput())
+    received_on = DateField(label="Inkom")
     attachment = UploadField(label="Inskannad remiss", required=False)
 
     class Meta(ReferralForm.Meta):
@@ -182,6 +176,7 @@ class TeamEditForm(forms.ModelForm):
 
     class Meta:
         model = Referral
+        formfield_callback = formfield
         fields = [
             "team",
             "first_name",
@@ -267,6 +262,7 @@ class QuestionForm(forms.Form):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = TeamMeeting
+        formfield_callback = formfield
         fields = ["team", "date", "start_time", "place"]
         widgets = {"date": DateInput(), "start_time": TimeInput()}
 
@@ -320,6 +316,7 @@ class DecisionForm(forms.Form):
 class InfoMeetingForm(forms.ModelForm):
     class Meta:
         model = InformationMeeting
+        formfield_callback = formfield
         fields = ["date", "start_time", "place", "attendees", "referrer_invited"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "attendees": forms.CheckboxSelectMultiple}
 

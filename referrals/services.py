@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ist.idempotency import create_once
 from ist.notifications.sweeps import sweep_for
 from referrals import notifications
 from referrals.models import (
@@ -130,26 +131,22 @@ def referral_save_draft(
     Pre: `referral`, if given, was fetched through the referrer's scope and is open for them.
     """
     if referral is None:
-        if form_token is not None:
-            existing = Referral.objects.filter(form_token=form_token, referrer=referrer).first()
-            if existing is not None:
-                return Saved(existing, created=False)
-        referral = Referral(
-            referrer=referrer,
-            referrer_name=referrer.get_full_name(),
-            referrer_email=referrer.email,
-            referrer_phone=referrer.phone,
-            referrer_organisation=referrer.organisation,
-            form_token=form_token,
-        )
-        _apply(referral, data)
-        try:
-            with transaction.atomic():
-                referral.save()
-        except IntegrityError:  # the same form token, posted twice at once
-            return Saved(Referral.objects.get(form_token=form_token), created=False)
-        grant(VIEW_REFERRAL, referrer, referral)
-        return Saved(referral, created=True)
+
+        def create(token: uuid.UUID | None) -> Referral:
+            draft = Referral(
+                referrer=referrer,
+                referrer_name=referrer.get_full_name(),
+                referrer_email=referrer.email,
+                referrer_phone=referrer.phone,
+                referrer_organisation=referrer.organisation,
+                form_token=token,
+            )
+            _apply(draft, data)
+            draft.save()
+            grant(VIEW_REFERRAL, referrer, draft)
+            return draft
+
+        return Saved(*create_once(Referral, form_token=form_token, create=create, referrer=referrer))
     current = _locked(referral, expected_version)
     if not current.is_open_for_referrer:
         raise NotAllowedNow
@@ -207,28 +204,28 @@ def referral_register(
 
     Pre: `team` is one the coordinator manages. Raises IncompleteReferral.
     """
-    if form_token is not None:
-        existing = Referral.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return Saved(existing, created=False)
-    referral = Referral(
-        team=team,
-        channel=channel,
-        status=Status.SUBMITTED,
-        registered_by=by,
-        received_on=received_on,
-        answer_deadline=received_on + timedelta(days=team.answer_deadline_days),
-        form_token=form_token,
-    )
-    _apply(referral, data)
-    referral.team = team  # the coordinator's choice wins over the municipality's team
-    missing = missing_for_submit(referral, registered=True)
-    if missing:
-        raise IncompleteReferral(missing)
-    _record_intake(referral, by)
-    referral.save()
-    _event(referral, Event.REGISTERED, by)
-    return Saved(referral, created=True)
+
+    def create(token: uuid.UUID | None) -> Referral:
+        referral = Referral(
+            team=team,
+            channel=channel,
+            status=Status.SUBMITTED,
+            registered_by=by,
+            received_on=received_on,
+            answer_deadline=received_on + timedelta(days=team.answer_deadline_days),
+            form_token=token,
+        )
+        _apply(referral, data)
+        referral.team = team  # the coordinator's choice wins over the municipality's team
+        missing = missing_for_submit(referral, registered=True)
+        if missing:
+            raise IncompleteReferral(missing)
+        _record_intake(referral, by)
+        referral.save()
+        _event(referral, Event.REGISTERED, by)
+        return referral
+
+    return Saved(*create_once(Referral, form_token=form_token, create=create, registered_by=by))
 
 
 @transaction.atomic
@@ -305,26 +302,28 @@ def question_ask(
     A question that names the person (personnummer or name) requires their consent, like a referral
     (NotAllowedNow without it); an anonymous one does not. A person already known to be protected
     is flagged on the question too."""
-    if form_token is not None:
-        existing = ConsultativeQuestion.objects.filter(form_token=form_token, asked_by=asked_by).first()
-        if existing is not None:
-            return existing
     named = bool(personnummer or person_name.strip())
     if named and not (consent_given and consent_date):
         raise NotAllowedNow
-    return ConsultativeQuestion.objects.create(
-        team=team,
-        asked_by=asked_by,
-        organisation=asked_by.organisation,
-        question=question,
-        personnummer=personnummer,
-        person_name=person_name,
-        consent_given=named and consent_given,
-        consent_date=consent_date if named else None,
-        consent_how=(consent_how or ConsentHow.WRITTEN) if named else "",
-        protected_identity=named and (protected_identity or known_protected(personnummer)),
+    question_row, _created = create_once(
+        ConsultativeQuestion,
         form_token=form_token,
+        create=lambda token: ConsultativeQuestion.objects.create(
+            team=team,
+            asked_by=asked_by,
+            organisation=asked_by.organisation,
+            question=question,
+            personnummer=personnummer,
+            person_name=person_name,
+            consent_given=named and consent_given,
+            consent_date=consent_date if named else None,
+            consent_how=(consent_how or ConsentHow.WRITTEN) if named else "",
+            protected_identity=named and (protected_identity or known_protected(personnummer)),
+            form_token=token,
+        ),
+        asked_by=asked_by,
     )
+    return question_row
 
 
 # -- Meetings --------------------------------------------------------------------
@@ -335,13 +334,15 @@ def meeting_create(
     *, team: Team, date: date, start_time: time, place: str, by: User, form_token: uuid.UUID | None = None
 ) -> TeamMeeting:
     """A coordinator schedules a samverkansteam meeting, once per form token."""
-    if form_token is not None:
-        existing = TeamMeeting.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing
-    return TeamMeeting.objects.create(
-        team=team, date=date, start_time=start_time, place=place, created_by=by, form_token=form_token
+    meeting, _created = create_once(
+        TeamMeeting,
+        form_token=form_token,
+        create=lambda token: TeamMeeting.objects.create(
+            team=team, date=date, start_time=start_time, place=place, created_by=by, form_token=token
+        ),
+        created_by=by,
     )
+    return meeting
 
 
 @transaction.atomic
@@ -459,19 +460,20 @@ def info_meeting_book(
 
     Pre: the referral is accepted (a no-show may be booked again).
     """
-    if form_token is not None:
-        existing = InformationMeeting.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != Status.ACCEPTED or referral.information_meetings.filter(outcome="").exists():
-        raise NotAllowedNow  # not accepted, or a meeting is booked and its outcome not yet recorded
-    meeting = InformationMeeting.objects.create(
-        referral=referral, date=date, start_time=start_time, place=place, booked_by=by, form_token=form_token
-    )
-    meeting.attendees.set(attendees)
-    _event(referral, Event.INFO_MEETING_BOOKED, by, f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}")
-    notifications.send(notifications.INFO_MEETING_BOOKED, meeting.pk, key="booked")
+
+    def create(token: uuid.UUID | None) -> InformationMeeting:
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status != Status.ACCEPTED or locked.information_meetings.filter(outcome="").exists():
+            raise NotAllowedNow  # not accepted, or a meeting is booked and its outcome not yet recorded
+        meeting = InformationMeeting.objects.create(
+            referral=locked, date=date, start_time=start_time, place=place, booked_by=by, form_token=token
+        )
+        meeting.attendees.set(attendees)
+        _event(locked, Event.INFO_MEETING_BOOKED, by, f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}")
+        notifications.send(notifications.INFO_MEETING_BOOKED, meeting.pk, key="booked")
+        return meeting
+
+    meeting, _created = create_once(InformationMeeting, form_token=form_token, create=create, referral_id=referral.pk)
     return meeting
 
 

@@ -7,15 +7,15 @@ from typing import Any
 
 from django import forms
 
-from ist.audit.forms import DateInput
+from ist.forms import DateField
 from reports.statistics import Period
 
 MAX_DAYS = 3 * 366  # a longer period is a mistake more often than a wish
 
 
 class StatisticsFilterForm(forms.Form):
-    fran = forms.DateField(label="Från och med", widget=DateInput())
-    till = forms.DateField(label="Till och med", widget=DateInput())
+    fran = DateField(label="Från och med")
+    till = DateField(label="Till och med")
     team = forms.ModelMultipleChoiceField(
         label="Team",
         queryset=None,

@@ -5,14 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ist.forms import DateField
 from teams.selectors import users_visible_to
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LogFilterForm(forms.Form):
@@ -23,8 +17,8 @@ class LogFilterForm(forms.Form):
         max_length=100,
         help_text=_("Namn eller e-post för den som uppgifterna gäller."),
     )
-    date_from = forms.DateField(label=_("Från och med"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Till och med"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Från och med"), required=False)
+    date_to = DateField(label=_("Till och med"), required=False)
     action = forms.ChoiceField(
         label=_("Händelse"),
         required=False,

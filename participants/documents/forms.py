@@ -8,12 +8,10 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
-from ist.audit.forms import DateInput
+from ist.forms import DateField, DateInput, formfield
 from ist.uploads import UploadField
 from participants.documents.models import Document, Evaluation, Responsible
 from participants.documents.services import CONTENT_FIELDS
-
-DATE_ERROR = "Ange ett datum som ÅÅÅÅ-MM-DD."
 
 
 class DocumentForm(forms.ModelForm):
@@ -23,6 +21,7 @@ class DocumentForm(forms.ModelForm):
 
     class Meta:
         model = Document
+        formfield_callback = formfield
         fields = [
             "period_start",
             "period_end",
@@ -59,8 +58,6 @@ class DocumentForm(forms.ModelForm):
                 del self.fields[name]
         for field in self.fields.values():
             field.required = False
-            if isinstance(field, forms.DateField):
-                field.error_messages["invalid"] = DATE_ERROR
         if "direction" in self.fields:
             self.fields["direction"].widget = forms.RadioSelect(choices=Document.Direction.choices)
         if document.kind == Document.Kind.CLOSING and "next_steps" in self.fields:
@@ -82,9 +79,7 @@ class SubGoalForm(forms.Form):
     goal = forms.CharField(label="Delmål", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     activities = forms.CharField(label="Aktiviteter", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     responsible = forms.ChoiceField(label="Ansvarig", required=False, choices=[("", "– välj –"), *Responsible.choices])
-    due_on = forms.DateField(
-        label="Klart senast", required=False, widget=DateInput(), error_messages={"invalid": DATE_ERROR}
-    )
+    due_on = DateField(label="Klart senast", required=False)
 
     def is_blank(self) -> bool:
         return not any(self.cleaned_data.get(name) for name in ("goal", "activities", "responsible", "due_on"))

@@ -26,7 +26,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
-from ist.web import form_token, render_page_or_partial
+from ist.web import form_token, query_date, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.documents import forms as document_forms
 from participants.documents import selectors as documents_selectors
@@ -128,10 +128,7 @@ def _start_from(request: HttpRequest, form: EnrollForm) -> date:
     if form.is_bound:
         form.is_valid()  # cleaned_data holds the fields that were valid, even if others were not
         return form.cleaned_data.get("start_date") or timezone.localdate()
-    try:
-        return date.fromisoformat(request.GET.get("start_date", ""))
-    except ValueError:
-        return timezone.localdate()
+    return query_date(request, "start_date", default=timezone.localdate())
 
 
 def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
@@ -333,14 +330,14 @@ def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        posted_version = request.POST.get("version", "")
+        posted_version = whole_number(request.POST.get("version", ""))
         try:
             if changed:
                 services.participant_correct(
                     participant=participant,
                     by=request.user,
                     data=changed,
-                    expected_version=int(posted_version) if posted_version.isdigit() else -1,
+                    expected_version=-1 if posted_version is None else posted_version,
                 )
         except services.StaleEdit:
             messages.error(request, STALE_MESSAGE)

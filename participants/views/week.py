@@ -8,7 +8,6 @@ of the team; the responsible handledare or second contact): a colleague who may 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
-from ist.web import form_token, render_page_or_partial
+from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, new_form_token
@@ -96,10 +95,11 @@ class Back:
         return f"{reverse('participants:week')}?{self.query}"
 
 
-def _back(params: Any, default: date) -> Back:
-    monday = rules.parse_week(params.get("vecka", "")) or rules.week_start(default)
+def _back(request: HttpRequest, default: date) -> Back:
+    params = request.POST if request.method == "POST" else request.GET
+    monday = query_week(request, "vecka", default=rules.week_start(default), params=params)
     handledare = params.get("handledare", "")
-    return Back(monday, handledare if handledare.isdigit() else "")
+    return Back(monday, handledare if whole_number(handledare) is not None else "")
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,10 @@ def _whose_week(request: HttpRequest) -> tuple[User, list[User]]:
     wanted = request.GET.get("handledare", "")
     if not wanted or wanted == str(user.pk):
         return user, list(choices.values())
-    if not wanted.isdigit() or int(wanted) not in choices:
+    chosen = whole_number(wanted)
+    if chosen is None or chosen not in choices:
         raise Http404
-    return choices[int(wanted)], list(choices.values())
+    return choices[chosen], list(choices.values())
 
 
 def _week_enrollments(request: HttpRequest, handledare: User) -> QuerySet[Enrollment]:
@@ -191,7 +192,7 @@ def week(request: HttpRequest) -> HttpResponse:
     _staff_teams(request.user)
     handledare, choices = _whose_week(request)
     today = timezone.localdate()
-    monday = rules.parse_week(request.GET.get("vecka", "")) or rules.week_start(today)
+    monday = query_week(request, "vecka", default=rules.week_start(today))
     back = Back(monday, str(handledare.pk) if handledare.pk != request.user.pk else "")
     rows = selectors.week_of(_week_enrollments(request, handledare), monday)
     record_access(request, [row.enrollment for row in rows], what="min vecka")
@@ -230,13 +231,11 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     """Log one activity (?typ=<kind>&datum=YYYY-MM-DD prefill). htmx: the small form, then the row."""
     enrollment = _changeable(request, enrollment_pk, what="logga aktivitet")
     today = timezone.localdate()
-    params = request.POST if request.method == "POST" else request.GET
-    back = _back(params, today)
+    back = _back(request, today)
     initial: dict[str, Any] = {"date": today}
     if request.GET.get("typ") in ActivityKind.values:
         initial["kind"] = request.GET["typ"]
-    with contextlib.suppress(ValueError):  # no or a malformed date: today
-        initial["date"] = date.fromisoformat(request.GET.get("datum", ""))
+    initial["date"] = query_date(request, "datum", default=today)
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _activity_data(form)
@@ -268,15 +267,13 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
     may_change = selectors.enrollments_for(request.user, "change").filter(pk=enrollment.pk).exists()
     if request.method == "POST" and not may_change:
         raise PermissionDenied("Bara deltagarens handledare och teamets koordinator rättar aktiviteter.")
-    back = _back(request.POST if request.method == "POST" else request.GET, item.date)
+    back = _back(request, item.date)
     status = 200
     stale_delete = False
     if request.method == "POST" and "ta_bort" in request.POST:
         version = request.POST.get("version", "")
         try:
-            services.activity_delete(
-                activity=item, by=request.user, expected_version=int(version) if version.isdigit() else None
-            )
+            services.activity_delete(activity=item, by=request.user, expected_version=whole_number(version))
         except services.StaleEdit:
             stale_delete = True  # a colleague corrected it meanwhile: show what is saved now
             item.refresh_from_db()
@@ -285,8 +282,9 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
     initial = {"kind": item.kind, "date": item.date, "attendance": item.attendance, "version": item.version}
     initial |= {"duration_minutes": item.duration_minutes, "note": item.note}
     form = ActivityForm(request.POST or None, initial=initial) if may_change else None
-    if stale_delete:
-        form = ActivityForm(initial=initial | {"version": item.version})
+    if stale_delete:  # the form shows what is saved now, with why
+        form = ActivityForm({**initial, "date": item.date.isoformat()})
+        form.is_valid()
         form.add_error(None, STALE_MESSAGE)
         status = 409
     elif form is not None and request.method == "POST" and form.is_valid():

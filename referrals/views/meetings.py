@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ist.audit.recording import get_visible_or_404, record_access
-from ist.web import form_token
+from ist.web import form_token, whole_number
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
 from referrals.models import AgendaItem, Referral, TeamMeeting, new_form_token
@@ -132,9 +132,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [(row["organisation_kind"], row["name"].strip()) for row in formset.cleaned_data if row.get("name")]
     version = request.POST.get("version", "")
     try:
-        services.meeting_record_attendance(
-            meeting=meeting, rows=rows, expected_version=int(version) if version.isdigit() else None
-        )
+        services.meeting_record_attendance(meeting=meeting, rows=rows, expected_version=whole_number(version))
     except services.StaleEdit:
         meeting.refresh_from_db()  # the page shows the saved list's version: "save again" applies to it
         messages.error(request, STALE_ATTENDANCE)

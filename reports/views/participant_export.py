@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from ist.audit.forms import DateInput
 from ist.audit.recording import record_access
+from ist.forms import DateField
 from reports import participant_export
 from reports.statistics import Period
 
@@ -24,8 +24,8 @@ PAGE = "reports/participant_export.html"
 
 
 class ExportForm(forms.Form):
-    fran = forms.DateField(label="Från och med", widget=DateInput())
-    till = forms.DateField(label="Till och med", widget=DateInput())
+    fran = DateField(label="Från och med")
+    till = DateField(label="Till och med")
     reason = forms.CharField(
         label="Skäl till exporten",
         min_length=10,

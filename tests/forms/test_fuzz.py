@@ -1,0 +1,181 @@
+"""Every form of the app, found by crawling the demo as each account (tests/forms/discovery.py),
+gets FORM_FUZZ_EXAMPLES (200) generated submits as the user who saw it (tests/forms/inputs.py):
+no answer may be a server error, and a refused submit (4xx, or the form back with its errors)
+may not have inserted, updated or deleted a single row of the app's data.
+
+"Nothing changed" is read from PostgreSQL's own per-transaction counters
+(pg_stat_xact_user_tables), so every table is watched, not a hand-picked few. Each submit runs in
+a savepoint that is rolled back, so every example starts from the same seeded data.
+
+Run time here (2 cores, shared): see docs/decisions/0015-forms-robustness.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from hypothesis import HealthCheck, Phase, given, settings
+
+from teams.models import User
+from tests.databases import postgresql_only
+from tests.forms.discovery import Form, forms_reachable
+from tests.forms.inputs import submissions
+from tests.test_crawl import error_summary
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, postgresql_only]
+
+ROLES = ("koordinator", "handledare", "samverkansteam", "referrer", "administrator", "steering")
+EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "200"))
+# Tables a refused submit may still write: the read it made is access-logged (auditlog), a login
+# attempt is counted (axes), a message waits in the session.
+MAY_CHANGE_ON_REFUSAL = {
+    "auditlog_logentry",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+    "django_session",
+}
+ERROR_MARKERS = ('class="errorlist', 'class="errorsummary', 'aria-invalid="true"')
+
+
+class _RollbackError(Exception):
+    pass
+
+
+def table_changes() -> Counter[str]:
+    """Rows inserted, updated and deleted per table so far in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+        return Counter(dict(cursor.fetchall()))
+
+
+def refused(response: Any) -> bool:
+    if response.status_code >= 400:
+        return True
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    text = response.content.decode(response.charset or "utf-8")
+    return any(marker in text for marker in ERROR_MARKERS)
+
+
+def submit(client: Client, form: Form, url: str, htmx: bool, data: dict[str, Any]) -> Any:
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{form.page}"} if htmx else {}
+    if form.method == "get":
+        return client.get(url.partition("?")[0] if data else url, data, headers=headers)
+    return client.post(url, data, headers=headers)
+
+
+def fuzz(client: Client, form: Form, failures: list[str]) -> int:
+    """Submit `form` EXAMPLES times; returns how many submits were made."""
+    made = 0
+    baseline = [table_changes()]
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,  # the same inputs on every run, so a failure in CI is reproducible here
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(submission=submissions(form))
+    def run(submission: tuple[str, bool, dict[str, Any]]) -> None:
+        nonlocal made
+        made += 1
+        url, htmx, data = submission
+        try:
+            with transaction.atomic():
+                response = submit(client, form, url, htmx, data)
+                after = table_changes()
+                raise _RollbackError
+        except _RollbackError:
+            pass
+        # The counters keep what a rolled-back savepoint did, so the last reading is the baseline.
+        changed, baseline[:] = after - baseline[0], [after]
+        where = f"{form.describe()} {'(htmx) ' if htmx else ''}with {data!r:.400}"
+        failure = ""
+        if response.status_code >= 500:
+            failure = f"{error_summary(response)}\n    {where}"
+        elif refused(response) and (wrote := sorted(set(changed) - MAY_CHANGE_ON_REFUSAL)):
+            failure = f"refused ({response.status_code}) but wrote to {', '.join(wrote)}\n    {where}"
+        if failure:
+            failures.append(failure)
+            print(f"FUZZ FAILURE {failure}", file=sys.stderr)  # seen at once with -s, not only at the end
+
+    run()
+    return made
+
+
+def discover(accounts: list[User]) -> list[tuple[Client, Form]]:
+    """Each distinct form once, with a client signed in as an account that was shown it."""
+    found: dict[tuple[str, str], tuple[Client, Form]] = {}
+    anonymous = Client(raise_request_exception=False)
+    for start in ("/konto/login/", "/konto/password_reset/"):
+        for form in forms_reachable(anonymous, start, max_pages=1)[0]:
+            found.setdefault(form.key, (anonymous, form))
+    for user in accounts:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        for form in forms_reachable(client)[0]:
+            form.account = user.email
+            found.setdefault(form.key, (client, form))
+    return list(found.values())
+
+
+@pytest.fixture
+def fast_client(monkeypatch, caplog):
+    """The test client without what only assertions on templates need: it copies every template's
+    context on every render, a quarter of a submit's time. Refusals are logged by django.request
+    (and a login attempt by axes) thousands of times; the test reports what matters itself."""
+    from django.template.base import Template
+
+    monkeypatch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
+    caplog.set_level(logging.CRITICAL)
+    logging.disable(logging.ERROR)
+    yield
+    logging.disable(logging.NOTSET)
+
+
+def test_every_form_answers_generated_input_without_server_error_or_half_saved_refusal(journey, fast_client) -> None:
+    from tests.participants.documents.builders import draft_plan, rendered_plan
+
+    if os.environ.get("CI") and EXAMPLES < 200 and not os.environ.get("FORM_FUZZ_LOCAL"):
+        pytest.fail("FORM_FUZZ_EXAMPLES lowers the count for local work only (with FORM_FUZZ_LOCAL=1); CI runs 200")
+
+    rendered_plan(journey)
+    draft_plan(journey)
+    started = time.monotonic()
+    forms = discover(
+        [
+            journey[role]
+            for role in ("koordinator", "handledare", "samverkansteam", "referrer", "administrator", "steering")
+        ]
+    )
+    discovered = time.monotonic()
+    failures: list[str] = []
+    only = os.environ.get("FORM_FUZZ_ONLY", "")  # e.g. "/avslut/": one form while working on it
+    made = {}
+    for client, form in forms:
+        if only and only not in form.describe():
+            continue
+        t = time.monotonic()
+        made[form.describe()] = fuzz(client, form, failures)
+        if os.environ.get("FORM_FUZZ_TIMES"):
+            print(f"{(time.monotonic() - t) / made[form.describe()] * 1000:6.0f} ms {form.describe()}")
+    print(
+        f"\n{len(forms)} forms, {sum(made.values())} submits; discovery {discovered - started:.0f} s, "
+        f"fuzzing {time.monotonic() - discovered:.0f} s"
+    )
+    # Guards against a fuzz that proves nothing: the crawl found the app's forms, each got its inputs.
+    assert len(forms) >= 30, [form.describe() for _client, form in forms]
+    assert made
+    assert all(n >= EXAMPLES for n in made.values()), made
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(sorted(failures)[:60])
