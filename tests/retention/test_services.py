@@ -205,7 +205,13 @@ def test_legal_hold_stops_gallring_until_released(gallra, media, journey) -> Non
 
 
 def test_answered_question_is_anonymised_after_two_years(gallra, users) -> None:
-    question = referral_builders.question(users["referrer"], personnummer="198501012396", person_name="Åke Frågasson")
+    question = referral_builders.question(
+        users["referrer"],
+        personnummer="198501012396",
+        person_name="Åke Frågasson",
+        consent_given=True,  # a named question needs the person's consent (docs/decisions/0019)
+        consent_date=DAY,
+    )
     ConsultativeQuestion.objects.filter(pk=question.pk).update(
         status=ConsultativeQuestion.Status.ANSWERED, answer="Ja", answered_at=builders.at_noon(DAY)
     )
