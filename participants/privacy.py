@@ -138,10 +138,13 @@ def identity_set(*, participant: Participant, protected: bool, by: User) -> bool
     gives nothing back (a document is shared again by the handledare, within the consent). Both are
     logged: an event on each enrolment, the change history, and the security log. Idempotent."""
     current = Participant.objects.select_for_update().get(pk=participant.pk)
+    # A removed flag takes the authors' own marks with it: a flag set again later is not theirs
+    # (what an author sees changes only by their own flag, ist/privacy/identity.py).
+    copy: dict[str, bool] = {"protected_identity": protected}
+    if not protected:
+        copy["protected_identity_by_author"] = False
     if current.protected_identity == protected:
-        Referral.objects.filter(personnummer=current.personnummer).exclude(protected_identity=protected).update(
-            protected_identity=protected
-        )
+        Referral.objects.filter(personnummer=current.personnummer).exclude(protected_identity=protected).update(**copy)
         return False
     current.protected_identity = protected
     current.version += 1
@@ -149,8 +152,8 @@ def identity_set(*, participant: Participant, protected: bool, by: User) -> bool
     participant.protected_identity, participant.version = protected, current.version
     # update(): a copy of the participant's flag, whose change is logged above; the referrals'
     # own history would only repeat it.
-    Referral.objects.filter(personnummer=current.personnummer).update(protected_identity=protected)
-    ConsultativeQuestion.objects.filter(personnummer=current.personnummer).update(protected_identity=protected)
+    Referral.objects.filter(personnummer=current.personnummer).update(**copy)
+    ConsultativeQuestion.objects.filter(personnummer=current.personnummer).update(**copy)
     message = "Skyddade personuppgifter markerade." if protected else "Markeringen skyddade personuppgifter borttagen."
     enrollment_ids = list(Enrollment.objects.filter(participant=current).values_list("pk", flat=True))
     EnrollmentEvent.objects.bulk_create(

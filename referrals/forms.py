@@ -119,6 +119,9 @@ class ReferralForm(forms.ModelForm):
             self.fields["version"].required = True  # an edit without it could not be checked for a stale save
             if self.instance.personnummer:
                 self.initial["personnummer"] = personnummer.formatted(self.instance.personnummer)
+            # The referrer's own tick: a flag the team or another record set never shows to them
+            # (referrals.services._author_flag keeps it set; docs/decisions/0019).
+            self.initial["protected_identity"] = self.instance.protected_identity_by_author
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -145,6 +145,13 @@ class Referral(models.Model):
         default=False,
         help_text=_("Namn och personnummer visas bara för dem som arbetar med personen."),
     )
+    # Whether the referrer ticked the flag themselves. Only that changes what the referrer sees of
+    # their own referral: a flag set by the team, or copied from another record of the person, must
+    # not show on the referrer's pages, or a referral would reveal that a personnummer is protected
+    # (ist/privacy/identity.py, docs/decisions/0019).
+    protected_identity_by_author = models.BooleanField(
+        _("skyddade personuppgifter angivna av inremittenten"), default=False, editable=False
+    )
 
     # Consent (samtycke) as a record (docs/decisions/0019): given (when, how, recorded by whom), its
     # scope (the referrer's organisation and other authorities by kind) and its withdrawal.
@@ -305,6 +312,10 @@ class ConsultativeQuestion(models.Model):
     consent_date = models.DateField(_("samtycke lämnat"), null=True, blank=True)
     consent_how = models.CharField(_("samtycket lämnades"), max_length=10, choices=ConsentHow.choices, blank=True)
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
+    # Whether the asker ticked the flag themselves: only that changes what the asker sees (as on a referral).
+    protected_identity_by_author = models.BooleanField(
+        _("skyddade personuppgifter angivna av frågeställaren"), default=False, editable=False
+    )
     answer = models.TextField(_("svar"), blank=True)
     answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
     created_at = models.DateTimeField(_("ställd"), auto_now_add=True)

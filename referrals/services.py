@@ -89,7 +89,10 @@ def _apply(referral: Referral, data: dict[str, Any]) -> list[str]:
 
 def known_protected(personnummer: str) -> bool:
     """Is the person already known to have protected identity (a flagged referral or participant)?
-    Then a new referral or question about them is flagged from the start."""
+    Then a new referral or question about them is flagged from the start. That flag is not the
+    author's (`protected_identity_by_author` stays false), so nothing the author sees of their own
+    referral or question changes: else a question would tell any referrer whether a personnummer is
+    protected (ist/privacy/identity.py)."""
     if not personnummer:
         return False
     from participants.models import Participant  # participants builds on referrals: read its flag lazily
@@ -111,6 +114,21 @@ def _record_intake(referral: Referral, by: User) -> list[str]:
         referral.protected_identity = True
         changed.append("protected_identity")
     return changed
+
+
+def _author_flag(current: Referral | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The referrer's tick in the form is their own flag (`protected_identity_by_author`). The flag
+    itself is the tick, or stays set when someone else set it (the team, another record of the
+    person) or the referral has been sent: then only the team removes it (referral_update_by_team).
+    """
+    if "protected_identity" not in data:
+        return data
+    tick = bool(data["protected_identity"])
+    keep = False
+    if current is not None and current.protected_identity:
+        set_elsewhere = not current.protected_identity_by_author
+        keep = set_elsewhere or current.status != Status.DRAFT
+    return {**data, "protected_identity": tick or keep, "protected_identity_by_author": tick}
 
 
 def _event(referral: Referral, kind: str, by: User | None, message: str = "") -> None:
@@ -141,7 +159,7 @@ def referral_save_draft(
                 referrer_organisation=referrer.organisation,
                 form_token=token,
             )
-            _apply(draft, data)
+            _apply(draft, _author_flag(None, data))
             draft.save()
             grant(VIEW_REFERRAL, referrer, draft)
             return draft
@@ -150,11 +168,7 @@ def referral_save_draft(
     current = _locked(referral, expected_version)
     if not current.is_open_for_referrer:
         raise NotAllowedNow
-    if current.protected_identity and not data.get("protected_identity", True):
-        # Only the team removes a protected flag (referral_update_by_team); a referrer completing a
-        # referral sent back cannot unset what the team (or an earlier record) set.
-        data = {**data, "protected_identity": True}
-    changed = _apply(current, data)
+    changed = _apply(current, _author_flag(current, data))
     if changed:
         current.version += 1
         current.save(update_fields=[*changed, "version", "updated_at"])
@@ -246,6 +260,9 @@ def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any
     if "team" in data and data["team"] != old_team and current.status not in WAITING:
         # Decided, booked or enrolled: the case belongs to its team now.
         raise NotAllowedNow
+    if data.get("protected_identity") is False:
+        # The flag is gone, the referrer's own mark with it: a flag set again later is not theirs.
+        data = {**data, "protected_identity_by_author": False}
     changed = _apply(current, data)
     if not changed:
         return current
@@ -301,7 +318,8 @@ def question_ask(
 
     A question that names the person (personnummer or name) requires their consent, like a referral
     (NotAllowedNow without it); an anonymous one does not. A person already known to be protected
-    is flagged on the question too."""
+    is flagged on the question too, but not as the asker's flag (`protected_identity_by_author`),
+    so the asker sees their question as they would for anyone (known_protected)."""
     named = bool(personnummer or person_name.strip())
     if named and not (consent_given and consent_date):
         raise NotAllowedNow
@@ -319,6 +337,7 @@ def question_ask(
             consent_date=consent_date if named else None,
             consent_how=(consent_how or ConsentHow.WRITTEN) if named else "",
             protected_identity=named and (protected_identity or known_protected(personnummer)),
+            protected_identity_by_author=named and protected_identity,
             form_token=token,
         ),
         asked_by=asked_by,

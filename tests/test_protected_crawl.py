@@ -7,7 +7,10 @@ Arbetsförmedlingen — then the person is flagged. Every account crawls from th
 tests/test_crawl.py) plus the addresses a role could know from before the flag (the document, the
 participant page, the referral, the question), and every page, fragment and download is searched for
 the name and the number. The responsible handledare and the team's coordinator must still see them
-(else the check proves nothing).
+(else the check proves nothing). The referrer wrote the referral and asked the question before the
+handledare set the flag: their own referral and question pages show what they typed, as before (a
+flag they did not set changes nothing they see there; tests/referrals/test_protected_probe.py);
+everything else (the participant page, the document, the agenda) is crawled for them as for anyone.
 """
 
 from __future__ import annotations
@@ -116,7 +119,20 @@ def protected_world(journey):
         reverse("participants:list"),
         reverse("referrals:mine"),
     ]
-    return {**journey, "party": party, "plan": plan, "known": known, "colleague": member("handledare")}
+    authored = (
+        reverse("referrals:detail", args=[enrollment.referral_id]),
+        reverse("referrals:question", args=[question.pk]),
+        reverse("referrals:mine"),
+        reverse("referrals:questions"),
+    )
+    return {
+        **journey,
+        "party": party,
+        "plan": plan,
+        "known": known,
+        "authored": authored,
+        "colleague": member("handledare"),
+    }
 
 
 @pytest.mark.parametrize("role", ["samverkansteam", "referrer", "party", "colleague", "administrator", "steering"])
@@ -124,10 +140,23 @@ def test_no_page_fragment_or_pdf_names_a_protected_person_to_those_who_may_not_s
     client = Client(raise_request_exception=False)
     client.force_login(protected_world[role])
     secrets = secrets_of(protected_world["enrollment"].participant)
-    skip = MAY_SEE_IN_LOG if role == "administrator" else ()
+    skip = {"administrator": MAY_SEE_IN_LOG, "referrer": protected_world["authored"]}.get(role, ())
     leaks, pages = crawl(client, ["/", *protected_world["known"]], secrets, skip)
     assert pages > len(protected_world["known"])
     assert leaks == []
+
+
+def test_the_referrer_still_reads_what_they_wrote_and_nothing_else(protected_world):
+    """The pages the crawl leaves out for the referrer are exactly their own, and show what they typed."""
+    client = Client()
+    client.force_login(protected_world["referrer"])
+    participant = protected_world["enrollment"].participant
+    for url in protected_world["authored"][:3]:
+        html = client.get(url).content.decode()
+        assert participant.last_name in html, url
+        assert "Skyddad person" not in html, url
+    assert client.get(protected_world["known"][0]).status_code == 404  # the participant page
+    assert client.get(protected_world["known"][1]).status_code == 404  # the document
 
 
 @pytest.mark.parametrize("role", ["handledare", "koordinator"])

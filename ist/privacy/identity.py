@@ -6,11 +6,17 @@ only to those who work with them (docs/decisions/0019-consent-and-protected-iden
 - the responsible handledare and the second contact of the enrolment;
 - the coordinators of the team the case belongs to;
 - the referrer, for their own referral while it is still theirs to edit (a draft, or sent back for
-  a komplettering): they typed the details in themselves.
+  a komplettering): they typed the details in themselves;
+- the author of a referral or question (the referrer, the asker) whenever the flag is not their own:
+  set by the team, or copied from another record of the person. What the author sees of what they
+  wrote changes only by a flag they set themselves; otherwise any referrer could send a named
+  question and read off whether a personnummer is protected. They typed the details, so showing
+  them reveals nothing; documents still never reach them (`may_receive`), and the enrolment stays
+  out of their lists (participants.selectors.enrollments_for).
 
 Everyone else who may see the case at all (the samverkansteam preparing a meeting, a colleague in the
-team, the referrer following the status, a party holding a document, an administrator) sees
-"Skyddad person" and no personnummer. Every list, page, PDF, e-mail and export asks this module,
+team, the referrer who flagged the person following the status, a party holding a document, an
+administrator) sees "Skyddad person" and no personnummer. Every list, page, PDF, e-mail and export asks this module,
 through `display_name`/`display_personnummer` or the template filters in templatetags/privacy.py.
 
 Subjects are duck-typed so that every app can use this module without it importing them: an
@@ -36,6 +42,7 @@ class Facts:
     team_id: int | None = None
     staff_ids: tuple[int | None, ...] = ()  # responsible handledare and second contact
     referrer_id: int | None = None  # the referrer while the referral is theirs to edit
+    author_id: int | None = None  # the referrer or asker, when the flag is not their own
 
 
 def coordinated_team_ids(user: Any) -> frozenset[int]:
@@ -78,11 +85,15 @@ def facts_of(subject: Any) -> Facts:
         referrer_id = None
         if getattr(subject, "is_open_for_referrer", False):
             referrer_id = subject.referrer_id
+        author_id = None
+        if not getattr(subject, "protected_identity_by_author", False):
+            author_id = getattr(subject, "referrer_id", None) or getattr(subject, "asked_by_id", None)
         return Facts(
             protected=bool(subject.protected_identity),
             team_id=subject.team_id,
             staff_ids=staff,
             referrer_id=referrer_id,
+            author_id=author_id,
         )
     raise TypeError(f"no identity rule for {type(subject).__name__}")
 
@@ -94,7 +105,7 @@ def sees_identity(viewer: Any, subject: Any) -> bool:
         return True
     if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
         return False
-    if viewer.pk in facts.staff_ids or (facts.referrer_id is not None and viewer.pk == facts.referrer_id):
+    if viewer.pk in facts.staff_ids or viewer.pk in (facts.referrer_id, facts.author_id):
         return True
     return facts.team_id is not None and facts.team_id in coordinated_team_ids(viewer)
 

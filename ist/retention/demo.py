@@ -1,5 +1,7 @@
 """Demo data for gallring: records past their time, so the Gallring page shows what the next run
-would remove, and one spärr that keeps a person's old referral from being anonymised.
+would remove, and one spärr that keeps a person's old referral from being anonymised. The demo
+switches every rule on (a real database starts with them off until an administrator turns them on,
+docs/decisions/0018-retention.md), so `make run` shows a run that removes something.
 
 The history lies years back, which the services do not let anyone record (they date things today),
 so the old rows are written directly; referrals start as drafts through the service like any other.
@@ -13,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ist.retention.models import LegalHold
+from ist.retention.models import LegalHold, RetentionRule
 from participants.models import (
     Activity,
     ActivityKind,
@@ -51,6 +53,7 @@ def _draft(referrer: User, municipality: Municipality, born: date, serial: int, 
 
 @transaction.atomic
 def seed_retention() -> dict[str, int]:
+    RetentionRule.objects.filter(active=False).update(active=True)  # the demo's administrator has confirmed them
     if LegalHold.objects.filter(reason=DEMO_HOLD_REASON).exists():
         return {"created": 0}
     today = timezone.localdate()

@@ -68,8 +68,15 @@ class RetentionRule(models.Model):
     months = models.PositiveSmallIntegerField(
         _("bevaras (månader)"), validators=[MinValueValidator(1), MaxValueValidator(1200)]
     )
+    # Off until an administrator has checked the period against the plan: gallring cannot be undone
+    # (docs/decisions/0018-retention.md).
     active = models.BooleanField(
-        _("gallras"), default=True, help_text=_("Avmarkera för att tills vidare inte gallra detta slags uppgifter.")
+        _("gallras"),
+        default=False,
+        help_text=_(
+            "Markera när perioden stämmer med förbundets dokumenthanteringsplan. "
+            "Avmarkera för att tills vidare inte gallra detta slags uppgifter."
+        ),
     )
     note = models.TextField(
         _("stöd i dokumenthanteringsplanen"), blank=True, help_text=_("T.ex. punkt och datum i förbundets plan.")

@@ -42,12 +42,14 @@ class PreviewLine:
 
 
 def preview(*, today: date | None = None) -> list[PreviewLine]:
-    """What the next run would remove, per rule and kind of row (counts only): one COUNT per part,
-    a fixed number of queries whatever the data."""
+    """What each rule would remove if it ran now, per rule and kind of row (counts only), for the
+    rules switched off too: an administrator sees what turning one on would do before doing it
+    (`line.rule.active` says whether the next run applies it). One COUNT per part, a fixed number
+    of queries whatever the data."""
     today = today or timezone.localdate()
     held = held_numbers()
     lines = []
-    for rule in RetentionRule.objects.filter(active=True):
+    for rule in RetentionRule.objects.all():
         cutoff = cutoff_for(rule, today)
         for part in PARTS[rule.kind]:
             count = part.due(rule, cutoff, held).count()
@@ -91,9 +93,11 @@ def _apply_part(*, run: RetentionRun, rule: RetentionRule, part: Part, cutoff: d
 
 
 def retention_run(*, today: date | None = None, trigger: str = RetentionRun.Trigger.SCHEDULE) -> RetentionRun:
-    """Apply every active rule once. Idempotent: what was done is no longer due. A failure in one
-    rule is logged and recorded on the run (its committed batches stay done and logged), and the
-    other rules still run; the exception is raised at the end so the task reports it."""
+    """Apply every active rule once (a rule is off until an administrator turns it on, so a fresh
+    database removes nothing: docs/decisions/0018-retention.md). Idempotent: what was done is no
+    longer due. A failure in one rule is logged and recorded on the run (its committed batches stay
+    done and logged), and the other rules still run; the exception is raised at the end so the task
+    reports it."""
     today = today or timezone.localdate()
     batch = settings.IST_RETENTION_BATCH_SIZE
     run = RetentionRun.objects.create(started_at=timezone.now(), trigger=trigger)

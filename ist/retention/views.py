@@ -43,9 +43,11 @@ def administrators_only(view: Callable[..., HttpResponse]) -> Callable[..., Http
 def _overview(request: HttpRequest, hold_form: HoldForm, status: int = 200) -> HttpResponse:
     holds = list(selectors.holds())
     record_access(request, holds, what="spärrar mot gallring")
+    rules = list(selectors.rules())
     context = {
         "preview": services.preview(),
-        "rules": selectors.rules(),
+        "rules": rules,
+        "rules_off": [rule for rule in rules if not rule.active],
         "holds": holds,
         "hold_form": hold_form,
         "runs": selectors.recent_runs(),

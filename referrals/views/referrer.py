@@ -83,8 +83,13 @@ def _sent_back_message(referral: Referral) -> str | None:
     return last.message if last.kind == ReferralEvent.Kind.INFO_REQUESTED else referral.decision_reason
 
 
+def _saved(referral: Referral, name: str) -> Any:
+    """The saved value as the referrer's form shows it: for the protected flag, their own tick."""
+    return referral.protected_identity_by_author if name == "protected_identity" else getattr(referral, name)
+
+
 def _display(referral: Referral, name: str) -> str:
-    value = getattr(referral, name)
+    value = _saved(referral, name)
     if name == "personnummer":
         return personnummer.formatted(value) if value else "–"
     if name == "authorities_involved":
@@ -104,7 +109,7 @@ def _differences(form: ReferralForm, saved: Referral) -> list[tuple[str, str]]:
     return [
         (str(form[name].label), _display(saved, name))
         for name in form.Meta.fields
-        if name in form.cleaned_data and form.cleaned_data[name] != getattr(saved, name)
+        if name in form.cleaned_data and form.cleaned_data[name] != _saved(saved, name)
     ]
 
 

@@ -214,3 +214,23 @@ def test_sharing_with_a_party_outside_the_consent_says_why_it_was_not_shared(cli
     )
     assert "samtycke omfattar inte dem" in response.content.decode()
     assert not Delivery.objects.filter(document=plan, recipient=party).exists()
+
+
+def test_the_participants_flag_is_not_the_referrers_and_removing_it_takes_their_mark(journey):
+    """What the referrer sees changes only by a flag they set (docs/decisions/0019): the flag the
+    handledare sets is copied to the referral without being the referrer's; a coordinator removing it
+    clears every author's mark, so a flag set again later is not theirs either."""
+    enrollment = journey["enrollment"]
+    participant = enrollment.participant
+    privacy.identity_set(participant=participant, protected=True, by=journey["handledare"])
+    copied = Referral.objects.get(pk=enrollment.referral_id)
+    assert copied.protected_identity
+    assert not copied.protected_identity_by_author
+    number = participant.personnummer
+    ticked = referral_builders.draft(journey["referrer"], personnummer=number, protected_identity=True)
+    assert ticked.protected_identity_by_author
+    privacy.identity_set(participant=participant, protected=False, by=journey["koordinator"])
+    marks = Referral.objects.filter(personnummer=participant.personnummer).values_list(
+        "protected_identity", "protected_identity_by_author"
+    )
+    assert set(marks) == {(False, False)}

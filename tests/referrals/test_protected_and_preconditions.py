@@ -14,6 +14,7 @@ from referrals import selectors, services
 from referrals.models import AgendaItem, InformationMeeting, Referral
 from teams.models import Membership
 from tests.factories import UserFactory, member, team
+from tests.pages import page_content
 from tests.referrals import builders
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +37,30 @@ def test_referrals_of_a_protected_person_are_hidden_from_colleagues_and_agenda(j
         assert referral in selectors.referrals_for(user), user
 
 
-def test_the_referrer_follows_the_status_of_a_protected_persons_referral_without_the_person(client, journey):
-    enrollment = journey["enrollment"]
-    protect(enrollment)
-    client.force_login(journey["referrer"])
-    for url in (reverse("referrals:mine"), reverse("referrals:detail", args=[enrollment.referral_id])):
+def test_the_referrer_who_flagged_the_person_follows_the_status_without_the_person(client, world):
+    referral = builders.submitted(world["referrer"], protected_identity=True, last_name="Flaggadsson")
+    client.force_login(world["referrer"])
+    for url in (reverse("referrals:mine"), reverse("referrals:detail", args=[referral.pk])):
         html = client.get(url).content.decode()
         assert "Skyddad person" in html
-        assert enrollment.participant.last_name not in html
-        assert enrollment.participant.personnummer[:8] not in html
+        assert "Flaggadsson" not in html
+        assert referral.personnummer[:8] not in html
+    assert "Personen har skyddade personuppgifter" in html
+
+
+def test_a_flag_the_referrer_did_not_set_changes_nothing_they_see_of_their_referral(client, journey):
+    """Set by the handledare after enrolment: the referrer's own pages stay as they were (they typed
+    the details; a change would tell them the person is protected). The enrolment and its documents
+    are another matter: they leave the referrer's reach (test_privacy, test_protected_crawl)."""
+    enrollment = journey["enrollment"]
+    client.force_login(journey["referrer"])
+    urls = (reverse("referrals:mine"), reverse("referrals:detail", args=[enrollment.referral_id]))
+    before = [page_content(client.get(url).content.decode()) for url in urls]
+    protect(enrollment)
+    after = [page_content(client.get(url).content.decode()) for url in urls]
+    assert after == before
+    assert enrollment.participant.last_name in after[1]
+    assert "Skyddad person" not in after[1]
 
 
 def test_agenda_and_minutes_do_not_name_a_protected_person_to_the_samverkansteam(client, journey) -> None:

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from teams.models import User
 
 
+def rules_on() -> None:
+    """Switch every gallring rule on, as an administrator does once the periods are checked: the
+    migration seeds them off (docs/decisions/0018-retention.md)."""
+    from ist.retention.models import RetentionRule
+
+    RetentionRule.objects.update(active=True)
+
+
 def at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 

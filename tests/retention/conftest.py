@@ -1,4 +1,4 @@
-"""Fixtures of the gallring tests: stored files go to a folder of the test's own."""
+"""Fixtures of the gallring tests: stored files go to a folder of the test's own, and the rules are on."""
 
 from __future__ import annotations
 
@@ -21,3 +21,21 @@ def gallra(django_capture_on_commit_callbacks):
             return services.retention_run(today=today)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def rules_on(request):
+    """These tests are about what a rule does once switched on; the migration seeds every rule off
+    (tests/retention/test_rules_off.py checks that). A transactional test seeds its own rows after
+    this runs and calls builders.rules_on() itself."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    from tests.retention.builders import rules_on as switch_on
+
+    switch_on()
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames

@@ -209,8 +209,8 @@ def test_answered_question_is_anonymised_after_two_years(gallra, users) -> None:
         users["referrer"],
         personnummer="198501012396",
         person_name="Åke Frågasson",
-        consent_given=True,  # a named question rests on consent (decision 0019)
-        consent_date=date(2024, 1, 2),
+        consent_given=True,  # a named question needs the person's consent (docs/decisions/0019)
+        consent_date=DAY,
     )
     ConsultativeQuestion.objects.filter(pk=question.pk).update(
         status=ConsultativeQuestion.Status.ANSWERED, answer="Ja", answered_at=builders.at_noon(DAY)

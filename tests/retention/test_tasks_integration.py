@@ -41,6 +41,7 @@ def old_drafts(n: int) -> list[int]:
 
 def test_nightly_task_runs_on_the_worker_and_a_second_run_removes_nothing(celery_worker, media) -> None:
     seed_reference_data()
+    builders.rules_on()
     drafts = old_drafts(3)
     run_retention.delay()
     assert wait_for(lambda: RetentionRun.objects.filter(finished_at__isnull=False).exists())
@@ -68,6 +69,7 @@ def test_register_extract_is_built_by_the_worker(celery_worker, media) -> None:
 @postgresql_only
 def test_two_runs_at_once_share_the_work(media, settings) -> None:
     seed_reference_data()
+    builders.rules_on()
     settings.IST_RETENTION_BATCH_SIZE = 2
     drafts = old_drafts(12)
     errors: list[BaseException] = []

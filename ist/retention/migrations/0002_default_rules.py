@@ -1,5 +1,9 @@
-"""The default retention rules (docs/operations.md "Gallring" explains each). The association sets the
-real periods from its dokumenthanteringsplan in the admin; this migration never overwrites them."""
+"""The default retention rules (docs/operations.md "Gallring" explains each), seeded switched off.
+
+Gallring deletes for good, so nothing is removed until an administrator has checked each rule's
+period against the association's dokumenthanteringsplan and ticked "gallras" in the admin
+(docs/decisions/0018-retention.md, "Off until an administrator turns a rule on"). A first nightly run
+on an existing database therefore removes nothing. This migration never overwrites existing rows."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ DEFAULTS = [
 def create(apps, schema_editor):
     RetentionRule = apps.get_model("retention", "RetentionRule")
     for kind, event, months in DEFAULTS:
-        RetentionRule.objects.get_or_create(kind=kind, defaults={"event": event, "months": months})
+        RetentionRule.objects.get_or_create(kind=kind, defaults={"event": event, "months": months, "active": False})
 
 
 class Migration(migrations.Migration):

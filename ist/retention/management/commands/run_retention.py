@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["preview"]:
             for line in services.preview():
-                self.stdout.write(f"{line.rule.kind}\t{line.record}\t{line.action}\t{line.count}")
+                state = "på" if line.rule.active else "av (gallras inte)"
+                self.stdout.write(f"{line.rule.kind}\t{state}\t{line.record}\t{line.action}\t{line.count}")
             return
         run = services.retention_run(trigger=RetentionRun.Trigger.COMMAND)
         for line in run.lines.order_by("pk"):
