@@ -212,7 +212,7 @@ class FollowUpForm(forms.ModelForm):
 class ConsentForm(forms.Form):
     """The consent in force: given when and how, and the parties it covers (docs/decisions/0019)."""
 
-    given_on = forms.DateField(label="Samtycket lämnades (datum)", widget=DateInput())
+    given_on = DateField(label="Samtycket lämnades (datum)")
     how = forms.ChoiceField(label="Hur samtycket lämnades", choices=ConsentHow.choices, widget=forms.RadioSelect)
     scope_referrer = forms.BooleanField(label="Inremittentens organisation", required=False)
     scope_kinds = forms.MultipleChoiceField(
@@ -238,7 +238,7 @@ class ConsentForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label="Samtycket återkallades (datum)", widget=DateInput())
+    withdrawn_on = DateField(label="Samtycket återkallades (datum)")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_withdrawn_on(self) -> Any:

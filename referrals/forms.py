@@ -234,7 +234,7 @@ class QuestionForm(forms.Form):
         required=False,
         help_text="Krävs när du nämner personen. En fråga utan namn och personnummer behöver inget samtycke.",
     )
-    consent_date = forms.DateField(label="Samtycket lämnades (datum)", required=False, widget=DateInput())
+    consent_date = DateField(label="Samtycket lämnades (datum)", required=False)
     consent_how = forms.ChoiceField(
         label="Samtycket lämnades",
         choices=ConsentHow.choices,

@@ -42,6 +42,8 @@ MAY_CHANGE_ON_REFUSAL = {
     "axes_accessfailurelog",
     "axes_accesslog",
     "django_session",
+    # django-otp counts a wrong code on the device (its throttle, like axes for passwords).
+    "otp_totp_totpdevice",
 }
 ERROR_MARKERS = ('class="errorlist', 'class="errorsummary', 'aria-invalid="true"')
 

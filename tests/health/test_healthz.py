@@ -24,7 +24,15 @@ def test_healthy_when_database_broker_and_worker_answer(client) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body.pop("worker_heartbeat_age_s") < 10  # seconds since heartbeat_record(), on a busy machine
-    assert body == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "outbox_pending": 0,
+        "outbox_oldest_pending_age_s": None,
+        "outbox_failed": 0,
+    }
     assert response["Cache-Control"].startswith("max-age=0")
 
 
