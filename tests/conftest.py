@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+
 import pytest
+from django.db import transaction
 from django.test.utils import override_settings
 
 from teams.models import Membership, User
@@ -44,8 +48,7 @@ def celery_worker():
         yield worker
 
 
-@pytest.fixture
-def users(db: None) -> dict[str, User]:
+def build_users() -> dict[str, User]:
     """One user per role, all in IST Halmstad/Hylte where a team role applies."""
     return {
         "administrator": UserFactory(is_administrator=True),
@@ -58,7 +61,12 @@ def users(db: None) -> dict[str, User]:
 
 
 @pytest.fixture
-def world(users: dict[str, User]) -> dict[str, object]:
+def users(db: None) -> dict[str, User]:
+    """One user per role (build_users)."""
+    return build_users()
+
+
+def build_world(users: dict[str, User]) -> dict[str, object]:
     """The users of `users` plus one object of each kind in IST Halmstad/Hylte, sent by users["referrer"]:
     a draft, a referral on a meeting's agenda (item), a question, an accepted referral with an
     information meeting."""
@@ -94,7 +102,12 @@ def world(users: dict[str, User]) -> dict[str, object]:
 
 
 @pytest.fixture
-def journey(world: dict[str, object]) -> dict[str, object]:
+def world(users: dict[str, User]) -> dict[str, object]:
+    """build_world: `users` plus one object of each kind."""
+    return build_world(users)
+
+
+def build_journey(world: dict[str, object]) -> dict[str, object]:
     """`world` plus an active enrolment (world["enrollment"]) in IST Halmstad/Hylte with
     world["handledare"] responsible, started 60 days ago, with one logged activity
     (world["activity"]), a closed enrolment with follow-ups (world["closed"], world["follow_up"]),
@@ -133,3 +146,28 @@ def journey(world: dict[str, object]) -> dict[str, object]:
         "follow_up": closed.follow_ups.get(months=6),
         "ready": builders.ready_referral(referrer, coordinator),
     }
+
+
+@pytest.fixture
+def journey(world: dict[str, object]) -> dict[str, object]:
+    """build_journey: `world` plus enrolments, an activity and follow-ups."""
+    return build_journey(world)
+
+
+@pytest.fixture(scope="module")
+def module_journey(django_db_setup: None, django_db_blocker) -> Iterator[dict[str, object]]:
+    """The `journey` data built once for a whole test module (it costs ~0.7 s; the URL matrix would
+    otherwise build it for every URL). It lives in a transaction that is rolled back after the
+    module; each test runs in a savepoint inside it (pytest-django's `db`), so a test's writes are
+    undone before the next test. Tests get a deep copy, as Django's setUpTestData gives, so an
+    object changed in memory by one test is fresh in the next. Use through `shared_journey`."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        data = build_journey(build_world(build_users()))
+        yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shared_journey(module_journey: dict[str, object], db: None) -> dict[str, object]:
+    """`journey`, built once per module (module_journey); a fresh copy of its objects per test."""
+    return copy.deepcopy(module_journey)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import signed_in
+from referrals.models import AgendaItem, MeetingAttendance
+from tests.matrix_roles import Post, signed_in
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -26,5 +27,26 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         lambda w: {"pk": w["info_meeting"].pk},
         "",
         signed_in(404, koordinator=200, handledare=200, samverkansteam=200, referrer=200),
+    ),
+}
+
+# The coordinator runs the meeting; the samverkansteam, who sees it, gets 403; everyone else 404.
+RUNS = signed_in(404, koordinator=302, samverkansteam=403)
+
+POSTS: dict[str, Post] = {
+    "referrals:meeting_attendance": Post(
+        answers=RUNS,
+        data={
+            "attendance-TOTAL_FORMS": "1",
+            "attendance-INITIAL_FORMS": "0",
+            "attendance-0-organisation_kind": "fk",
+            "attendance-0-name": "Kim Handläggare",
+        },
+        changed=lambda p: MeetingAttendance.objects.filter(meeting_id=p.kwargs["pk"]).exists(),
+    ),
+    "referrals:decide": Post(
+        answers=RUNS,
+        data=lambda w: {f"punkt-{w['item'].pk}-decision": "accept", f"punkt-{w['item'].pk}-reasoning": ""},
+        changed=lambda p: AgendaItem.objects.get(pk=p.kwargs["item_pk"]).decision != "",
     ),
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import signed_in
+from reports.models import ReportFile
+from tests.matrix_roles import Post, signed_in
 
 # Aggregates: coordinators (their teams), the steering group and administrators (all teams, suppressed).
 READERS = signed_in(403, administrator=200, steering=200, koordinator=200)
@@ -35,4 +36,12 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     # Participant-level data: administrators only.
     "reports:participant_export": ({}, "", signed_in(403, administrator=200)),
     "reports:dashboard": ({}, "", signed_in(403, koordinator=200)),
+}
+
+POSTS: dict[str, Post] = {
+    # Those who may read a stored report may have it built; a finished period (2026Q3) only.
+    "reports:report_request": Post(
+        answers=signed_in(403, administrator=302, steering=302, koordinator=302),
+        changed=lambda p: ReportFile.objects.filter(kind="quarterly", label="2026Q3").exists(),
+    ),
 }
