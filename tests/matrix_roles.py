@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpResponse
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 
@@ -25,6 +26,11 @@ def signed_in(code: object, **overrides: object) -> dict[str, object]:
     return every(code, anonymous=LOGIN, **overrides)
 
 
+class Unchanged(int):
+    """An answer that changes nothing although it is no error: Unchanged(200) is a page that says
+    why (an invalid reset link), so the matrix checks that nothing changed."""
+
+
 @dataclass(frozen=True)
 class Posted:
     """What a `Post.changed` check may look at, after one role's POST (before it is rolled back)."""
@@ -33,6 +39,7 @@ class Posted:
     world: World
     kwargs: dict[str, Any]
     client: Client
+    response: HttpResponse
 
 
 @dataclass(frozen=True)
@@ -46,5 +53,15 @@ class Post:
     answers: dict[str, object]
     changed: Callable[[Posted], bool]
     data: dict[str, Any] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
+    # reverse() kwargs for the POST when they differ from the GET entry's (e.g. a draft, not a final document)
+    kwargs: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
     htmx: bool = False  # send HX-Request: true, as the page does
     content_type: str = MULTIPART_CONTENT
+
+
+def fresh_token(world: World) -> str:
+    """A new form token, kept in the world so a `changed` check can find the record it made."""
+    import uuid
+
+    world["token"] = uuid.uuid4()
+    return str(world["token"])

@@ -29,12 +29,14 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core import mail
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from teams.models import ADMINISTRATOR_APPS
-from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, Post, Posted, every, signed_in
+from teams.models import ADMINISTRATOR_APPS, User
+from tests.factories import PASSWORD
+from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, Post, Posted, Unchanged, every, signed_in
 from tests.notifications import matrix_inbox as inbox_matrix
 from tests.participants import matrix_enrolment as enrolment_matrix
 from tests.participants import matrix_journey as journey_matrix
@@ -58,6 +60,8 @@ APP_MATRICES = [
     documents_matrix,
     delivery_matrix,
 ]
+
+NEW_PASSWORD = "ett-nytt-langt-losenord-77"
 
 # name: (reverse kwargs or a function of `world` giving them, query string, expected answer to GET per role)
 MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -83,6 +87,36 @@ POSTS: dict[str, Post] = {
     "logout": Post(
         answers=every(302, anonymous=LOGIN),
         changed=lambda p: p.role != "anonymous" and "_auth_user_id" not in p.client.session,
+    ),
+    # Signing in (as the handledare): anyone may; a signed-in user becomes the handledare.
+    "login": Post(
+        answers=every(302),
+        data=lambda w: {"username": w["handledare"].email, "password": PASSWORD},
+        changed=lambda p: p.client.session.get("_auth_user_id") == str(p.world["handledare"].pk),
+    ),
+    "password_change": Post(
+        answers=signed_in(302),
+        data={"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        changed=lambda p: (
+            p.role != "anonymous" and User.objects.get(pk=p.world[p.role].pk).check_password(NEW_PASSWORD)
+        ),
+    ),
+    # Anyone may ask for a reset link; the e-mail goes to the address's owner only.
+    "password_reset": Post(
+        answers=every(302),
+        data=lambda w: {"email": w["handledare"].email},
+        changed=lambda p: [m.to for m in mail.outbox] == [[p.world["handledare"].email]],
+    ),
+    # An invalid link: the page says so and nothing changes, whoever posts.
+    "password_reset_confirm": Post(
+        answers=every(Unchanged(200)),
+        data={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        changed=lambda p: any(User.objects.get(pk=p.world[r].pk).check_password(NEW_PASSWORD) for r in ROLES[1:]),
+    ),
+    "set_language": Post(
+        answers=every(302),
+        data={"language": "sv", "next": "/"},
+        changed=lambda p: "django_language" in p.response.cookies,
     ),
 }
 
@@ -129,7 +163,7 @@ def answer_differs(response, expected: object) -> str | None:
 
 
 def is_success(expected: object) -> bool:
-    return isinstance(expected, int) and 200 <= expected < 400
+    return isinstance(expected, int) and not isinstance(expected, Unchanged) and 200 <= expected < 400
 
 
 def client_for(world: dict[str, Any], role: str) -> Client:
@@ -139,8 +173,9 @@ def client_for(world: dict[str, Any], role: str) -> Client:
     return client
 
 
-def url_of(name: str, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    kwargs, query, _ = MATRIX[name]
+def url_of(name: str, world: dict[str, Any], kwargs: Any = None) -> tuple[str, dict[str, Any]]:
+    given, query, _ = MATRIX[name]
+    kwargs = given if kwargs is None else kwargs
     if callable(kwargs):
         kwargs = kwargs(world)
     return reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""), kwargs
@@ -163,16 +198,19 @@ def test_url_answers_each_role_as_the_matrix_says(shared_journey, name: str) -> 
 @pytest.mark.parametrize("name", sorted(POSTS))
 def test_post_answers_each_role_and_only_the_allowed_change(shared_journey, name: str) -> None:
     post = POSTS[name]
-    url, kwargs = url_of(name, shared_journey)
+    url, kwargs = url_of(name, shared_journey, post.kwargs)
     wrong = {}
     for role in ROLES:
+        mail.outbox.clear()  # a change may be an e-mail sent; each role starts with none
         with transaction.atomic():
             client = client_for(shared_journey, role)
             data = post.data(shared_journey) if callable(post.data) else post.data
             headers = {"HX-Request": "true"} if post.htmx else {}
             response = client.post(url, data, content_type=post.content_type, headers=headers)
             got = answer_differs(response, post.answers[role])
-            changed = post.changed(Posted(role=role, world=shared_journey, kwargs=kwargs, client=client))
+            changed = post.changed(
+                Posted(role=role, world=shared_journey, kwargs=kwargs, client=client, response=response)
+            )
             transaction.set_rollback(True)
         if got:
             wrong[role] = f"expected {post.answers[role]}, got {got}"

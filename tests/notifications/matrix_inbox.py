@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from ist.notifications.models import Kind, Notification
+from ist.notifications.models import Kind, Notification, NotificationPreference
 from tests.matrix_roles import Post, every, signed_in
 
 # Snooze and done take POST only, so a GET answers 405 before any item is looked up. Only the
@@ -38,6 +38,14 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
 }
 
 POSTS: dict[str, Post] = {
+    # Everyone signed in chooses their own e-mail; choosing none opts out of every kind.
+    "notifications:preferences": Post(
+        answers=signed_in(302),
+        data={"by_email": []},
+        changed=lambda p: (
+            p.role != "anonymous" and NotificationPreference.objects.filter(user=p.world[p.role]).exists()
+        ),
+    ),
     "notifications:snooze": Post(
         answers=signed_in(404, handledare=302),
         data={"days": "3"},

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from referrals.models import AgendaItem, Referral
-from tests.matrix_roles import Post, Posted, signed_in
+from tests.matrix_roles import Post, Posted, fresh_token, signed_in
 from tests.referrals import builders
+from tests.referrals.test_views_triage import edit_data, register_data
 
 
 def _referral(w: dict[str, Any]) -> dict[str, int]:
@@ -49,6 +50,16 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
 
 # Only the team's coordinator may act; those who see the referral (or question) get 403, others 404.
 POSTS: dict[str, Post] = {
+    "referrals:register": Post(
+        answers=signed_in(403, koordinator=302),
+        data=lambda w: register_data(form_token=fresh_token(w)),
+        changed=lambda p: Referral.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "referrals:review": Post(
+        answers=signed_in(404, koordinator=302, **SEES_BUT_MAY_NOT_MANAGE),
+        data=lambda w: edit_data(w["referral"], phone="035-12 34 56"),
+        changed=lambda p: Referral.objects.get(pk=p.kwargs["pk"]).phone == "035-12 34 56",
+    ),
     "referrals:request_info": Post(
         answers=signed_in(404, koordinator=302, **SEES_BUT_MAY_NOT_MANAGE),
         data={"message": "Hur länge har personen varit sjukskriven?"},

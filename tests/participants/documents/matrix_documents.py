@@ -86,6 +86,13 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
 }
 
 POSTS: dict[str, Post] = {
+    # "Spara utkast" on a draft's page (the GET row shows a final document, which the referrer sees).
+    "participants:document_detail": Post(
+        answers=signed_in(404, koordinator=302, handledare=302),
+        kwargs=_draft,
+        data=lambda w: editor_data(w["draft"], goal="Arbeta i en trädgård"),
+        changed=lambda p: _document(p).goal == "Arbeta i en trädgård",
+    ),
     "participants:document_new": Post(
         answers=WRITERS,
         changed=lambda p: Document.objects.filter(enrollment_id=p.kwargs["pk"], kind=p.kwargs["kind"]).exists(),
