@@ -9,13 +9,22 @@ DEV_ENV := DEBUG=true
 DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example DATABASE_URL=postgres://ist@db:5432/ist \
 	CELERY_BROKER_URL=redis://redis:6379/0 SECRET_KEY=check-deploy-$(shell head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 
-.PHONY: run install system-deps migrate seed lint format checks pytest test lock clean
+# pytest-xdist processes per run; each has its own test database, Celery queue and media folder.
+# Two cores here: 2 is the measured best (docs/performance.md, "Test suite").
+PYTEST_WORKERS ?= 2
+PYTEST := $(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+.PHONY: run install system-deps migrate seed shell lint format checks pytest pytest-app pytest-browser screenshots test lock clean
 
 run: install migrate seed  ## web, Celery worker and beat on the embedded default at http://127.0.0.1:8000
 	@echo "Starting web, worker and beat. Open http://127.0.0.1:8000 (Ctrl-C stops all three)."
 	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --env /dev/null -f Procfile.dev start
 
-install: $(STAMP)
+install: $(STAMP) var/dev.env
+
+# DEBUG=true and a random key for `.venv/bin/python manage.py …` (read by manage.py only; git-ignored).
+var/dev.env: | $(STAMP)
+	$(BIN)/python -m ist.devenv
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +41,9 @@ migrate: install
 seed: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
+shell: install migrate  ## a Django shell on the development database
+	$(BIN)/python manage.py shell
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,8 +56,18 @@ checks: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-pytest: install system-deps
-	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+# Two runs: the app's tests, then the browser tests (Chromium + axe), each spread over the workers.
+# Each takes PYTEST_ARGS, e.g. `make pytest-app PYTEST_ARGS="tests/referrals -x"`.
+pytest: pytest-app pytest-browser
+
+pytest-app: install system-deps
+	$(PYTEST) --dist loadscope --ignore=tests/browser $(PYTEST_ARGS)
+
+pytest-browser: install system-deps
+	$(PYTEST) --dist load tests/browser $(PYTEST_ARGS)
+
+screenshots: install system-deps  ## refresh the tracked screenshots in docs/screenshots
+	$(PYTEST) tests/browser --update-screenshots $(PYTEST_ARGS)
 
 test: lint checks pytest  ## everything CI runs
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -22,14 +27,42 @@ _test_settings = override_settings(
 )
 
 
+def worker_id() -> str:
+    """pytest-xdist's name for this process ("gw0", "gw1", …), or "main" without xdist. Each worker
+    has a test database of its own (pytest-django adds the suffix); what is not per database is
+    made per worker with this name: the Celery queue and the media directory."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def test_queue() -> str:
+    return f"ist-tests-{worker_id()}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        help="browser tests save their screenshots in docs/screenshots (tracked) instead of var/screenshots",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Tests never run collectstatic; serve static files by their plain names.
     _test_settings.enable()
-    # A queue of the tests' own, so a `make run` worker on the same broker never
-    # takes a test's task (and writes to the wrong database).
+    # Stored files go to a directory of this run and worker, never into var/media of `make run`
+    # (and never into another worker's, whose test may be counting or removing files).
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"ist-test-media-{worker_id()}-"))
+    # A queue of the tests' own, so a `make run` worker on the same broker never takes a test's
+    # task (and writes to the wrong database), and one per xdist worker, so two workers' Celery
+    # workers never take (or purge) each other's tasks.
     from ist.celery import app as celery_app
 
-    celery_app.conf.task_default_queue = "ist-tests"
+    celery_app.conf.task_default_queue = test_queue()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "ist-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture
@@ -42,8 +75,8 @@ def celery_worker():
     from ist.celery import app as celery_app
 
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_declare(queue="ist-tests", durable=True, auto_delete=False)
-        conn.default_channel.queue_purge("ist-tests")
+        conn.default_channel.queue_declare(queue=test_queue(), durable=True, auto_delete=False)
+        conn.default_channel.queue_purge(test_queue())
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
 
