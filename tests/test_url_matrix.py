@@ -225,15 +225,16 @@ def test_every_pattern_that_accepts_post_has_a_post_row(shared_journey) -> None:
     accepting = {}
     for name in sorted(set(MATRIX) - set(POSTS)):
         url, _ = url_of(name, shared_journey)
-        for role in ROLES:
-            if not is_success(MATRIX[name][2][role]):
-                continue
-            with transaction.atomic():
-                status = client_for(shared_journey, role).post(url).status_code
-                transaction.set_rollback(True)
-            if status != 405:
-                accepting[name] = f"{role} got {status}"
-                break
+        # The method check (require_safe, require_POST, a class-based view's methods) comes before any
+        # role check, so one role that may GET the page is enough to see whether POST is accepted.
+        role = next((r for r in ROLES if is_success(MATRIX[name][2][r])), None)
+        if role is None:
+            continue  # nobody may GET it here (e.g. a 409 or 404 for every role): nothing to POST as
+        with transaction.atomic():
+            status = client_for(shared_journey, role).post(url).status_code
+            transaction.set_rollback(True)
+        if status != 405:
+            accepting[name] = f"{role} got {status}"
     assert accepting == {}, "These accept POST: add a Post row to POSTS beside their ENTRIES"
 
 
