@@ -12,7 +12,8 @@ DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example DATABASE_URL=postgres://ist@
 # pytest-xdist processes per run; each has its own test database, Celery queue and media folder.
 # Two cores here: 2 is the measured best (docs/performance.md, "Test suite").
 PYTEST_WORKERS ?= 2
-PYTEST := $(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS)
+# --durations: the slowest tests of each run are in every CI log, where a regression shows first.
+PYTEST := $(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15
 
 .PHONY: run install system-deps migrate seed shell lint format checks pytest pytest-app pytest-browser screenshots test lock clean
 
