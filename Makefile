@@ -61,8 +61,10 @@ checks: install
 # Each takes PYTEST_ARGS, e.g. `make pytest-app PYTEST_ARGS="tests/referrals -x"`.
 pytest: pytest-app pytest-browser
 
+# --dist load keeps each worker's tests in pytest-django's order (tests in a transaction first, then
+# the transactional ones, whose flush empties the database); loadscope would mix them and fail.
 pytest-app: install system-deps
-	$(PYTEST) --dist loadscope --ignore=tests/browser $(PYTEST_ARGS)
+	$(PYTEST) --dist load --ignore=tests/browser $(PYTEST_ARGS)
 
 pytest-browser: install system-deps
 	$(PYTEST) --dist load tests/browser $(PYTEST_ARGS)

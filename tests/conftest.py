@@ -35,7 +35,10 @@ def worker_id() -> str:
 
 
 def test_queue() -> str:
-    return f"ist-tests-{worker_id()}"
+    """The Celery queue of this test process: per database (two checkouts, or `make -j` running the
+    app and browser runs at once, use different databases) and per xdist worker."""
+    database = Path(str(settings.DATABASES["default"]["NAME"])).stem
+    return f"ist-tests-{database}-{worker_id()}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
