@@ -15,7 +15,8 @@ add a row to that module's POSTS (tests/matrix_roles.py `Post`):
     ),
 
 A role answered with a success must have made the change; every other role must have changed
-nothing. A pattern missing from ENTRIES fails `test_every_url_pattern_is_in_the_matrix`; one that
+nothing (`Unchanged(200)`: a page that refuses with a message). `Post(kwargs=...)` posts to another
+object than the GET row (a draft rather than a final document); `htmx=True` sends HX-Request. A pattern missing from ENTRIES fails `test_every_url_pattern_is_in_the_matrix`; one that
 accepts POST without a POSTS row fails `test_every_pattern_that_accepts_post_has_a_post_row`.
 
 Speed: the world is built once per module (`shared_journey`) and each test checks all roles of one
@@ -220,8 +221,8 @@ def test_post_answers_each_role_and_only_the_allowed_change(shared_journey, name
 
 
 def test_every_pattern_that_accepts_post_has_a_post_row(shared_journey) -> None:
-    """A pattern without a POSTS row must refuse POST (405) to every role that may GET it: whatever
-    accepts POST shows in the POST part of the matrix who may change, who gets 403 and who 404."""
+    """A pattern without a POSTS row must refuse POST (405): whatever accepts POST shows in the POST
+    part of the matrix who may change, who gets 403 and who 404."""
     accepting = {}
     for name in sorted(set(MATRIX) - set(POSTS)):
         url, _ = url_of(name, shared_journey)
