@@ -16,7 +16,8 @@ add a row to that module's POSTS (tests/matrix_roles.py `Post`):
 
 A role answered with a success must have made the change; every other role must have changed
 nothing (`Unchanged(200)`: a page that refuses with a message). `Post(kwargs=...)` posts to another
-object than the GET row (a draft rather than a final document); `htmx=True` sends HX-Request. A pattern missing from ENTRIES fails `test_every_url_pattern_is_in_the_matrix`; one that
+object than the GET row (a draft rather than a final document); `htmx=True` sends HX-Request.
+A pattern missing from ENTRIES fails `test_every_url_pattern_is_in_the_matrix`; one that
 accepts POST without a POSTS row fails `test_every_pattern_that_accepts_post_has_a_post_row`.
 
 Speed: the world is built once per module (`shared_journey`) and each test checks all roles of one
