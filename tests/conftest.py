@@ -36,7 +36,8 @@ def worker_id() -> str:
 
 def test_queue() -> str:
     """The Celery queue of this test process: per database (two checkouts, or `make -j` running the
-    app and browser runs at once, use different databases) and per xdist worker."""
+    app and browser runs at once, use different databases) and per xdist worker. Named once, in
+    pytest_configure: later pytest-django renames the database to the test database's name."""
     database = Path(str(settings.DATABASES["default"]["NAME"])).stem
     return f"ist-tests-{database}-{worker_id()}"
 
@@ -78,8 +79,11 @@ def celery_worker():
     from ist.celery import app as celery_app
 
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_declare(queue=test_queue(), durable=True, auto_delete=False)
-        conn.default_channel.queue_purge(test_queue())
+        # The queue named in pytest_configure, which the worker consumes (not test_queue() again:
+        # by now the database name is the test database's, and the purge would miss the queue).
+        queue = celery_app.conf.task_default_queue
+        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+        conn.default_channel.queue_purge(queue)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
 
