@@ -9,7 +9,13 @@ DEV_ENV := DEBUG=true
 DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=ist.example DATABASE_URL=postgres://ist@db:5432/ist \
 	CELERY_BROKER_URL=redis://redis:6379/0 SECRET_KEY=check-deploy-$(shell head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 
-.PHONY: run install system-deps migrate seed lint format checks pytest soak test lock clean
+# pytest-xdist processes per run; each has its own test database, Celery queue and media folder.
+# Two cores here: 2 is the measured best (docs/performance.md, "Test suite").
+PYTEST_WORKERS ?= 2
+# --durations: the slowest tests of each run are in every CI log, where a regression shows first.
+PYTEST := $(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15
+
+.PHONY: run install system-deps migrate seed shell lint format checks pytest pytest-app pytest-browser soak screenshots test lock clean
 
 PORT ?= 8000
 
@@ -18,7 +24,11 @@ run: install migrate seed  ## web, Celery worker and beat on the embedded defaul
 	$(DEV_ENV) PORT=$(PORT) IST_BASE_URL=http://127.0.0.1:$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/python scripts/run_embedded.py
 
-install: $(STAMP)
+install: $(STAMP) var/dev.env
+
+# DEBUG=true and a random key for `.venv/bin/python manage.py …` (read by manage.py only; git-ignored).
+var/dev.env: | $(STAMP)
+	$(BIN)/python -m ist.devenv
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +45,9 @@ migrate: install
 seed: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
+shell: install migrate  ## a Django shell on the development database
+	$(BIN)/python manage.py shell
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,22 +60,37 @@ checks: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# The embedded broker's soak (tests/soak, docs/decisions/0014) runs beside the suite, not after it:
+# Two runs: the app's tests, then the browser tests (Chromium + axe), each spread over the workers.
+# Each takes PYTEST_ARGS, e.g. `make pytest-app PYTEST_ARGS="tests/referrals -x"`.
+# The embedded broker's soak (tests/soak, docs/decisions/0014) runs beside both, not after them:
 # started in the background, waited for at the end. It lasts IST_SOAK_SECONDS (20 by default, CI 180).
 # With PYTEST_ARGS (a chosen part of the suite) it does not run; `make soak` runs it alone.
 SOAK_LOG := var/soak.log
+NOT_SOAK := -m "not soak" --ignore=tests/soak
 
 pytest: install system-deps
 	@mkdir -p var
 	@if [ -z "$(PYTEST_ARGS)" ]; then $(DEV_ENV) $(BIN)/pytest -m soak -p no:cacheprovider tests/soak \
 		>$(SOAK_LOG) 2>&1 & fi; soak=$$!; \
-	$(DEV_ENV) $(BIN)/pytest -m "not soak" $(PYTEST_ARGS); suite=$$?; \
+	$(MAKE) --no-print-directory pytest-app; app=$$?; \
+	$(MAKE) --no-print-directory pytest-browser; browser=$$?; \
 	soaked=0; if [ -n "$$soak" ]; then wait $$soak; soaked=$$?; \
 		echo "--- embedded broker soak (full log: $(SOAK_LOG)) ---"; tail -n 25 $(SOAK_LOG); fi; \
-	test $$suite -eq 0 -a $$soaked -eq 0
+	test $$app -eq 0 -a $$browser -eq 0 -a $$soaked -eq 0
+
+# --dist load keeps each worker's tests in pytest-django's order (tests in a transaction first, then
+# the transactional ones, whose flush empties the database); loadscope would mix them and fail.
+pytest-app: install system-deps
+	$(PYTEST) --dist load $(NOT_SOAK) --ignore=tests/browser $(PYTEST_ARGS)
+
+pytest-browser: install system-deps
+	$(PYTEST) --dist load $(NOT_SOAK) tests/browser $(PYTEST_ARGS)
 
 soak: install  ## the embedded broker's soak alone: real worker, beat and producers (IST_SOAK_SECONDS)
 	$(DEV_ENV) $(BIN)/pytest -m soak -p no:cacheprovider -s tests/soak
+
+screenshots: install system-deps  ## refresh the tracked screenshots in docs/screenshots
+	$(PYTEST) tests/browser --update-screenshots $(PYTEST_ARGS)
 
 test: lint checks pytest  ## everything CI runs
 

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+import copy
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.db import transaction
 from django.test.utils import override_settings
 
 from teams.models import Membership, User
@@ -24,14 +33,46 @@ _test_settings = override_settings(
 )
 
 
+def worker_id() -> str:
+    """pytest-xdist's name for this process ("gw0", "gw1", …), or "main" without xdist. Each worker
+    has a test database of its own (pytest-django adds the suffix); what is not per database is
+    made per worker with this name: the Celery queue and the media directory."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def test_queue() -> str:
+    """The Celery queue of this test process: per database (two checkouts, or `make -j` running the
+    app and browser runs at once, use different databases) and per xdist worker. Named once, in
+    pytest_configure: later pytest-django renames the database to the test database's name."""
+    database = Path(str(settings.DATABASES["default"]["NAME"])).stem
+    return f"ist-tests-{database}-{worker_id()}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        help="browser tests save their screenshots in docs/screenshots (tracked) instead of var/screenshots",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Tests never run collectstatic; serve static files by their plain names.
     _test_settings.enable()
-    # A queue of the tests' own, so a `make run` worker on the same broker never
-    # takes a test's task (and writes to the wrong database).
+    # Stored files go to a directory of this run and worker, never into var/media of `make run`
+    # (and never into another worker's, whose test may be counting or removing files).
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"ist-test-media-{worker_id()}-"))
+    # A queue of the tests' own, so a `make run` worker on the same broker never takes a test's
+    # task (and writes to the wrong database), and one per xdist worker, so two workers' Celery
+    # workers never take (or purge) each other's tasks.
     from ist.celery import app as celery_app
 
-    celery_app.conf.task_default_queue = "ist-tests"
+    celery_app.conf.task_default_queue = test_queue()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "ist-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture
@@ -44,14 +85,16 @@ def celery_worker():
     from ist.celery import app as celery_app
 
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_declare(queue="ist-tests", durable=True, auto_delete=False)
-        conn.default_channel.queue_purge("ist-tests")
+        # The queue named in pytest_configure, which the worker consumes (not test_queue() again:
+        # by now the database name is the test database's, and the purge would miss the queue).
+        queue = celery_app.conf.task_default_queue
+        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+        conn.default_channel.queue_purge(queue)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
 
 
-@pytest.fixture
-def users(db: None) -> dict[str, User]:
+def build_users() -> dict[str, User]:
     """One user per role, all in IST Halmstad/Hylte where a team role applies."""
     return {
         "administrator": UserFactory(is_administrator=True),
@@ -64,7 +107,12 @@ def users(db: None) -> dict[str, User]:
 
 
 @pytest.fixture
-def world(users: dict[str, User]) -> dict[str, object]:
+def users(db: None) -> dict[str, User]:
+    """One user per role (build_users)."""
+    return build_users()
+
+
+def build_world(users: dict[str, User]) -> dict[str, object]:
     """The users of `users` plus one object of each kind in IST Halmstad/Hylte, sent by users["referrer"]:
     a draft, a referral on a meeting's agenda (item), a question, an accepted referral with an
     information meeting."""
@@ -100,7 +148,12 @@ def world(users: dict[str, User]) -> dict[str, object]:
 
 
 @pytest.fixture
-def journey(world: dict[str, object]) -> dict[str, object]:
+def world(users: dict[str, User]) -> dict[str, object]:
+    """build_world: `users` plus one object of each kind."""
+    return build_world(users)
+
+
+def build_journey(world: dict[str, object]) -> dict[str, object]:
     """`world` plus an active enrolment (world["enrollment"]) in IST Halmstad/Hylte with
     world["handledare"] responsible, started 60 days ago, with one logged activity
     (world["activity"]), a closed enrolment with follow-ups (world["closed"], world["follow_up"]),
@@ -139,3 +192,45 @@ def journey(world: dict[str, object]) -> dict[str, object]:
         "follow_up": closed.follow_ups.get(months=6),
         "ready": builders.ready_referral(referrer, coordinator),
     }
+
+
+@pytest.fixture
+def journey(world: dict[str, object]) -> dict[str, object]:
+    """build_journey: `world` plus enrolments, an activity and follow-ups."""
+    return build_journey(world)
+
+
+@pytest.fixture(scope="module")
+def module_journey(django_db_setup: None, django_db_blocker) -> Iterator[dict[str, object]]:
+    """The `journey` data built once for a whole test module (it costs ~0.7 s; the URL matrix would
+    otherwise build it for every URL). It lives in a transaction that is rolled back after the
+    module; each test runs in a savepoint inside it (pytest-django's `db`), so a test's writes are
+    undone before the next test. Tests get a deep copy, as Django's setUpTestData gives, so an
+    object changed in memory by one test is fresh in the next. Use through `shared_journey`."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        data = build_journey(build_world(build_users()))
+        yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shared_journey(module_journey: dict[str, object], db: None) -> dict[str, object]:
+    """`journey`, built once per module (module_journey); a fresh copy of its objects per test."""
+    return copy.deepcopy(module_journey)
+
+
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """The demo data (`seed_demo`, ~10 s) loaded once for a whole test module, in a transaction rolled
+    back after it; each test runs in a savepoint inside it (request `db` or `demo`)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(module_demo: None, db: None) -> None:
+    """The demo data, loaded once per module (module_demo); a test's own writes are undone after it."""

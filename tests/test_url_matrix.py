@@ -1,8 +1,28 @@
-"""Every URL pattern × every role: the answer each must get.
+"""Every URL pattern × every role: the answer each must get to GET, and to POST where it accepts POST.
 
-A new URL pattern without an entry in MATRIX fails `test_every_url_pattern_is_in_the_matrix`.
-Apps keep their entries beside their tests (tests/<app>/matrix*.py, a dict ENTRIES of the
-same shape); reverse kwargs may be a function of the `world` fixture (tests/conftest.py).
+Adding a URL: one line in the app's own tests/<app>/matrix_*.py (merged below), in ENTRIES:
+
+    "app:name": (kwargs, "query=string", signed_in(404, koordinator=200, referrer=403)),
+
+kwargs is a dict or a function of the shared world (`journey` in tests/conftest.py: users of every
+role and one object of each kind) giving the reverse() kwargs. If the pattern accepts POST, also
+add a row to that module's POSTS (tests/matrix_roles.py `Post`):
+
+    "app:name": Post(
+        answers=signed_in(404, koordinator=302, referrer=403),  # allowed: 2xx/3xx; 403 sees; 404 not
+        data=lambda w: {"field": "value"},                       # a valid form for the allowed roles
+        changed=lambda p: Thing.objects.filter(...).exists(),    # did the change happen?
+    ),
+
+A role answered with a success must have made the change; every other role must have changed
+nothing (`Unchanged(200)`: a page that refuses with a message). `Post(kwargs=...)` posts to another
+object than the GET row (a draft rather than a final document); `htmx=True` sends HX-Request.
+A pattern missing from ENTRIES fails `test_every_url_pattern_is_in_the_matrix`; one that
+accepts POST without a POSTS row fails `test_every_pattern_that_accepts_post_has_a_post_row`.
+
+Speed: the world is built once per module (`shared_journey`) and each test checks all roles of one
+URL against it; every role's request runs in a savepoint rolled back afterwards, so each role meets
+the same data. A failure lists every role whose answer differed.
 """
 
 from __future__ import annotations
@@ -11,11 +31,15 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core import mail
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from teams.models import ADMINISTRATOR_APPS
+from teams.models import ADMINISTRATOR_APPS, User
+from tests.factories import PASSWORD
 from tests.login import matrix_login as login_matrix
-from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, every, signed_in
+from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, Post, Posted, Unchanged, every, signed_in
 from tests.notifications import matrix_inbox as inbox_matrix
 from tests.participants import matrix_enrolment as enrolment_matrix
 from tests.participants import matrix_journey as journey_matrix
@@ -28,6 +52,24 @@ from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
 from tests.reports import matrix_reports as reports_matrix
 from tests.retention import matrix_retention as retention_matrix
+
+APP_MATRICES = [
+    referrer_matrix,
+    triage_matrix,
+    meetings_matrix,
+    enrolment_matrix,
+    week_matrix,
+    journey_matrix,
+    inbox_matrix,
+    reports_matrix,
+    documents_matrix,
+    delivery_matrix,
+    login_matrix,
+    retention_matrix,
+    privacy_matrix,
+]
+
+NEW_PASSWORD = "ett-nytt-langt-losenord-77"
 
 # name: (reverse kwargs or a function of `world` giving them, query string, expected answer to GET per role)
 MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -47,19 +89,48 @@ MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
     "healthz": ({}, "", every(200)),
 }
 
-MATRIX.update(referrer_matrix.ENTRIES)
-MATRIX.update(triage_matrix.ENTRIES)
-MATRIX.update(meetings_matrix.ENTRIES)
-MATRIX.update(enrolment_matrix.ENTRIES)
-MATRIX.update(week_matrix.ENTRIES)
-MATRIX.update(journey_matrix.ENTRIES)
-MATRIX.update(inbox_matrix.ENTRIES)
-MATRIX.update(reports_matrix.ENTRIES)
-MATRIX.update(documents_matrix.ENTRIES)
-MATRIX.update(delivery_matrix.ENTRIES)
-MATRIX.update(login_matrix.ENTRIES)
-MATRIX.update(retention_matrix.ENTRIES)
-MATRIX.update(privacy_matrix.ENTRIES)
+# name: Post row (tests/matrix_roles.py) for every pattern that accepts POST.
+POSTS: dict[str, Post] = {
+    # Signing out: whoever is signed in; a stranger is sent to the login page, with nothing to end.
+    "logout": Post(
+        answers=every(302, anonymous=LOGIN),
+        changed=lambda p: p.role != "anonymous" and "_auth_user_id" not in p.client.session,
+    ),
+    # Signing in (as the handledare): anyone may; a signed-in user becomes the handledare.
+    "login": Post(
+        answers=every(302),
+        data=lambda w: {"username": w["handledare"].email, "password": PASSWORD},
+        changed=lambda p: p.client.session.get("_auth_user_id") == str(p.world["handledare"].pk),
+    ),
+    "password_change": Post(
+        answers=signed_in(302),
+        data={"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        changed=lambda p: (
+            p.role != "anonymous" and User.objects.get(pk=p.world[p.role].pk).check_password(NEW_PASSWORD)
+        ),
+    ),
+    # Anyone may ask for a reset link; the e-mail goes to the address's owner only.
+    "password_reset": Post(
+        answers=every(302),
+        data=lambda w: {"email": w["handledare"].email},
+        changed=lambda p: [m.to for m in mail.outbox] == [[p.world["handledare"].email]],
+    ),
+    # An invalid link: the page says so and nothing changes, whoever posts.
+    "password_reset_confirm": Post(
+        answers=every(Unchanged(200)),
+        data={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        changed=lambda p: any(User.objects.get(pk=p.world[r].pk).check_password(NEW_PASSWORD) for r in ROLES[1:]),
+    ),
+    "set_language": Post(
+        answers=every(302),
+        data={"language": "sv", "next": "/"},
+        changed=lambda p: "django_language" in p.response.cookies,
+    ),
+}
+
+for _module in APP_MATRICES:
+    MATRIX.update(_module.ENTRIES)
+    POSTS.update(getattr(_module, "POSTS", {}))
 
 # The admin is one table entry: every admin page answers like its index.
 ADMIN_NAMESPACE = "admin"
@@ -83,31 +154,96 @@ def test_every_url_pattern_is_in_the_matrix() -> None:
     assert missing == [], f"Add these URL patterns to MATRIX in {__file__}: {missing}"
 
 
-def assert_answer(response, expected: object) -> None:
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
+def answer_differs(response, expected: object) -> str | None:
+    """None if the response is the expected answer, else what it was instead."""
+    location = response.get("Location", "")
+    if expected == LOGIN and response.get("HX-Redirect"):  # htmx: the whole page goes to the login page
+        ok = response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
+    elif expected == LOGIN:
+        ok = response.status_code == 302 and location.startswith(reverse("login"))
     elif expected == ANY_LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith((reverse("login"), reverse("admin:login")))
+        ok = response.status_code == 302 and location.startswith((reverse("login"), reverse("admin:login")))
     elif expected == ADMIN_LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("admin:login"))
+        ok = response.status_code == 302 and location.startswith(reverse("admin:login"))
     else:
-        assert response.status_code == expected
+        ok = response.status_code == expected
+    return None if ok else f"{response.status_code} {location}".strip()
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_the_matrix_says(client, journey, role: str, name: str) -> None:
-    kwargs, query, expected = MATRIX[name]
-    if callable(kwargs):
-        kwargs = kwargs(journey)
+def is_success(expected: object) -> bool:
+    return isinstance(expected, int) and not isinstance(expected, Unchanged) and 200 <= expected < 400
+
+
+def client_for(world: dict[str, Any], role: str) -> Client:
+    client = Client()
     if role != "anonymous":
-        client.force_login(journey[role])
-    url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
-    assert_answer(client.get(url), expected[role])
+        client.force_login(world[role])
+    return client
+
+
+def url_of(name: str, world: dict[str, Any], kwargs: Any = None) -> tuple[str, dict[str, Any]]:
+    given, query, _ = MATRIX[name]
+    kwargs = given if kwargs is None else kwargs
+    if callable(kwargs):
+        kwargs = kwargs(world)
+    return reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""), kwargs
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_the_matrix_says(shared_journey, name: str) -> None:
+    url, _ = url_of(name, shared_journey)
+    expected = MATRIX[name][2]
+    wrong = {}
+    for role in ROLES:
+        with transaction.atomic():  # each role meets the same data
+            got = answer_differs(client_for(shared_journey, role).get(url), expected[role])
+            transaction.set_rollback(True)
+        if got:
+            wrong[role] = f"expected {expected[role]}, got {got}"
+    assert wrong == {}, f"GET {url}"
+
+
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_post_answers_each_role_and_only_the_allowed_change(shared_journey, name: str) -> None:
+    post = POSTS[name]
+    url, kwargs = url_of(name, shared_journey, post.kwargs)
+    wrong = {}
+    for role in ROLES:
+        mail.outbox.clear()  # a change may be an e-mail sent; each role starts with none
+        with transaction.atomic():
+            client = client_for(shared_journey, role)
+            data = post.data(shared_journey) if callable(post.data) else post.data
+            headers = {"HX-Request": "true"} if post.htmx else {}
+            response = client.post(url, data, content_type=post.content_type, headers=headers)
+            got = answer_differs(response, post.answers[role])
+            changed = post.changed(
+                Posted(role=role, world=shared_journey, kwargs=kwargs, client=client, response=response)
+            )
+            transaction.set_rollback(True)
+        if got:
+            wrong[role] = f"expected {post.answers[role]}, got {got}"
+        elif changed != is_success(post.answers[role]):
+            wrong[role] = f"answered {response.status_code} but the change {'did' if changed else 'did not'} happen"
+    assert wrong == {}, f"POST {url}"
+
+
+def test_every_pattern_that_accepts_post_has_a_post_row(shared_journey) -> None:
+    """A pattern without a POSTS row must refuse POST (405): whatever accepts POST shows in the POST
+    part of the matrix who may change, who gets 403 and who 404."""
+    accepting = {}
+    for name in sorted(set(MATRIX) - set(POSTS)):
+        url, _ = url_of(name, shared_journey)
+        # The method check (require_safe, require_POST, a class-based view's methods) comes before any
+        # role check, so one role that may GET the page is enough to see whether POST is accepted.
+        # Where nobody may GET it in this world (a 409 or 404 for all), any signed-in role will do.
+        answers = MATRIX[name][2]
+        role = next((r for r in ROLES if is_success(answers[r])), None) or next(r for r in ROLES if answers[r] != LOGIN)
+        with transaction.atomic():
+            status = client_for(shared_journey, role).post(url).status_code
+            transaction.set_rollback(True)
+        if status != 405:
+            accepting[name] = f"{role} got {status}"
+    assert accepting == {}, "These accept POST: add a Post row to POSTS beside their ENTRIES"
 
 
 def admin_pages() -> list[str]:
@@ -119,10 +255,12 @@ def admin_pages() -> list[str]:
     return ["admin:index", *changelists]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-def test_admin_pages_answer_each_role(client, users, role: str) -> None:
-    if role != "anonymous":
-        client.force_login(users[role])
-    for name in admin_pages():
-        assert_answer(client.get(reverse(name)), ADMIN_EXPECTED[role])
+def test_admin_pages_answer_each_role(shared_journey) -> None:
+    wrong = {}
+    for role in ROLES:
+        client = client_for(shared_journey, role)
+        for name in admin_pages():
+            got = answer_differs(client.get(reverse(name)), ADMIN_EXPECTED[role])
+            if got:
+                wrong[f"{role} {name}"] = f"expected {ADMIN_EXPECTED[role]}, got {got}"
+    assert wrong == {}

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from ist.audit.forms import LogFilterForm
 from ist.audit.labels import action_label
@@ -30,6 +31,7 @@ def spreadsheet_safe(value: str) -> str:
 PAGE_SIZE = 50
 
 
+@require_safe
 def log_review(request: HttpRequest) -> HttpResponse:
     if not may_review_log(request.user):
         raise PermissionDenied
@@ -60,6 +62,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def log_extract(request: HttpRequest) -> HttpResponse:
     """Every log entry about one person that the reviewer may see, as CSV (registerutdrag)."""
     if not may_review_log(request.user):

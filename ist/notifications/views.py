@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ist.notifications import selectors
 from ist.notifications.forms import PreferencesForm, SnoozeForm
@@ -29,6 +29,7 @@ PAGE_SIZE = 25
 State = Notification.State
 
 
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     show_snoozed = request.GET.get("visa") == "pausade"
@@ -46,6 +47,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", context)
 
 
+@require_safe
 @login_not_required
 def count(request: HttpRequest) -> HttpResponse:
     """The header link's text with the number of open items (loaded by htmx after the page).
@@ -95,7 +97,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """Which kinds come in the daily e-mail; every kind does until the user opts out."""
     opted_out = set(NotificationPreference.objects.filter(user=request.user).values_list("kind", flat=True))
     initial = {"by_email": [k for k in Kind.values if k not in opted_out]}
-    form = PreferencesForm(request.POST or None, initial=initial)
+    # Not `request.POST or None`: unticking every kind posts nothing, and must still be saved.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["by_email"])
         unwanted = set(Kind.values) - wanted

@@ -24,6 +24,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import form_token, query_date, render_page_or_partial, whole_number
@@ -77,6 +78,7 @@ def _managed_referral(request: HttpRequest, pk: int) -> Referral:
 # -- Ready for enrolment ----------------------------------------------------------------
 
 
+@require_safe
 def ready(request: HttpRequest) -> HttpResponse:
     """Referrals of the coordinator's teams whose information meeting ended in "wants to start"."""
     if not teams_where(request.user, action="manage").exists():
@@ -264,6 +266,7 @@ def _closure_date(enrollment: Enrollment) -> date | None:
         return None
 
 
+@require_safe
 def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     """The participant page. Staff see everything; the referrer a read-only summary."""
     user = request.user
@@ -361,6 +364,7 @@ class ListFilterForm(forms.Form):
     namn = forms.CharField(label="Sök på namn", required=False, max_length=100)
 
 
+@require_safe
 def participant_list(request: HttpRequest) -> HttpResponse:
     """Staff: their teams' participants. A referrer: "Mina deltagare", the enrolments of what they referred."""
     user: User = request.user  # type: ignore[assignment]

@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import render_page_or_partial
@@ -204,6 +205,7 @@ def extend(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 # -- Caseload and reassignment ------------------------------------------------------------
 
 
+@require_safe
 def caseload(request: HttpRequest) -> HttpResponse:
     """Arbetsfördelning: the coordinator's teams' active participants, grouped by responsible handledare.
 
@@ -364,6 +366,7 @@ def _follow_ups_for(user: User, action: str) -> Any:
     )
 
 
+@require_safe
 def follow_ups(request: HttpRequest) -> HttpResponse:
     """Follow-ups due now or within two weeks, for the participants the user works with."""
     if not teams_where(request.user, action="change").exists():

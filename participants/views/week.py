@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
@@ -187,6 +188,7 @@ def _genitive(name: str) -> str:
 # -- Min vecka --------------------------------------------------------------------------------
 
 
+@require_safe
 def week(request: HttpRequest) -> HttpResponse:
     """The week's grid: one row per own active participant, one cell per activity kind. htmx: the grid."""
     _staff_teams(request.user)

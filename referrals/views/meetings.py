@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_visible_or_404, record_access
 from ist.web import form_token, whole_number
@@ -81,6 +81,7 @@ def _meeting_page(
 # -- Samverkansteam meetings ---------------------------------------------------------------------
 
 
+@require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Upcoming (or, with ?visa=tidigare, past) meetings of the user's samverkansteam."""
     if not teams_where(request.user, action="consult").exists():
@@ -115,6 +116,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/meetings/new.html", {"form": form, "form_token": token})
 
 
+@require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda; for the coordinator also attendance and a decision form per undecided item."""
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="möte", pk=pk)
@@ -165,6 +167,7 @@ def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
     return render(request, f"{MEETING}#agenda-item", context)
 
 
+@require_safe
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Printable minutes: attendance per organisation, every item with decision and reasoning."""
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="protokoll", pk=pk)

@@ -25,7 +25,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_allowed_or_403, record_access
 from ist.uploads import FILE_LOST_MESSAGE
@@ -158,6 +158,7 @@ class TeamFilterForm(forms.Form):
 # -- The board --------------------------------------------------------------------------
 
 
+@require_safe
 def board(request: HttpRequest) -> HttpResponse:
     """New referrals and questions of the coordinator's teams, oldest deadline first. htmx: the board partial."""
     form = TeamFilterForm(request.GET or None, teams=_managed_teams(request.user))
@@ -348,6 +349,7 @@ def _after_action(request: HttpRequest, referral: Referral, notice: str) -> Http
     return _render_review(request, referral, notice=notice)
 
 
+@require_safe
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The scanned referral, as a download only (never rendered inline), to those who manage the referral."""
     referral = _managed_referral(request, pk, what="bilaga")

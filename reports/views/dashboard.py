@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from reports.dashboard import panels
 from teams.access import teams_where
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 PAGE = "reports/dashboard.html"
 
 
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Constant queries (see reports.dashboard.panels). ?team=slug narrows to one team; another team is a 404."""
     teams = Team.objects.filter(pk__in=teams_where(request.user, action="manage")).order_by("name")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from reports import exports, presentation
 from reports.statistics import all_sections
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+@require_safe
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     """The statistics page's figures as CSV (semicolon-separated, UTF-8 with BOM for Excel), suppressed."""
     form, valid = filtered(request)
@@ -33,6 +35,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def statistics_xlsx(request: HttpRequest) -> HttpResponse:
     """The same figures as an XLSX workbook, suppressed."""
     form, valid = filtered(request)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from reports import charts, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
@@ -25,6 +26,7 @@ def filtered(request: HttpRequest) -> tuple[StatisticsFilterForm, bool]:
     return form, form.is_valid()
 
 
+@require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     """Statistik. Constant queries: the teams, the filter's chosen teams, one aggregate per figure group."""
     form, valid = filtered(request)

@@ -36,7 +36,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# Screenshots are a by-product of every run: they go to var/ (ignored by git) unless asked for with
+# `pytest --update-screenshots` (`make screenshots`), which refreshes the tracked ones in docs/.
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+RUN_SCREENSHOTS = ROOT / "var" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TIMEOUT_MS = 10_000
 
@@ -140,17 +144,19 @@ def check_a11y() -> Callable[[Page], None]:
     return _check_a11y
 
 
-def _screenshot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
-    return path
-
-
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
-    """Save a full-page screenshot as docs/screenshots/<name>.png."""
-    return _screenshot
+def screenshot(pytestconfig: pytest.Config) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot as var/screenshots/<name>.png (docs/screenshots/ with
+    --update-screenshots)."""
+    folder = DOCS_SCREENSHOTS if pytestconfig.getoption("update_screenshots") else RUN_SCREENSHOTS
+
+    def take(page: Page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+        return path
+
+    return take
 
 
 def _log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:

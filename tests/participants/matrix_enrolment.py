@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
+from participants.models import Enrollment, Participant
+from tests.matrix_roles import Post, fresh_token, signed_in
+from tests.participants.test_views_enrolment import correction_data, enrol_data
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -31,5 +33,18 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         lambda w: {"participant_pk": w["participant"].pk},
         "",
         signed_in(404, koordinator=200, handledare=403, referrer=403),
+    ),
+}
+
+POSTS: dict[str, Post] = {
+    "participants:enroll": Post(
+        answers=signed_in(404, koordinator=302, handledare=403, samverkansteam=403, referrer=403),
+        data=lambda w: enrol_data(w["handledare"], form_token=fresh_token(w)),
+        changed=lambda p: Enrollment.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "participants:correct": Post(
+        answers=signed_in(404, koordinator=302, handledare=403, referrer=403),
+        data=lambda w: correction_data(w["participant"], phone="070-111 22 33"),
+        changed=lambda p: Participant.objects.get(pk=p.kwargs["participant_pk"]).phone == "070-111 22 33",
     ),
 }

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.matrix_roles import signed_in
+from django.utils import timezone
+
+from participants.models import Enrollment, Extension, FollowUp, Phase, PhasePeriod
+from teams.models import Membership
+from tests.factories import member
+from tests.matrix_roles import Post, signed_in
+from tests.participants.test_views_journey import closure_post
 
 # Whoever may change the enrolment (coordinator, responsible handledare) gets the page; the referrer,
 # who may see the enrolment, gets 403; everyone else 404.
@@ -12,13 +19,63 @@ CHANGE = signed_in(404, koordinator=200, handledare=200, referrer=403)
 # Coordinators only; the handledare and the referrer see the enrolment: 403.
 MANAGE = signed_in(404, koordinator=200, handledare=403, referrer=403)
 
+
+def _enrollment_and_colleague(w: dict[str, Any]) -> dict[str, int]:
+    w["colleague"] = member(Membership.Role.HANDLEDARE)  # a handledare of the same team to hand over to
+    return {"enrollment_pk": w["enrollment"].pk}
+
+
+def _enrollment(p: Any) -> Enrollment:
+    return Enrollment.objects.get(pk=p.kwargs["enrollment_pk"])
+
+
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "participants:phase": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", CHANGE),
     "participants:extend": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", MANAGE),
     "participants:caseload": ({}, "", signed_in(403, koordinator=200)),
-    "participants:reassign": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", MANAGE),
+    "participants:reassign": (_enrollment_and_colleague, "", MANAGE),
     "participants:close": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", CHANGE),
     "participants:follow_ups": ({}, "", signed_in(403, koordinator=200, handledare=200)),
     "participants:follow_up": (lambda w: {"follow_up_pk": w["follow_up"].pk}, "", CHANGE),
+}
+
+# POST: who may GET the form may send it (CHANGE and MANAGE with 302 for those answered 200).
+CHANGES = signed_in(404, koordinator=302, handledare=302, referrer=403)
+MANAGES = signed_in(404, koordinator=302, handledare=403, referrer=403)
+
+POSTS: dict[str, Post] = {
+    "participants:phase": Post(
+        answers=CHANGES,
+        data=lambda w: {"to": Phase.ARBETSFORBEREDANDE, "on": timezone.localdate().isoformat(), "reason": ""},
+        changed=lambda p: PhasePeriod.objects.filter(
+            enrollment_id=p.kwargs["enrollment_pk"], phase=Phase.ARBETSFORBEREDANDE
+        ).exists(),
+    ),
+    "participants:extend": Post(
+        answers=MANAGES,
+        data=lambda w: {
+            "new_end": (w["enrollment"].target_end + timedelta(days=60)).isoformat(),
+            "decided_on": timezone.localdate().isoformat(),
+            "decided_by": "Samverkansteamet",
+            "reason": "Behöver längre tid i arbetsträning.",
+            "version": w["enrollment"].version,
+        },
+        changed=lambda p: Extension.objects.filter(enrollment_id=p.kwargs["enrollment_pk"]).exists(),
+    ),
+    "participants:reassign": Post(
+        answers=MANAGES,
+        data=lambda w: {"responsible": w["colleague"].pk, "version": w["enrollment"].version},
+        changed=lambda p: _enrollment(p).responsible_id == p.world["colleague"].pk,
+    ),
+    "participants:close": Post(
+        answers=CHANGES,
+        data=lambda w: closure_post(w["enrollment"]),
+        changed=lambda p: _enrollment(p).status != Enrollment.Status.ACTIVE,
+    ),
+    "participants:follow_up": Post(
+        answers=CHANGES,
+        data={"found": FollowUp.Found.WORK, "note": "Heltid."},
+        changed=lambda p: FollowUp.objects.get(pk=p.kwargs["follow_up_pk"]).found != "",
+    ),
 }

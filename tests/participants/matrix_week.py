@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
+from participants.models import Activity, ActivityKind, Attendance, GroupSession
+from tests.matrix_roles import Post, fresh_token, signed_in
+from tests.participants.test_views_week import activity_post, group_post
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -23,4 +25,24 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         signed_in(404, koordinator=200, handledare=200),
     ),
     "participants:group": ({}, "", signed_in(403, koordinator=200, handledare=200)),
+}
+
+POSTS: dict[str, Post] = {
+    "participants:log": Post(
+        answers=signed_in(404, koordinator=302, handledare=302, referrer=403),
+        data=lambda w: activity_post(form_token=fresh_token(w)),
+        changed=lambda p: Activity.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "participants:activity": Post(
+        answers=signed_in(404, koordinator=302, handledare=302),
+        data=lambda w: activity_post(
+            ActivityKind.TALK, w["activity"].date, Attendance.UNEXCUSED, version=str(w["activity"].version)
+        ),
+        changed=lambda p: Activity.objects.get(pk=p.kwargs["activity_pk"]).attendance == Attendance.UNEXCUSED,
+    ),
+    "participants:group": Post(
+        answers=signed_in(403, koordinator=302, handledare=302),
+        data=lambda w: group_post({w["enrollment"].pk: Attendance.PRESENT}, token=fresh_token(w)),
+        changed=lambda p: GroupSession.objects.filter(form_token=p.world["token"]).exists(),
+    ),
 }

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
+from referrals.models import ConsultativeQuestion, Referral
+from teams.models import Team
+from tests.matrix_roles import Post, fresh_token, signed_in
+from tests.referrals.test_views_referrer import form_post
 
 STAFF_AND_REFERRER = {"koordinator": 200, "handledare": 200, "samverkansteam": 200, "referrer": 200}
 
@@ -27,5 +30,28 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         lambda w: {"pk": w["question"].pk},
         "",
         signed_in(404, koordinator=200, samverkansteam=200, referrer=200),
+    ),
+}
+
+POSTS: dict[str, Post] = {
+    "referrals:new": Post(
+        answers=signed_in(403, referrer=302),
+        data=lambda w: form_post(token=fresh_token(w)),
+        changed=lambda p: Referral.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    # Saving the draft: its author only; nobody else sees it.
+    "referrals:edit": Post(
+        answers=signed_in(404, referrer=302),
+        data=lambda w: {**form_post("draft", first_name="Ändrad"), "version": w["draft"].version},
+        changed=lambda p: Referral.objects.get(pk=p.kwargs["pk"]).first_name == "Ändrad",
+    ),
+    "referrals:question_new": Post(
+        answers=signed_in(302, administrator=403, steering=403),
+        data=lambda w: {
+            "team": Team.objects.get(slug="halmstad-hylte").pk,
+            "question": "Kan ni ta emot en person som …?",
+            "form_token": fresh_token(w),
+        },
+        changed=lambda p: ConsultativeQuestion.objects.filter(form_token=p.world["token"]).exists(),
     ),
 }

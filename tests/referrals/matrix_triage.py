@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import LOGIN, every, signed_in  # noqa: F401
+from referrals.models import AgendaItem, Referral
+from tests.matrix_roles import Post, Posted, fresh_token, signed_in
+from tests.referrals import builders
+from tests.referrals.test_views_triage import edit_data, register_data
 
 
 def _referral(w: dict[str, Any]) -> dict[str, int]:
     return {"pk": w["referral"].pk}
+
+
+def _fresh(w: dict[str, Any]) -> dict[str, int]:
+    """A submitted referral not yet on any agenda (world["referral"] already is)."""
+    return {"pk": builders.submitted(w["referrer"]).pk}
+
+
+def _on_agenda(p: Posted) -> bool:
+    return AgendaItem.objects.filter(referral_id=p.kwargs["pk"], meeting=p.world["meeting"]).exists()
 
 
 def _question(w: dict[str, Any]) -> dict[str, int]:
@@ -32,6 +44,35 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "referrals:attachment": (_referral, "", signed_in(404, **SEES_BUT_MAY_NOT_MANAGE)),
     # POST only
     "referrals:request_info": (_referral, "", signed_in(405)),
-    "referrals:agenda_add": (_referral, "", signed_in(405)),
+    "referrals:agenda_add": (_fresh, "", signed_in(405)),
     "referrals:question_agenda_add": (_question, "", signed_in(405)),
+}
+
+# Only the team's coordinator may act; those who see the referral (or question) get 403, others 404.
+POSTS: dict[str, Post] = {
+    "referrals:register": Post(
+        answers=signed_in(403, koordinator=302),
+        data=lambda w: register_data(form_token=fresh_token(w)),
+        changed=lambda p: Referral.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "referrals:review": Post(
+        answers=signed_in(404, koordinator=302, **SEES_BUT_MAY_NOT_MANAGE),
+        data=lambda w: edit_data(w["referral"], phone="035-12 34 56"),
+        changed=lambda p: Referral.objects.get(pk=p.kwargs["pk"]).phone == "035-12 34 56",
+    ),
+    "referrals:request_info": Post(
+        answers=signed_in(404, koordinator=302, **SEES_BUT_MAY_NOT_MANAGE),
+        data={"message": "Hur länge har personen varit sjukskriven?"},
+        changed=lambda p: Referral.objects.get(pk=p.kwargs["pk"]).status == Referral.Status.NEEDS_INFO,
+    ),
+    "referrals:agenda_add": Post(
+        answers=signed_in(404, koordinator=302, handledare=403, referrer=403),
+        data=lambda w: {"meeting": w["meeting"].pk},
+        changed=_on_agenda,
+    ),
+    "referrals:question_agenda_add": Post(
+        answers=signed_in(404, koordinator=302, samverkansteam=403, referrer=403),
+        data=lambda w: {"meeting": w["meeting"].pk},
+        changed=lambda p: AgendaItem.objects.filter(question_id=p.kwargs["pk"]).exists(),
+    ),
 }

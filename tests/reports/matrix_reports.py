@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix_roles import signed_in
+from auditlog.models import LogEntry
+
+from reports.models import ReportFile
+from tests.matrix_roles import Post, signed_in
 
 # Aggregates: coordinators (their teams), the steering group and administrators (all teams, suppressed).
 READERS = signed_in(403, administrator=200, steering=200, koordinator=200)
@@ -35,4 +38,20 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     # Participant-level data: administrators only.
     "reports:participant_export": ({}, "", signed_in(403, administrator=200)),
     "reports:dashboard": ({}, "", signed_in(403, koordinator=200)),
+}
+
+EXPORT_REASON = "Förbundets uppföljning 2026 (beslut i styrgruppen)"
+
+POSTS: dict[str, Post] = {
+    # The export is a read, but a logged one: its change is the access log entry with the reason.
+    "reports:participant_export": Post(
+        answers=signed_in(403, administrator=200),
+        data={"fran": "2026-01-01", "till": "2026-12-31", "reason": EXPORT_REASON},
+        changed=lambda p: LogEntry.objects.filter(additional_data__what=f"deltagarexport: {EXPORT_REASON}").exists(),
+    ),
+    # Those who may read a stored report may have it built; a finished period (2026Q3) only.
+    "reports:report_request": Post(
+        answers=signed_in(403, administrator=302, steering=302, koordinator=302),
+        changed=lambda p: ReportFile.objects.filter(kind="quarterly", label="2026Q3").exists(),
+    ),
 }
