@@ -39,6 +39,15 @@ POSTS: dict[str, Post] = {
         data=lambda w: form_post(token=fresh_token(w)),
         changed=lambda p: Referral.objects.filter(form_token=p.world["token"]).exists(),
     ),
+    # Autosave while typing a new referral (htmx): referrers only; the first save creates one draft.
+    "referrals:autosave": Post(
+        answers=signed_in(403, referrer=200),
+        data=lambda w: form_post("", fresh_token(w), background="Början"),
+        changed=lambda p: Referral.objects.filter(
+            form_token=p.world["token"], status=Referral.Status.DRAFT, background="Början"
+        ).exists(),
+        htmx=True,
+    ),
     # Saving the draft: its author only; nobody else sees it.
     "referrals:edit": Post(
         answers=signed_in(404, referrer=302),
