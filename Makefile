@@ -72,19 +72,22 @@ pytest: install system-deps
 	@mkdir -p var
 	@if [ -z "$(PYTEST_ARGS)" ]; then $(DEV_ENV) $(BIN)/pytest -m soak -p no:cacheprovider tests/soak \
 		>$(SOAK_LOG) 2>&1 & fi; soak=$$!; \
-	$(MAKE) --no-print-directory pytest-app; app=$$?; \
-	$(MAKE) --no-print-directory pytest-browser; browser=$$?; \
+	$(PYTEST_APP); app=$$?; \
+	$(PYTEST_BROWSER); browser=$$?; \
 	soaked=0; if [ -n "$$soak" ]; then wait $$soak; soaked=$$?; \
 		echo "--- embedded broker soak (full log: $(SOAK_LOG)) ---"; tail -n 25 $(SOAK_LOG); fi; \
 	test $$app -eq 0 -a $$browser -eq 0 -a $$soaked -eq 0
 
 # --dist load keeps each worker's tests in pytest-django's order (tests in a transaction first, then
 # the transactional ones, whose flush empties the database); loadscope would mix them and fail.
+PYTEST_APP = $(PYTEST) --dist load $(NOT_SOAK) --ignore=tests/browser $(PYTEST_ARGS)
+PYTEST_BROWSER = $(PYTEST) --dist load $(NOT_SOAK) tests/browser $(PYTEST_ARGS)
+
 pytest-app: install system-deps
-	$(PYTEST) --dist load $(NOT_SOAK) --ignore=tests/browser $(PYTEST_ARGS)
+	$(PYTEST_APP)
 
 pytest-browser: install system-deps
-	$(PYTEST) --dist load $(NOT_SOAK) tests/browser $(PYTEST_ARGS)
+	$(PYTEST_BROWSER)
 
 soak: install  ## the embedded broker's soak alone: real worker, beat and producers (IST_SOAK_SECONDS)
 	$(DEV_ENV) $(BIN)/pytest -m soak -p no:cacheprovider -s tests/soak
