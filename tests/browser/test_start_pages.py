@@ -41,7 +41,7 @@ ROLES = [
         "Anna",
         sections=("Administration", "De fem individsamverkansteamen"),
         texts=("Användare och roller", "Låsta inloggningar", "IST Kungsbacka"),
-        menu=("Start", "Statistik", "Loggkontroll", "Administration"),
+        menu=("Start", "Statistik", "Loggkontroll", "Gallring", "Administration"),
     ),
     Role(
         "teamkoordinator",

@@ -47,10 +47,9 @@ def main() -> None:
         return result
 
     services.render_pdf = render_then_hold
-    app.conf.task_default_queue = "ist-tests"  # the tests' own queue (tests/conftest.py)
-    app.worker_main(
-        ["worker", "--pool=solo", "-Q", "ist-tests", "--loglevel=INFO", "--without-mingle", "--without-gossip"]
-    )
+    queue = os.environ["IST_TEST_QUEUE"]  # the starting test process's own queue (tests/conftest.py)
+    app.conf.task_default_queue = queue
+    app.worker_main(["worker", "--pool=solo", "-Q", queue, "--loglevel=INFO", "--without-mingle", "--without-gossip"])
 
 
 if __name__ == "__main__":

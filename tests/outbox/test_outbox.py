@@ -37,7 +37,7 @@ def purge_test_queue():
     from ist.celery import app
 
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("ist-tests")
+        conn.default_channel.queue_purge(app.conf.task_default_queue)  # this process's queue (tests/conftest.py)
 
 
 def email_row(referral, key: str = "1") -> Message:

@@ -48,9 +48,10 @@ def workers(tmp_path: Path, settings) -> Iterator[Callable[..., subprocess.Popen
     """Start worker processes on the test database; every one still running is killed at the end."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     (tmp_path / "mail").mkdir()
+    queue = celery_app.conf.task_default_queue  # this test process's own queue (tests/conftest.py)
     with celery_app.connection_for_write() as conn:  # nothing from earlier tests reaches them
-        conn.default_channel.queue_declare(queue="ist-tests", durable=True, auto_delete=False)
-        conn.default_channel.queue_purge("ist-tests")
+        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+        conn.default_channel.queue_purge(queue)
     started: list[subprocess.Popen] = []
 
     def start(hold: str = "") -> subprocess.Popen:
@@ -63,6 +64,7 @@ def workers(tmp_path: Path, settings) -> Iterator[Callable[..., subprocess.Popen
             "MEDIA_ROOT": str(tmp_path / "media"),
             "IST_TEST_MARKER_DIR": str(tmp_path),
             "IST_TEST_HOLD": hold,
+            "IST_TEST_QUEUE": queue,
         }
         log = (tmp_path / f"worker-{len(started)}.log").open("w")
         process = subprocess.Popen(
