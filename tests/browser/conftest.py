@@ -176,6 +176,5 @@ def log_in() -> Callable[..., None]:
 @pytest.fixture
 def notifications_sent(monkeypatch: pytest.MonkeyPatch) -> OutboxEmails:
     """The e-mails a journey asks for, as (kind, object id): kept in the outbox, not handed to the
-    broker (nor are its tasks): a message left on the tests' broker queue would outlive this test's
-    database and reach a later test's worker."""
+    broker (tests/outbox/held.py); its tasks go to the test process's own queue."""
     return held.hold(monkeypatch)

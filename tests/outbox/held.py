@@ -45,7 +45,16 @@ class OutboxEmails:
 
 
 def hold(monkeypatch: pytest.MonkeyPatch) -> OutboxEmails:
+    """Hold the e-mails; tasks (a report build, a PDF) still go to this test process's own queue
+    (tests/conftest.py), which the `celery_worker` fixture empties before it starts, so a journey with
+    a worker sees its work done and nothing reaches a later test."""
     from ist.outbox import services
 
-    monkeypatch.setattr(services, "relay_after_commit", lambda message_id: None)
+    relay = services.relay_after_commit
+
+    def relay_tasks_only(message_id: int) -> None:
+        if Message.objects.filter(pk=message_id, kind=Message.Kind.TASK).exists():
+            relay(message_id)
+
+    monkeypatch.setattr(services, "relay_after_commit", relay_tasks_only)
     return OutboxEmails()
