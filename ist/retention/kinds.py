@@ -19,6 +19,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ist.notifications.models import EmailDelivery, Notification
+from ist.outbox.models import Message
 from ist.retention import anonymise
 from ist.retention.anonymise import ANONYMISED, DELETED, Outcome, not_held
 from ist.retention.models import Event, Kind, LegalHold, RegisterExtract
@@ -161,6 +162,11 @@ def _digests(rule: RetentionRule, cutoff: date, held: list[str]) -> QuerySet:
     return EmailDelivery.objects.filter(day__lte=cutoff)
 
 
+def _outbox(rule: RetentionRule, cutoff: date, held: list[str]) -> QuerySet:
+    # Only what went out: a pending or failed message is work an operator may still need.
+    return Message.objects.filter(status=Message.Status.DONE, done_at__lt=after(cutoff))
+
+
 def _extracts(rule: RetentionRule, cutoff: date, held: list[str]) -> QuerySet:
     return RegisterExtract.objects.filter(not_held(held, "personnummer"), requested_at__lt=after(cutoff))
 
@@ -213,6 +219,14 @@ PARTS: dict[str, list[Part]] = {
             EmailDelivery,
             _digests,
             anonymise.delete_rows("E-postsammanfattning", EmailDelivery),
+            batch_factor=10,
+        ),
+        Part(
+            "Utgående meddelande",
+            DELETED,
+            Message,
+            _outbox,
+            anonymise.delete_rows("Utgående meddelande", Message),
             batch_factor=10,
         ),
     ],

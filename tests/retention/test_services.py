@@ -264,6 +264,31 @@ def test_done_reminders_go_after_a_year_open_ones_stay(gallra, journey) -> None:
     assert Notification.objects.filter(pk__in=items[1:]).count() == len(items) - 1
 
 
+def test_sent_outbox_messages_go_with_the_reminders_pending_and_failed_ones_stay(gallra) -> None:
+    from ist.outbox.models import Message
+
+    sent_at = builders.at_noon(DAY)
+    sent = Message.objects.create(
+        key="email:test:1:1",
+        kind=Message.Kind.EMAIL,
+        name="test",
+        args=[1],
+        status=Message.Status.DONE,
+        done_at=sent_at,
+    )
+    waiting = Message.objects.create(key="email:test:2:1", kind=Message.Kind.EMAIL, name="test", args=[2])
+    failed = Message.objects.create(
+        key="email:test:3:1", kind=Message.Kind.EMAIL, name="test", args=[3], status=Message.Status.FAILED
+    )
+    Message.objects.filter(pk__in=[waiting.pk, failed.pk]).update(created_at=sent_at)
+    gallra(date(2021, 1, 14))  # the rule: a year after it went out
+    assert Message.objects.filter(pk=sent.pk).exists()
+    run = gallra(date(2021, 1, 15))
+    assert not Message.objects.filter(pk=sent.pk).exists()
+    assert set(Message.objects.values_list("pk", flat=True)) >= {waiting.pk, failed.pk}
+    assert counts(run)[(Kind.NOTIFICATION, "Utgående meddelande", "deleted")] == 1
+
+
 def test_gallringslogg_holds_no_personal_data(gallra, media, journey) -> None:
     enrollment = journey["enrollment"]
     builders.close_with_everything(enrollment, journey["handledare"], journey["koordinator"])
