@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ist.personnummer import masked
 from referrals.models import Referral, SupportKind
-from referrals.personnummer import masked
 from teams.models import Municipality, Team
 
 User = settings.AUTH_USER_MODEL

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from ist.errors import StaleEdit
 from participants import notifications
 from participants.documents.services import deliveries_enforce
 from participants.models import Enrollment, EnrollmentEvent, Participant
 from referrals.models import ConsultativeQuestion, Referral, ReferralEvent
-from referrals.services import NotAllowedNow, StaleEdit
 from teams.models import Organisation
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 security_log = logging.getLogger("ist.security")
 
-__all__ = ["NotAllowedNow", "StaleEdit", "consent_record", "consent_withdraw", "identity_set"]
+__all__ = ["consent_record", "consent_withdraw", "identity_set"]
 
 KIND_LABELS = dict(Organisation.Kind.choices)
 

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ist import personnummer
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.notifications.sweeps import sweep_for
 from participants import notifications, rules
@@ -33,15 +35,13 @@ from participants.models import (
     Phase,
     PhasePeriod,
 )
-from referrals import personnummer
 from referrals.models import Referral
-from referrals.services import NotAllowedNow, StaleEdit
 from teams.models import User
 
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
 
-__all__ = ["InvalidActivity", "NotAllowedNow", "StaleEdit"]
+__all__ = ["InvalidActivity"]
 
 
 class InvalidActivity(Exception):  # noqa: N818 - a domain outcome, shown beside the field

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from ist import personnummer
 from ist.forms import DateField, DateInput, TimeInput, formfield
 from ist.uploads import UploadField
-from referrals import personnummer
 from referrals.models import AgendaItem, ConsentHow, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
 

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from ist.personnummer import masked
 from ist.uploads import RandomName
-from referrals.personnummer import masked
 from teams.models import Municipality, Organisation, Team
 
 Kind = Organisation.Kind

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from referrals import personnummer
+from ist import personnummer
 from referrals.models import Referral
 
 MIN_AGE, MAX_AGE = 16, 64

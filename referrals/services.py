@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.notifications.sweeps import sweep_for
 from referrals import notifications
@@ -42,14 +43,6 @@ Outcome = InformationMeeting.Outcome
 
 VIEW_REFERRAL = "view_referral"
 WAITING = (Status.SUBMITTED, Status.NEEDS_INFO, Status.ON_AGENDA)
-
-
-class StaleEdit(Exception):  # noqa: N818 - a domain event, not a programming error
-    """Someone else saved the record after the form was opened."""
-
-
-class NotAllowedNow(Exception):  # noqa: N818
-    """The record's state does not allow this step (e.g. deciding twice)."""
 
 
 class IncompleteReferral(Exception):  # noqa: N818

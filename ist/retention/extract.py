@@ -22,10 +22,10 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from ist.pdf.rendering import PdfAttachment, render_pdf
+from ist.personnummer import formatted
 from ist.retention.models import LegalHold, RegisterExtract
 from participants.models import Document, Enrollment, Participant
 from referrals.models import ConsultativeQuestion, Referral
-from referrals.personnummer import formatted
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from referrals import personnummer
+from ist import personnummer
 
 
 class _PersonForm(forms.Form):

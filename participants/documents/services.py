@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.notifications.sweeps import sweep_for
 from ist.outbox import services as outbox
 from ist.pdf.rendering import render_pdf
@@ -26,7 +27,6 @@ from participants.documents.models import Contact, Delivery, Document, Download,
 from participants.documents.schedule import PLAN_EVERY_MONTHS
 from participants.documents.selectors import VIEW_PERM, attendance_for, latest_final
 from participants.models import Closure, Enrollment, EnrollmentEvent, PhasePeriod, PhaseRequirement
-from referrals.services import NotAllowedNow, StaleEdit
 from teams.access import grant, revoke
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 Kind = Document.Kind
 Status = Document.Status
 
-__all__ = ["Incomplete", "NotAllowedNow", "StaleEdit"]
+__all__ = ["Incomplete"]
 
 # The fields a draft form may write, per kind (the rest stay empty).
 CONTENT_FIELDS: dict[str, tuple[str, ...]] = {

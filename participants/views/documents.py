@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.pdf.rendering import render_pdf
 from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
@@ -124,7 +125,7 @@ def _save(request: HttpRequest, document: Document, editor: dict[str, Any]) -> D
     try:
         revision = int(request.POST.get("revision", ""))
     except ValueError:
-        raise services.StaleEdit from None
+        raise StaleEdit from None
     form = editor["form"]
     stored = document.planned_activities
     planned = [
@@ -234,7 +235,7 @@ def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     enrollment = _enrollment_to_change(request, pk, what="nytt dokument")
     try:
         document = services.document_start(enrollment=enrollment, kind=kind, by=request.user)
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         messages.error(request, "Inskrivningen är avslutad: bara en avslutssammanfattning kan skrivas nu.")
         return redirect("participants:detail", enrollment_pk=enrollment.pk)
     return redirect("participants:document_detail", public_id=document.public_id)
@@ -268,7 +269,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         )
     try:
         saved = _save(request, document, editor)
-    except services.StaleEdit:
+    except StaleEdit:
         return _page(
             request,
             document,
@@ -279,7 +280,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             status=409,
             unsaved=True,
         )
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         messages.info(request, ALREADY_FINAL)
         return redirect("participants:document_detail", public_id=document.public_id)
     action = request.POST.get("action", "save")
@@ -301,7 +302,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             missing=incomplete.missing,
             status=400,
         )
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         messages.info(request, ALREADY_FINAL)
         return redirect("participants:document_detail", public_id=document.public_id)
     messages.success(request, f"{saved} är slutförd. PDF:en skapas och mottagarna meddelas när den är klar.")
@@ -325,9 +326,9 @@ def document_autosave(request: HttpRequest, public_id: Any) -> HttpResponse:
         return render(request, SAVED, context | {"problem": INVALID, "errors": errors})
     try:
         saved = _save(request, document, editor)
-    except services.StaleEdit:
+    except StaleEdit:
         return render(request, SAVED, context | {"problem": STALE})
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         return render(request, SAVED, context | {"problem": ALREADY_FINAL})
     return render(request, SAVED, {"revision": saved.revision, "saved_at": timezone.localtime()})
 
@@ -390,7 +391,7 @@ def document_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
     document = _document(request, public_id, "change", what="rättelse")
     try:
         correction = services.document_correct(document=document, by=request.user)
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         messages.error(request, "Det finns redan ett öppet utkast av det här slaget. Slutför det först.")
         return redirect("participants:document_detail", public_id=document.public_id)
     return redirect("participants:document_detail", public_id=correction.public_id)

@@ -26,14 +26,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.web import form_token, query_date, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.documents import forms as document_forms
 from participants.documents import selectors as documents_selectors
 from participants.forms import EnrollForm, ParticipantCorrectionForm
 from participants.models import Enrollment, Participant, new_form_token
-from referrals import personnummer
 from referrals.models import Referral
 from referrals.selectors import referrals_for
 from teams.access import teams_where
@@ -165,7 +166,7 @@ def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
                 entry=form.entry_data(),
                 form_token=token,
             )
-        except services.NotAllowedNow:
+        except NotAllowedNow:
             referral.refresh_from_db()
             problem, existing = _problem(request, referral)
             problem, status = problem or ACTIVE_ELSEWHERE, 409
@@ -342,7 +343,7 @@ def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
                     data=changed,
                     expected_version=-1 if posted_version is None else posted_version,
                 )
-        except services.StaleEdit:
+        except StaleEdit:
             messages.error(request, STALE_MESSAGE)
             status = 409  # the page carries the saved version now: "save again" applies to it
         else:

@@ -22,11 +22,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
 from participants.models import Enrollment, ExitReason, FollowUp, Phase
-from referrals import personnummer
 from teams.access import teams_where
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             by=request.user,
             expected_version=data["version"],
         )
-    except services.StaleEdit:
+    except StaleEdit:
         enrollment.refresh_from_db()
         posted = request.POST.copy()
         posted["version"] = str(enrollment.version)  # "save again" then applies to what is shown now
@@ -139,7 +140,7 @@ def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     except services.InvalidActivity as e:
         form.add_error(e.field, e.message)
         return _phase_panel(request, enrollment, form)
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         return _phase_panel(request, enrollment, refused=NOT_ACTIVE, status=409)
     if not changed:
         form.add_error("to", SAME_PHASE)
@@ -178,7 +179,7 @@ def extend(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
                 reason=data["reason"],
                 expected_version=data["version"],
             )
-        except services.StaleEdit:
+        except StaleEdit:
             enrollment.refresh_from_db()
             posted = request.POST.copy()
             posted["version"] = str(enrollment.version)  # "save again" then applies to what is shown now
@@ -267,7 +268,7 @@ def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
                 by=request.user,
                 expected_version=data["version"],
             )
-        except services.StaleEdit:
+        except StaleEdit:
             saved = _enrollment(request, enrollment_pk, "manage", what="byt handledare")
             posted = request.POST.copy()
             posted["version"] = str(saved.version)  # "save again" then applies to the version now shown
@@ -342,7 +343,7 @@ def close(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     except services.InvalidActivity as e:
         form.add_error(e.field, e.message)
         return _closure_page(request, enrollment, form)
-    except (services.StaleEdit, services.NotAllowedNow):
+    except (StaleEdit, NotAllowedNow):
         saved = _enrollment(request, enrollment_pk, "change", what="avslut")
         if saved.status != Enrollment.Status.ACTIVE:
             return _closure_page(request, saved, None, refused=ALREADY_CLOSED, status=409)

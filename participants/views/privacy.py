@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ist.audit.recording import get_allowed_or_403, record_access
+from ist.errors import StaleEdit
 from participants import forms, privacy, selectors, services
 from participants.models import Enrollment
 from referrals.models import ConsentHow, Referral
@@ -95,7 +96,7 @@ def consent(request: HttpRequest, referral_pk: int) -> HttpResponse:
             note=data["note"],
             expected_version=data["version"],
         )
-    except privacy.StaleEdit:
+    except StaleEdit:
         current = _referral(request, referral_pk)
         posted = request.POST.copy()
         posted["version"] = str(current.version)
@@ -122,7 +123,7 @@ def consent_withdraw(request: HttpRequest, referral_pk: int) -> HttpResponse:
             withdrawn_on=form.cleaned_data["withdrawn_on"],
             expected_version=form.cleaned_data["version"],
         )
-    except privacy.StaleEdit:
+    except StaleEdit:
         current = _referral(request, referral_pk)
         posted = request.POST.copy()
         posted["version"] = str(current.version)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
@@ -276,7 +277,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
         version = request.POST.get("version", "")
         try:
             services.activity_delete(activity=item, by=request.user, expected_version=whole_number(version))
-        except services.StaleEdit:
+        except StaleEdit:
             stale_delete = True  # a colleague corrected it meanwhile: show what is saved now
             item.refresh_from_db()
         else:
@@ -297,7 +298,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
                 data=_activity_data(form),
                 expected_version=form.cleaned_data["version"] or 0,
             )
-        except services.StaleEdit:
+        except StaleEdit:
             item = _activities_for(request.user).filter(pk=item.pk).first()
             if item is None:  # a colleague removed it meanwhile
                 raise Http404 from None
@@ -379,7 +380,7 @@ def group(request: HttpRequest) -> HttpResponse:
                 for a in attendees:  # say beside each participant whose enrolment the date falls outside
                     if a.value != NOT_IN_GROUP and a.enrollment.start_date > data["date"]:
                         a.error = f"Inskriven från {a.enrollment.start_date:%Y-%m-%d}."
-            except services.NotAllowedNow:
+            except NotAllowedNow:
                 status, attendance_error = 409, "Någon deltagare går inte längre att logga för. Ladda om sidan."
             else:
                 n = len(attendance)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.web import form_token, whole_number
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
@@ -135,7 +136,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         services.meeting_record_attendance(meeting=meeting, rows=rows, expected_version=whole_number(version))
-    except services.StaleEdit:
+    except StaleEdit:
         meeting.refresh_from_db()  # the page shows the saved list's version: "save again" applies to it
         messages.error(request, STALE_ATTENDANCE)
         return _meeting_page(request, meeting, attendance=formset, status=409)
@@ -195,7 +196,7 @@ def info_meeting_new(request: HttpRequest, referral_pk: int) -> HttpResponse:
             booked = services.info_meeting_book(
                 referral=referral, by=request.user, form_token=form_token(request), **_booking(form)
             )
-        except services.NotAllowedNow:
+        except NotAllowedNow:
             form, status = None, 409
         else:
             messages.success(request, "Informationsmötet är bokat. Inremittenten får ett meddelande.")

@@ -23,10 +23,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ist import personnummer
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.privacy import identity
 from ist.web import form_token
-from referrals import personnummer, rules, selectors, services
+from referrals import rules, selectors, services
 from referrals.forms import QuestionForm, ReferralForm
 from referrals.models import Referral, ReferralEvent, new_form_token
 from teams.access import roles_of, teams_where
@@ -204,9 +206,9 @@ def autosave(request: HttpRequest) -> HttpResponse:
             expected_version=form.cleaned_data["version"] if referral else None,
             form_token=None if referral else form_token(request),
         )
-    except services.StaleEdit:
+    except StaleEdit:
         return render(request, AUTOSAVED, context | {"problem": AUTOSAVE_STALE})
-    except services.NotAllowedNow:
+    except NotAllowedNow:
         return render(request, AUTOSAVED, context | {"problem": AUTOSAVE_SENT})
     context = {"referral": saved.referral, "version": saved.referral.version, "saved_at": timezone.localtime()}
     return render(request, AUTOSAVED, context)
@@ -233,11 +235,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             referral=referral,
             expected_version=form.cleaned_data["version"],
         )
-    except services.StaleEdit:
+    except StaleEdit:
         current = scope.get(pk=pk)
         context.update(version=current.version, stale=STALE_MESSAGE, diff=_differences(form, current))
         return _render_form(request, form, status=409, **context)
-    except services.NotAllowedNow as exc:
+    except NotAllowedNow as exc:
         raise PermissionDenied("Remissen är skickad och kan inte ändras.") from exc
     return _after_save(request, form, {**context, "referral": saved.referral})
 

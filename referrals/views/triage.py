@@ -27,10 +27,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, record_access
+from ist.errors import StaleEdit
 from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
-from referrals import personnummer, rules, selectors, services
+from referrals import rules, selectors, services
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
 from teams.access import teams_where
@@ -298,7 +300,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         services.referral_update_by_team(
             referral=referral, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
         )
-    except services.StaleEdit:
+    except StaleEdit:
         saved = selectors.referrals_for(request.user, "manage").filter(pk=pk).first()
         if saved is None:  # the colleague moved it to a team this user does not coordinate
             raise Http404 from None

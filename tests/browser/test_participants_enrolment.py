@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from ist import personnummer
 from participants import rules, services
 from participants.models import ActivityKind, Enrollment
-from referrals import personnummer
 from teams.models import User
 from tests.participants import builders
 

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from ist.personnummer import formatted
 from referrals import services
 from referrals.demo_people import fake_personnummer
 from referrals.models import AgendaItem, Referral
-from referrals.personnummer import formatted
 from teams.models import User
 from tests.referrals import builders
 

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from ist.personnummer import formatted
 from ist.retention.demo import seed_retention
 from referrals.demo_people import fake_personnummer
-from referrals.personnummer import formatted
 
 pytestmark = pytest.mark.browser
 

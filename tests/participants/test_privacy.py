@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from ist.errors import NotAllowedNow
 from ist.messaging.registry import deliver
 from participants import notifications, privacy
 from participants.documents.models import Delivery
@@ -174,7 +175,7 @@ def test_the_flag_set_at_intake_flows_to_the_participant(journey):
 
 def test_a_named_question_requires_consent_and_an_anonymous_one_does_not(journey):
     asker, team = journey["referrer"], journey["enrollment"].team
-    with pytest.raises(referral_services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         referral_services.question_ask(asked_by=asker, team=team, question="Hur?", person_name="Greta G")
     anonymous = referral_services.question_ask(asked_by=asker, team=team, question="Hur gör man?")
     assert not anonymous.consent_given

@@ -6,6 +6,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from ist.errors import NotAllowedNow, StaleEdit
 from participants import services
 from participants.models import (
     Activity,
@@ -53,7 +54,7 @@ def test_only_a_referral_that_wants_to_start_can_be_enrolled(people) -> None:
     from tests.referrals import builders as referral_builders
 
     referral = referral_builders.accepted(referral_builders.submitted(people["referrer"]), people["coordinator"])
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.enroll(
             referral=referral,
             responsible=people["handledare"],
@@ -81,7 +82,7 @@ def test_a_returning_person_is_the_same_participant_with_a_new_enrolment(people)
 def test_a_person_cannot_have_two_active_enrolments(people) -> None:
     number = fake_personnummer(date(1980, 2, 2), 6)
     enrol(people, personnummer=number)
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         enrol(people, personnummer=number)
 
 
@@ -158,7 +159,7 @@ def test_correcting_an_activity_is_logged_and_refuses_a_stale_edit(people) -> No
     services.activity_correct(
         activity=activity, by=people["handledare"], data={"attendance": "excused"}, expected_version=1
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.activity_correct(activity=activity, by=people["handledare"], data={"note": "x"}, expected_version=1)
     assert enrollment.events.filter(kind=EnrollmentEvent.Kind.ACTIVITY_CORRECTED).count() == 1
 
@@ -197,7 +198,7 @@ def test_closing_once_with_follow_ups_and_health_rule(people) -> None:
         (6, date(2027, 5, 2)),
         (12, date(2027, 11, 2)),
     ]
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.close(enrollment=enrollment, by=people["coordinator"], data={"date": closure.date, "reason": health})
 
 
@@ -225,7 +226,7 @@ def test_reassign_tells_the_new_handledare_and_refuses_stale(people, django_capt
             expected_version=enrollment.version,
         )
     assert len(callbacks) == 1
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.reassign(
             enrollment=enrollment,
             responsible=people["handledare"],
@@ -242,7 +243,7 @@ def test_a_closed_enrolment_is_neither_extended_nor_reassigned(people) -> None:
         by=people["coordinator"],
         data={"date": timezone.localdate(), "reason": ExitReason.objects.get(code="studier")},
     )
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.extend(
             enrollment=enrollment,
             new_end=enrollment.target_end + relativedelta(months=1),
@@ -251,7 +252,7 @@ def test_a_closed_enrolment_is_neither_extended_nor_reassigned(people) -> None:
             reason="Y",
             by=people["coordinator"],
         )
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.reassign(
             enrollment=enrollment,
             responsible=member(Role.HANDLEDARE),
@@ -272,6 +273,6 @@ def test_deleting_an_activity_a_colleague_just_corrected_is_refused(people) -> N
         by=people["handledare"],
     )
     services.activity_correct(activity=activity, by=people["handledare"], data={"note": "rättad"}, expected_version=1)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.activity_delete(activity=activity, by=people["handledare"], expected_version=1)
     assert Activity.objects.filter(pk=activity.pk).exists()

@@ -13,10 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from ist import personnummer
 from participants import rules, services
 from participants.models import ActivityKind, Closure, Enrollment, EnrollmentEvent, Participant
 from participants.views.enrolment import ACTIVE_ELSEWHERE, STALE_MESSAGE
-from referrals import personnummer
 from teams.models import Membership, Municipality
 from tests.factories import ReferrerFactory, member
 from tests.participants import builders

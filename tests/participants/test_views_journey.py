@@ -10,9 +10,9 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from ist import personnummer
 from participants import rules
 from participants.models import Closure, Enrollment, ExitReason, Extension, FollowUp, Phase, PhasePeriod
-from referrals import personnummer
 from teams.models import Membership
 from tests.factories import member
 from tests.outbox import held

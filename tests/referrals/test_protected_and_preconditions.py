@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ist.audit.subjects import find_people
+from ist.errors import NotAllowedNow
 from participants.privacy import identity_set
 from referrals import selectors, services
 from referrals.models import AgendaItem, InformationMeeting, Referral
@@ -88,7 +89,7 @@ def test_log_reviewers_find_a_protected_person_as_the_unfiltered_log_shows_them(
 
 
 def test_a_decided_referral_stays_with_its_team(world) -> None:
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.referral_update_by_team(
             referral=world["accepted"],
             by=world["koordinator"],
@@ -122,7 +123,7 @@ def test_a_referral_sent_back_cannot_be_decided_from_the_agenda(world) -> None:
     coordinator = world["koordinator"]
     item = world["item"]
     services.referral_request_info(referral=world["referral"], by=coordinator, message="?")
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.agenda_decide(item=item, decision=Decision.ACCEPT, reasoning="", by=coordinator)
     assert AgendaItem.objects.get(pk=item.pk).decision == ""  # the claim rolled back
 
@@ -130,7 +131,7 @@ def test_a_referral_sent_back_cannot_be_decided_from_the_agenda(world) -> None:
 def test_one_open_information_meeting_at_a_time_and_notes_stay_with_the_team(world) -> None:
     coordinator, referral = world["koordinator"], world["accepted"]
     book = {"date": timezone.localdate() + timedelta(days=9), "start_time": time(9, 0), "place": "IST", "attendees": []}
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.info_meeting_book(referral=referral, by=coordinator, **book)
     services.info_meeting_record_outcome(
         meeting=world["info_meeting"],

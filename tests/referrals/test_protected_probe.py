@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ist.personnummer import formatted
 from referrals import services
 from referrals.models import ConsultativeQuestion, Referral
-from referrals.personnummer import formatted
 from tests.factories import ReferrerFactory, team
 from tests.pages import page_content
 from tests.referrals import builders

@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.utils import timezone
 
+from ist.errors import NotAllowedNow, StaleEdit
 from referrals import services
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent
 from teams.models import Membership
@@ -85,7 +86,7 @@ def test_a_stale_edit_is_refused(referrer) -> None:
     referral = builders.draft(referrer)
     opened_at = referral.version
     services.referral_save_draft(referrer=referrer, referral=referral, data={"phone": "1"}, expected_version=opened_at)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.referral_save_draft(
             referrer=referrer, referral=referral, data={"phone": "2"}, expected_version=opened_at
         )
@@ -95,7 +96,7 @@ def test_a_stale_edit_is_refused(referrer) -> None:
 
 def test_a_sent_referral_is_closed_to_the_referrer(referrer) -> None:
     referral = builders.submitted(referrer)
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.referral_save_draft(referrer=referrer, referral=referral, data={"phone": "1"})
 
 
@@ -189,7 +190,7 @@ def test_a_question_on_the_agenda_is_answered(referrer, coordinator) -> None:
 
 def test_agenda_only_takes_the_meetings_own_team(referrer, coordinator) -> None:
     referral = builders.submitted(referrer, municipality="Varberg")
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.agenda_add(meeting=builders.meeting(coordinator), referral=referral, by=coordinator)
 
 
@@ -204,7 +205,7 @@ def test_adding_to_the_agenda_twice_is_harmless(referrer, coordinator) -> None:
 def test_information_meeting_only_for_accepted_and_outcome_once(referrer, coordinator) -> None:
     referral = builders.submitted(referrer)
     book = {"date": timezone.localdate(), "start_time": time(10, 0), "place": "IST", "attendees": [coordinator]}
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.info_meeting_book(referral=referral, by=coordinator, **book)
     referral = builders.accepted(referral, coordinator)
     meeting = services.info_meeting_book(referral=referral, by=coordinator, **book)
@@ -241,5 +242,5 @@ def test_changes_to_referrals_are_in_the_change_history(referrer, coordinator) -
 
 def test_a_decided_referral_cannot_be_put_on_an_agenda_again(referrer, coordinator) -> None:
     referral = builders.accepted(builders.submitted(referrer), coordinator)
-    with pytest.raises(services.NotAllowedNow):
+    with pytest.raises(NotAllowedNow):
         services.agenda_add(meeting=builders.meeting(coordinator), referral=referral, by=coordinator)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from ist.audit.recording import DENIED
+from ist.personnummer import formatted
 from referrals import services
 from referrals.demo_people import fake_personnummer
 from referrals.models import (
@@ -20,7 +21,6 @@ from referrals.models import (
     ReferralEvent,
     ReferralUserObjectPermission,
 )
-from referrals.personnummer import formatted
 from teams.models import Municipality
 from tests.factories import ReferrerFactory, team
 from tests.referrals import builders

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
+from ist.errors import NotAllowedNow, StaleEdit
 from ist.messaging.registry import deliver
 from participants import services as journey_services
 from participants.documents import services
@@ -17,7 +18,6 @@ from participants.documents.models import Delivery, Document
 from participants.documents.notifications import DOCUMENT_READY
 from participants.documents.selectors import attendance_for, documents_for
 from participants.models import ActivityKind, Closure
-from referrals.services import NotAllowedNow, StaleEdit
 from tests.factories import ReferrerFactory
 from tests.participants.documents import builders
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from ist.errors import StaleEdit
 from participants.documents import services
 from participants.documents.models import Document
 from tests.participants.documents.test_views_documents import editor_data, html
@@ -152,7 +153,7 @@ def test_a_refused_replacement_keeps_the_old_scan(draft, journey, media, django_
         data={},
         signed_copy=SimpleUploadedFile("fil.pdf", PDF),
     )
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(services.StaleEdit):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(StaleEdit):
         services.document_save_draft(
             document=first,
             by=handledare,

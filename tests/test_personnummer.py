@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from referrals import personnummer
+from ist import personnummer
 from referrals.demo_people import fake_personnummer
 
 
