@@ -110,7 +110,7 @@ INSTALLED_APPS = [
     "ist.audit",
     "ist.messaging",
     "ist.outbox",
-    "ist.notifications",
+    "ist.reminders",
     "ist.health",
     "ist.home",
     "ist.retention",
@@ -398,19 +398,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ist.health.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
-    # Reminders (ist/notifications): every sweep recomputes from the database, so it runs often
+    # Reminders (ist/reminders): every sweep recomputes from the database, so it runs often
     # and a run lost with a worker is repaired by the next. Every hour at :05, :10, :15 and :20.
-    "sweep-referrals": {"task": "ist.notifications.tasks.sweep_referrals", "schedule": crontab(minute=5)},
-    "sweep-journey": {"task": "ist.notifications.tasks.sweep_journey", "schedule": crontab(minute=10)},
-    "sweep-documents": {"task": "ist.notifications.tasks.sweep_documents", "schedule": crontab(minute=15)},
+    "sweep-referrals": {"task": "ist.reminders.tasks.sweep_referrals", "schedule": crontab(minute=5)},
+    "sweep-journey": {"task": "ist.reminders.tasks.sweep_journey", "schedule": crontab(minute=10)},
+    "sweep-documents": {"task": "ist.reminders.tasks.sweep_documents", "schedule": crontab(minute=15)},
     # Work a deactivated user left behind (also swept at once by the deactivation itself).
-    "sweep-handover": {"task": "ist.notifications.tasks.sweep_handover", "schedule": crontab(minute=20)},
+    "sweep-handover": {"task": "ist.reminders.tasks.sweep_handover", "schedule": crontab(minute=20)},
     # Every night at 02:30: report deadlines change by the day only.
-    "sweep-reports": {"task": "ist.notifications.tasks.sweep_reports", "schedule": crontab(hour=2, minute=30)},
+    "sweep-reports": {"task": "ist.reminders.tasks.sweep_reports", "schedule": crontab(hour=2, minute=30)},
     # Weekdays at 07:00: the daily e-mail digest, one per user and day. Again at 07:30, which sends
     # only a digest the first run did not get out (a worker that died gives up its claim after 10 min).
     "send-digests": {
-        "task": "ist.notifications.tasks.send_digests",
+        "task": "ist.reminders.tasks.send_digests",
         "schedule": crontab(hour=7, minute="0,30", day_of_week="mon-fri"),
     },
     # Every minute: hand what waits in the outbox (e-mails and tasks written with a change) to the

@@ -34,7 +34,7 @@ urlpatterns = [
     path("remisser/", include("referrals.urls")),
     path("deltagare/", include("participants.urls")),
     path("logg/", include("ist.audit.urls")),
-    path("att-gora/", include("ist.notifications.urls")),
+    path("att-gora/", include("ist.reminders.urls")),
     path("", include("ist.retention.urls")),  # gallring/, registerutdrag/
     path("", include("reports.urls")),  # statistik/, oversikt/, rapporter/
     path("admin/", admin.site.urls),

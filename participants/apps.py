@@ -11,9 +11,11 @@ class ParticipantsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from ist.audit.subjects import register_person_finder
-        from participants import models, notifications  # noqa: F401 - notifications registers e-mails
-        from participants.documents import notifications as document_notifications  # noqa: F401
+        from participants import emails, models  # noqa: F401 - emails registers the e-mail builders
+        from participants.documents import emails as document_emails  # noqa: F401
+        from participants.documents import reminders as document_reminders  # noqa: F401 - registers its area
         from participants.documents import tasks  # noqa: F401 - not found by autodiscovery (a sub-package)
+        from participants.reminders import handover, journey  # noqa: F401 - register their reminder areas
         from participants.selectors import participant_subjects_matching
 
         auditlog.register(models.Participant)

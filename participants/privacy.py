@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from ist.errors import StaleEdit
-from participants import notifications
+from participants import emails
 from participants.documents.services import deliveries_enforce
 from participants.models import Enrollment, EnrollmentEvent, Participant
 from referrals.models import ConsultativeQuestion, Referral, ReferralEvent
@@ -57,7 +57,7 @@ def _after_change(referral: Referral, *, by: User, message: str, tell: bool) -> 
     )
     deliveries_enforce(enrollment_ids=[enrollment.pk])
     if tell:
-        notifications.send(notifications.CONSENT_CHANGED, enrollment.pk, key=f"consent-{event.pk}")
+        emails.send(emails.CONSENT_CHANGED, enrollment.pk, key=f"consent-{event.pk}")
 
 
 @transaction.atomic

@@ -19,8 +19,8 @@ from django.utils import timezone
 from ist import personnummer
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
-from ist.notifications.sweeps import sweep_for
-from participants import notifications, rules
+from ist.reminders.sweeps import sweep_for
+from participants import emails, rules
 from participants.models import (
     PHASE_ORDER,
     Activity,
@@ -159,7 +159,7 @@ def _enroll(
         from participants.privacy import identity_set
 
         identity_set(participant=participant, protected=True, by=by)
-    notifications.send(notifications.ENROLLED, enrollment.pk, key="enrolled")
+    emails.send(emails.ENROLLED, enrollment.pk, key="enrolled")
     return enrollment
 
 
@@ -294,7 +294,7 @@ def reassign(
     if not _reassign_one(enrollment, responsible=responsible, second_contact=second_contact, by=by):
         return False
     if previous.pk != responsible.pk:
-        notifications.send(notifications.REASSIGNED, enrollment.pk, key=enrollment.version)
+        emails.send(emails.REASSIGNED, enrollment.pk, key=enrollment.version)
     # The previous handledare's items about this participant go (the new one's come with the sweep).
     sweep_for(enrollment, previous)
     return True
@@ -329,7 +329,7 @@ def reassign_many(*, enrollment_ids: list[int], replace: User, by_user: User, by
             moved.append(enrollment)
     if moved:
         # One e-mail per move: the first moved enrolment's new version names the occasion.
-        notifications.send(notifications.REASSIGNED_MANY, by_user.pk, key=f"{moved[0].pk}-{moved[0].version}")
+        emails.send(emails.REASSIGNED_MANY, by_user.pk, key=f"{moved[0].pk}-{moved[0].version}")
         # The previous handledare's items about these participants go (as in `reassign`).
         sweep_for(*moved, replace)
     return len(moved)
@@ -557,7 +557,7 @@ def handover(*, user: User, team_id: int, to: User, by: User, today: date | None
 
     Pre: `by` coordinates the team; `to` is an active handledare of it. Idempotent: a second submit
     finds nothing left and returns (0, 0)."""
-    from ist.notifications.sweeps import sweep
+    from ist.reminders.sweeps import sweep
     from referrals.models import InformationMeeting
 
     today = today or timezone.localdate()

@@ -11,7 +11,7 @@ class ReferralsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from ist.audit.subjects import register_person_finder
-        from referrals import notifications  # noqa: F401 - registers the e-mail builders
+        from referrals import emails, reminders  # noqa: F401 - register the e-mail builders and reminder area
         from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral
         from referrals.selectors import referral_subjects_matching
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
-from ist.notifications.sweeps import sweep_for
-from referrals import notifications
+from ist.reminders.sweeps import sweep_for
+from referrals import emails
 from referrals.models import (
     AgendaItem,
     ConsentHow,
@@ -285,7 +285,7 @@ def referral_request_info(*, referral: Referral, by: User, message: str) -> bool
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
     _event(current, Event.INFO_REQUESTED, by, message)
-    notifications.send(notifications.INFO_REQUESTED, current.pk, key=current.version)
+    emails.send(emails.INFO_REQUESTED, current.pk, key=current.version)
     sweep_for(current)  # answered for now: the answer deadline's items go
     return True
 
@@ -441,14 +441,14 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
         referral.save(update_fields=["status", "decision_reason", "decided_at", "version", "updated_at"])
         _event(referral, Event.DECIDED, by, f"{Decision(decision).label}. {reasoning}".strip())
         AgendaItem.objects.filter(referral=referral, decision="").exclude(pk=item.pk).delete()
-        notifications.send(notifications.DECIDED, referral.pk, key=referral.version)
+        emails.send(emails.DECIDED, referral.pk, key=referral.version)
     else:
         if decision != Decision.ANSWERED:
             raise NotAllowedNow
         ConsultativeQuestion.objects.filter(pk=item.question_id).update(
             status=ConsultativeQuestion.Status.ANSWERED, answer=reasoning, answered_at=now
         )
-        notifications.send(notifications.QUESTION_ANSWERED, item.question_id, key=f"item-{item.pk}")
+        emails.send(emails.QUESTION_ANSWERED, item.question_id, key=f"item-{item.pk}")
     # The referral is answered; the meeting has one point less to prepare (none left: its item goes).
     sweep_for((TeamMeeting, item.meeting_id), *([(Referral, item.referral_id)] if item.referral_id else []))
     return True
@@ -482,7 +482,7 @@ def info_meeting_book(
         )
         meeting.attendees.set(attendees)
         _event(locked, Event.INFO_MEETING_BOOKED, by, f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}")
-        notifications.send(notifications.INFO_MEETING_BOOKED, meeting.pk, key="booked")
+        emails.send(emails.INFO_MEETING_BOOKED, meeting.pk, key="booked")
         return meeting
 
     meeting, _created = create_once(InformationMeeting, form_token=form_token, create=create, referral_id=referral.pk)

@@ -16,7 +16,7 @@ def _handover_sweep() -> None:
     """Recompute the coordinators' "Att göra" items about work left without a responsible person
     now, in the same transaction, rather than at the next periodic sweep (the item must be there at
     once). Imported late: the notifications app builds on teams."""
-    from ist.notifications.sweeps import sweep
+    from ist.reminders.sweeps import sweep
 
     sweep("handover")
 

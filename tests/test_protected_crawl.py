@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from ist.messaging.registry import deliver
 from participants.documents import services as document_services
+from participants.documents.emails import DOCUMENT_READY
 from participants.documents.models import Delivery
-from participants.documents.notifications import DOCUMENT_READY
 from participants.privacy import identity_set
 from referrals import services as referral_services
 from referrals.models import Organisation

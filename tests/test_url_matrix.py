@@ -42,7 +42,6 @@ from teams.models import ADMINISTRATOR_APPS, User
 from tests.factories import PASSWORD
 from tests.login import matrix_login as login_matrix
 from tests.matrix_roles import ADMIN_LOGIN, ANY_LOGIN, LOGIN, ROLES, Post, Posted, Unchanged, every, signed_in
-from tests.notifications import matrix_inbox as inbox_matrix
 from tests.participants import matrix_enrolment as enrolment_matrix
 from tests.participants import matrix_journey as journey_matrix
 from tests.participants import matrix_privacy as privacy_matrix
@@ -52,6 +51,7 @@ from tests.participants.documents import matrix_documents as documents_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
+from tests.reminders import matrix_inbox as inbox_matrix
 from tests.reports import matrix_reports as reports_matrix
 from tests.retention import matrix_retention as retention_matrix
 

@@ -23,7 +23,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
 
-from ist.notifications.models import Notification
+from ist.reminders.models import Notification
 from participants.models import (
     Activity,
     Closure,

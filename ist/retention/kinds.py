@@ -18,8 +18,8 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from ist.notifications.models import EmailDelivery, Notification
 from ist.outbox.models import Message
+from ist.reminders.models import EmailDelivery, Notification
 from ist.retention import anonymise
 from ist.retention.anonymise import ANONYMISED, DELETED, Outcome, not_held
 from ist.retention.models import Event, Kind, LegalHold, RegisterExtract

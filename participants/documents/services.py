@@ -18,11 +18,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from ist.errors import NotAllowedNow, StaleEdit
-from ist.notifications.sweeps import sweep_for
 from ist.outbox import services as outbox
 from ist.pdf.rendering import render_pdf
+from ist.reminders.sweeps import sweep_for
 from ist.uploads import delete_after_commit
-from participants.documents import notifications, printing
+from participants.documents import emails, printing
 from participants.documents.models import Contact, Delivery, Document, Download, Evaluation, SubGoal
 from participants.documents.schedule import PLAN_EVERY_MONTHS
 from participants.documents.selectors import VIEW_PERM, attendance_for, latest_final
@@ -395,7 +395,7 @@ def _notify(document: Document) -> int:
     told = 0
     for delivery in Delivery.objects.filter(document=document, notified_at__isnull=True, revoked_at__isnull=True):
         if Delivery.objects.filter(pk=delivery.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
-            notifications.send(notifications.DOCUMENT_READY, delivery.pk, key="ready")
+            emails.send(emails.DOCUMENT_READY, delivery.pk, key="ready")
             told += 1
     return told
 

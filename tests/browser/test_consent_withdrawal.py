@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from participants import notifications
+from participants import emails
 from participants.documents.models import Delivery
 from participants.documents.selectors import documents_for
 from teams.models import User
@@ -60,4 +60,4 @@ def test_handledare_records_a_withdrawn_consent(page: Page, check_a11y, log_in, 
 
     assert not documents_for(referrer).filter(pk=plan.pk).exists()
     assert not Delivery.objects.filter(document=plan, revoked_at__isnull=True).exists()
-    assert (notifications.CONSENT_CHANGED, enrollment.pk) in notifications_sent
+    assert (emails.CONSENT_CHANGED, enrollment.pk) in notifications_sent

@@ -12,8 +12,8 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from ist.notifications import sweeps
-from ist.notifications.models import Kind, Notification, NotificationPreference
+from ist.reminders import sweeps
+from ist.reminders.models import Kind, Notification, NotificationPreference
 from participants import services
 from participants.models import ExitReason
 from teams.models import User

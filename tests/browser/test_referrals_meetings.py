@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from referrals import notifications
+from referrals import emails
 from referrals.models import Referral
 from teams.models import User
 from tests.referrals import builders
@@ -122,7 +122,7 @@ def test_coordinator_holds_a_meeting_and_books_the_information_meeting(
     assert re.search(r"/remisser/informationsmote/\d+/$", page.url)
     booked = first.information_meetings.get()
     assert notifications_sent == [
-        (notifications.DECIDED, first.pk),
-        (notifications.DECIDED, second.pk),
-        (notifications.INFO_MEETING_BOOKED, booked.pk),
+        (emails.DECIDED, first.pk),
+        (emails.DECIDED, second.pk),
+        (emails.INFO_MEETING_BOOKED, booked.pk),
     ]

@@ -90,6 +90,6 @@ def test_a_fragment_without_the_banner_pays_no_query_for_it(client) -> None:
     """The "Att göra" count every page loads by htmx renders no base.html: no heartbeat read."""
     beat_at(timezone.now() - timedelta(hours=1))
     client.force_login(UserFactory(is_administrator=True))
-    html, reads = heartbeat_queries(client, reverse("notifications:count"))
+    html, reads = heartbeat_queries(client, reverse("reminders:count"))
     assert BANNER not in html
     assert reads == 0

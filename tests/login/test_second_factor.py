@@ -38,7 +38,7 @@ def test_first_login_leads_through_enrolment_with_an_app_and_recovery_codes(clie
     start = client.get(reverse("home:start"))
     assert start.url == f"{reverse('signin:verify')}?next=%2F"
     assert client.get(start.url).url == f"{reverse('signin:enrol')}?next=%2F"
-    assert client.get(reverse("notifications:inbox")).status_code == 302
+    assert client.get(reverse("reminders:inbox")).status_code == 302
 
     page = client.get(reverse("signin:enrol_totp"), {"next": "/"})
     content = page.content.decode()
@@ -163,7 +163,7 @@ def test_an_htmx_request_before_the_second_step_opens_the_second_step_as_a_page(
     app_for(user)
     log_in_with_password(client, user)
     response = client.get(
-        reverse("notifications:count"), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/deltagare/"
+        reverse("reminders:count"), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/deltagare/"
     )
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"{reverse('signin:verify')}?next=%2Fdeltagare%2F"

@@ -61,7 +61,7 @@ def test_a_form_sent_after_the_session_ended_comes_back_after_logging_in(client)
     user = member("handledare")
     client.force_login(user)
     _end_session_by_idleness(client)
-    form_url = reverse("notifications:preferences")
+    form_url = reverse("reminders:preferences")
     typed = {"note": "En lång text som tog en halvtimme att skriva, med å ä ö.", "kinds": ["a", "b"]}
     response = client.post(form_url, typed)
     assert response.url == f"{reverse('login')}?next={reverse('signin:restore')}"
@@ -86,7 +86,7 @@ def test_what_one_person_typed_is_never_shown_to_the_next_person_on_the_same_com
     first, second = member("handledare"), member("handledare")
     client.force_login(first)
     _end_session_by_idleness(client)
-    client.post(reverse("notifications:preferences"), {"note": "hemligt"})
+    client.post(reverse("reminders:preferences"), {"note": "hemligt"})
     client.post(reverse("login"), {"username": second.email, "password": PASSWORD})
     response = client.get(reverse("signin:restore"))
     assert response.url == reverse("home:start")
@@ -94,8 +94,8 @@ def test_what_one_person_typed_is_never_shown_to_the_next_person_on_the_same_com
 
 
 def test_a_post_without_any_earlier_session_is_not_kept(client) -> None:
-    response = client.post(reverse("notifications:preferences"), {"note": "x"})
-    assert response.url == f"{reverse('login')}?next={reverse('notifications:preferences')}"
+    response = client.post(reverse("reminders:preferences"), {"note": "x"})
+    assert response.url == f"{reverse('login')}?next={reverse('reminders:preferences')}"
 
 
 def test_opening_loggkontroll_and_an_extract_is_itself_logged(client, world) -> None:

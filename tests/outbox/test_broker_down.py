@@ -15,13 +15,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from ist.notifications import sweeps
-from ist.notifications.demo import seed_notifications
-from ist.notifications.models import EmailDelivery
-from ist.notifications.tasks import send_digests
 from ist.outbox import services as outbox
 from ist.outbox.models import Message
 from ist.outbox.tasks import relay_outbox
+from ist.reminders import sweeps
+from ist.reminders.demo import seed_reminders
+from ist.reminders.models import EmailDelivery
+from ist.reminders.tasks import send_digests
 from participants.documents import services as documents
 from participants.documents.models import Contact, Document
 from referrals import services as referral_services
@@ -109,7 +109,7 @@ def test_every_action_answers_while_the_broker_is_down_and_all_goes_out_once_it_
     sweeps.sweep_all()
     assert send_digests() >= 1
     seed_reports()
-    seed_notifications()
+    seed_reminders()
 
     # Everything waits in the outbox; nothing was sent, the backlog shows.
     waiting_rows = Message.objects.filter(status=Status.PENDING)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ist.messaging import registry
 from ist.outbox import services
 from ist.outbox.models import Message
-from referrals.notifications import DECIDED
+from referrals.emails import DECIDED
 from tests.factories import UserFactory
 from tests.referrals import builders
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ist.messaging.registry import deliver
-from ist.notifications.models import Kind, Notification
-from participants import notifications, services
+from ist.reminders.models import Kind, Notification
+from participants import emails, services
 from participants.models import Enrollment, EnrollmentEvent
 from referrals import services as referral_services
 from teams.services import user_deactivate
@@ -78,7 +78,7 @@ def test_flytta_alla_moves_everything_in_one_step_logs_each_and_tells_the_new_ha
     # a double submit: nothing left, so the page is a 404 and nothing moves twice
     assert client.post(url, {"team": team_id, f"team-{team_id}-to": new.pk}).status_code == 404
     mail.outbox.clear()
-    deliver(notifications.REASSIGNED_MANY, new.pk)
+    deliver(emails.REASSIGNED_MANY, new.pk)
     assert [m.to for m in mail.outbox] == [[new.email]]
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from ist.errors import NotAllowedNow
 from ist.messaging.registry import deliver
-from participants import notifications, privacy
+from participants import emails, privacy
+from participants.documents.emails import DOCUMENT_READY
 from participants.documents.models import Delivery
-from participants.documents.notifications import DOCUMENT_READY
 from participants.documents.selectors import documents_for, shared_with
 from participants.models import EnrollmentEvent, Participant
 from referrals import services as referral_services
@@ -95,7 +95,7 @@ def test_withdrawal_revokes_every_grant_tells_the_handledare_and_shows_on_the_pa
     assert EnrollmentEvent.objects.filter(enrollment=enrollment, kind=EnrollmentEvent.Kind.CONSENT).exists()
 
     mail.outbox.clear()
-    deliver(notifications.CONSENT_CHANGED, enrollment.pk)
+    deliver(emails.CONSENT_CHANGED, enrollment.pk)
     assert [m.to for m in mail.outbox] == [[handledare.email]]
     assert enrollment.participant.last_name not in mail.outbox[0].body
 

@@ -155,7 +155,7 @@ def test_agenda_decision_accept_tells_referrer_and_support_authority(
     assert referral.decision_reason == "I målgruppen."
     # What the task sends (the task itself runs in tests/referrals/test_tasks_integration.py):
     from ist.messaging.registry import deliver
-    from referrals.notifications import DECIDED
+    from referrals.emails import DECIDED
 
     deliver(DECIDED, referral.pk)
     message = mail.outbox[-1]

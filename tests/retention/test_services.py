@@ -10,7 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
-from ist.notifications.models import Notification
+from ist.reminders.models import Notification
 from ist.retention import services
 from ist.retention.models import Kind, LegalHold, RetentionLogLine, RetentionRule, RetentionRun
 from participants.models import Activity, Closure, Document, Enrollment, Participant
@@ -249,7 +249,7 @@ def test_access_log_kept_five_years_and_held_people_kept(gallra, users) -> None:
 
 
 def test_done_reminders_go_after_a_year_open_ones_stay(gallra, journey) -> None:
-    from ist.notifications.tasks import sweep_journey
+    from ist.reminders.tasks import sweep_journey
 
     sweep_journey()
     Notification.objects.update(updated_at=builders.at_noon(DAY))

@@ -14,8 +14,8 @@ from ist.errors import NotAllowedNow, StaleEdit
 from ist.messaging.registry import deliver
 from participants import services as journey_services
 from participants.documents import services
+from participants.documents.emails import DOCUMENT_READY
 from participants.documents.models import Delivery, Document
-from participants.documents.notifications import DOCUMENT_READY
 from participants.documents.selectors import attendance_for, documents_for
 from participants.models import ActivityKind, Closure
 from tests.factories import ReferrerFactory

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ist.login.demo import seed_demo_totp
-from ist.notifications.demo import seed_notifications
+from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
 from participants.demo import seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
@@ -29,7 +29,7 @@ SEEDERS = [
     seed_privacy,
     seed_retention,
     seed_reports,
-    seed_notifications,
+    seed_reminders,
 ]
 
 
