@@ -30,6 +30,18 @@ class PersonnummerField(forms.CharField):
         return personnummer.parse(value).number if value else ""
 
 
+def consent_how_field() -> forms.ChoiceField:
+    """How the consent was given (written on the form by default): one declaration for the referral
+    and the question, which record consent the same way."""
+    return forms.ChoiceField(
+        label="Samtycket lämnades",
+        choices=ConsentHow.choices,
+        required=False,
+        initial=ConsentHow.WRITTEN,
+        widget=forms.RadioSelect,
+    )
+
+
 class ReferralForm(forms.ModelForm):
     """The referrer's form. Saving a draft accepts gaps; sending checks completeness (rules.py)."""
 
@@ -41,13 +53,7 @@ class ReferralForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="IST är till för den som behöver stöd från minst två myndigheter.",
     )
-    consent_how = forms.ChoiceField(
-        label="Samtycket lämnades",
-        choices=ConsentHow.choices,
-        required=False,
-        initial=ConsentHow.WRITTEN,
-        widget=forms.RadioSelect,
-    )
+    consent_how = consent_how_field()
     consent_scope_kinds = forms.MultipleChoiceField(
         label="Samtycket gäller även",
         choices=Kind.choices,
@@ -235,13 +241,7 @@ class QuestionForm(forms.Form):
         help_text="Krävs när du nämner personen. En fråga utan namn och personnummer behöver inget samtycke.",
     )
     consent_date = DateField(label="Samtycket lämnades (datum)", required=False)
-    consent_how = forms.ChoiceField(
-        label="Samtycket lämnades",
-        choices=ConsentHow.choices,
-        required=False,
-        initial=ConsentHow.WRITTEN,
-        widget=forms.RadioSelect,
-    )
+    consent_how = consent_how_field()
 
     def clean(self) -> dict[str, Any]:
         """A named question requires consent like a referral; an anonymous one does not."""

@@ -5,18 +5,17 @@ both with their SHA-256; every download serves the stored bytes (docs/decisions/
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from ist.outbox import services as outbox
+from ist.pdf.storage import store
 from reports import periodic
 from reports.models import ReportFile
 from teams.models import Team
@@ -159,12 +158,10 @@ def report_build(*, report_id: int) -> bool:
                 return False  # another worker stored it meanwhile, or is storing it now
             old = [f.name for f in (claimed.pdf, claimed.xlsx) if f]
             name = f"{built.filename}-{claimed.generation}"
-            claimed.pdf.save(f"{name}.pdf", ContentFile(pdf.content), save=False)
+            claimed.pdf_sha256 = store(claimed.pdf, f"{name}.pdf", pdf.content)
             saved.append(claimed.pdf.name)
-            claimed.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+            claimed.xlsx_sha256 = store(claimed.xlsx, f"{name}.xlsx", xlsx)
             saved.append(claimed.xlsx.name)
-            claimed.pdf_sha256 = pdf.sha256
-            claimed.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
             claimed.status = Status.READY
             claimed.built_at = timezone.now()
             claimed.build_attempts += 1

@@ -15,19 +15,20 @@ from django.db import connection
 
 
 def seed_reference_data() -> None:
-    """The rows data migrations made (the five teams and the demo organisation, support kinds, phase
-    requirements, value lists), which a transactional test database (and the flush between
-    live-server tests) does not have."""
-    from importlib import import_module
-
+    """The rows data migrations made from the apps' reference modules (the five teams and the demo
+    organisation, support kinds, phase requirements, value lists, retention rules), which a
+    transactional test database (and the flush between live-server tests) does not have."""
     from django.apps import apps
 
+    from ist.retention.reference import create_default_rules
+    from participants.reference import seed_rules_and_lists
+    from referrals.reference import create_support_kinds
     from teams.demo import seed_organisation
 
     seed_organisation()
-    import_module("referrals.migrations.0002_support_kinds").create(apps, None)
-    import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)
-    import_module("ist.retention.migrations.0002_default_rules").create(apps, None)
+    create_support_kinds(apps)
+    seed_rules_and_lists(apps)
+    create_default_rules(apps)
 
 
 postgresql_only = pytest.mark.skipif(

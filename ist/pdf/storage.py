@@ -32,3 +32,26 @@ def stored_sha256(field: FieldFile) -> str:
         for chunk in iter(lambda: stored.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def store(field: FieldFile, name: str, content: bytes) -> str:
+    """Write `content` to the file field under `name` (the row is saved by the caller, with the
+    digest) and return its SHA-256, the one recorded beside the file and checked before every
+    download. The one way documents, reports and register extracts store what they built."""
+    from django.core.files.base import ContentFile
+
+    field.save(name, ContentFile(content), save=False)
+    return sha256_of(content)
+
+
+def read_verified(field: FieldFile, sha256: str) -> bytes | None:
+    """The stored file's bytes if they are the ones recorded (`sha256`), else None (changed since:
+    never served). Read once and served from memory, so the bytes checked are the bytes sent even if
+    the file is replaced meanwhile. FileNotFoundError passes through."""
+    with field.open("rb") as stored:
+        content = stored.read()
+    return content if sha256_of(content) == sha256 else None

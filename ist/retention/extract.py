@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from ist.pdf.rendering import PdfAttachment, render_pdf
+from ist.pdf.storage import store
 from ist.personnummer import formatted
 from ist.retention.models import LegalHold, RegisterExtract
 from participants.models import Document, Enrollment, Participant
@@ -160,8 +160,7 @@ def extract_build(*, extract_id: int) -> bool:
                 return False
             content = content_for(extract.personnummer)
             rendered = render_pdf(TEMPLATE, context_for(extract, content), attachments=content.attachments)
-            extract.pdf.save(f"{extract.public_id}.pdf", ContentFile(rendered.content), save=False)
-            extract.sha256 = rendered.sha256
+            extract.sha256 = store(extract.pdf, f"{extract.public_id}.pdf", rendered.content)
             extract.status = RegisterExtract.Status.READY
             extract.built_at = timezone.now()
             extract.attempts += 1

@@ -3,7 +3,6 @@ registerutdrag. Administrators only: everyone else gets 403 (the pages concern n
 
 from __future__ import annotations
 
-import hashlib
 import io
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ist.audit.recording import record_access
+from ist.pdf.storage import read_verified
 from ist.retention import selectors, services
 from ist.retention.forms import ExtractForm, HoldForm
 from ist.retention.models import RegisterExtract
@@ -104,9 +104,8 @@ def extract_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     extract = get_object_or_404(RegisterExtract, public_id=public_id)
     if extract.status != RegisterExtract.Status.READY:
         raise Http404
-    with extract.pdf.open("rb") as stored:
-        content = stored.read()
-    if hashlib.sha256(content).hexdigest() != extract.sha256:
+    content = read_verified(extract.pdf, extract.sha256)
+    if content is None:
         record_access(request, [extract], what="registerutdrag", outcome="tampered")
         return render(request, "retention/extract_tampered.html", status=500)
     record_access(request, [extract], what="registerutdrag hämtat")

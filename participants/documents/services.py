@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils import timezone
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.outbox import services as outbox
 from ist.pdf.rendering import render_pdf
+from ist.pdf.storage import store
 from ist.reminders.sweeps import sweep_for
 from ist.uploads import delete_after_commit
 from participants.documents import emails, printing
@@ -428,10 +428,7 @@ def document_render(*, document_id: int) -> bool:
             if document is None:
                 return False  # already final, still a draft, or being rendered by another worker
             rendered = render_pdf(printing.template_for(document), printing.context_for(document))
-            document.pdf.save(
-                f"{document.public_id}-v{document.version}.pdf", ContentFile(rendered.content), save=False
-            )
-            document.sha256 = rendered.sha256
+            document.sha256 = store(document.pdf, f"{document.public_id}-v{document.version}.pdf", rendered.content)
             document.status = Status.FINAL
             document.rendered_at = timezone.now()
             document.render_attempts += 1

@@ -4,87 +4,9 @@ from __future__ import annotations
 
 from django.db import migrations
 
-# (phase, activity kind, count, per weeks) — DOMAIN.md "Phases and what each offers per week"
-REQUIREMENTS = [
-    ("prova_pa", "fysisk", 1, 1),
-    ("prova_pa", "samtal", 1, 1),
-    ("arbetsforberedande", "fysisk", 1, 1),
-    ("arbetsforberedande", "arbetstraning", 1, 1),
-    ("arbetsforberedande", "kunskap", 1, 1),
-    ("arbetsforberedande", "samtal", 1, 2),
-    ("redo_for_mer", "fysisk", 1, 1),
-    ("redo_for_mer", "arbetstraning", 2, 1),
-    ("redo_for_mer", "samtal", 1, 2),
-    ("arbetslivsinriktad", "fysisk", 1, 1),
-    ("arbetslivsinriktad", "arbetstraning", 3, 1),
-    ("arbetslivsinriktad", "samtal", 1, 2),
-]
-
-# (age from, age to, aim in months, longest with extension) — 000: 16–29 aim 12–24 months;
-# 30–64 aim 12 months, sister practice: extendable by up to six months.
-DURATIONS = [(16, 29, 12, 24), (30, 64, 12, 18)]
-
-EDUCATION = [
-    ("forgymnasial", "Förgymnasial utbildning"),
-    ("gymnasial", "Gymnasial utbildning"),
-    ("eftergymnasial-kort", "Eftergymnasial utbildning, kortare än 3 år"),
-    ("eftergymnasial-lang", "Eftergymnasial utbildning, 3 år eller längre"),
-    ("okand", "Okänd"),
-]
-
-OCCUPATIONS = [
-    ("arbete", "Arbete"),
-    ("arbete-stod", "Arbete med stöd (lönebidrag, trygghetsanställning m.m.)"),
-    ("studier", "Studier"),
-    ("arbetssokande", "Arbetssökande"),
-    ("arbetsmarknadsinsats", "Arbetsmarknadsinsats"),
-    ("sjukskriven", "Sjukskriven eller sjukersättning"),
-    ("ingen", "Ingen sysselsättning"),
-]
-
-# (code, label, group, to work or studies, health)
-EXIT_REASONS = [
-    ("arbete", "Arbete", "completion", True, False),
-    ("studier", "Studier", "completion", True, False),
-    ("ater-remittent", "Åter till remittent med medicinsk/social planering", "completion", False, False),
-    ("arbetssokande-af", "Arbetssökande på Arbetsförmedlingen", "completion", False, False),
-    ("annan-aktor", "Annan aktör tar över rehabiliteringen", "completion", False, False),
-    ("egen-begaran", "Avbrott på egen begäran", "interruption", False, False),
-    ("flyttat", "Avbrott: flyttat", "interruption", False, False),
-    ("halsa", "Avbrott av hälsoskäl", "interruption", False, True),
-    ("ingen-kontakt", "Avbrott: ingen kontakt", "interruption", False, False),
-]
-
-
-def seed(apps, schema_editor):
-    PhaseRequirement = apps.get_model("participants", "PhaseRequirement")
-    DurationRule = apps.get_model("participants", "DurationRule")
-    for phase, kind, count, per_weeks in REQUIREMENTS:
-        PhaseRequirement.objects.get_or_create(
-            phase=phase, kind=kind, defaults={"count": count, "per_weeks": per_weeks}
-        )
-    for age_from, age_to, months, max_months in DURATIONS:
-        DurationRule.objects.get_or_create(
-            age_from=age_from, age_to=age_to, defaults={"months": months, "max_months": max_months}
-        )
-    for model, rows in (("EducationLevel", EDUCATION), ("Occupation", OCCUPATIONS)):
-        Model = apps.get_model("participants", model)
-        for position, (code, label) in enumerate(rows, start=1):
-            Model.objects.get_or_create(code=code, defaults={"label": label, "position": position})
-    ExitReason = apps.get_model("participants", "ExitReason")
-    for position, (code, label, group, to_work, health) in enumerate(EXIT_REASONS, start=1):
-        ExitReason.objects.get_or_create(
-            code=code,
-            defaults={
-                "label": label,
-                "group": group,
-                "to_work_or_studies": to_work,
-                "health": health,
-                "position": position,
-            },
-        )
+from participants.reference import seed_rules_and_lists
 
 
 class Migration(migrations.Migration):
     dependencies = [("participants", "0001_initial")]
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(seed_rules_and_lists, migrations.RunPython.noop)]

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.stale import STALE_MESSAGE
 from ist.web import form_token, query_date, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.documents import forms as document_forms
@@ -53,9 +54,6 @@ ENROLL = "participants/enrolment/enroll.html"
 DETAIL = "participants/enrolment/detail.html"
 CORRECT = "participants/enrolment/correct.html"
 LIST = "participants/enrolment/list.html"
-STALE_MESSAGE = (
-    "Någon annan har sparat ändringar medan du skrev. Dina uppgifter är kvar nedan; kontrollera och spara igen."
-)
 ACTIVE_ELSEWHERE = (
     "Personen har redan en pågående inskrivning i IST och kan inte skrivas in igen förrän den är avslutad."
 )

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.stale import STALE_MESSAGE, rebind
 from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
 from participants.models import Enrollment, ExitReason, FollowUp, Phase
@@ -43,9 +44,6 @@ REASSIGN = "participants/journey/reassign.html"
 CLOSE = "participants/journey/close.html"
 FOLLOW_UPS = "participants/journey/follow_ups.html"
 FOLLOW_UP = "participants/journey/follow_up.html"
-STALE_MESSAGE = (
-    "Någon annan har sparat ändringar medan du skrev. Dina uppgifter är kvar nedan; kontrollera och spara igen."
-)
 SAME_PHASE = "Deltagaren är redan i den fasen. Inget har ändrats."
 ALREADY_CLOSED = "Inskrivningen är redan avslutad. Avslutet nedan gäller och har inte ändrats."
 NOT_ACTIVE = "Inskrivningen är avslutad och kan inte ändras."
@@ -131,11 +129,7 @@ def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         )
     except StaleEdit:
         enrollment.refresh_from_db()
-        posted = request.POST.copy()
-        posted["version"] = str(enrollment.version)  # "save again" then applies to what is shown now
-        form = forms.PhaseChangeForm(posted)
-        form.is_valid()
-        form.add_error(None, STALE_MESSAGE)
+        form = rebind(forms.PhaseChangeForm, request, version=enrollment.version)
         return _phase_panel(request, enrollment, form, status=409)
     except services.InvalidActivity as e:
         form.add_error(e.field, e.message)
@@ -181,11 +175,7 @@ def extend(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             )
         except StaleEdit:
             enrollment.refresh_from_db()
-            posted = request.POST.copy()
-            posted["version"] = str(enrollment.version)  # "save again" then applies to what is shown now
-            form = forms.ExtensionForm(posted)
-            form.is_valid()
-            form.add_error(None, STALE_MESSAGE)
+            form = rebind(forms.ExtensionForm, request, version=enrollment.version)
             status = 409
         except services.InvalidActivity as e:
             form.add_error(e.field, e.message)
@@ -270,9 +260,7 @@ def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             )
         except StaleEdit:
             saved = _enrollment(request, enrollment_pk, "manage", what="byt handledare")
-            posted = request.POST.copy()
-            posted["version"] = str(saved.version)  # "save again" then applies to the version now shown
-            form = forms.ReassignForm(posted, handledare=handledare)
+            form = rebind(forms.ReassignForm, request, version=saved.version, note=False, handledare=handledare)
             return render(
                 request, REASSIGN, context | {"enrollment": saved, "form": form, "stale": STALE_MESSAGE}, status=409
             )
@@ -347,9 +335,8 @@ def close(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         saved = _enrollment(request, enrollment_pk, "change", what="avslut")
         if saved.status != Enrollment.Status.ACTIVE:
             return _closure_page(request, saved, None, refused=ALREADY_CLOSED, status=409)
-        posted = request.POST.copy()
-        posted["version"] = str(saved.version)
-        return _closure_page(request, saved, forms.ClosureForm(posted), stale=STALE_MESSAGE, status=409)
+        form = rebind(forms.ClosureForm, request, version=saved.version, note=False)
+        return _closure_page(request, saved, form, stale=STALE_MESSAGE, status=409)
     messages.success(
         request,
         f"Inskrivningen för {enrollment.participant} är avslutad. "

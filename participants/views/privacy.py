@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ist.audit.recording import get_allowed_or_403, record_access
 from ist.errors import StaleEdit
+from ist.stale import STALE_MESSAGE, rebind
 from participants import forms, privacy, selectors, services
 from participants.models import Enrollment
 from referrals.models import ConsentHow, Referral
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
 
 CONSENT = "participants/privacy/consent.html"
 HANDOVER = "participants/privacy/handover.html"
-STALE_MESSAGE = (
-    "Någon annan har ändrat samtycket medan du skrev. Det som gäller nu visas ovan; kontrollera och spara igen."
-)
 REFUSAL = "Bara teamets koordinator och deltagarens handledare ändrar samtycket."
 
 
@@ -98,9 +96,8 @@ def consent(request: HttpRequest, referral_pk: int) -> HttpResponse:
         )
     except StaleEdit:
         current = _referral(request, referral_pk)
-        posted = request.POST.copy()
-        posted["version"] = str(current.version)
-        context = _consent_context(current, form=forms.ConsentForm(posted), stale=STALE_MESSAGE)
+        form = rebind(forms.ConsentForm, request, version=current.version, note=False)
+        context = _consent_context(current, form=form, stale=STALE_MESSAGE)
         return render(request, CONSENT, context, status=409)
     if changed:
         messages.success(request, "Samtycket är sparat. Dokument lämnas bara till parter som det omfattar.")
@@ -125,9 +122,8 @@ def consent_withdraw(request: HttpRequest, referral_pk: int) -> HttpResponse:
         )
     except StaleEdit:
         current = _referral(request, referral_pk)
-        posted = request.POST.copy()
-        posted["version"] = str(current.version)
-        context = _consent_context(current, withdraw_form=forms.ConsentWithdrawForm(posted), stale=STALE_MESSAGE)
+        withdraw_form = rebind(forms.ConsentWithdrawForm, request, version=current.version, note=False)
+        context = _consent_context(current, withdraw_form=withdraw_form, stale=STALE_MESSAGE)
         return render(request, CONSENT, context, status=409)
     if changed:
         messages.success(request, "Samtycket är återkallat. Inga dokument lämnas längre utanför IST.")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.stale import STALE_MESSAGE, rebind
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
@@ -40,9 +41,6 @@ LOG = "participants/week/log.html"
 ACTIVITY = "participants/week/activity.html"
 SAVED = "participants/week/saved.html"
 GROUP = "participants/week/group.html"
-STALE_MESSAGE = (
-    "Någon annan har sparat ändringar medan du skrev. Dina uppgifter är kvar nedan; kontrollera och spara igen."
-)
 NOT_IN_GROUP = ""
 GROUP_CHOICES = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
 
@@ -302,10 +300,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
             item = _activities_for(request.user).filter(pk=item.pk).first()
             if item is None:  # a colleague removed it meanwhile
                 raise Http404 from None
-            data = request.POST.copy()
-            data["version"] = str(item.version)  # "save again" then applies to the version now shown
-            form = ActivityForm(data, initial=initial)
-            form.add_error(None, STALE_MESSAGE)
+            form = rebind(ActivityForm, request, version=item.version, initial=initial)
             status = 409
         except services.InvalidActivity as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.stale import STALE_MESSAGE
 from ist.web import form_token, whole_number
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
@@ -51,11 +52,6 @@ def _prepare(item: AgendaItem, runs: bool, form: DecisionForm | None = None) -> 
 
 def _subjects(items: list[AgendaItem]) -> list[Any]:
     return [item.referral or item.question for item in items]
-
-
-STALE_ATTENDANCE = (
-    "Någon annan har sparat närvaron medan du skrev. Din lista är kvar nedan; jämför med den sparade och spara igen."
-)
 
 
 def _meeting_page(
@@ -138,7 +134,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         services.meeting_record_attendance(meeting=meeting, rows=rows, expected_version=whole_number(version))
     except StaleEdit:
         meeting.refresh_from_db()  # the page shows the saved list's version: "save again" applies to it
-        messages.error(request, STALE_ATTENDANCE)
+        messages.error(request, STALE_MESSAGE)
         return _meeting_page(request, meeting, attendance=formset, status=409)
     messages.success(request, "Närvaron är sparad.")
     return redirect(reverse("referrals:meeting", kwargs={"pk": meeting.pk}) + "#narvaro")

@@ -27,6 +27,7 @@ from ist import personnummer
 from ist.audit.recording import get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.privacy import identity
+from ist.stale import STALE_MESSAGE
 from ist.web import form_token
 from referrals import rules, selectors, services
 from referrals.forms import QuestionForm, ReferralForm
@@ -41,10 +42,6 @@ if TYPE_CHECKING:
 PAGE_SIZE = 25
 RECENT_QUESTIONS = 5
 FORM = "referrals/referrer/form.html"
-STALE_MESSAGE = (
-    "Någon annan har sparat remissen medan du skrev. Dina ändringar är kvar nedan; "
-    "jämför med den sparade versionen och spara igen."
-)
 SUBMIT = "submit"
 
 
@@ -152,7 +149,7 @@ def new(request: HttpRequest) -> HttpResponse:
             age = _age_outside(field.clean(request.GET.get("personnummer", "")), timezone.localdate())
         except ValidationError:  # an invalid number is reported beside the field when the form is saved
             age = None
-        return render(request, f"{FORM}#age_hint", {"age": age})
+        return render(request, "referrals/_fieldsets.html#age_hint", {"age": age})
     if request.method != "POST":
         return _render_form(request, ReferralForm(), form_token=new_form_token())
     token = form_token(request)

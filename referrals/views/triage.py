@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, record_access
 from ist.errors import StaleEdit
+from ist.stale import STALE_MESSAGE, rebind
 from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
 from referrals import rules, selectors, services
@@ -51,10 +52,6 @@ SOON_DAYS = 3
 BOARD = "referrals/triage/board.html"
 REVIEW = "referrals/triage/review.html"
 REGISTER = "referrals/triage/register.html"
-STALE_MESSAGE = (
-    "Någon annan har sparat remissen medan du skrev. Dina ändringar är kvar nedan; "
-    "jämför med den sparade versionen och spara igen."
-)
 
 
 # -- Helpers ----------------------------------------------------------------------------
@@ -304,10 +301,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         saved = selectors.referrals_for(request.user, "manage").filter(pk=pk).first()
         if saved is None:  # the colleague moved it to a team this user does not coordinate
             raise Http404 from None
-        data = request.POST.copy()
-        data["version"] = str(saved.version)  # "save again" then applies to the version now shown
         messages.error(request, STALE_MESSAGE)
-        form = TeamEditForm(data, instance=copy(saved), teams=teams)
+        form = rebind(TeamEditForm, request, version=saved.version, note=False, instance=copy(saved), teams=teams)
         return _render_review(request, saved, edit_form=form, status=409)
     messages.success(request, "Ändringarna är sparade.")
     return redirect("referrals:review", pk=pk)

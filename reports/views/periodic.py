@@ -4,7 +4,6 @@ page asks for a build, shows it being made (htmx polls the row) and offers a reb
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ist.pdf.storage import read_verified
 from reports import periodic, scope, services, suppression
 from reports.models import ReportFile
 from reports.views.exports import XLSX
@@ -180,14 +180,12 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
         return render(request, NOT_READY, {"row": row}, status=409)
     field, digest = (report.pdf, report.pdf_sha256) if fmt == "pdf" else (report.xlsx, report.xlsx_sha256)
     try:
-        # Read once (well under a megabyte), checked and served from memory: the bytes checked are
-        # the bytes sent, even if a rebuild replaces the file meanwhile.
-        with field.open("rb") as stored:
-            content = stored.read()
+        # Read once (well under a megabyte), checked and served from memory (ist/pdf/storage.py).
+        content = read_verified(field, digest)
     except FileNotFoundError:  # a rebuild replaced it between reading the row and opening the file
         return render(request, NOT_READY, {"row": row}, status=409)
     # The steering group must get the bytes that were built and recorded, not a file changed since.
-    if hashlib.sha256(content).hexdigest() != digest:
+    if content is None:
         security_log.error("report %s: stored %s does not match its SHA-256; not served", report.pk, fmt)
         return render(request, TAMPERED, {"row": row}, status=500)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

@@ -3,7 +3,6 @@ participant page shows the withdrawal, and the referrer can no longer fetch the 
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -14,17 +13,16 @@ from playwright.sync_api import Page, expect
 from participants import emails
 from participants.documents.models import Delivery
 from participants.documents.selectors import documents_for
+from participants.reference import seed_rules_and_lists
 from teams.models import User
 from tests.participants import builders
 from tests.participants.documents import builders as document_builders
 
 pytestmark = pytest.mark.browser
 
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
-
 
 def test_handledare_records_a_withdrawn_consent(page: Page, check_a11y, log_in, notifications_sent) -> None:
-    seed_migration.seed(apps, None)
+    seed_rules_and_lists(apps)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")
     handledare = User.objects.get(email="handledare@ist.example")

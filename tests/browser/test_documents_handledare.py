@@ -4,8 +4,6 @@ the download without a reload and the plan is Slutförd."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.apps import apps
 from django.utils import timezone
@@ -14,6 +12,7 @@ from playwright.sync_api import Page, expect
 from participants.documents import services
 from participants.documents.models import Document
 from participants.models import Enrollment
+from participants.reference import seed_rules_and_lists
 from participants.views.delivery import download_filename
 from teams.models import User
 from tests.participants import builders
@@ -21,12 +20,10 @@ from tests.participants.documents.builders import phase_two
 
 pytestmark = pytest.mark.browser
 
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
-
 
 @pytest.fixture
 def enrollment(page: Page, notifications_sent) -> Enrollment:
-    seed_migration.seed(apps, None)
+    seed_rules_and_lists(apps)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")
     handledare = User.objects.get(email="handledare@ist.example")

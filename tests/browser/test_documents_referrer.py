@@ -4,7 +4,6 @@ download in the document's download log."""
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 from pathlib import Path
 
@@ -14,20 +13,19 @@ from playwright.sync_api import Page, expect
 
 from participants.documents import services
 from participants.documents.models import Document
+from participants.reference import seed_rules_and_lists
 from teams.models import User
 from tests.participants import builders
 from tests.participants.documents.builders import final_plan, phase_two
 
 pytestmark = pytest.mark.browser
 
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
-
 
 @pytest.fixture
 def plan(page: Page, notifications_sent, monkeypatch) -> Document:
     # No worker in browser tests: the plan is rendered here as the task would; the outbox is held
     # (notifications_sent), so nothing is queued.
-    seed_migration.seed(apps, None)
+    seed_rules_and_lists(apps)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")
     handledare = User.objects.get(email="handledare@ist.example")

@@ -3,7 +3,6 @@ sweep resolves it) and marks another done."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import timedelta
 
@@ -16,19 +15,18 @@ from ist.reminders import sweeps
 from ist.reminders.models import Kind, Notification, NotificationPreference
 from participants import services
 from participants.models import ExitReason
+from participants.reference import seed_rules_and_lists
 from teams.models import User
 from tests.participants import builders
 
 pytestmark = pytest.mark.browser
-
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
 
 
 @pytest.fixture
 def due(page: Page, notifications_sent) -> dict[str, object]:
     """A participant closed 200 days ago (the 6-month follow-up is due) and one whose inriktningstid
     ends within 30 days, both with handledare@ist.example responsible; the sweep has run."""
-    seed_migration.seed(apps, None)
+    seed_rules_and_lists(apps)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")
     handledare = User.objects.get(email="handledare@ist.example")

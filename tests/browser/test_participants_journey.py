@@ -3,14 +3,13 @@ reassigns a participant from the caseload."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from participants.models import Enrollment, Phase, PhasePeriod
+from participants.reference import seed_rules_and_lists
 from teams.models import User
 from tests.participants import builders
 
@@ -18,12 +17,11 @@ pytestmark = pytest.mark.browser
 
 # The browser tests' database is flushed after each test, which removes what the data migrations
 # seeded (exit reasons, phase requirements, inriktningstid rules): seed them again, as they were.
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
 
 
 @pytest.fixture
 def enrollment(page: Page, notifications_sent) -> Enrollment:
-    seed_migration.seed(apps, None)
+    seed_rules_and_lists(apps)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")
     handledare = User.objects.get(email="handledare@ist.example")

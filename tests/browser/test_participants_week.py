@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from participants import rules
 from participants.models import Activity, GroupSession
+from participants.reference import seed_rules_and_lists
 from teams.models import User
 from tests.participants import builders
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def seed_rules() -> None:
     """The live server's flushed database lost the phase table the data migration seeded."""
-    importlib.import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)
+    seed_rules_and_lists(apps)
 
 
 def test_handledare_logs_the_week_from_the_grid_and_a_group_session(

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ist import personnummer
+from ist.stale import STALE_MESSAGE
 from participants import rules, services
 from participants.models import ActivityKind, Closure, Enrollment, EnrollmentEvent, Participant
-from participants.views.enrolment import ACTIVE_ELSEWHERE, STALE_MESSAGE
+from participants.views.enrolment import ACTIVE_ELSEWHERE
 from teams.models import Membership, Municipality
 from tests.factories import ReferrerFactory, member
 from tests.participants import builders

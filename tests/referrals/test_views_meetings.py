@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ist.stale import STALE_MESSAGE
 from referrals.models import AgendaItem, InformationMeeting, MeetingAttendance, Referral, TeamMeeting
 from teams.models import Membership
 from tests.factories import member, team
@@ -533,6 +534,6 @@ def test_two_coordinators_saving_attendance_do_not_overwrite_each_other(client, 
     response = client.post(url("meeting_attendance", pk=meeting.pk), second)
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Någon annan har sparat närvaron" in html
+    assert STALE_MESSAGE in html
     assert 'value="Ali Hussein"' in html  # what the second person typed is kept
     assert list(meeting.attendances.values_list("name", flat=True)) == ["Sara Samverkan"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ist.audit.recording import DENIED
 from ist.personnummer import formatted
+from ist.stale import STALE_MESSAGE
 from referrals import services
 from referrals.demo_people import fake_personnummer
 from referrals.models import (
@@ -325,7 +326,7 @@ def test_stale_edit_is_409_and_keeps_what_was_typed(client, world) -> None:
     response = client.post(reverse("referrals:edit", args=[draft.pk]), post)
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Någon annan har sparat remissen medan du skrev" in html
+    assert STALE_MESSAGE in html
     assert 'value="Mitt namn"' in html
     assert "Skrivet här" in html
     assert "Sparat i en annan flik" in html  # the saved version, to compare

@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from ist.stale import STALE_MESSAGE
 from referrals.demo_people import fake_personnummer
 from referrals.models import AgendaItem, Referral, ReferralEvent
-from referrals.views.triage import STALE_MESSAGE, deadline_of
+from referrals.views.triage import deadline_of
 from teams.models import Membership, Municipality
 from tests.factories import member, team
 from tests.referrals import builders
