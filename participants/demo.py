@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants import rules, services
+from participants.inputs import ClosureFields, EntryVariables
 from participants.models import (
     Activity,
     ActivityKind,
@@ -33,7 +34,7 @@ PHASE_WEEKS = {Phase.PROVA_PA: 4, Phase.ARBETSFORBEREDANDE: 16, Phase.REDO_FOR_M
 
 def _ready_referral(team: Team, n: int, coordinator: User, referrer: User, meeting, today: date):
     kinds = {k.code: k for k in SupportKind.objects.all()}
-    referral = referral_services.referral_save_draft(referrer=referrer, data=_data(team, n, kinds)).referral
+    referral = referral_services.referral_save_draft(referrer=referrer, values=_data(team, n, kinds)).referral
     referral.team = team
     referral.save(update_fields=["team"])
     referral_services.referral_submit(referral=referral, by=referrer, today=today)
@@ -127,12 +128,12 @@ def seed_participants() -> dict[str, int]:
                 second_contact=second,
                 start_date=start,
                 by=coordinator,
-                entry={
-                    "support_at_entry": referral.support_kind,
-                    "months_in_support_before": 12 + n % 48,
-                    "occupation_before": occupations[-1],
-                    "occupation_before_extent": 0,
-                },
+                entry=EntryVariables(
+                    support_at_entry=referral.support_kind,
+                    months_in_support_before=12 + n % 48,
+                    occupation_before=occupations[-1],
+                    occupation_before_extent=0,
+                ),
             )
             closed_on = None
             if plan == "closed":
@@ -153,16 +154,16 @@ def seed_participants() -> dict[str, int]:
                 services.close(
                     enrollment=enrollment,
                     by=coordinator,
-                    data={
-                        "date": closed_on,
-                        "reason": reason,
-                        "occupation_after": occupations[0] if reason.to_work_or_studies else occupations[3],
-                        "occupation_after_extent": 50 if reason.to_work_or_studies else 0,
-                        "summary": "Deltagaren har följt planen och tagit steg mot arbete.",
-                        "recommendations": "Fortsatt kontakt med Arbetsförmedlingen.",
-                        "care_provider_consulted": reason.health,
-                        "parties_consulted": reason.health,
-                    },
+                    values=ClosureFields(
+                        date=closed_on,
+                        reason=reason,
+                        occupation_after=occupations[0] if reason.to_work_or_studies else occupations[3],
+                        occupation_after_extent=50 if reason.to_work_or_studies else 0,
+                        summary="Deltagaren har följt planen och tagit steg mot arbete.",
+                        recommendations="Fortsatt kontakt med Arbetsförmedlingen.",
+                        care_provider_consulted=reason.health,
+                        parties_consulted=reason.health,
+                    ),
                 )
                 until = closed_on
             activities.extend(_activities(enrollment, until, rng, responsible))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from typing import Any
 
 from django import forms
 
 from ist.forms import DateField, DateInput, formfield
+from participants.inputs import ClosureFields, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
     ActivityKind,
@@ -56,17 +58,9 @@ class EnrollForm(forms.ModelForm):
             self.add_error("occupation_before_extent", "Ange en procentsats mellan 0 och 100.")
         return data
 
-    def entry_data(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "support_at_entry",
-                "months_in_support_before",
-                "education",
-                "occupation_before",
-                "occupation_before_extent",
-            )
-        }
+    def entry_values(self) -> EntryVariables:
+        """The entry variables, typed, as services.enroll takes them."""
+        return EntryVariables(**{f.name: self.cleaned_data[f.name] for f in fields(EntryVariables)})
 
 
 class ParticipantCorrectionForm(forms.ModelForm):
@@ -84,6 +78,10 @@ class ParticipantCorrectionForm(forms.ModelForm):
             "birth_year",
             "protected_identity",
         ]
+
+    def service_values(self) -> ParticipantCorrection:
+        """The corrected details, typed, as services.participant_correct takes them."""
+        return ParticipantCorrection(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
 class PhaseChangeForm(forms.Form):
@@ -192,8 +190,9 @@ class ClosureForm(forms.ModelForm):
             raise forms.ValidationError("Ange en procentsats mellan 0 och 100.")
         return extent
 
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    def service_values(self) -> ClosureFields:
+        """The closure, typed, as services.close takes it."""
+        return ClosureFields(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
 class FollowUpForm(forms.ModelForm):

@@ -8,8 +8,8 @@ on the enrolment and on activities.
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from datetime import date
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -21,6 +21,7 @@ from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.reminders.sweeps import sweep_for
 from participants import emails, rules
+from participants.inputs import ActivityFields, ClosureFields, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
     Activity,
@@ -78,7 +79,7 @@ def enroll(
     second_contact: User | None,
     start_date: date,
     by: User,
-    entry: dict[str, Any],
+    entry: EntryVariables,
     form_token: uuid.UUID | None = None,
 ) -> Enrollment:
     """Enrol the person of a referral whose information meeting ended in "wants to start".
@@ -111,7 +112,7 @@ def _enroll(
     second_contact: User | None,
     start_date: date,
     by: User,
-    entry: dict[str, Any],
+    entry: EntryVariables,
     form_token: uuid.UUID | None,
 ) -> Enrollment:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -150,7 +151,7 @@ def _enroll(
         target_end=rules.target_end(start_date, age),
         created_by=by,
         form_token=form_token,
-        **entry,
+        **{f.name: getattr(entry, f.name) for f in fields(entry)},
     )
     PhasePeriod.objects.create(enrollment=enrollment, phase=Phase.PROVA_PA, start=start_date, changed_by=by)
     _event(enrollment, Event.ENROLLED, by, f"Start {start_date:%Y-%m-%d}, ansvarig {responsible.get_full_name()}")
@@ -165,7 +166,7 @@ def _enroll(
 
 @transaction.atomic
 def participant_correct(
-    *, participant: Participant, by: User, data: dict[str, Any], expected_version: int | None = None
+    *, participant: Participant, by: User, values: ParticipantCorrection, expected_version: int | None = None
 ) -> Participant:
     """A coordinator corrects derived or personal fields (sex, birth year, contact, protected identity).
 
@@ -173,13 +174,16 @@ def participant_correct(
     current = Participant.objects.select_for_update().get(pk=participant.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleEdit
-    data = dict(data)
-    protected = data.pop("protected_identity", None)
-    for field, value in data.items():
-        setattr(current, field, value)
+    changed = []
+    for name in (f.name for f in fields(values) if f.name != "protected_identity"):
+        value = getattr(values, name)
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed.append(name)
     current.version += 1
-    current.save(update_fields=[*data, "version"])
-    if protected is not None and protected != current.protected_identity:
+    current.save(update_fields=[*changed, "version"])
+    protected = values.protected_identity
+    if protected != current.protected_identity:
         # Setting or removing the flag has consequences (grants revoked, referrals flagged, logged).
         from participants.privacy import identity_set
 
@@ -385,19 +389,18 @@ def activity_log(
 
 @transaction.atomic
 def activity_correct(
-    *, activity: Activity, by: User, data: dict[str, Any], expected_version: int, today: date | None = None
+    *, activity: Activity, by: User, values: ActivityFields, expected_version: int, today: date | None = None
 ) -> Activity:
     """Correct a logged activity (earlier weeks too); the change is in the history and on the timeline."""
     current = Activity.objects.select_for_update().select_related("enrollment").get(pk=activity.pk)
     if current.version != expected_version:
         raise StaleEdit
-    if "date" in data:
-        _check_date(current.enrollment, data["date"], today or timezone.localdate())
-    changed = [field for field, value in data.items() if getattr(current, field) != value]
+    _check_date(current.enrollment, values.date, today or timezone.localdate())
+    changed = [f.name for f in fields(values) if getattr(current, f.name) != getattr(values, f.name)]
     if not changed:
         return current
-    for field in changed:
-        setattr(current, field, data[field])
+    for name in changed:
+        setattr(current, name, getattr(values, name))
     current.version += 1
     current.save(update_fields=[*changed, "version"])
     _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} ({', '.join(changed)})")
@@ -501,22 +504,24 @@ def _group_session_create(
 
 
 @transaction.atomic
-def close(*, enrollment: Enrollment, by: User, data: dict[str, Any], expected_version: int | None = None) -> Closure:
+def close(*, enrollment: Enrollment, by: User, values: ClosureFields, expected_version: int | None = None) -> Closure:
     """Close the enrolment once, with exit reason and exit variables; follow-ups at 6 and 12 months
     become due. A closure for health reasons requires that the care provider and the other parties
     were consulted. Closing twice: NotAllowedNow."""
     enrollment = _locked(enrollment, expected_version)
     if enrollment.status != Enrollment.Status.ACTIVE:
         raise NotAllowedNow
-    reason = data["reason"]
-    if reason.health and not (data.get("care_provider_consulted") and data.get("parties_consulted")):
+    reason = values.reason
+    if reason.health and not (values.care_provider_consulted and values.parties_consulted):
         raise InvalidActivity(
             "care_provider_consulted",
             "Vid avslut av hälsoskäl ska vårdgivaren och övriga parter ha hörts först.",
         )
-    if data["date"] < enrollment.start_date:
+    if values.date < enrollment.start_date:
         raise InvalidActivity("date", "Avslutet kan inte ligga före starten.")
-    closure = Closure.objects.create(enrollment=enrollment, closed_by=by, **data)
+    closure = Closure.objects.create(
+        enrollment=enrollment, closed_by=by, **{f.name: getattr(values, f.name) for f in fields(values)}
+    )
     PhasePeriod.objects.filter(enrollment=enrollment, end__isnull=True).update(end=closure.date)
     enrollment.status = Enrollment.Status.CLOSED
     _bump(enrollment, ["status"])

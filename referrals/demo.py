@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from itertools import cycle
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from referrals import services
 from referrals.demo_people import fake_personnummer
+from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, SupportKind
 from teams.demo import demo_email
 from teams.models import Membership, Team, User
@@ -30,10 +32,10 @@ BACKGROUNDS = [
 ]
 
 
-def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: object) -> dict[str, object]:
+def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: Any) -> ReferralFields:
     municipality = team.municipalities.order_by("name").first()
     born = date(1966 + (n * 7) % 40, 1 + n % 12, 1 + (n * 3) % 28)
-    data: dict[str, object] = {
+    data: dict[str, Any] = {
         "personnummer": fake_personnummer(born, n),
         "first_name": FIRST[n % len(FIRST)],
         "last_name": LAST[(n // 2) % len(LAST)],
@@ -63,7 +65,7 @@ def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: object
         "consent_scope": "Försäkringskassan, kommunen, Region Halland och Arbetsförmedlingen",
     }
     data.update(overrides)
-    return data
+    return ReferralFields(**data)
 
 
 @transaction.atomic
@@ -86,7 +88,7 @@ def seed_referrals() -> dict[str, int]:
             n += 1
             made += 1
             who = next(referrers)
-            r = services.referral_save_draft(referrer=who, data=_data(team, n, kinds, **overrides)).referral
+            r = services.referral_save_draft(referrer=who, values=_data(team, n, kinds, **overrides)).referral
             r.team = team  # every team gets every state, whichever municipality the person lives in
             r.save(update_fields=["team"])
             services.referral_submit(referral=r, by=who, today=today - timedelta(days=days_ago))
@@ -156,7 +158,7 @@ def seed_referrals() -> dict[str, int]:
         # A draft the referrer has not sent yet
         n += 1
         services.referral_save_draft(
-            referrer=next(referrers), data=_data(team, n, kinds, consent_given=False, consent_date=None)
+            referrer=next(referrers), values=_data(team, n, kinds, consent_given=False, consent_date=None)
         )
         # Questions: one answered at a past meeting, one waiting on the upcoming agenda, one new
         answered = services.question_ask(

@@ -9,6 +9,7 @@ from django import forms
 from ist import personnummer
 from ist.forms import DateField, DateInput, TimeInput, formfield
 from ist.uploads import UploadField
+from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
 from referrals.models import AgendaItem, ConsentHow, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
 
@@ -142,9 +143,9 @@ class ReferralForm(forms.ModelForm):
             data["consent_how"] = ""
         return data
 
-    def service_data(self) -> dict[str, Any]:
-        """The cleaned fields the services take (not the bookkeeping ones)."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    def service_values(self) -> ReferralFields:
+        """The cleaned fields, typed, as referral_save_draft takes them (not the bookkeeping ones)."""
+        return ReferralFields(**{name: self.cleaned_data[name] for name in ReferralForm.Meta.fields})
 
     def add_missing(self, missing: dict[str, str]) -> None:
         for field, message in missing.items():
@@ -177,6 +178,10 @@ class RegisterReferralForm(ReferralForm):
         self.fields["team"].queryset = teams
         self.fields["referrer_organisation"].queryset = Organisation.objects.filter(active=True)
 
+    def service_values(self) -> RegisteredReferralFields:
+        """The cleaned fields, typed, as referral_register takes them."""
+        return RegisteredReferralFields(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
 
 class TeamEditForm(forms.ModelForm):
     """What a coordinator corrects: the person's details, municipality, team, checklist."""
@@ -206,8 +211,9 @@ class TeamEditForm(forms.ModelForm):
         self.fields["team"].required = True
         self.fields["version"].initial = self.instance.version
 
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    def service_values(self) -> TeamEdit:
+        """The cleaned fields, typed, as referral_update_by_team takes them."""
+        return TeamEdit(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
 class RequestInfoForm(forms.Form):

@@ -8,9 +8,9 @@ possible (form tokens, conditional status changes), and optimistic locking
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,6 +20,7 @@ from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.reminders.sweeps import sweep_for
 from referrals import emails
+from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
 from referrals.models import (
     AgendaItem,
     ConsentHow,
@@ -68,12 +69,14 @@ def _locked(referral: Referral, expected_version: int | None) -> Referral:
     return current
 
 
-def _apply(referral: Referral, data: dict[str, Any]) -> list[str]:
+def _apply(referral: Referral, values: ReferralFields | TeamEdit) -> list[str]:
+    """Write the typed fields onto the referral; returns the names of those that changed."""
     changed = []
-    for field, value in data.items():
-        if getattr(referral, field) != value:
-            setattr(referral, field, value)
-            changed.append(field)
+    for name in (f.name for f in fields(values)):
+        value = getattr(values, name)
+        if getattr(referral, name) != value:
+            setattr(referral, name, value)
+            changed.append(name)
     if "municipality" in changed and referral.municipality is not None and referral.status == Status.DRAFT:
         referral.team = referral.municipality.team
         changed.append("team")
@@ -109,19 +112,24 @@ def _record_intake(referral: Referral, by: User) -> list[str]:
     return changed
 
 
-def _author_flag(current: Referral | None, data: dict[str, Any]) -> dict[str, Any]:
+def _author_flag(current: Referral | None, values: ReferralFields) -> tuple[ReferralFields, bool]:
     """The referrer's tick in the form is their own flag (`protected_identity_by_author`). The flag
     itself is the tick, or stays set when someone else set it (the team, another record of the
     person) or the referral has been sent: then only the team removes it (referral_update_by_team).
+    Returns the fields with the flag to store, and the referrer's own tick.
     """
-    if "protected_identity" not in data:
-        return data
-    tick = bool(data["protected_identity"])
+    tick = values.protected_identity
     keep = False
     if current is not None and current.protected_identity:
         set_elsewhere = not current.protected_identity_by_author
         keep = set_elsewhere or current.status != Status.DRAFT
-    return {**data, "protected_identity": tick or keep, "protected_identity_by_author": tick}
+    return replace(values, protected_identity=tick or keep), tick
+
+
+def _set_author_tick(referral: Referral, tick: bool, changed: list[str]) -> None:
+    if referral.protected_identity_by_author != tick:
+        referral.protected_identity_by_author = tick
+        changed.append("protected_identity_by_author")
 
 
 def _event(referral: Referral, kind: str, by: User | None, message: str = "") -> None:
@@ -132,7 +140,7 @@ def _event(referral: Referral, kind: str, by: User | None, message: str = "") ->
 def referral_save_draft(
     *,
     referrer: User,
-    data: dict[str, Any],
+    values: ReferralFields,
     form_token: uuid.UUID | None = None,
     referral: Referral | None = None,
     expected_version: int | None = None,
@@ -152,7 +160,9 @@ def referral_save_draft(
                 referrer_organisation=referrer.organisation,
                 form_token=token,
             )
-            _apply(draft, _author_flag(None, data))
+            flagged, tick = _author_flag(None, values)
+            _apply(draft, flagged)
+            draft.protected_identity_by_author = tick
             draft.save()
             grant(VIEW_REFERRAL, referrer, draft)
             return draft
@@ -161,7 +171,9 @@ def referral_save_draft(
     current = _locked(referral, expected_version)
     if not current.is_open_for_referrer:
         raise NotAllowedNow
-    changed = _apply(current, _author_flag(current, data))
+    flagged, tick = _author_flag(current, values)
+    changed = _apply(current, flagged)
+    _set_author_tick(current, tick, changed)
     if changed:
         current.version += 1
         current.save(update_fields=[*changed, "version", "updated_at"])
@@ -201,7 +213,7 @@ def referral_register(
     *,
     by: User,
     team: Team,
-    data: dict[str, Any],
+    values: RegisteredReferralFields,
     channel: str,
     received_on: date,
     form_token: uuid.UUID | None = None,
@@ -222,7 +234,7 @@ def referral_register(
             answer_deadline=received_on + timedelta(days=team.answer_deadline_days),
             form_token=token,
         )
-        _apply(referral, data)
+        _apply(referral, values)
         referral.team = team  # the coordinator's choice wins over the municipality's team
         missing = missing_for_submit(referral, registered=True)
         if missing:
@@ -236,27 +248,27 @@ def referral_register(
 
 
 @transaction.atomic
-def referral_update_by_team(*, referral: Referral, by: User, data: dict[str, Any], expected_version: int) -> Referral:
+def referral_update_by_team(*, referral: Referral, by: User, values: TeamEdit, expected_version: int) -> Referral:
     """A coordinator corrects a referral (contact details, municipality, team, checklist).
 
-    Pre: fetched through the coordinator's manage scope, and `data["team"]`, if
-    present, is one of their teams. Raises StaleEdit.
+    Pre: fetched through the coordinator's manage scope, and `values.team` is one of their teams.
+    Raises StaleEdit.
     """
     current = _locked(referral, expected_version)
     old_team = current.team
-    if "protected_identity" in data and not data["protected_identity"]:
+    if not values.protected_identity:
         from participants.models import Participant  # participants builds on referrals: read lazily
 
         if Participant.objects.filter(personnummer=current.personnummer, protected_identity=True).exists():
             # The person's flag is removed on the participant (a coordinator), never through a copy.
-            data = {**data, "protected_identity": True}
-    if "team" in data and data["team"] != old_team and current.status not in WAITING:
+            values = replace(values, protected_identity=True)
+    if values.team != old_team and current.status not in WAITING:
         # Decided, booked or enrolled: the case belongs to its team now.
         raise NotAllowedNow
-    if data.get("protected_identity") is False:
+    changed = _apply(current, values)
+    if not values.protected_identity:
         # The flag is gone, the referrer's own mark with it: a flag set again later is not theirs.
-        data = {**data, "protected_identity_by_author": False}
-    changed = _apply(current, data)
+        _set_author_tick(current, False, changed)
     if not changed:
         return current
     current.version += 1
@@ -358,7 +370,9 @@ def meeting_create(
 
 
 @transaction.atomic
-def agenda_add(*, meeting: TeamMeeting, by: User, referral: Referral | None = None, question: Any = None) -> bool:
+def agenda_add(
+    *, meeting: TeamMeeting, by: User, referral: Referral | None = None, question: ConsultativeQuestion | None = None
+) -> bool:
     """Put a waiting referral or question on the meeting's agenda. Idempotent.
 
     Pre: the subject belongs to the meeting's team.

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
+from participants.inputs import ClosureFields
 from teams.models import Membership, User
 from tests.factories import ReferrerFactory, UserFactory, member
 
@@ -181,7 +182,9 @@ def build_journey(world: dict[str, object]) -> dict[str, object]:
     services.close(
         enrollment=closed,
         by=coordinator,
-        data={"date": timezone.localdate() - timedelta(days=200), "reason": ExitReason.objects.get(code="arbete")},
+        values=ClosureFields(
+            date=timezone.localdate() - timedelta(days=200), reason=ExitReason.objects.get(code="arbete")
+        ),
     )
     return {
         **world,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from ist.messaging.registry import deliver
 from participants.documents import services as document_services
 from participants.documents.emails import DOCUMENT_READY
+from participants.documents.inputs import DocumentContent
 from participants.documents.models import Delivery
 from participants.privacy import identity_set
 from referrals import services as referral_services
@@ -179,7 +180,7 @@ def test_no_e_mail_or_export_names_a_protected_person(protected_world, django_ca
         document=report,
         by=handledare,
         expected_revision=report.revision,
-        data={"progress": "Går framåt.", "next_steps": "Fortsätta."},
+        content=DocumentContent.of(report, progress="Går framåt.", next_steps="Fortsätta."),
     )
     report.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=False):

@@ -28,6 +28,7 @@ from participants.models import (
 )
 from referrals import services as referral_services
 from referrals.demo_people import fake_personnummer
+from referrals.inputs import ReferralFields
 from referrals.models import Referral
 from teams.demo import demo_email
 from teams.models import Membership, Municipality, Team, User
@@ -40,15 +41,15 @@ def _moment(day: date) -> datetime:
 
 
 def _draft(referrer: User, municipality: Municipality, born: date, serial: int, first: str, last: str) -> Referral:
-    data = {
-        "personnummer": fake_personnummer(born, serial),
-        "first_name": first,
-        "last_name": last,
-        "municipality": municipality,
-        "background": "Exempel för gallring i demon.",
-        "authorities_involved": ["fk"],
-    }
-    return referral_services.referral_save_draft(referrer=referrer, data=data).referral
+    values = ReferralFields(
+        personnummer=fake_personnummer(born, serial),
+        first_name=first,
+        last_name=last,
+        municipality=municipality,
+        background="Exempel för gallring i demon.",
+        authorities_involved=["fk"],
+    )
+    return referral_services.referral_save_draft(referrer=referrer, values=values).referral
 
 
 @transaction.atomic

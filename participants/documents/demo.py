@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from participants.documents import services
+from participants.documents.inputs import DocumentContent, EvaluationRow, SubGoalRow
 from participants.documents.models import Document, Responsible
 from participants.models import Enrollment, Phase
 from participants.selectors import current_phases
@@ -44,9 +45,20 @@ CLOSING = {
 }
 
 
-def _finalised(document: Document, by: User, data: dict, **extra: object) -> Document:
+def _finalised(
+    document: Document,
+    by: User,
+    content: dict[str, object],
+    sub_goals: list[SubGoalRow] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
+) -> Document:
     document = services.document_save_draft(
-        document=document, by=by, expected_revision=document.revision, data=data, **extra
+        document=document,
+        by=by,
+        expected_revision=document.revision,
+        content=DocumentContent.of(document, **content),
+        sub_goals=sub_goals,
+        evaluations=evaluations,
     )
     document = services.document_finalise(document=document, by=by, expected_revision=document.revision)
     services.document_render(document_id=document.pk)  # no worker in seed_demo
@@ -58,10 +70,12 @@ def _plan(enrollment: Enrollment, by: User) -> Document:
     today = timezone.localdate()
     draft = services.document_start(enrollment=enrollment, kind=Kind.ACTION_PLAN, by=by)
     goals = [
-        {"goal": goal, "activities": activities, "responsible": who, "due_on": today + timedelta(days=45 * (i + 1))}
+        SubGoalRow(goal=goal, activities=activities, responsible=who, due_on=today + timedelta(days=45 * (i + 1)))
         for i, (goal, activities, who) in enumerate(SUB_GOALS)
     ]
-    evaluations = [{"result": "partly", "comment": "Delvis: fler tillfällen behövs."} for _ in draft.evaluations.all()]
+    evaluations = [
+        EvaluationRow(result="partly", comment="Delvis: fler tillfällen behövs.") for _ in draft.evaluations.all()
+    ]
     return _finalised(
         draft, by, {**PLAN, "agreed_on": today - timedelta(days=1)}, sub_goals=goals, evaluations=evaluations
     )

@@ -10,6 +10,7 @@ from django.forms import formset_factory
 
 from ist.forms import DateField, DateInput, formfield
 from ist.uploads import UploadField
+from participants.documents.inputs import DocumentContent
 from participants.documents.models import Document, Evaluation, Responsible
 from participants.documents.services import CONTENT_FIELDS
 
@@ -70,9 +71,10 @@ class DocumentForm(forms.ModelForm):
             self.add_error("period_end", "Perioden kan inte sluta före den börjar.")
         return data
 
-    def content(self) -> dict[str, Any]:
-        """The posted content for document_save_draft (the file and the change note go separately)."""
-        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS[self.instance.kind] if name in self.fields}
+    def content(self) -> DocumentContent:
+        """The posted content, typed, for document_save_draft (the file and the change note go separately)."""
+        posted = {name: self.cleaned_data[name] for name in CONTENT_FIELDS[self.instance.kind] if name in self.fields}
+        return DocumentContent.of(self.instance, **posted)
 
 
 class SubGoalForm(forms.Form):

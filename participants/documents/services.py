@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -23,6 +23,7 @@ from ist.pdf.storage import store
 from ist.reminders.sweeps import sweep_for
 from ist.uploads import delete_after_commit
 from participants.documents import emails, printing
+from participants.documents.inputs import DocumentContent, EvaluationRow, PlannedActivity, SubGoalRow
 from participants.documents.models import Contact, Delivery, Document, Download, Evaluation, SubGoal
 from participants.documents.schedule import PLAN_EVERY_MONTHS
 from participants.documents.selectors import VIEW_PERM, attendance_for, latest_final
@@ -30,6 +31,8 @@ from participants.models import Closure, Enrollment, EnrollmentEvent, PhasePerio
 from teams.access import grant, revoke
 
 if TYPE_CHECKING:
+    from django.core.files import File
+
     from teams.models import User
 
 log = logging.getLogger(__name__)
@@ -184,27 +187,28 @@ def document_save_draft(
     document: Document,
     by: User,
     expected_revision: int,
-    data: dict[str, Any],
-    sub_goals: list[dict[str, Any]] | None = None,
-    evaluations: list[dict[str, Any]] | None = None,
-    planned_activities: list[dict[str, Any]] | None = None,
+    content: DocumentContent | None = None,
+    sub_goals: list[SubGoalRow] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
+    planned_activities: list[PlannedActivity] | None = None,
     change_note: str | None = None,
-    signed_copy: Any = None,
+    signed_copy: File | None = None,
 ) -> Document:
     """Save what was typed into a draft (autosave and the save button alike).
 
     Refused (StaleEdit) when the draft moved on since `expected_revision` (another tab or a
     colleague), and (NotAllowedNow) when the document is no longer a draft. Sub-goals are replaced
     by the posted list; evaluations keep their goal text and take result and comment by position.
+    What is None stays as it is.
     """
     document = _locked(document, expected_revision)
     if not document.is_draft:
         raise NotAllowedNow
-    fields = [f for f in CONTENT_FIELDS[document.kind] if f in data]
+    fields = list(CONTENT_FIELDS[document.kind]) if content is not None else []
     for name in fields:
-        setattr(document, name, data[name])
+        setattr(document, name, getattr(content, name))
     if planned_activities is not None and document.kind == Kind.ACTION_PLAN:
-        document.planned_activities = planned_activities
+        document.planned_activities = [row.stored() for row in planned_activities]
         fields.append("planned_activities")
     if change_note is not None and document.version > 1:
         document.change_note = change_note
@@ -225,7 +229,10 @@ def document_save_draft(
                 SubGoal(
                     document=document,
                     position=i,
-                    **{f: row.get(f) or ("" if f != "due_on" else None) for f in SUB_GOAL_FIELDS},
+                    goal=row.goal,
+                    activities=row.activities,
+                    responsible=row.responsible,
+                    due_on=row.due_on,
                 )
                 for i, row in enumerate(sub_goals)
             ]
@@ -234,7 +241,7 @@ def document_save_draft(
         for evaluation in document.evaluations.all():
             row = evaluations[evaluation.position] if evaluation.position < len(evaluations) else None
             if row is not None:
-                evaluation.result, evaluation.comment = row.get("result", ""), row.get("comment", "")
+                evaluation.result, evaluation.comment = row.result, row.comment
                 evaluation.save(update_fields=["result", "comment"])
     return document
 

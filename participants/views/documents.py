@@ -29,6 +29,7 @@ from ist.pdf.rendering import render_pdf
 from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
 from participants.documents import forms, printing, selectors, services
+from participants.documents.inputs import EvaluationRow, PlannedActivity, SubGoalRow
 from participants.documents.models import Document
 
 if TYPE_CHECKING:
@@ -129,17 +130,37 @@ def _save(request: HttpRequest, document: Document, editor: dict[str, Any]) -> D
     form = editor["form"]
     stored = document.planned_activities
     planned = [
-        {**stored[i], **{k: row.cleaned_data[k] for k in ("count", "per_weeks", "note")}}
+        PlannedActivity(
+            kind=stored[i]["kind"],
+            label=stored[i]["label"],
+            count=row.cleaned_data["count"],
+            per_weeks=row.cleaned_data["per_weeks"],
+            note=row.cleaned_data["note"],
+        )
         for i, row in enumerate(editor["planned"].forms)
         if i < len(stored)
+    ]
+    sub_goals = [
+        SubGoalRow(
+            goal=row.cleaned_data["goal"],
+            activities=row.cleaned_data["activities"],
+            responsible=row.cleaned_data["responsible"],
+            due_on=row.cleaned_data["due_on"],
+        )
+        for row in editor["sub_goals"].forms
+        if not row.is_blank()
+    ]
+    evaluations = [
+        EvaluationRow(result=row.cleaned_data.get("result", ""), comment=row.cleaned_data.get("comment", ""))
+        for row in editor["evaluations"].forms
     ]
     return services.document_save_draft(
         document=document,
         by=request.user,
         expected_revision=revision,
-        data=form.content(),
-        sub_goals=[row.cleaned_data for row in editor["sub_goals"].forms if not row.is_blank()],
-        evaluations=[row.cleaned_data for row in editor["evaluations"].forms],
+        content=form.content(),
+        sub_goals=sub_goals,
+        evaluations=evaluations,
         planned_activities=planned if document.kind == Document.Kind.ACTION_PLAN else None,
         change_note=form.cleaned_data.get("change_note") if "change_note" in form.fields else None,
         signed_copy=form.cleaned_data.get("signed_copy") or None,

@@ -161,7 +161,7 @@ def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
                 second_contact=data["second_contact"],
                 start_date=data["start_date"],
                 by=request.user,
-                entry=form.entry_data(),
+                entry=form.entry_values(),
                 form_token=token,
             )
         except NotAllowedNow:
@@ -331,14 +331,14 @@ def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
     version = participant.version
     status = 200
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed = form.has_changed()
         posted_version = whole_number(request.POST.get("version", ""))
         try:
             if changed:
                 services.participant_correct(
                     participant=participant,
                     by=request.user,
-                    data=changed,
+                    values=form.service_values(),
                     expected_version=-1 if posted_version is None else posted_version,
                 )
         except StaleEdit:

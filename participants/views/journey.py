@@ -325,7 +325,7 @@ def close(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         services.close(
             enrollment=enrollment,
             by=request.user,
-            data=form.service_data(),
+            values=form.service_values(),
             expected_version=form.cleaned_data["version"],
         )
     except services.InvalidActivity as e:

@@ -8,7 +8,7 @@ of the team; the responsible handledare or second contact): a colleague who may 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -27,6 +27,7 @@ from ist.stale import STALE_MESSAGE, rebind
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
+from participants.inputs import ActivityFields
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, new_form_token
 from teams.access import teams_where
 
@@ -223,9 +224,9 @@ def week(request: HttpRequest) -> HttpResponse:
 # -- One activity -------------------------------------------------------------------------------
 
 
-def _activity_data(form: ActivityForm) -> dict[str, Any]:
+def _activity_values(form: ActivityForm) -> ActivityFields:
     data = form.cleaned_data
-    return {key: data[key] for key in ("kind", "date", "attendance", "duration_minutes", "note")}
+    return ActivityFields(**{f.name: data[f.name] for f in fields(ActivityFields)})
 
 
 def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
@@ -239,15 +240,15 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     initial["date"] = query_date(request, "datum", default=today)
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = _activity_data(form)
+        data = _activity_values(form)
         try:
             activity = services.activity_log(
                 enrollment=enrollment,
-                kind=data["kind"],
-                day=data["date"],
-                attendance=data["attendance"],
-                duration_minutes=data["duration_minutes"],
-                note=data["note"],
+                kind=data.kind,
+                day=data.date,
+                attendance=data.attendance,
+                duration_minutes=data.duration_minutes,
+                note=data.note,
                 by=request.user,
                 form_token=form.cleaned_data["form_token"],
             )
@@ -293,7 +294,7 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
             saved = services.activity_correct(
                 activity=item,
                 by=request.user,
-                data=_activity_data(form),
+                values=_activity_values(form),
                 expected_version=form.cleaned_data["version"] or 0,
             )
         except StaleEdit:

@@ -166,7 +166,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST)
     if not form.is_valid():
         return _render_form(request, form, form_token=token)
-    saved = services.referral_save_draft(referrer=request.user, data=form.service_data(), form_token=token)
+    saved = services.referral_save_draft(referrer=request.user, values=form.service_values(), form_token=token)
     return _after_save(request, form, {"referral": saved.referral})
 
 
@@ -198,7 +198,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
     try:
         saved = services.referral_save_draft(
             referrer=request.user,
-            data=form.service_data(),
+            values=form.service_values(),
             referral=referral,
             expected_version=form.cleaned_data["version"] if referral else None,
             form_token=None if referral else form_token(request),
@@ -228,7 +228,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         saved = services.referral_save_draft(
             referrer=request.user,
-            data=form.service_data(),
+            values=form.service_values(),
             referral=referral,
             expected_version=form.cleaned_data["version"],
         )

@@ -214,7 +214,7 @@ def register(request: HttpRequest) -> HttpResponse:
             saved = services.referral_register(
                 by=request.user,
                 team=data["team"],
-                data=form.service_data(),
+                values=form.service_values(),
                 channel=data["channel"],
                 received_on=data["received_on"],
                 form_token=token,
@@ -295,7 +295,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_review(request, referral, edit_form=form)
     try:
         services.referral_update_by_team(
-            referral=referral, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
+            referral=referral,
+            by=request.user,
+            values=form.service_values(),
+            expected_version=form.cleaned_data["version"],
         )
     except StaleEdit:
         saved = selectors.referrals_for(request.user, "manage").filter(pk=pk).first()

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from ist.reminders import sweeps
 from ist.reminders.models import Kind, Notification, NotificationPreference
 from participants import services
+from participants.inputs import ClosureFields
 from participants.models import ExitReason
 from participants.reference import seed_rules_and_lists
 from teams.models import User
@@ -37,7 +38,7 @@ def due(page: Page, notifications_sent) -> dict[str, object]:
     services.close(
         enrollment=closed,
         by=coordinator,
-        data={"date": today - timedelta(days=200), "reason": ExitReason.objects.get(code="arbete")},
+        values=ClosureFields(date=today - timedelta(days=200), reason=ExitReason.objects.get(code="arbete")),
     )
     ending = builders.enrolled(referrer, coordinator, handledare, first_name="Olle", last_name="Ljung")
     ending.target_end = today + timedelta(days=20)

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from participants import services
+from participants.inputs import EntryVariables
 from participants.models import Enrollment
 from referrals import services as referral_services
 from referrals.models import InformationMeeting, Referral
@@ -44,5 +45,5 @@ def enrolled(
         second_contact=second_contact,
         start_date=start or timezone.localdate() - timedelta(days=60),
         by=coordinator,
-        entry={},
+        entry=EntryVariables(),
     )

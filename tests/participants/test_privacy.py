@@ -17,6 +17,7 @@ from participants import emails, privacy
 from participants.documents.emails import DOCUMENT_READY
 from participants.documents.models import Delivery
 from participants.documents.selectors import documents_for, shared_with
+from participants.inputs import EntryVariables
 from participants.models import EnrollmentEvent, Participant
 from referrals import services as referral_services
 from referrals.models import Organisation, Referral, ReferralEvent
@@ -167,7 +168,7 @@ def test_the_flag_set_at_intake_flows_to_the_participant(journey):
         second_contact=None,
         start_date=timezone.localdate(),
         by=journey["koordinator"],
-        entry={},
+        entry=EntryVariables(),
     )
     assert Participant.objects.get(pk=enrollment.participant_id).protected_identity
     assert EnrollmentEvent.objects.filter(enrollment=enrollment, kind=EnrollmentEvent.Kind.PROTECTED).exists()

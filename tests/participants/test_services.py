@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ist.errors import NotAllowedNow, StaleEdit
 from participants import services
+from participants.inputs import ActivityFields, ClosureFields, EntryVariables
 from participants.models import (
     Activity,
     ActivityKind,
@@ -61,7 +62,7 @@ def test_only_a_referral_that_wants_to_start_can_be_enrolled(people) -> None:
             second_contact=None,
             start_date=timezone.localdate(),
             by=people["coordinator"],
-            entry={},
+            entry=EntryVariables(),
         )
 
 
@@ -71,7 +72,7 @@ def test_a_returning_person_is_the_same_participant_with_a_new_enrolment(people)
     services.close(
         enrollment=first,
         by=people["coordinator"],
-        data={"date": date(2025, 6, 1), "reason": ExitReason.objects.get(code="flyttat")},
+        values=ClosureFields(date=date(2025, 6, 1), reason=ExitReason.objects.get(code="flyttat")),
     )
     second = enrol(people, personnummer=number, start=date(2026, 1, 1))
     assert second.participant_id == first.participant_id
@@ -157,10 +158,15 @@ def test_correcting_an_activity_is_logged_and_refuses_a_stale_edit(people) -> No
         by=people["handledare"],
     )
     services.activity_correct(
-        activity=activity, by=people["handledare"], data={"attendance": "excused"}, expected_version=1
+        activity=activity,
+        by=people["handledare"],
+        values=ActivityFields.of(activity, attendance="excused"),
+        expected_version=1,
     )
     with pytest.raises(StaleEdit):
-        services.activity_correct(activity=activity, by=people["handledare"], data={"note": "x"}, expected_version=1)
+        services.activity_correct(
+            activity=activity, by=people["handledare"], values=ActivityFields.of(activity, note="x"), expected_version=1
+        )
     assert enrollment.events.filter(kind=EnrollmentEvent.Kind.ACTIVITY_CORRECTED).count() == 1
 
 
@@ -186,20 +192,26 @@ def test_closing_once_with_follow_ups_and_health_rule(people) -> None:
     health = ExitReason.objects.get(code="halsa")
     with pytest.raises(services.InvalidActivity) as caught:
         services.close(
-            enrollment=enrollment, by=people["coordinator"], data={"date": timezone.localdate(), "reason": health}
+            enrollment=enrollment,
+            by=people["coordinator"],
+            values=ClosureFields(date=timezone.localdate(), reason=health),
         )
     assert caught.value.field == "care_provider_consulted"
     closure = services.close(
         enrollment=enrollment,
         by=people["coordinator"],
-        data={"date": date(2026, 11, 2), "reason": health, "care_provider_consulted": True, "parties_consulted": True},
+        values=ClosureFields(
+            date=date(2026, 11, 2), reason=health, care_provider_consulted=True, parties_consulted=True
+        ),
     )
     assert sorted(FollowUp.objects.filter(enrollment=enrollment).values_list("months", "due_on")) == [
         (6, date(2027, 5, 2)),
         (12, date(2027, 11, 2)),
     ]
     with pytest.raises(NotAllowedNow):
-        services.close(enrollment=enrollment, by=people["coordinator"], data={"date": closure.date, "reason": health})
+        services.close(
+            enrollment=enrollment, by=people["coordinator"], values=ClosureFields(date=closure.date, reason=health)
+        )
 
 
 def test_follow_up_is_recorded_once(people) -> None:
@@ -207,7 +219,7 @@ def test_follow_up_is_recorded_once(people) -> None:
     services.close(
         enrollment=enrollment,
         by=people["coordinator"],
-        data={"date": timezone.localdate(), "reason": ExitReason.objects.get(code="arbete")},
+        values=ClosureFields(date=timezone.localdate(), reason=ExitReason.objects.get(code="arbete")),
     )
     follow_up = enrollment.follow_ups.get(months=6)
     assert services.follow_up_record(follow_up=follow_up, found="work", note="", by=people["handledare"])
@@ -241,7 +253,7 @@ def test_a_closed_enrolment_is_neither_extended_nor_reassigned(people) -> None:
     services.close(
         enrollment=enrollment,
         by=people["coordinator"],
-        data={"date": timezone.localdate(), "reason": ExitReason.objects.get(code="studier")},
+        values=ClosureFields(date=timezone.localdate(), reason=ExitReason.objects.get(code="studier")),
     )
     with pytest.raises(NotAllowedNow):
         services.extend(
@@ -272,7 +284,12 @@ def test_deleting_an_activity_a_colleague_just_corrected_is_refused(people) -> N
         note="",
         by=people["handledare"],
     )
-    services.activity_correct(activity=activity, by=people["handledare"], data={"note": "rättad"}, expected_version=1)
+    services.activity_correct(
+        activity=activity,
+        by=people["handledare"],
+        values=ActivityFields.of(activity, note="rättad"),
+        expected_version=1,
+    )
     with pytest.raises(StaleEdit):
         services.activity_delete(activity=activity, by=people["handledare"], expected_version=1)
     assert Activity.objects.filter(pk=activity.pk).exists()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ist import personnummer
 from ist.stale import STALE_MESSAGE
 from participants import rules, services
+from participants.inputs import ParticipantCorrection
 from participants.models import ActivityKind, Closure, Enrollment, EnrollmentEvent, Participant
 from participants.views.enrolment import ACTIVE_ELSEWHERE
 from teams.models import Membership, Municipality
@@ -530,7 +531,9 @@ def test_a_correction_over_someone_elses_is_409_and_keeps_what_was_typed(client,
     participant = journey["participant"]
     data = correction_data(participant, phone="0346-11 22 33")
     services.participant_correct(  # a colleague saved meanwhile
-        participant=participant, by=journey["koordinator"], data={"email": "ny@test.example"}
+        participant=participant,
+        by=journey["koordinator"],
+        values=ParticipantCorrection.of(participant, email="ny@test.example"),
     )
     client.force_login(journey["koordinator"])
     response = client.post(reverse("participants:correct", args=[participant.pk]), data)

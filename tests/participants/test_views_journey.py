@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ist import personnummer
 from participants import rules
+from participants.inputs import ClosureFields
 from participants.models import Closure, Enrollment, ExitReason, Extension, FollowUp, Phase, PhasePeriod
 from teams.models import Membership
 from tests.factories import member
@@ -516,7 +517,9 @@ def test_follow_ups_query_count_does_not_grow_with_rows(client, journey, django_
         services.close(
             enrollment=closed,
             by=coordinator,
-            data={"date": timezone.localdate() - timedelta(days=190), "reason": ExitReason.objects.get(code="arbete")},
+            values=ClosureFields(
+                date=timezone.localdate() - timedelta(days=190), reason=ExitReason.objects.get(code="arbete")
+            ),
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url("follow_ups"))

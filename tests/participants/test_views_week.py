@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import rules, services
+from participants.inputs import ActivityFields
 from participants.models import (
     Activity,
     ActivityKind,
@@ -436,7 +437,9 @@ def test_correcting_an_activity_bumps_its_version_and_writes_the_timeline(client
 
 def test_a_stale_correction_gets_409_keeping_what_was_typed(client, journey) -> None:
     activity, handledare = journey["activity"], journey["handledare"]
-    services.activity_correct(activity=activity, by=handledare, data={"duration_minutes": 30}, expected_version=1)
+    services.activity_correct(
+        activity=activity, by=handledare, values=ActivityFields.of(activity, duration_minutes=30), expected_version=1
+    )
     client.force_login(handledare)
     data = activity_post(ActivityKind.TALK, activity.date, Attendance.EXCUSED, version="1")
     response = client.post(url("activity", activity_pk=activity.pk), data)

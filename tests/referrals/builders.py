@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from referrals import services
 from referrals.demo_people import fake_personnummer
+from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, Referral, TeamMeeting
 from teams.models import Municipality, User
 
@@ -54,7 +55,7 @@ def referral_data(municipality: str = "Halmstad", **overrides: Any) -> dict[str,
 
 
 def draft(referrer: User, **overrides: Any) -> Referral:
-    return services.referral_save_draft(referrer=referrer, data=referral_data(**overrides)).referral
+    return services.referral_save_draft(referrer=referrer, values=ReferralFields(**referral_data(**overrides))).referral
 
 
 def submitted(referrer: User, **overrides: Any) -> Referral:

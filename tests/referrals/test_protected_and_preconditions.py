@@ -12,6 +12,7 @@ from ist.audit.subjects import find_people
 from ist.errors import NotAllowedNow
 from participants.privacy import identity_set
 from referrals import selectors, services
+from referrals.inputs import TeamEdit
 from referrals.models import AgendaItem, InformationMeeting, Referral
 from teams.models import Membership
 from tests.factories import UserFactory, member, team
@@ -93,7 +94,7 @@ def test_a_decided_referral_stays_with_its_team(world) -> None:
         services.referral_update_by_team(
             referral=world["accepted"],
             by=world["koordinator"],
-            data={"team": team("laholm")},
+            values=TeamEdit.of(world["accepted"], team=team("laholm")),
             expected_version=Referral.objects.get(pk=world["accepted"].pk).version,
         )
 
@@ -101,7 +102,10 @@ def test_a_decided_referral_stays_with_its_team(world) -> None:
 def test_moving_a_waiting_referral_takes_it_off_the_old_teams_agenda(world) -> None:
     referral = Referral.objects.get(pk=world["referral"].pk)
     services.referral_update_by_team(
-        referral=referral, by=world["koordinator"], data={"team": team("laholm")}, expected_version=referral.version
+        referral=referral,
+        by=world["koordinator"],
+        values=TeamEdit.of(referral, team=team("laholm")),
+        expected_version=referral.version,
     )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SUBMITTED

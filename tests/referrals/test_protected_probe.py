@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ist.personnummer import formatted
 from referrals import services
+from referrals.inputs import ReferralFields
 from referrals.models import ConsultativeQuestion, Referral
 from tests.factories import ReferrerFactory, team
 from tests.pages import page_content
@@ -91,7 +92,10 @@ def test_a_referrer_sees_a_person_flagged_elsewhere_as_anyone_else(users) -> Non
     # Completing the referral with the box unticked (as the referrer sees it) keeps the team's flag.
     form_data = {**builders.referral_data(), "personnummer": flagged, "protected_identity": False}
     services.referral_save_draft(
-        referrer=referral.referrer, data=form_data, referral=referral, expected_version=referral.version
+        referrer=referral.referrer,
+        values=ReferralFields(**form_data),
+        referral=referral,
+        expected_version=referral.version,
     )
     referral.refresh_from_db()
     assert referral.protected_identity
@@ -128,13 +132,17 @@ def test_only_the_team_removes_a_flag_once_the_referral_is_sent(users) -> None:
     referrer = ReferrerFactory()
     draft = builders.draft(referrer, protected_identity=True)
     data = {**builders.referral_data(), "personnummer": draft.personnummer, "protected_identity": False}
-    draft = services.referral_save_draft(referrer=referrer, data=data, referral=draft, expected_version=draft.version)
+    draft = services.referral_save_draft(
+        referrer=referrer, values=ReferralFields(**data), referral=draft, expected_version=draft.version
+    )
     assert (draft.referral.protected_identity, draft.referral.protected_identity_by_author) == (False, False)
 
     sent = builders.submitted(referrer, protected_identity=True)
     services.referral_request_info(referral=sent, by=users["koordinator"], message="Mer, tack.")
     sent.refresh_from_db()
     data = {**builders.referral_data(), "personnummer": sent.personnummer, "protected_identity": False}
-    services.referral_save_draft(referrer=referrer, data=data, referral=sent, expected_version=sent.version)
+    services.referral_save_draft(
+        referrer=referrer, values=ReferralFields(**data), referral=sent, expected_version=sent.version
+    )
     sent.refresh_from_db()
     assert (sent.protected_identity, sent.protected_identity_by_author) == (True, False)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from referrals.demo_people import fake_personnummer
+from referrals.inputs import TeamEdit
 from referrals.rules import target_group_hints
 from tests.factories import ReferrerFactory
 from tests.referrals import builders
@@ -46,7 +47,10 @@ def test_a_municipality_of_another_team_is_pointed_out() -> None:
 
     referral = builders.submitted(ReferrerFactory(), municipality="Varberg")
     services.referral_update_by_team(
-        referral=referral, by=member("koordinator"), data={"team": team("laholm")}, expected_version=referral.version
+        referral=referral,
+        by=member("koordinator"),
+        values=TeamEdit.of(referral, team=team("laholm")),
+        expected_version=referral.version,
     )
     referral.refresh_from_db()
     assert texts(referral)["Bor i Varberg – annat teams kommun"] is False

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ist.errors import NotAllowedNow, StaleEdit
 from referrals import services
+from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent
 from teams.models import Membership
 from tests.factories import ReferrerFactory, member, team
@@ -40,8 +41,8 @@ def test_a_draft_takes_its_team_from_the_municipality(referrer) -> None:
 def test_the_same_form_token_creates_one_referral(referrer) -> None:
     token = uuid.uuid4()
     data = builders.referral_data()
-    first = services.referral_save_draft(referrer=referrer, data=data, form_token=token)
-    second = services.referral_save_draft(referrer=referrer, data=data, form_token=token)
+    first = services.referral_save_draft(referrer=referrer, values=ReferralFields(**data), form_token=token)
+    second = services.referral_save_draft(referrer=referrer, values=ReferralFields(**data), form_token=token)
     assert first.created
     assert not second.created
     assert Referral.objects.count() == 1
@@ -85,10 +86,15 @@ def test_an_incomplete_referral_lists_everything_missing(referrer) -> None:
 def test_a_stale_edit_is_refused(referrer) -> None:
     referral = builders.draft(referrer)
     opened_at = referral.version
-    services.referral_save_draft(referrer=referrer, referral=referral, data={"phone": "1"}, expected_version=opened_at)
+    services.referral_save_draft(
+        referrer=referrer, referral=referral, values=ReferralFields.of(referral, phone="1"), expected_version=opened_at
+    )
     with pytest.raises(StaleEdit):
         services.referral_save_draft(
-            referrer=referrer, referral=referral, data={"phone": "2"}, expected_version=opened_at
+            referrer=referrer,
+            referral=referral,
+            values=ReferralFields.of(referral, phone="2"),
+            expected_version=opened_at,
         )
     referral.refresh_from_db()
     assert referral.phone == "1"
@@ -97,7 +103,9 @@ def test_a_stale_edit_is_refused(referrer) -> None:
 def test_a_sent_referral_is_closed_to_the_referrer(referrer) -> None:
     referral = builders.submitted(referrer)
     with pytest.raises(NotAllowedNow):
-        services.referral_save_draft(referrer=referrer, referral=referral, data={"phone": "1"})
+        services.referral_save_draft(
+            referrer=referrer, referral=referral, values=ReferralFields.of(referral, phone="1")
+        )
 
 
 def test_request_info_returns_it_to_the_referrer_who_resends_it(referrer, coordinator) -> None:
@@ -106,7 +114,9 @@ def test_request_info_returns_it_to_the_referrer_who_resends_it(referrer, coordi
     assert not services.referral_request_info(referral=referral, by=coordinator, message="igen")
     referral.refresh_from_db()
     assert referral.status == Status.NEEDS_INFO
-    services.referral_save_draft(referrer=referrer, referral=referral, data={"obstacles": "Intyg bifogat."})
+    services.referral_save_draft(
+        referrer=referrer, referral=referral, values=ReferralFields.of(referral, obstacles="Intyg bifogat.")
+    )
     deadline = referral.answer_deadline
     assert services.referral_submit(referral=referral, by=referrer)
     referral.refresh_from_db()
@@ -120,7 +130,7 @@ def test_coordinator_registers_a_paper_referral_as_arrived(coordinator) -> None:
     saved = services.referral_register(
         by=coordinator,
         team=team("laholm"),
-        data={**builders.referral_data(municipality="Halmstad"), "referrer_name": "Kim på FK"},
+        values=RegisteredReferralFields(**builders.referral_data(municipality="Halmstad"), referrer_name="Kim på FK"),
         channel=Referral.Channel.PAPER,
         received_on=date(2026, 10, 1),
     )
@@ -134,7 +144,10 @@ def test_coordinator_registers_a_paper_referral_as_arrived(coordinator) -> None:
 def test_moving_a_referral_to_another_team_is_on_the_timeline(referrer, coordinator) -> None:
     referral = builders.submitted(referrer)
     services.referral_update_by_team(
-        referral=referral, by=coordinator, data={"team": team("varberg")}, expected_version=referral.version
+        referral=referral,
+        by=coordinator,
+        values=TeamEdit.of(referral, team=team("varberg")),
+        expected_version=referral.version,
     )
     assert referral.events.filter(kind=ReferralEvent.Kind.TEAM_CHANGED).exists()
 

@@ -16,6 +16,7 @@ from ist.personnummer import formatted
 from ist.stale import STALE_MESSAGE
 from referrals import services
 from referrals.demo_people import fake_personnummer
+from referrals.inputs import ReferralFields
 from referrals.models import (
     ConsultativeQuestion,
     Referral,
@@ -320,7 +321,10 @@ def test_stale_edit_is_409_and_keeps_what_was_typed(client, world) -> None:
     old_version = draft.version
     # someone (the same referrer in another tab) saves first
     services.referral_save_draft(
-        referrer=referrer, data={"wishes": "Sparat i en annan flik"}, referral=draft, expected_version=old_version
+        referrer=referrer,
+        values=ReferralFields.of(draft, wishes="Sparat i en annan flik"),
+        referral=draft,
+        expected_version=old_version,
     )
     post = {**form_post("draft", first_name="Mitt namn", wishes="Skrivet här"), "version": old_version}
     response = client.post(reverse("referrals:edit", args=[draft.pk]), post)

@@ -16,8 +16,10 @@ from django.utils import timezone
 from ist.reminders import registry, sweeps
 from ist.reminders.models import DeadlineSettings, Kind, Notification
 from participants import services as journey_services
+from participants.inputs import ActivityFields, ClosureFields
 from participants.models import Activity, ActivityKind, Enrollment, ExitReason, Phase
 from referrals import services as referral_services
+from referrals.inputs import TeamEdit
 from referrals.models import AgendaItem, ReferralEvent
 from teams.models import Membership
 from tests.factories import member, team
@@ -105,7 +107,10 @@ def test_the_completion_resolves_the_slow_completion_item(world):
 
 def test_moving_a_referral_to_another_team_resolves_the_old_teams_items(world, overdue):
     referral_services.referral_update_by_team(
-        referral=overdue, by=world["koordinator"], data={"team": team("laholm")}, expected_version=overdue.version
+        referral=overdue,
+        by=world["koordinator"],
+        values=TeamEdit.of(overdue, team=team("laholm")),
+        expected_version=overdue.version,
     )
     assert states(Kind.ANSWER_OVERDUE, overdue) == {world["koordinator"].pk: State.RESOLVED}
     assert states(Kind.TEAM_MEETING_SOON, world["meeting"]) == {world["samverkansteam"].pk: State.RESOLVED}
@@ -187,7 +192,7 @@ def test_closing_resolves_every_item_of_the_stay(journey, in_prova_pa):
     journey_services.close(
         enrollment=in_prova_pa,
         by=journey["koordinator"],
-        data={"date": timezone.localdate(), "reason": ExitReason.objects.get(code="arbete")},
+        values=ClosureFields(date=timezone.localdate(), reason=ExitReason.objects.get(code="arbete")),
     )
     assert states(Kind.PROVA_PA_ENDING, in_prova_pa) == {handledare.pk: State.RESOLVED}
     assert states(Kind.WEEK_LOG_MISSING, handledare) == {handledare.pk: State.RESOLVED}
@@ -247,7 +252,10 @@ def test_correcting_an_activity_into_the_missing_week_resolves_the_item(journey)
     assert states(Kind.WEEK_LOG_MISSING, handledare) == {handledare.pk: State.OPEN}
     activity.refresh_from_db()
     journey_services.activity_correct(
-        activity=activity, by=handledare, data={"date": first_day}, expected_version=activity.version
+        activity=activity,
+        by=handledare,
+        values=ActivityFields.of(activity, date=first_day),
+        expected_version=activity.version,
     )
     assert states(Kind.WEEK_LOG_MISSING, handledare) == {handledare.pk: State.RESOLVED}
 

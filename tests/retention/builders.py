@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from participants.inputs import ClosureFields
 from participants.models import Activity, Closure, Document, Enrollment, EnrollmentEvent, FollowUp, PhasePeriod
 from referrals.models import AgendaItem, Referral, ReferralEvent
 
@@ -83,6 +84,8 @@ def close_with_everything(enrollment: Enrollment, handledare: User, coordinator:
     journey_services.close(
         enrollment=enrollment,
         by=coordinator,
-        data={"date": timezone.localdate(), "reason": ExitReason.objects.get(code="arbete"), "summary": "Fick jobb"},
+        values=ClosureFields(
+            date=timezone.localdate(), reason=ExitReason.objects.get(code="arbete"), summary="Fick jobb"
+        ),
     )
     return plan

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from participants.documents import services
+from participants.documents.inputs import DocumentContent, EvaluationRow, SubGoalRow
 from participants.documents.models import Document
 from participants.models import Enrollment
 from teams.models import User
@@ -30,13 +31,13 @@ SUB_GOALS = [
 def complete_plan(document: Document, by: User) -> Document:
     """Fill every field a handlingsplan needs to be finalised."""
     today = timezone.localdate()
-    evaluations = [{"result": "met", "comment": "Gick bra."} for _ in document.evaluations.all()]
+    evaluations = [EvaluationRow(result="met", comment="Gick bra.") for _ in document.evaluations.all()]
     return services.document_save_draft(
         document=document,
         by=by,
         expected_revision=document.revision,
-        data={**PLAN, "agreed_on": today},
-        sub_goals=[{**row, "due_on": today + timedelta(days=60)} for row in SUB_GOALS],
+        content=DocumentContent.of(document, **PLAN, agreed_on=today),
+        sub_goals=[SubGoalRow(**row, due_on=today + timedelta(days=60)) for row in SUB_GOALS],
         evaluations=evaluations,
     )
 
@@ -52,11 +53,12 @@ def complete_report(document: Document, by: User) -> Document:
         document=document,
         by=by,
         expected_revision=document.revision,
-        data={
-            "progress": "Går framåt: närvaron har ökat.",
-            "changes": "",
-            "next_steps": "Börja arbetsträning på en arbetsplats.",
-        },
+        content=DocumentContent.of(
+            document,
+            progress="Går framåt: närvaron har ökat.",
+            changes="",
+            next_steps="Börja arbetsträning på en arbetsplats.",
+        ),
     )
 
 
@@ -65,11 +67,12 @@ def complete_closing(document: Document, by: User) -> Document:
         document=document,
         by=by,
         expected_revision=document.revision,
-        data={
-            "summary": "Deltagaren har fått arbete.",
-            "recommendations": "Fortsatt kontakt med AF.",
-            "next_steps": "Avslutningsmöte.",
-        },
+        content=DocumentContent.of(
+            document,
+            summary="Deltagaren har fått arbete.",
+            recommendations="Fortsatt kontakt med AF.",
+            next_steps="Avslutningsmöte.",
+        ),
     )
 
 

@@ -62,7 +62,6 @@ def _signed_draft(world: dict[str, Any]) -> dict[str, object]:
         document=draft,
         by=world["handledare"],
         expected_revision=draft.revision,
-        data={},
         signed_copy=ContentFile(b"%PDF-1.4 signed", name="underskrift.pdf"),
     )
     return {"public_id": draft.public_id}

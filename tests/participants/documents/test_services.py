@@ -15,6 +15,7 @@ from ist.messaging.registry import deliver
 from participants import services as journey_services
 from participants.documents import services
 from participants.documents.emails import DOCUMENT_READY
+from participants.documents.inputs import DocumentContent
 from participants.documents.models import Delivery, Document
 from participants.documents.selectors import attendance_for, documents_for
 from participants.models import ActivityKind, Closure
@@ -48,10 +49,12 @@ def test_a_first_plan_is_prefilled_with_the_phase_requirements_and_a_three_month
 
 def test_a_draft_save_based_on_an_older_revision_is_refused(enrollment, journey):
     plan = services.document_start(enrollment=enrollment, kind=Kind.ACTION_PLAN, by=journey["handledare"])
-    services.document_save_draft(document=plan, by=journey["handledare"], expected_revision=1, data={"goal": "Mål A"})
+    services.document_save_draft(
+        document=plan, by=journey["handledare"], expected_revision=1, content=DocumentContent.of(plan, goal="Mål A")
+    )
     with pytest.raises(StaleEdit):
         services.document_save_draft(
-            document=plan, by=journey["handledare"], expected_revision=1, data={"goal": "Mål B"}
+            document=plan, by=journey["handledare"], expected_revision=1, content=DocumentContent.of(plan, goal="Mål B")
         )
     plan.refresh_from_db()
     assert plan.goal == "Mål A"
@@ -80,7 +83,9 @@ def test_finalising_grants_the_referrer_and_a_double_submit_changes_nothing(enro
     with pytest.raises(NotAllowedNow):
         services.document_finalise(document=plan, by=handledare, expected_revision=plan.revision)
     with pytest.raises(NotAllowedNow):
-        services.document_save_draft(document=plan, by=handledare, expected_revision=plan.revision, data={"goal": "x"})
+        services.document_save_draft(
+            document=plan, by=handledare, expected_revision=plan.revision, content=DocumentContent.of(plan, goal="x")
+        )
 
 
 def test_a_draft_is_never_visible_to_the_referrer(enrollment, journey):
@@ -168,7 +173,7 @@ def test_a_correction_is_a_new_version_that_says_what_changed_and_reaches_the_sa
         services.document_finalise(document=correction, by=handledare, expected_revision=correction.revision)
     assert caught.value.missing == ["Vad som ändrats jämfört med förra versionen."]
     correction = services.document_save_draft(
-        document=correction, by=handledare, expected_revision=correction.revision, data={}, change_note="Nytt datum."
+        document=correction, by=handledare, expected_revision=correction.revision, change_note="Nytt datum."
     )
     services.document_finalise(document=correction, by=handledare, expected_revision=correction.revision)
     assert set(Delivery.objects.filter(document=correction).values_list("recipient", flat=True)) == {

@@ -13,6 +13,7 @@ from PIL import Image
 
 from ist.errors import StaleEdit
 from participants.documents import services
+from participants.documents.inputs import DocumentContent
 from participants.documents.models import Document
 from tests.participants.documents.test_views_documents import editor_data, html
 
@@ -119,7 +120,6 @@ def test_replacing_the_scan_deletes_the_old_file_after_the_commit(
         document=draft,
         by=handledare,
         expected_revision=draft.revision,
-        data={},
         signed_copy=SimpleUploadedFile("fil.pdf", PDF),
     )
     old = first.signed_copy.name
@@ -128,7 +128,6 @@ def test_replacing_the_scan_deletes_the_old_file_after_the_commit(
             document=first,
             by=handledare,
             expected_revision=first.revision,
-            data={},
             signed_copy=SimpleUploadedFile("fil.png", png()),
         )
         assert (media / old).exists()  # not before the commit
@@ -137,7 +136,10 @@ def test_replacing_the_scan_deletes_the_old_file_after_the_commit(
     # Saving the draft again without a new file keeps the scan.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         third = services.document_save_draft(
-            document=second, by=handledare, expected_revision=second.revision, data={"goal": "Nytt mål"}
+            document=second,
+            by=handledare,
+            expected_revision=second.revision,
+            content=DocumentContent.of(second, goal="Nytt mål"),
         )
     assert callbacks == []
     assert third.signed_copy.name == second.signed_copy.name
@@ -150,7 +152,6 @@ def test_a_refused_replacement_keeps_the_old_scan(draft, journey, media, django_
         document=draft,
         by=handledare,
         expected_revision=draft.revision,
-        data={},
         signed_copy=SimpleUploadedFile("fil.pdf", PDF),
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(StaleEdit):
@@ -158,7 +159,6 @@ def test_a_refused_replacement_keeps_the_old_scan(draft, journey, media, django_
             document=first,
             by=handledare,
             expected_revision=first.revision - 1,
-            data={},
             signed_copy=SimpleUploadedFile("fil.png", png()),
         )
     assert callbacks == []
