@@ -110,6 +110,31 @@ def test_a_forged_forwarded_for_header_does_not_break_an_audited_write(client) -
     assert entry.remote_addr == "127.0.0.1"
 
 
+def test_behind_the_proxy_changes_and_lockouts_take_the_proxys_entry_too(client, settings) -> None:
+    """docs/decisions/0002: the change log (our auditlog middleware) and django-axes use the same rule
+    as the access log: behind the proxy the last X-Forwarded-For entry, never the client's first one."""
+    settings.USE_X_FORWARDED_FOR = True
+    assert settings.AXES_CLIENT_IP_CALLABLE == "ist.audit.recording.client_ip"
+    admin = UserFactory(is_administrator=True)
+    client.force_login(admin)
+    target = UserFactory()
+    response = client.post(
+        f"/admin/teams/user/{target.pk}/change/",
+        {
+            "email": target.email,
+            "first_name": "Ny",
+            "last_name": target.last_name,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(target).filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert entry.remote_addr == "203.0.113.9"
+
+
 def test_allowed_or_403_tells_a_reader_why_and_hides_from_others() -> None:
     from django.core.exceptions import PermissionDenied
 
