@@ -185,3 +185,45 @@ def seed_referrals() -> dict[str, int]:
         services.agenda_add(meeting=upcoming, question=waiting, by=coordinator)
         services.question_ask(asked_by=next(referrers), team=team, question="Finns det plats i Prova på i vår?")
     return {"referrals_created": made, "questions": ConsultativeQuestion.objects.count()}
+
+
+def _next_weekday(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+@transaction.atomic
+def seed_meeting_tomorrow() -> dict[str, int]:
+    """An information meeting on the next weekday, so the referrer and the IST attendees have a
+    reminder ("informationsmöte i morgon") in the demo."""
+    today = timezone.localdate()
+    booked = 0
+    team = Team.objects.filter(slug="halmstad-hylte").first()
+    if team is not None and not InformationMeeting.objects.filter(referral__team=team, date__gt=today).exists():
+        # The accepted referral whose information meeting a week ago has no outcome: the person did not
+        # come, and a new time is booked for the next weekday.
+        stale = (
+            InformationMeeting.objects.filter(
+                referral__team=team, referral__status=Referral.Status.ACCEPTED, outcome="", date__lt=today
+            )
+            .select_related("referral")
+            .first()
+        )
+        coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+        handledare = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE).first()
+        if stale is not None and coordinator is not None:
+            services.info_meeting_record_outcome(
+                meeting=stale, outcome=InformationMeeting.Outcome.NO_SHOW, note="", by=coordinator
+            )
+            services.info_meeting_book(
+                referral=stale.referral,
+                date=_next_weekday(today),
+                start_time=time(10, 0),
+                place="IST Halmstad/Hylte",
+                attendees=[u for u in (coordinator, handledare) if u is not None],
+                by=coordinator,
+            )
+            booked = 1
+    return {"information_meetings_booked": booked}

@@ -25,6 +25,7 @@ from ist.reminders.tasks import send_digests
 from participants.documents import services as documents
 from participants.documents.models import Contact, Document
 from referrals import services as referral_services
+from referrals.demo import seed_meeting_tomorrow
 from referrals.models import AgendaItem, Referral
 from reports.demo import seed_reports
 from reports.models import ReportFile
@@ -109,6 +110,7 @@ def test_every_action_answers_while_the_broker_is_down_and_all_goes_out_once_it_
     sweeps.sweep_all()
     assert send_digests() >= 1
     seed_reports()
+    seed_meeting_tomorrow()
     seed_reminders()
 
     # Everything waits in the outbox; nothing was sent, the backlog shows.

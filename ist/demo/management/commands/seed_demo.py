@@ -15,7 +15,7 @@ from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
 from participants.demo import seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
-from referrals.demo import seed_referrals
+from referrals.demo import seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
 from teams.demo import seed_organisation
 
@@ -29,6 +29,7 @@ SEEDERS = [
     seed_privacy,
     seed_retention,
     seed_reports,
+    seed_meeting_tomorrow,
     seed_reminders,
 ]
 
