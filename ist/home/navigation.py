@@ -76,9 +76,10 @@ ENTRIES = [
     Entry("Statistik", "reports:statistics", _statistics_readers),
     Entry("Mina remisser", "referrals:mine", _referrers),
     Entry("Frågor", "referrals:questions", _referrers),
-    # Parties given a document are mostly referrers' colleagues; a query per page for everyone else
-    # to find out whether anything was shared is not worth it: the page says when there is nothing.
-    Entry("Delade dokument", "participants:shared_documents", _referrers),
+    # Every document delivered to the user (as referrer or party), new ones marked. Parties given a
+    # document are mostly referrers' colleagues; a query per page for everyone else to find out
+    # whether anything was shared is not worth it: the page says when there is nothing.
+    Entry("Dokument", "participants:document_inbox", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),
     Entry("Gallring", "retention:overview", _administrators),
     Entry("Administration", "admin:index", _administrators),

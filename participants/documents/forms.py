@@ -30,11 +30,13 @@ class DocumentForm(forms.ModelForm):
             "support",
             "own_words",
             "progress",
+            "assessment",
             "changes",
             "summary",
             "recommendations",
             "next_steps",
             "agreed_on",
+            "signed_returned_on",
             "change_note",
             "signed_copy",
         ]
@@ -42,7 +44,11 @@ class DocumentForm(forms.ModelForm):
             "period_start": DateInput(),
             "period_end": DateInput(),
             "agreed_on": DateInput(),
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in ("support", "own_words", "changes", "change_note")},
+            "signed_returned_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("support", "own_words", "assessment", "changes", "change_note")
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,6 +74,11 @@ class DocumentForm(forms.ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "Perioden kan inte sluta före den börjar.")
+        agreed, returned = data.get("agreed_on"), data.get("signed_returned_on")
+        if agreed and returned and returned < agreed:
+            self.add_error(
+                "signed_returned_on", "Den underskrivna kopian kan inte ha kommit tillbaka före godkännandet."
+            )
         return data
 
     def content(self) -> dict[str, Any]:

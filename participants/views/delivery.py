@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -33,6 +35,7 @@ PAGE_SIZE = 25
 PENDING = "participants/delivery/pending.html"
 TAMPERED = "participants/delivery/tampered.html"
 SHARED = "participants/delivery/shared.html"
+INBOX = "participants/delivery/inbox.html"
 
 # File names carry no personal data and only ASCII, so they survive every mail client and disk.
 FILE_KIND = {
@@ -68,6 +71,7 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
         security_log.error("document %s: stored PDF does not match its SHA-256; not served", document.pk)
         record_access(request, [document], what="document_download", outcome="tampered")
         return render(request, TAMPERED, {"document": document}, status=500)
+    # Recorded for the handledare (who fetched which version) and as read for the user's inbox.
     services.download_record(document=document, user=request.user, ip=client_ip(request))
     response = FileResponse(
         document.pdf.open("rb"),
@@ -89,7 +93,35 @@ def shared_documents(request: HttpRequest) -> HttpResponse:
     return render(request, SHARED, {"page": page, "documents": documents})
 
 
+class PersonFilter(forms.Form):
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=60,
+        help_text="Förnamn, efternamn eller personnummer (hela eller en del).",
+        error_messages={"max_length": "Skriv högst %(limit_value)d tecken."},
+    )
+
+
+@login_required
+@require_GET
+def document_inbox(request: HttpRequest) -> HttpResponse:
+    """ "Dokument": every document delivered to the user (referrer or party), newest first, the
+    ones not yet downloaded marked "Ny", filtered by person. Reading the list is logged for the
+    documents shown; downloading one marks it read."""
+    form = PersonFilter(request.GET)
+    person = form.cleaned_data["person"].strip() if form.is_valid() else ""
+    page = Paginator(selectors.inbox_for(request.user, person=person), PAGE_SIZE).get_page(request.GET.get("sida"))
+    documents = list(page.object_list)
+    record_access(request, documents, what="document_inbox")
+    query = urlencode({"person": person}) if person else ""
+    return render(
+        request, INBOX, {"form": form, "page": page, "documents": documents, "person": person, "query": query}
+    )
+
+
 urlpatterns = [
+    path("dokument/", document_inbox, name="document_inbox"),
     path("dokument/<uuid:public_id>/pdf/", document_download, name="document_download"),
     path("delade-dokument/", shared_documents, name="shared_documents"),
 ]

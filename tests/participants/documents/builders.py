@@ -54,6 +54,7 @@ def complete_report(document: Document, by: User) -> Document:
         expected_revision=document.revision,
         data={
             "progress": "Går framåt: närvaron har ökat.",
+            "assessment": "Närvaron motsvarar planen; redo för arbetsträning på en arbetsplats.",
             "changes": "",
             "next_steps": "Börja arbetsträning på en arbetsplats.",
         },
