@@ -43,7 +43,7 @@ def consent_text(enrollment: Enrollment) -> str:
     if referral.consent_withdrawn_on:
         return f"{given}; återkallat {referral.consent_withdrawn_on:%Y-%m-%d}."
     scope = ", ".join(referral.consent_scope_labels())
-    return f"{given}; gäller {scope.lower() if scope else 'inga parter'}."
+    return f"{given}; gäller: {scope or 'inga parter'}."
 
 
 def referral_text(enrollment: Enrollment) -> str:

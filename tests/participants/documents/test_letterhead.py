@@ -98,7 +98,7 @@ def test_plan_has_letterhead_addressee_references_and_signature_lines(journey, e
     # What it answers and rests on.
     referral = enrollment.referral
     assert f"Remiss {referral.pk}" in first_page
-    assert f"Lämnat skriftligt {referral.consent_date:%Y-%m-%d}" in first_page
+    assert f"Lämnat skriftligt {referral.consent_date:%Y-%m-%d}; gäller: Inremittentens organisation" in first_page
     assert "Försäkringskassan" in first_page
     assert f"{plan.reference}, version 1" in first_page
     # Page numbers and the document id on every page, as before.
