@@ -94,4 +94,8 @@ def menu_for(user: User, current_path: str) -> list[dict[str, object]]:
             url = reverse(entry.url_name)
             current = current_path == url if url == "/" else current_path.startswith(url)
             items.append({"label": entry.label, "url": url, "current": current})
+    # One current entry: the most specific (Dokument at /deltagare/dokument/, not also Deltagare).
+    longest = max((len(str(item["url"])) for item in items if item["current"]), default=0)
+    for item in items:
+        item["current"] = bool(item["current"]) and len(str(item["url"])) == longest
     return items

@@ -42,7 +42,7 @@ def plans(page: Page, notifications_sent) -> tuple[Document, Document]:
 
 
 def test_referrer_opens_the_inbox_and_downloads_a_new_document(page: Page, check_a11y, log_in, screenshot, plans):
-    greta, hugo = plans
+    greta, _hugo = plans
     page.goto("/konto/login/")
     check_a11y(page)
     log_in(page, "remittent.fk@ist.example")
