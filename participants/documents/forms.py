@@ -162,3 +162,15 @@ def contact_candidates() -> Any:
         .select_related("organisation")
         .order_by("first_name", "last_name", "pk")
     )
+
+
+class PersonFilter(forms.Form):
+    """The filter of "Dokument": one text field, never a list of people."""
+
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=60,
+        help_text="Förnamn, efternamn eller personnummer (hela eller en del).",
+        error_messages={"max_length": "Skriv högst %(limit_value)d tecken."},
+    )

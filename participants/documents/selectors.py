@@ -196,12 +196,16 @@ def attendance_for(enrollment: Enrollment, start: date, end: date) -> list[dict[
     return rows
 
 
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
 def hours_total(rows: list[dict[str, object]]) -> dict[str, float] | None:
     """The report's total hours per week over every activity kind, or None for a report finalised
     before hours were counted (its rows have no minutes)."""
     if not rows or "planned_minutes" not in rows[0]:
         return None
-    weeks = int(rows[0]["weeks"])  # type: ignore[call-overload]
-    planned = sum(int(row["planned_minutes"]) for row in rows)  # type: ignore[call-overload]
-    attended = sum(int(row["attended_minutes"]) for row in rows)  # type: ignore[call-overload]
+    weeks = _whole(rows[0]["weeks"])
+    planned = sum(_whole(row["planned_minutes"]) for row in rows)
+    attended = sum(_whole(row["attended_minutes"]) for row in rows)
     return {"planned": _hours(planned, weeks), "attended": _hours(attended, weeks)}

@@ -12,7 +12,6 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from ist.audit.recording import client_ip, get_visible_or_404, record_access
 from ist.pdf.storage import stored_sha256
-from participants.documents import selectors, services
+from participants.documents import forms, selectors, services
 from participants.documents.models import Document
 
 if TYPE_CHECKING:
@@ -93,23 +92,13 @@ def shared_documents(request: HttpRequest) -> HttpResponse:
     return render(request, SHARED, {"page": page, "documents": documents})
 
 
-class PersonFilter(forms.Form):
-    person = forms.CharField(
-        label="Person",
-        required=False,
-        max_length=60,
-        help_text="Förnamn, efternamn eller personnummer (hela eller en del).",
-        error_messages={"max_length": "Skriv högst %(limit_value)d tecken."},
-    )
-
-
 @login_required
 @require_GET
 def document_inbox(request: HttpRequest) -> HttpResponse:
-    """ "Dokument": every document delivered to the user (referrer or party), newest first, the
+    """The inbox "Dokument": every document delivered to the user (referrer or party), newest first, the
     ones not yet downloaded marked "Ny", filtered by person. Reading the list is logged for the
     documents shown; downloading one marks it read."""
-    form = PersonFilter(request.GET)
+    form = forms.PersonFilter(request.GET)
     person = form.cleaned_data["person"].strip() if form.is_valid() else ""
     page = Paginator(selectors.inbox_for(request.user, person=person), PAGE_SIZE).get_page(request.GET.get("sida"))
     documents = list(page.object_list)
