@@ -60,6 +60,10 @@ def text(reader: PdfReader) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
+def first_page_of(reader: PdfReader) -> str:
+    return " ".join(reader.pages[0].extract_text().split())
+
+
 def bookmarks(reader: PdfReader) -> list[str]:
     titles: list[str] = []
 
@@ -82,7 +86,7 @@ def test_plan_has_letterhead_addressee_references_and_signature_lines(journey, e
     plan = services.document_finalise(document=plan, by=handledare, expected_revision=plan.revision)
     reader = rendered(plan)
     content = text(reader)
-    first_page = reader.pages[0].extract_text()
+    first_page = first_page_of(reader)
 
     # The sender: the association with its address and logo, the team with address, phone and e-mail.
     for expected in ("Samordningsförbundet i Halland", "Box 123", "301 05 Halmstad", "Stationsgatan 1"):
@@ -222,7 +226,7 @@ def test_protected_person_has_no_addressee(journey, enrollment, letterhead):
     handledare = journey["handledare"]
     privacy.identity_set(participant=enrollment.participant, protected=True, by=journey["koordinator"])
     plan = builders.final_plan(enrollment, handledare)
-    first_page = rendered(plan).pages[0].extract_text()
+    first_page = first_page_of(rendered(plan))
     assert "Dokumentet lämnas inte ut utanför IST." in first_page
     assert journey["referrer"].get_full_name() not in first_page
 
@@ -235,7 +239,7 @@ def test_parties_are_copies_and_the_referrer_the_addressee(journey, enrollment, 
     party.organisation.kind = "fk"
     party.organisation.save()
     plan = builders.final_plan(enrollment, handledare, recipients=[party])
-    first_page = rendered(plan).pages[0].extract_text()
+    first_page = first_page_of(rendered(plan))
     assert first_page.index(journey["referrer"].get_full_name()) < first_page.index("KOPIA TILL")
     assert first_page.index("KOPIA TILL") < first_page.index("Petra Part")
 
