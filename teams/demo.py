@@ -133,16 +133,18 @@ def seed_organisation() -> dict[str, int]:
             created += 1
         for slug, role in roles:
             Membership.objects.get_or_create(user=user, team=teams[slug], role=role)
-    seed_letterhead()
     return {"users_created": created}
 
 
-def seed_letterhead() -> None:
-    """The installation's letterhead with the demo logo (static/img/letterhead-demo.png)."""
+def seed_letterhead() -> dict[str, int]:
+    """The installation's letterhead with the demo logo (static/img/letterhead-demo.png). A seeder of
+    its own (not part of seed_organisation, which the tests' reference data also runs): it writes a
+    file to MEDIA_ROOT."""
     if Letterhead.objects.exists():
-        return
+        return {"letterhead_created": 0}
     letterhead = Letterhead(pk=1, name="Samordningsförbundet i Halland", address="Box 123\n301 05 Halmstad")
     logo = finders.find("img/letterhead-demo.png")
     if logo:
         letterhead.logo.save("logo.png", ContentFile(Path(logo).read_bytes()), save=False)
     letterhead.save()
+    return {"letterhead_created": 1}
