@@ -63,6 +63,13 @@ def letter_for(document: Document) -> dict[str, Any]:
         .order_by("-is_referrer", "delivered_at", "pk")
     )
     people = [Addressee.of(delivery.recipient) for delivery in deliveries]
+    if document.is_draft:
+        # A draft's preview has no deliveries yet: it names the referrer it will go to, if it may.
+        from participants.documents.services import may_receive  # services import this module
+
+        referrer = enrollment.referral.referrer if enrollment.referral else None
+        if referrer is not None and referrer.is_active and may_receive(enrollment, referrer):
+            people = [Addressee.of(referrer)]
     references = [
         ("Dokument-id", f"{document.reference}, version {document.version}"),
         ("Avser", referral_text(enrollment)),

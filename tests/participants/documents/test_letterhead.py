@@ -315,3 +315,17 @@ def test_admin_saves_the_single_letterhead_row_with_a_logo(client, journey):
     )
     assert refused.status_code == 200
     assert "PNG- eller JPEG" in refused.content.decode()
+
+
+def test_draft_preview_names_the_referrer_it_will_go_to(journey, enrollment, letterhead):
+    from ist.pdf.rendering import render_pdf
+    from participants.documents import printing
+
+    draft = builders.draft_plan(journey)
+    reader = PdfReader(
+        io.BytesIO(render_pdf(printing.template_for(draft), printing.context_for(draft), draft=True).content)
+    )
+    first_page = first_page_of(reader)
+    assert "UTKAST" in first_page
+    assert Addressee.of(journey["referrer"]).name in first_page
+    assert "lämnas inte ut" not in first_page
