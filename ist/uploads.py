@@ -150,6 +150,30 @@ class UploadField(forms.FileField):
         return value
 
 
+NOT_AN_IMAGE = "Välj en bild i PNG- eller JPEG-format. Filens innehåll är inget av dem, vad filen än heter."
+IMAGE_ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
+
+
+class ImageUploadField(UploadField):
+    """An upload that must be a PNG or JPEG image (a logo printed on documents): the same content
+    check as every upload, then only those two kinds, which every PDF reader shows."""
+
+    widget = forms.FileInput(attrs={"accept": IMAGE_ACCEPT})
+    KINDS = frozenset({"png", "jpeg"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", f"PNG eller JPEG, högst {settings.IST_UPLOAD_MAX_MB} MB.")
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        value = super().clean(data, initial)
+        if isinstance(value, UploadedFile) and PurePosixPath(value.name).suffix not in {
+            SUFFIXES[kind] for kind in self.KINDS
+        }:
+            raise ValidationError(NOT_AN_IMAGE, code="not_an_image")
+        return value
+
+
 @deconstructible
 class RandomName:
     """`upload_to` of every uploaded file: `folder/YYYY/<random>.<suffix>`. The user's file name is

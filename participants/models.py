@@ -461,6 +461,7 @@ from participants.documents.models import (  # noqa: E402, F401
     Contact,
     Delivery,
     Document,
+    DocumentRead,
     DocumentUserObjectPermission,
     Download,
     Evaluation,

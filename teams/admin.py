@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -12,7 +13,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from teams.models import Membership, Municipality, Organisation, Team, User
+from ist.uploads import ImageUploadField, delete_after_commit
+from teams.models import Letterhead, Membership, Municipality, Organisation, Team, User
 from teams.services import user_deactivate, user_reactivate
 
 admin.site.unregister(Group)  # roles are memberships, not groups
@@ -26,7 +28,7 @@ class MunicipalityInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "email", "answer_deadline_days", "active"]
+    list_display = ["name", "slug", "email", "phone", "answer_deadline_days", "active"]
     list_filter = ["active"]
     search_fields = ["name", "email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,6 +36,37 @@ class TeamAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a team with history is made inactive instead
+
+
+class LetterheadForm(forms.ModelForm):
+    # The logo goes through the one upload check (ist/uploads.py) and must be a PNG or JPEG image.
+    logo = ImageUploadField(label="Logotyp", required=False)
+
+    class Meta:
+        model = Letterhead
+        fields = ["name", "address", "logo"]
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(admin.ModelAdmin):
+    """The installation's letterhead: one row (the association's name, address and logo). The team's
+    address, phone and e-mail are edited on each team."""
+
+    form = LetterheadForm
+    list_display = ["name", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not Letterhead.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Letterhead, form: forms.ModelForm, change: bool) -> None:
+        obj.pk = 1  # the single row (a check constraint holds it)
+        old = Letterhead.objects.filter(pk=1).values_list("logo", flat=True).first() or ""
+        super().save_model(request, obj, form, change)
+        if old and old != obj.logo.name:
+            delete_after_commit(obj.logo.storage, old)  # the replaced logo, once this commits
 
 
 @admin.register(Municipality)

@@ -6,13 +6,25 @@ Idempotent: existing rows are left as they are.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from teams.halland import MUNICIPALITIES, TEAMS
-from teams.models import Membership, Municipality, Organisation, Team, User
+from teams.models import Letterhead, Membership, Municipality, Organisation, Team, User
 
 DEMO_PASSWORD = "ist-demo-2026"  # noqa: S105 - published demo password, never used in production
 DOMAIN = "ist.example"
+# The demo teams' postcodes (their letterhead addresses are made up).
+POSTCODES = {
+    "laholm": "312 30",
+    "halmstad": "302 45",
+    "falkenberg": "311 30",
+    "varberg": "432 44",
+    "kungsbacka": "434 30",
+}
 Role = Membership.Role
 Kind = Organisation.Kind
 
@@ -93,6 +105,10 @@ def seed_organisation() -> dict[str, int]:
         if not teams[slug].email:
             teams[slug].email = demo_email(f"ist.{place}")
             teams[slug].save(update_fields=["email"])
+        if not teams[slug].address:
+            teams[slug].address = f"Storgatan 1\n{POSTCODES.get(place, '300 00')} {place.capitalize()}"
+            teams[slug].phone = "035-13 70 00"
+            teams[slug].save(update_fields=["address", "phone"])
     for code, name, team_slug in MUNICIPALITIES:
         Municipality.objects.get_or_create(code=code, defaults={"name": name, "team": teams[team_slug]})
     municipalities = {m.code: m for m in Municipality.objects.all()}
@@ -118,3 +134,17 @@ def seed_organisation() -> dict[str, int]:
         for slug, role in roles:
             Membership.objects.get_or_create(user=user, team=teams[slug], role=role)
     return {"users_created": created}
+
+
+def seed_letterhead() -> dict[str, int]:
+    """The installation's letterhead with the demo logo (static/img/letterhead-demo.png). A seeder of
+    its own (not part of seed_organisation, which the tests' reference data also runs): it writes a
+    file to MEDIA_ROOT."""
+    if Letterhead.objects.exists():
+        return {"letterhead_created": 0}
+    letterhead = Letterhead(pk=1, name="Samordningsförbundet i Halland", address="Box 123\n301 05 Halmstad")
+    logo = finders.find("img/letterhead-demo.png")
+    if logo:
+        letterhead.logo.save("logo.png", ContentFile(Path(logo).read_bytes()), save=False)
+    letterhead.save()
+    return {"letterhead_created": 1}

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ist.uploads import RandomName
+
 # What an administrator manages in the admin: whole configuration apps, and the
 # value lists and rules of the case apps. Participant data is deliberately
 # absent: administrators see it only through a team role.
@@ -40,6 +42,9 @@ class Team(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
     email = models.EmailField(_("e-post"), blank=True)
+    # The team's part of the letterhead on documents (ist/pdf/letterhead.py).
+    address = models.TextField(_("postadress"), blank=True, help_text=_("Visas i brevhuvudet på teamets dokument."))
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
     active = models.BooleanField(_("aktivt"), default=True)
     answer_deadline_days = models.PositiveSmallIntegerField(
         _("svarstid för remisser (dagar)"),
@@ -57,6 +62,30 @@ class Team(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"team": self.pk}
+
+
+class Letterhead(models.Model):
+    """The installation's part of the letterhead on every document: the association's name, logo
+    and address. One row (pk 1), edited by administrators; the team's address, phone and e-mail are
+    on the team. Read by ist/pdf/letterhead.py."""
+
+    name = models.CharField(_("förbundets namn"), max_length=150)
+    address = models.TextField(_("förbundets adress"), blank=True)
+    logo = models.FileField(
+        _("logotyp"),
+        upload_to=RandomName("letterhead"),
+        blank=True,
+        help_text=_("PNG eller JPEG. Visas i brevhuvudet, högst 18 mm hög."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("brevhuvud")
+        verbose_name_plural = _("brevhuvud")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="letterhead_single_row")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Municipality(models.Model):

@@ -180,7 +180,7 @@ def test_no_e_mail_or_export_names_a_protected_person(protected_world, django_ca
         document=report,
         by=handledare,
         expected_revision=report.revision,
-        content=DocumentContent.of(report, progress="Går framåt.", next_steps="Fortsätta."),
+        content=DocumentContent.of(report, progress="Går framåt.", assessment="Enligt plan.", next_steps="Fortsätta."),
     )
     report.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=False):

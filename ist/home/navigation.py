@@ -76,9 +76,10 @@ ENTRIES = [
     Entry("Statistik", "reports:statistics", _statistics_readers),
     Entry("Mina remisser", "referrals:mine", _referrers),
     Entry("Frågor", "referrals:questions", _referrers),
-    # Parties given a document are mostly referrers' colleagues; a query per page for everyone else
-    # to find out whether anything was shared is not worth it: the page says when there is nothing.
-    Entry("Delade dokument", "participants:shared_documents", _referrers),
+    # Every document delivered to the user (as referrer or party), new ones marked. Parties given a
+    # document are mostly referrers' colleagues; a query per page for everyone else to find out
+    # whether anything was shared is not worth it: the page says when there is nothing.
+    Entry("Dokument", "participants:document_inbox", _referrers),
     Entry("Loggkontroll", "audit:log", _reviewers),
     Entry("Gallring", "retention:overview", _administrators),
     Entry("Administration", "admin:index", _administrators),
@@ -93,4 +94,8 @@ def menu_for(user: User, current_path: str) -> list[dict[str, object]]:
             url = reverse(entry.url_name)
             current = current_path == url if url == "/" else current_path.startswith(url)
             items.append({"label": entry.label, "url": url, "current": current})
+    # One current entry: the most specific (Dokument at /deltagare/dokument/, not also Deltagare).
+    longest = max((len(str(item["url"])) for item in items if item["current"]), default=0)
+    for item in items:
+        item["current"] = bool(item["current"]) and len(str(item["url"])) == longest
     return items

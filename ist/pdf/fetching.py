@@ -4,7 +4,8 @@ WeasyPrint's default fetcher opens any http(s)://, ftp:// or file:// URL in the 
 escape every field, so no user can put a URL there today, but one `|safe` or one careless `src` would
 let a document pull a file off the server (file:///etc/passwd into a PDF the referrer downloads) or
 reach an internal address from the worker. This fetcher refuses everything except files under the
-project's static roots (fonts, CSS, images) and data: URLs, and logs each refusal, so a template
+project's static roots (fonts, CSS, images), the stored letterhead logos (ist/pdf/letterhead.py, the
+only uploaded files a PDF shows) and data: URLs, and logs each refusal, so a template
 mistake shows up in the log instead of in a PDF.
 """
 
@@ -19,6 +20,8 @@ from urllib.request import url2pathname
 from django.conf import settings
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ist.pdf.letterhead import logo_root
+
 logger = logging.getLogger("ist.pdf")
 
 
@@ -27,13 +30,15 @@ class RefusedURLError(ValueError):
 
 
 def static_roots() -> list[Path]:
-    """The folders PDFs may read from: the project's static folders and the collected static root."""
+    """The folders PDFs may read from: the project's static folders, the collected static root and
+    the folder of the uploaded letterhead logo (nothing else of the stored files: not the scans, not
+    other PDFs)."""
     roots = [entry[1] if isinstance(entry, tuple | list) else entry for entry in settings.STATICFILES_DIRS]
-    return [Path(root).resolve() for root in [*roots, settings.STATIC_ROOT]]
+    return [*(Path(root).resolve() for root in [*roots, settings.STATIC_ROOT]), logo_root()]
 
 
 def static_file(url: str) -> Path | None:
-    """The file a file:// URL names, if it is a file inside a static root (symlinks and ../ resolved
+    """The file a file:// URL names, if it is a file inside a static root or the logo folder (symlinks and ../ resolved
     first, so neither can lead out of it); None otherwise."""
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
@@ -45,8 +50,8 @@ def static_file(url: str) -> Path | None:
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher limited to our static files and data: URLs; every other URL is refused
-    (nothing is opened) and logged as a warning on `ist.pdf`."""
+    """WeasyPrint's fetcher limited to our static files, the stored letterhead logo and data: URLs;
+    every other URL is refused (nothing is opened) and logged as a warning on `ist.pdf`."""
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()

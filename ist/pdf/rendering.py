@@ -58,9 +58,9 @@ def render_pdf(
     html = render_to_string(
         template,
         {
+            "organisation_name": settings.IST_ORGANISATION_NAME,  # a letterhead in `context` names its own
             **context,
             "draft": draft,
-            "organisation_name": settings.IST_ORGANISATION_NAME,
             "font_regular": font_url("DejaVuSans.ttf"),
             "font_bold": font_url("DejaVuSans-Bold.ttf"),
         },

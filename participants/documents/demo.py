@@ -35,6 +35,7 @@ SUB_GOALS = [
 ]
 REPORT = {
     "progress": "Närvaron har ökat från två till tre förmiddagar i veckan. Deltagaren är redo för praktik.",
+    "assessment": "Deltagaren klarar nu tre förmiddagar i veckan och bedöms redo för praktik på halvtid.",
     "changes": "Ny läkarkontakt från och med förra månaden; sjukskrivningen är oförändrad.",
     "next_steps": "Praktik på lager två veckor, därefter uppföljningsmöte med Försäkringskassan.",
 }

@@ -24,9 +24,12 @@ def _document_ready(object_id: int) -> tuple[str, str, list[str]]:
     if delivery.document.enrollment.participant.protected_identity:
         return "", "", []
     document = delivery.document
-    where = reverse("participants:list") if delivery.is_referrer else reverse("participants:shared_documents")
+    # Straight to the document (after signing in): downloading it marks it read in "Dokument".
+    where = reverse("participants:document_download", kwargs={"public_id": document.public_id})
+    inbox = reverse("participants:document_inbox")
     body = (
         f"Hej!\n\n{document.get_kind_display()} {document.reference} (version {document.version}) från "
-        f"{document.enrollment.team} är klar och finns att hämta när du loggat in:\n{link(where)}\n"
+        f"{document.enrollment.team} är klar och finns att hämta när du loggat in:\n{link(where)}\n\n"
+        f"Alla dokument du har fått finns under Dokument:\n{link(inbox)}\n"
     )
     return f"{document.get_kind_display()} att hämta – {document.enrollment.team}", body, [delivery.recipient.email]

@@ -31,11 +31,13 @@ class DocumentForm(forms.ModelForm):
             "support",
             "own_words",
             "progress",
+            "assessment",
             "changes",
             "summary",
             "recommendations",
             "next_steps",
             "agreed_on",
+            "signed_returned_on",
             "change_note",
             "signed_copy",
         ]
@@ -43,7 +45,11 @@ class DocumentForm(forms.ModelForm):
             "period_start": DateInput(),
             "period_end": DateInput(),
             "agreed_on": DateInput(),
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in ("support", "own_words", "changes", "change_note")},
+            "signed_returned_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("support", "own_words", "assessment", "changes", "change_note")
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,6 +75,11 @@ class DocumentForm(forms.ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "Perioden kan inte sluta före den börjar.")
+        agreed, returned = data.get("agreed_on"), data.get("signed_returned_on")
+        if agreed and returned and returned < agreed:
+            self.add_error(
+                "signed_returned_on", "Den underskrivna kopian kan inte ha kommit tillbaka före godkännandet."
+            )
         return data
 
     def content(self) -> DocumentContent:
@@ -152,4 +163,16 @@ def contact_candidates() -> Any:
         .objects.filter(is_active=True, is_referrer=True)
         .select_related("organisation")
         .order_by("first_name", "last_name", "pk")
+    )
+
+
+class PersonFilter(forms.Form):
+    """The filter of "Dokument": one text field, never a list of people."""
+
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=60,
+        help_text="Förnamn, efternamn eller personnummer (hela eller en del).",
+        error_messages={"max_length": "Skriv högst %(limit_value)d tecken."},
     )

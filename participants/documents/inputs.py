@@ -24,7 +24,9 @@ class DocumentContent:
     support: str = ""
     own_words: str = ""
     agreed_on: date | None = None
+    signed_returned_on: date | None = None
     progress: str = ""
+    assessment: str = ""
     changes: str = ""
     next_steps: str = ""
     summary: str = ""

@@ -69,6 +69,7 @@ class Document(models.Model):
     # so the PDF and the page show the numbers the referrer was given.
     attendance = models.JSONField(_("närvaro per aktivitet"), default=list, blank=True)
     phase_label = models.CharField(_("fas"), max_length=60, blank=True)
+    assessment = models.TextField(_("bedömning"), blank=True)
     # Avslutssammanfattning
     summary = models.TextField(_("sammanfattning"), blank=True)
     recommendations = models.TextField(_("rekommendationer"), blank=True)
@@ -80,6 +81,7 @@ class Document(models.Model):
     signed_copy = models.FileField(
         _("inskannad underskriven plan"), upload_to=RandomName("documents/signed"), blank=True
     )
+    signed_returned_on = models.DateField(_("underskriven kopia återkom"), null=True, blank=True)
 
     # Optimistic locking: every save of the draft states the revision it was based on.
     revision = models.PositiveIntegerField(default=1)
@@ -244,3 +246,18 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} {self.user} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DocumentRead(models.Model):
+    """A recipient has downloaded a document (once is enough): the inbox marks the others "Ny".
+    Per user and per version, written by the download (services.document_mark_read)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    first_read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="document_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.document} läst av {self.user}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from participants import rules
-from participants.documents.models import Contact, Delivery, Document
+from participants.documents.models import Contact, Delivery, Document, DocumentRead
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, PhasePeriod
 from participants.selectors import enrollments_for, requirements
 from teams.access import teams_where, with_grant
@@ -96,6 +96,32 @@ def shared_with(user: User) -> QuerySet[Document]:
     )
 
 
+def inbox_for(user: User, *, person: str = "") -> QuerySet[Document]:
+    """ "Dokument": every document delivered to the user (as the referrer or as a party) that they may
+    download, newest first, each with `is_new` (not yet downloaded by this user). Never a protected
+    person's (the grants are revoked and ignored, docs/decisions/0019), never a draft. `person`
+    narrows by the participant's name (every word must match a first or last name) or by the digits
+    of a personnummer. Two queries per page with the paginator's count."""
+    documents = (
+        with_grant(user, VIEW_PERM, Document.objects.exclude(status=Document.Status.DRAFT))
+        .filter(enrollment__participant__protected_identity=False)
+        .select_related("enrollment__participant", "enrollment__team")
+        .annotate(is_new=~Exists(DocumentRead.objects.filter(document=OuterRef("pk"), user=user)))
+        .order_by("-finalised_at", "-pk")
+    )
+    digits = "".join(ch for ch in person if ch.isdigit())
+    if digits:
+        documents = documents.filter(enrollment__participant__personnummer__contains=digits)
+    for word in person.split():
+        if any(ch.isdigit() for ch in word):
+            continue
+        documents = documents.filter(
+            Q(enrollment__participant__first_name__icontains=word)
+            | Q(enrollment__participant__last_name__icontains=word)
+        )
+    return documents
+
+
 def latest_final(enrollment: Enrollment, kind: str) -> Document | None:
     """The newest finalised version of the newest finalised document of a kind."""
     return (
@@ -106,44 +132,80 @@ def latest_final(enrollment: Enrollment, kind: str) -> Document | None:
     )
 
 
+def activity_kinds() -> list[tuple[str, str]]:
+    """The activity kinds a report back counts, as (value, label): the one place the documents read
+    them, so the kinds can become data without touching the figures below."""
+    return [(str(value), str(label)) for value, label in ActivityKind.choices]
+
+
+def _hours(minutes: int, weeks: int) -> float:
+    return round(minutes / 60 / weeks, 1) if weeks else 0.0
+
+
 def attendance_for(enrollment: Enrollment, start: date, end: date) -> list[dict[str, object]]:
-    """Attendance per activity kind over a period, against the phase requirements in force each week.
+    """Attendance per activity kind over a period, against the phase requirements in force each week,
+    and the hours per week: planned (every activity booked in the period, attended or not) and
+    attended (those the participant was present at), each divided by the period's ISO weeks.
 
     Required: the sum over the period's ISO weeks of count/per_weeks for the phase the participant
-    was in that week. Three queries: phase periods, requirements, activity counts.
+    was in that week. Three queries: phase periods, requirements, activity counts and minutes.
     """
     periods = list(PhasePeriod.objects.filter(enrollment=enrollment).order_by("start"))
     reqs = requirements()
+    kinds = activity_kinds()
     counts = (
         Activity.objects.filter(enrollment=enrollment, date__gte=start, date__lte=end)
         .values("kind", "attendance")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
     )
-    logged = {(row["kind"], row["attendance"]): row["n"] for row in counts}
-    required = dict.fromkeys(ActivityKind.values, 0.0)
+    logged = {(row["kind"], row["attendance"]): (row["n"], row["minutes"] or 0) for row in counts}
+    required = {kind: 0.0 for kind, _label in kinds}
+    weeks = 0
     monday = rules.week_start(start)
     while monday <= end:
+        weeks += 1
         # The phase of the week: the one in force on its last day within the period.
         day = min(monday + timedelta(days=6), end)
         phase = next((p.phase for p in periods if p.start <= day and (p.end is None or p.end >= day)), None)
-        for kind in ActivityKind.values:
+        for kind in required:
             req = reqs.get((phase, kind)) if phase else None
             if req:
                 required[kind] += req.count / req.per_weeks
         monday += timedelta(days=7)
     rows = []
-    for kind, label in ActivityKind.choices:
-        present = logged.get((kind, Attendance.PRESENT), 0)
+    for kind, label in kinds:
+        present, present_minutes = logged.get((kind, Attendance.PRESENT), (0, 0))
+        booked_minutes = sum(logged.get((kind, mark), (0, 0))[1] for mark in Attendance.values)
         need = round(required[kind])
         rows.append(
             {
                 "kind": kind,
-                "label": str(label),
+                "label": label,
                 "required": need,
                 "present": present,
-                "excused": logged.get((kind, Attendance.EXCUSED), 0),
-                "unexcused": logged.get((kind, Attendance.UNEXCUSED), 0),
+                "excused": logged.get((kind, Attendance.EXCUSED), (0, 0))[0],
+                "unexcused": logged.get((kind, Attendance.UNEXCUSED), (0, 0))[0],
                 "percent": round(100 * min(present, need) / need) if need else None,
+                "planned_minutes": booked_minutes,
+                "attended_minutes": present_minutes,
+                "weeks": weeks,
+                "planned_hours_per_week": _hours(booked_minutes, weeks),
+                "attended_hours_per_week": _hours(present_minutes, weeks),
             }
         )
     return rows
+
+
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def hours_total(rows: list[dict[str, object]]) -> dict[str, float] | None:
+    """The report's total hours per week over every activity kind, or None for a report finalised
+    before hours were counted (its rows have no minutes)."""
+    if not rows or "planned_minutes" not in rows[0]:
+        return None
+    weeks = _whole(rows[0]["weeks"])
+    planned = sum(_whole(row["planned_minutes"]) for row in rows)
+    attended = sum(_whole(row["attended_minutes"]) for row in rows)
+    return {"planned": _hours(planned, weeks), "attended": _hours(attended, weeks)}

@@ -24,7 +24,7 @@ from ist.reminders.sweeps import sweep_for
 from ist.uploads import delete_after_commit
 from participants.documents import emails, printing
 from participants.documents.inputs import DocumentContent, EvaluationRow, PlannedActivity, SubGoalRow
-from participants.documents.models import Contact, Delivery, Document, Download, Evaluation, SubGoal
+from participants.documents.models import Contact, Delivery, Document, DocumentRead, Download, Evaluation, SubGoal
 from participants.documents.schedule import PLAN_EVERY_MONTHS
 from participants.documents.selectors import VIEW_PERM, attendance_for, latest_final
 from participants.models import Closure, Enrollment, EnrollmentEvent, PhasePeriod, PhaseRequirement
@@ -43,8 +43,17 @@ __all__ = ["Incomplete"]
 
 # The fields a draft form may write, per kind (the rest stay empty).
 CONTENT_FIELDS: dict[str, tuple[str, ...]] = {
-    Kind.ACTION_PLAN: ("period_start", "period_end", "direction", "goal", "support", "own_words", "agreed_on"),
-    Kind.REPORT: ("period_start", "period_end", "progress", "changes", "next_steps"),
+    Kind.ACTION_PLAN: (
+        "period_start",
+        "period_end",
+        "direction",
+        "goal",
+        "support",
+        "own_words",
+        "agreed_on",
+        "signed_returned_on",
+    ),
+    Kind.REPORT: ("period_start", "period_end", "progress", "assessment", "changes", "next_steps"),
     Kind.CLOSING: ("period_start", "period_end", "summary", "recommendations", "next_steps"),
 }
 SUB_GOAL_FIELDS = ("goal", "activities", "responsible", "due_on")
@@ -285,7 +294,11 @@ def missing_for_final(document: Document) -> list[str]:
         if not document.agreed_on:
             missing.append("Datum då deltagaren godkände planen.")
     elif document.kind == Kind.REPORT:
-        for field, label in (("progress", "Fas och utveckling."), ("next_steps", "Nästa steg.")):
+        for field, label in (
+            ("progress", "Fas och utveckling."),
+            ("assessment", "Bedömning."),
+            ("next_steps", "Nästa steg."),
+        ):
             if not getattr(document, field).strip():
                 missing.append(label)
     else:
@@ -521,5 +534,9 @@ def deliveries_enforce(*, enrollment_ids: list[int]) -> int:
     return revoked
 
 
+@transaction.atomic
 def download_record(*, document: Document, user: User, ip: str | None) -> Download:
+    """Record a download, and that the user has now read the document (the inbox stops marking it
+    "Ny"): once per user and version, a second download changes nothing of the read."""
+    DocumentRead.objects.bulk_create([DocumentRead(document=document, user=user)], ignore_conflicts=True)
     return Download.objects.create(document=document, user=user, ip=ip)

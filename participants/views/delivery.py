@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from ist.audit.recording import client_ip, get_visible_or_404, record_access
 from ist.pdf.storage import stored_sha256
-from participants.documents import selectors, services
+from participants.documents import forms, selectors, services
 from participants.documents.models import Document
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ PAGE_SIZE = 25
 PENDING = "participants/delivery/pending.html"
 TAMPERED = "participants/delivery/tampered.html"
 SHARED = "participants/delivery/shared.html"
+INBOX = "participants/delivery/inbox.html"
 
 # File names carry no personal data and only ASCII, so they survive every mail client and disk.
 FILE_KIND = {
@@ -68,6 +70,7 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
         security_log.error("document %s: stored PDF does not match its SHA-256; not served", document.pk)
         record_access(request, [document], what="document_download", outcome="tampered")
         return render(request, TAMPERED, {"document": document}, status=500)
+    # Recorded for the handledare (who fetched which version) and as read for the user's inbox.
     services.download_record(document=document, user=request.user, ip=client_ip(request))
     response = FileResponse(
         document.pdf.open("rb"),
@@ -89,7 +92,25 @@ def shared_documents(request: HttpRequest) -> HttpResponse:
     return render(request, SHARED, {"page": page, "documents": documents})
 
 
+@login_required
+@require_GET
+def document_inbox(request: HttpRequest) -> HttpResponse:
+    """The inbox "Dokument": every document delivered to the user (referrer or party), newest first, the
+    ones not yet downloaded marked "Ny", filtered by person. Reading the list is logged for the
+    documents shown; downloading one marks it read."""
+    form = forms.PersonFilter(request.GET)
+    person = form.cleaned_data["person"].strip() if form.is_valid() else ""
+    page = Paginator(selectors.inbox_for(request.user, person=person), PAGE_SIZE).get_page(request.GET.get("sida"))
+    documents = list(page.object_list)
+    record_access(request, documents, what="document_inbox")
+    query = urlencode({"person": person}) if person else ""
+    return render(
+        request, INBOX, {"form": form, "page": page, "documents": documents, "person": person, "query": query}
+    )
+
+
 urlpatterns = [
+    path("dokument/", document_inbox, name="document_inbox"),
     path("dokument/<uuid:public_id>/pdf/", document_download, name="document_download"),
     path("delade-dokument/", shared_documents, name="shared_documents"),
 ]

@@ -79,7 +79,7 @@ ROLES = [
         "Frida",
         sections=(),
         texts=("Remissen går till teamet i den kommun där personen bor.",),
-        menu=("Start", "Deltagare", "Mina remisser", "Frågor", "Delade dokument"),
+        menu=("Start", "Deltagare", "Mina remisser", "Frågor", "Dokument"),
         referrer_heading="Inremittent – Försäkringskassan, Lokalt försäkringscenter Halmstad",
     ),
     Role(
@@ -88,7 +88,7 @@ ROLES = [
         "Kim",
         sections=(),
         texts=("Remissen går till teamet i den kommun där personen bor.",),
-        menu=("Start", "Deltagare", "Mina remisser", "Frågor", "Delade dokument"),
+        menu=("Start", "Deltagare", "Mina remisser", "Frågor", "Dokument"),
         referrer_heading="Inremittent – Halmstads kommun, Socialförvaltningen, ekonomiskt bistånd",
     ),
     Role(

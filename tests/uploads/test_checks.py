@@ -162,4 +162,8 @@ def test_every_file_field_a_user_fills_is_named_by_random_name():
                 if key not in generated:
                     assert isinstance(field.upload_to, RandomName), key
                     uploaded.add(key)
-    assert uploaded == {("referrals", "referral", "attachment"), ("participants", "document", "signed_copy")}
+    assert uploaded == {
+        ("referrals", "referral", "attachment"),
+        ("participants", "document", "signed_copy"),
+        ("teams", "letterhead", "logo"),  # through ImageUploadField in the admin
+    }

@@ -56,6 +56,7 @@ def complete_report(document: Document, by: User) -> Document:
         content=DocumentContent.of(
             document,
             progress="Går framåt: närvaron har ökat.",
+            assessment="Närvaron motsvarar planen; redo för arbetsträning på en arbetsplats.",
             changes="",
             next_steps="Börja arbetsträning på en arbetsplats.",
         ),

@@ -18,4 +18,6 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         signed_in(404, koordinator=200, handledare=200, referrer=200),
     ),
     "participants:shared_documents": ({}, "", signed_in(200)),
+    # "Dokument": every signed-in user's own list of what was delivered to them (empty for most).
+    "participants:document_inbox": ({}, "", signed_in(200)),
 }

@@ -17,11 +17,12 @@ from participants.demo import seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
-from teams.demo import seed_organisation
+from teams.demo import seed_letterhead, seed_organisation
 
 # Reminders last: the worker computes them from everything seeded before.
 SEEDERS = [
     seed_organisation,
+    seed_letterhead,
     seed_demo_totp,
     seed_referrals,
     seed_participants,
