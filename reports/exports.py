@@ -30,6 +30,8 @@ def table_rows(sections: list[ShownSection]) -> list[list[str]]:
             )
             if totals:
                 out.append(["Summa", *shown.column_totals, shown.total, *([""] if rate else [])])
+            if shown.footnote:
+                out.append([shown.footnote])
             out.append([])
         out.extend([measure.label, measure.text] for measure in section.measures)
         if section.measures:

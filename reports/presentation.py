@@ -27,6 +27,8 @@ class ShownTable:
     column_totals: list[str]
     total: str
     suppressed: bool
+    # The footnote explaining the secondary mark, on every table that has one ("" otherwise).
+    footnote: str = ""
     chart: Any = None  # reports.charts.Chart, set by the page that draws it
 
     @property
@@ -34,8 +36,11 @@ class ShownTable:
         return self.table.key
 
 
-def _text(value: int | None, limit: int) -> str:
-    return suppression.label(limit) if value is None else str(value)
+def _text(value: int | None, limit: int, kind: str = suppression.PRIMARY) -> str:
+    """A count as shown: the number, "<5" for a small count, "x" for one hidden to protect another."""
+    if value is not None:
+        return str(value)
+    return suppression.label(limit) if kind == suppression.PRIMARY else suppression.SECONDARY_MARK
 
 
 def _percent(value: float | None) -> str:
@@ -46,7 +51,7 @@ def show_table(table: Table, *, suppress: bool, limit: int | None = None) -> Sho
     limit = limit or suppression.threshold()
     cells = [values for _label, values in table.rows]
     if suppress and cells:
-        shown = suppression.suppress(cells, limit=limit)
+        shown = suppression.suppress(cells, limit=limit, totals=table.totals)
     else:
         shown = suppression.Shown(
             cells=[list(row) for row in cells],
@@ -72,18 +77,19 @@ def show_table(table: Table, *, suppress: bool, limit: int | None = None) -> Sho
         rows.append(
             ShownRow(
                 label=label,
-                cells=[_text(v, limit) for v in shown.cells[i]],
+                cells=[_text(v, limit, shown.cell_kind(i, c)) for c, v in enumerate(shown.cells[i])],
                 values=shown.cells[i],
-                total=_text(shown.row_totals[i], limit),
+                total=_text(shown.row_totals[i], limit, shown.row_total_kind(i)),
                 rate=rate,
             )
         )
     return ShownTable(
         table=table,
         rows=rows,
-        column_totals=[_text(v, limit) for v in shown.col_totals],
-        total=_text(shown.total, limit),
+        column_totals=[_text(v, limit, shown.col_total_kind(c)) for c, v in enumerate(shown.col_totals)],
+        total=_text(shown.total, limit, shown.total_kind),
         suppressed=suppress,
+        footnote=suppression.footnote(limit, secondary=shown.has_secondary) if shown.has_hidden else "",
     )
 
 
