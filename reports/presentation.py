@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from reports import suppression
@@ -18,6 +19,15 @@ class ShownRow:
     values: list[int | None]  # None where hidden: the chart leaves those bars out
     total: str
     rate: str
+    rate_value: float | None = None  # the share in percent, where shown (for the spreadsheet)
+    # The lists of people behind each cell and the row total (reports/drilldown.py): "" for none.
+    links: list[str] = field(default_factory=list)
+    total_link: str = ""
+
+    @property
+    def linked_cells(self) -> list[tuple[str, str]]:
+        """(text, link) per cell for the template; the link "" where there is none."""
+        return list(zip_longest(self.cells, self.links[: len(self.cells)], fillvalue=""))
 
 
 @dataclass
@@ -29,11 +39,17 @@ class ShownTable:
     suppressed: bool
     # The footnote explaining the secondary mark, on every table that has one ("" otherwise).
     footnote: str = ""
+    column_total_links: list[str] = field(default_factory=list)
+    total_link: str = ""
     chart: Any = None  # reports.charts.Chart, set by the page that draws it
 
     @property
     def key(self) -> str:
         return self.table.key
+
+    @property
+    def linked_column_totals(self) -> list[tuple[str, str]]:
+        return list(zip_longest(self.column_totals, self.column_total_links[: len(self.column_totals)], fillvalue=""))
 
 
 def _text(value: int | None, limit: int, kind: str = suppression.PRIMARY) -> str:
@@ -62,6 +78,7 @@ def show_table(table: Table, *, suppress: bool, limit: int | None = None) -> Sho
     rows = []
     for i, (label, values) in enumerate(table.rows):
         rate = ""
+        rate_value: float | None = None
         if table.rate:
             _heading, counted, of = table.rate
             denominator = sum(values) if of is None else values[of]
@@ -74,6 +91,7 @@ def show_table(table: Table, *, suppress: bool, limit: int | None = None) -> Sho
             else:
                 value = round(100 * values[counted] / denominator, 1) if denominator else None
             rate = _percent(value)
+            rate_value = value
         rows.append(
             ShownRow(
                 label=label,
@@ -81,6 +99,7 @@ def show_table(table: Table, *, suppress: bool, limit: int | None = None) -> Sho
                 values=shown.cells[i],
                 total=_text(shown.row_totals[i], limit, shown.row_total_kind(i)),
                 rate=rate,
+                rate_value=rate_value,
             )
         )
     return ShownTable(
@@ -98,21 +117,23 @@ class ShownMeasure:
     label: str
     text: str
     basis: int
+    value: float | None = None  # the number where shown ("st", "dagar" or "%"), for the spreadsheet
+    unit: str = ""
 
 
 def show_measure(measure: Measure, *, suppress: bool, limit: int | None = None) -> ShownMeasure:
     """An average or share resting on fewer than the threshold is not shown outside the team."""
     limit = limit or suppression.threshold()
     if measure.value is None:
-        return ShownMeasure(measure.label, "–", measure.basis)
+        return ShownMeasure(measure.label, "–", measure.basis, unit=measure.unit)
     if suppress and measure.basis < limit:
-        return ShownMeasure(measure.label, f"– (underlag {suppression.label(limit)})", measure.basis)
+        return ShownMeasure(measure.label, f"– (underlag {suppression.label(limit)})", measure.basis, unit=measure.unit)
     if measure.unit == "st" and suppress and 0 < measure.value < limit:
-        return ShownMeasure(measure.label, suppression.label(limit), measure.basis)
+        return ShownMeasure(measure.label, suppression.label(limit), measure.basis, unit=measure.unit)
     value = f"{measure.value:g}".replace(".", ",")
     if measure.unit == "%":
-        return ShownMeasure(measure.label, _percent(measure.value), measure.basis)
-    return ShownMeasure(measure.label, f"{value} {measure.unit}", measure.basis)
+        return ShownMeasure(measure.label, _percent(measure.value), measure.basis, measure.value, measure.unit)
+    return ShownMeasure(measure.label, f"{value} {measure.unit}", measure.basis, measure.value, measure.unit)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reports import charts, presentation, scope, suppression
+from reports import charts, drilldown, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
 from reports.statistics import all_sections
 
@@ -39,6 +39,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         for section in sections:
             for shown in section.tables:
                 shown.chart = charts.bar_chart(shown)
+        if not suppress and not request.user.is_steering_group:
+            # A coordinator's own figures link to the people behind them (never the steering group's).
+            drilldown.add_links(sections, base=_period_and_teams(form))
         context.update(
             sections=sections,
             suppressed=suppress,
@@ -48,6 +51,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
             query=request.GET.urlencode(),
         )
     return render(request, PAGE, context)
+
+
+def _period_and_teams(form: StatisticsFilterForm) -> str:
+    from django.utils.http import urlencode
+
+    period = form.period()
+    pairs = [("fran", period.start.isoformat()), ("till", period.end.isoformat())]
+    pairs += [("team", str(team.pk)) for team in form.cleaned_data["team"]]
+    return urlencode(pairs)
 
 
 urlpatterns = [path("statistik/", statistics, name="statistics")]
