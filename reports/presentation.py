@@ -23,6 +23,7 @@ class ShownRow:
     # The lists of people behind each cell and the row total (reports/drilldown.py): "" for none.
     links: list[str] = field(default_factory=list)
     total_link: str = ""
+    previous: str = ""  # the same row in the previous period of the same length ("–" if it had none)
 
     @property
     def linked_cells(self) -> list[tuple[str, str]]:
@@ -41,6 +42,8 @@ class ShownTable:
     footnote: str = ""
     column_total_links: list[str] = field(default_factory=list)
     total_link: str = ""
+    compared: bool = False  # rows carry `previous` (set by `compare`)
+    previous_total: str = ""
     chart: Any = None  # reports.charts.Chart, set by the page that draws it
 
     @property
@@ -119,6 +122,7 @@ class ShownMeasure:
     basis: int
     value: float | None = None  # the number where shown ("st", "dagar" or "%"), for the spreadsheet
     unit: str = ""
+    previous: str = ""  # the previous period's figure, as shown (set by `compare`)
 
 
 def show_measure(measure: Measure, *, suppress: bool, limit: int | None = None) -> ShownMeasure:
@@ -154,3 +158,37 @@ def show(sections: list[Section], *, suppress: bool, limit: int | None = None) -
         )
         for section in sections
     ]
+
+
+def _row_figure(shown: ShownTable, row: ShownRow) -> str:
+    """A row's figure for the comparison: its total where the table has one, else its cells."""
+    if shown.table.totals and len(row.cells) > 1:
+        return row.total
+    return " / ".join(row.cells)
+
+
+def compare(current: list[ShownSection], previous: list[ShownSection]) -> None:
+    """Set each row's and measure's figure in the previous period beside the current one, matched by
+    label ("–" where the previous period had no such row). Both were shown (suppressed or not) the
+    same way, so the comparison reveals nothing the two pages would not."""
+    before = {section.key: section for section in previous}
+    for section in current:
+        old = before.get(section.key)
+        if old is None:
+            continue
+        old_tables = {shown.key: shown for shown in old.tables}
+        for shown in section.tables:
+            old_table = old_tables.get(shown.key)
+            if old_table is None:
+                continue
+            old_rows = {row.label: _row_figure(old_table, row) for row in old_table.rows}
+            for row in shown.rows:
+                row.previous = old_rows.get(row.label, "–")
+            shown.compared = True
+            if shown.table.totals:
+                shown.previous_total = (
+                    old_table.total if len(old_table.column_totals) > 1 else " / ".join(old_table.column_totals)
+                )
+        old_measures = {measure.label: measure.text for measure in old.measures}
+        for measure in section.measures:
+            measure.previous = old_measures.get(measure.label, "–")

@@ -469,6 +469,13 @@ def entry_exit(teams: QuerySet[Team], period: Period, *, what: str) -> Table:
     )
 
 
+def previous_period(period: Period) -> Period:
+    """The period of the same length that ends the day before this one starts (issue 17: compare)."""
+    length = period.end - period.start
+    end = period.start - timedelta(days=1)
+    return Period(end - length, end)
+
+
 def all_sections(teams: QuerySet[Team], period: Period) -> list[Section]:
     """Every figure for the teams and period, in the order the page and the reports show them."""
     phase_table, phase_measures = phases(teams, period)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from reports import charts, drilldown, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
-from reports.statistics import all_sections
+from reports.statistics import all_sections, previous_period
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -35,7 +35,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
         teams = form.chosen_teams()
         team_ids = [team.pk for team in teams]
         suppress = not scope.sees_counts_as_counted(request.user, team_ids)
-        sections = presentation.show(all_sections(teams.filter(pk__in=team_ids), form.period()), suppress=suppress)
+        chosen = teams.filter(pk__in=team_ids)
+        sections = presentation.show(all_sections(chosen, form.period()), suppress=suppress)
+        before = previous_period(form.period())
+        presentation.compare(sections, presentation.show(all_sections(chosen, before), suppress=suppress))
         for section in sections:
             for shown in section.tables:
                 shown.chart = charts.bar_chart(shown)
@@ -48,6 +51,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             limit=suppression.threshold(),
             chosen=teams,
             period=form.period(),
+            previous=before,
             query=request.GET.urlencode(),
         )
     return render(request, PAGE, context)
