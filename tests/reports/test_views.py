@@ -166,3 +166,19 @@ def test_the_note_names_the_configured_threshold(client, data) -> None:
     client.force_login(UserFactory(is_steering_group=True))
     html = client.get(reverse("reports:statistics") + "?" + Q3).content.decode()
     assert "Antal från 1 till 2 visas som ”&lt;3”" in html
+
+
+def test_each_figure_is_compared_with_the_previous_period_of_the_same_length(client, data) -> None:
+    import re
+
+    from reports.statistics import Period, previous_period
+
+    # 2026Q3 is 92 days; the 92 days before it are 2026-03-31 – 2026-06-30
+    assert previous_period(Period(date(2026, 7, 1), date(2026, 9, 30))) == Period(date(2026, 3, 31), date(2026, 6, 30))
+    client.force_login(member(Role.KOORDINATOR))
+    html = client.get(reverse("reports:statistics") + "?" + Q3).content.decode()
+    assert "jämförs med föregående period lika lång, 2026-03-31 – 2026-06-30" in html
+    # Finsam then: K 2 (E1 from 05-01, E4 all along), M 0 (E6 closed in January, E2 not yet)
+    fragment = table_text(html, "finsam")
+    assert "Föregående period" in fragment
+    assert re.findall(r'<td class="number previous">([^<]*)</td>', fragment) == ["2", "0", "2"]
