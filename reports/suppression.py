@@ -102,7 +102,9 @@ def bounds(kind: str, limit: int) -> tuple[int, int]:
     return (1, limit - 1) if kind == PRIMARY else (1, INFINITY)
 
 
-def pinned(grid: list[list[int]], kinds: list[list[str]], *, limit: int) -> list[tuple[int, int]]:
+def pinned(
+    grid: list[list[int]], kinds: list[list[str]], *, limit: int, first_only: bool = False
+) -> list[tuple[int, int]]:
     """The hidden entries a reader can work out exactly from the shown entries and the marks.
 
     The full grid's equations (each row's cells add up to its total, each column's too, and the
@@ -145,6 +147,8 @@ def pinned(grid: list[list[int]], kinds: list[list[str]], *, limit: int) -> list
         down = any(entry == (r, c) for _n, entry in arcs.get(col_node, [])) and reaches(row_node, col_node, (r, c))
         if not (up or down):
             result.append((r, c))
+            if first_only:
+                break
     return result
 
 
@@ -194,7 +198,7 @@ def suppress(cells: list[list[int]], *, limit: int | None = None, totals: bool =
                 changed |= hide_smallest(line)
         if changed:
             continue
-        for r, c in pinned(grid, kinds, limit=limit):
+        for r, c in pinned(grid, kinds, limit=limit, first_only=True):
             row = [(r, j) for j in range(n_cols + 1)]
             col = [(i, c) for i in range(n_rows + 1)]
             if hide_smallest(row + col) or unbound_a_total(row + col):

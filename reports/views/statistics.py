@@ -42,7 +42,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         for section in sections:
             for shown in section.tables:
                 shown.chart = charts.bar_chart(shown)
-        if not suppress and not request.user.is_steering_group:
+        if not suppress and not getattr(request.user, "is_steering_group", False):
             # A coordinator's own figures link to the people behind them (never the steering group's).
             drilldown.add_links(sections, base=_period_and_teams(form))
         context.update(
