@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ist.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -22,9 +22,10 @@ from reports.suppression import suppress  # noqa: E402
 
 
 def main() -> None:
-    rng = random.Random(17)
+    rng = random.Random(17)  # noqa: S311 - reproducible test tables, not secrets
     for rows, cols in [(4, 2), (12, 2), (30, 2), (9, 9), (40, 3)]:
-        tables = [[[rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 30]) for _ in range(cols)] for _ in range(rows)] for _ in range(20)]
+        values = [0, 1, 2, 3, 4, 6, 9, 15, 30]
+        tables = [[[rng.choice(values) for _ in range(cols)] for _ in range(rows)] for _ in range(20)]
         start = time.perf_counter()
         for cells in tables:
             suppress(cells, limit=5)

@@ -30,7 +30,7 @@ class TeamPanel:
     team: Team
     phases: list[tuple[str, int]] = field(default_factory=list)
     active: int = 0
-    caseload: list[tuple[str, int]] = field(default_factory=list)
+    caseload: list[tuple[str, int, int]] = field(default_factory=list)  # name, count, the handledare's id
     waiting: dict[str, Any] = field(default_factory=dict)
     documents: dict[str, int] = field(default_factory=dict)
     fulfilment: list[dict[str, Any]] = field(default_factory=list)
@@ -60,12 +60,12 @@ def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
 
     for row in (
         Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team_id__in=ids)
-        .values("team_id", "responsible__first_name", "responsible__last_name")
+        .values("team_id", "responsible_id", "responsible__first_name", "responsible__last_name")
         .annotate(n=Count("pk"))
         .order_by("team_id", "-n", "responsible__last_name")
     ):
         name = f"{row['responsible__first_name']} {row['responsible__last_name']}"
-        result[row["team_id"]].caseload.append((name, row["n"]))
+        result[row["team_id"]].caseload.append((name, row["n"], row["responsible_id"]))
 
     for panel in result.values():
         panel.waiting = {"n": 0, "overdue": 0, "soon": 0, "oldest": None}

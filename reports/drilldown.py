@@ -162,6 +162,25 @@ def _entry_exit(entry: str, exit_: str) -> Callable[[Period, str | None, int | N
     return build
 
 
+def _phase_now(period: Period, row: str | None, column: int | None) -> Q:
+    """Översikt: active enrolments by the phase they are in today (the period plays no part)."""
+    from participants.models import Enrollment
+
+    q = Q(status=Enrollment.Status.ACTIVE, phase_periods__end__isnull=True)
+    if row is not None:
+        q &= Q(phase_periods__phase=_choice(Phase.choices, row))
+    return q
+
+
+def _caseload(period: Period, row: str | None, column: int | None) -> Q:
+    """Översikt: a handledare's active enrolments (the row is the handledare's id)."""
+    from participants.models import Enrollment
+
+    if row is None or not row.isdigit():
+        raise UnknownFigureError(row)
+    return Q(status=Enrollment.Status.ACTIVE, responsible_id=int(row))
+
+
 TABLES: dict[str, Callable[[Period, str | None, int | None], Q]] = {
     "finsam": _finsam,
     "municipality": _municipality,
@@ -171,6 +190,8 @@ TABLES: dict[str, Callable[[Period, str | None, int | None], Q]] = {
     "phases": _phases,
     "closures": _closures,
     "follow_ups": _follow_ups,
+    "phase_now": _phase_now,
+    "caseload": _caseload,
 }
 # Their columns are the exit values found in the period, so the filter needs the table's columns.
 CROSS_TABLES = {

@@ -39,6 +39,8 @@ TITLES = {
     "follow_ups": "Uppföljning efter avslut",
     "entry_exit_support": "Försörjning vid start och avslut",
     "entry_exit_occupation": "Sysselsättning vid start och avslut",
+    "phase_now": "Översikt: inskrivna deltagare per fas i dag",
+    "caseload": "Översikt: handledarens pågående deltagare",
 }
 
 
@@ -94,6 +96,8 @@ def figure_people(request: HttpRequest) -> HttpResponse:
     parts = [p for p in (row, columns[column] if columns and column is not None else None) if p]
     if column is not None and not columns:
         parts.append(drilldown.column_label(table, column))
+    if table == "caseload":  # the row is the handledare's id: name them instead
+        parts = [rows[0].responsible.get_full_name()] if rows else []
     context = {
         "rows": rows,
         "heading": heading,

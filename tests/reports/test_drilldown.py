@@ -115,3 +115,22 @@ def test_the_list_runs_a_constant_number_of_queries(client, data, django_assert_
     with django_assert_max_num_queries(12):
         response = client.get(address)
     assert len(_names(response.content.decode())) == 6
+
+
+def test_the_overviews_counts_lead_to_the_people_too(client, data) -> None:
+    client.force_login(member(Role.KOORDINATOR))
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    links = [
+        (htmllib.unescape(href), int(n))
+        for href, n in re.findall(r'<a href="(/statistik/personer/[^"]+)"[^>]*>(\d+)</a>', page)
+    ]
+    # Team A today: E1 active (Redo för mer), the only active enrolment; its handledare has one
+    assert sorted(href.split("tabell=")[1].split("&")[0] for href, _n in links) == ["caseload", "phase_now"]
+    for href, n in links:
+        listed = client.get(href).content.decode()
+        assert _names(listed) == ["P1 Test"], href
+        assert n == 1
+    # another team's coordinator cannot open team A's list
+    a = Team.objects.get(slug="halmstad-hylte")
+    client.force_login(member(Role.KOORDINATOR, "varberg"))
+    assert client.get(f"{PEOPLE}?team={a.pk}&tabell=phase_now").status_code == 404
