@@ -100,3 +100,18 @@ def test_counts_are_numbers_and_shares_and_days_carry_number_formats(data) -> No
     assert values == [1, 1, 0, 2, 0.5]
     assert in_ist.cell(row=talk, column=6).number_format == exports.PERCENT_FORMAT
     assert all(in_ist.cell(row=talk, column=c).data_type == "n" for c in range(2, 7))
+
+
+def test_the_csv_carries_the_note_and_each_tables_footnote(data) -> None:
+    import csv
+
+    teams = Team.objects.filter(slug__in=["halmstad-hylte", "varberg"])
+    sections = presentation.show(all_sections(teams, Q3), suppress=True)
+    stream = io.StringIO()
+    exports.write_csv(stream, sections, period=Q3, teams=["A", "B"])
+    rows = list(csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff")), delimiter=";"))
+    assert rows[2] == [exports.suppression_note()]
+    # Finsam (K 2, M 2, total 4: all hidden) is followed by its footnote after the totals row
+    start = rows.index(["Uppföljning Finsam: deltagare i individinriktad insats"])
+    assert rows[start + 4][0] == "Summa"
+    assert rows[start + 5] == ["<5 = 1–4 (litet antal, dolt)."]
