@@ -190,6 +190,14 @@ def suppress(cells: list[list[int]], *, limit: int | None = None, totals: bool =
                 return True
         return False
 
+    def fix_on_lines(stuck: list[tuple[int, int]]) -> bool:
+        for r, c in stuck:
+            row = [(r, j) for j in range(n_cols + 1)]
+            col = [(i, c) for i in range(n_rows + 1)]
+            if hide_smallest(row + col) or unbound_a_total(row + col):
+                return True
+        return False
+
     changed = totals
     while changed:
         changed = False
@@ -198,25 +206,20 @@ def suppress(cells: list[list[int]], *, limit: int | None = None, totals: bool =
                 changed |= hide_smallest(line)
         if changed:
             continue
-        stuck = pinned(grid, kinds, limit=limit)
-        for r, c in stuck:
-            row = [(r, j) for j in range(n_cols + 1)]
-            col = [(i, c) for i in range(n_rows + 1)]
-            if hide_smallest(row + col) or unbound_a_total(row + col):
-                changed = True
-                break
+
+        # The first pinned entry is usually fixed on its own lines; only when not, look at them all.
+        stuck = pinned(grid, kinds, limit=limit, first_only=True)
+        changed = bool(stuck) and fix_on_lines(stuck)
+        if stuck and not changed:
+            stuck = pinned(grid, kinds, limit=limit)
+            changed = fix_on_lines(stuck)
         if stuck and not changed:
             # Pinned through a total elsewhere (zeros shown make every "x" at least 1, so a shown
             # grand total can still bound them): hide the smallest shown entry anywhere, else mark any
-            # small entry "x". Once all is hidden and marked "x", nothing is pinned.
+            # small entry "x". Once all is hidden and marked "x", nothing is pinned (every entry can
+            # grow by one along a cycle through its row's and column's totals).
             everywhere = [(r, c) for r in range(n_rows + 1) for c in range(n_cols + 1)]
             changed = hide_smallest(everywhere) or unbound_a_total(everywhere)
-            if not changed:
-                for r, c in everywhere:
-                    if kinds[r][c] == PRIMARY:
-                        kinds[r][c] = SECONDARY
-                        changed = True
-                        break
     shown = [[None if kinds[r][c] else grid[r][c] for c in range(n_cols + 1)] for r in range(n_rows + 1)]
     return Shown(
         cells=[row[:n_cols] for row in shown[:n_rows]],
