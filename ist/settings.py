@@ -459,8 +459,9 @@ if not IST_DIGEST_WEEKDAYS.issubset(range(1, 8)):
 # Statistics that leave a team (steering group, association, exports) show counts from 1 to
 # this threshold minus one as "<N" (reports/suppression.py).
 IST_SMALL_COUNT_THRESHOLD = env_int("IST_SMALL_COUNT_THRESHOLD", 5)
-if IST_SMALL_COUNT_THRESHOLD < 2:
-    raise ImproperlyConfigured("IST_SMALL_COUNT_THRESHOLD must be at least 2")
+if IST_SMALL_COUNT_THRESHOLD < 3:
+    # "<2" could only mean 1: the mark itself would give the count away (docs/decisions/0025).
+    raise ImproperlyConfigured("IST_SMALL_COUNT_THRESHOLD must be at least 3")
 # The quarterly and half-year reports for all teams and each team are built by the worker this many
 # days after the period ends (time for the last activities to be logged); anyone can rebuild later.
 IST_REPORT_BUILD_AFTER_DAYS = env_int("IST_REPORT_BUILD_AFTER_DAYS", 7)

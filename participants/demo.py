@@ -114,13 +114,15 @@ def seed_participants() -> dict[str, int]:
             responsible = handledare[n % len(handledare)]
             second = handledare[(n + 1) % len(handledare)] if len(handledare) > 1 else None
             referral = _ready_referral(team, n, coordinator, referrer, meeting, today - timedelta(days=400))
+            # Closed enrolments started 34–59 weeks ago, spread by exit reason, so the year's referrals
+            # and decisions (referrals.demo.seed_decision_dates) spread over the months too.
             weeks_before = {
                 Phase.PROVA_PA: 2,
                 Phase.ARBETSFORBEREDANDE: 14,
                 Phase.REDO_FOR_MER: 30,
                 Phase.ARBETSLIVSINRIKTAD: 46,
-                "closed": 52,
-            }[plan] + (detail if isinstance(detail, int) else detail.position % 3)
+                "closed": 34,
+            }[plan] + (detail if isinstance(detail, int) else detail.position * 3 % 26)
             start = today - timedelta(weeks=weeks_before)
             enrollment = services.enroll(
                 referral=referral,

@@ -6,7 +6,7 @@ demo referrals is left alone.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import cycle
 from typing import Any
 
@@ -227,3 +227,57 @@ def seed_meeting_tomorrow() -> dict[str, int]:
             )
             booked = 1
     return {"information_meetings_booked": booked}
+def _decision_offset(pk: int) -> int:
+    """Days from receipt to the team's decision: mostly 4–13 (within the 14-day deadline), now and then
+    a little late (up to 20), spread evenly by the referral's id so the demo is the same every time."""
+    return 4 + (pk * 7) % 17
+
+
+@transaction.atomic
+def seed_decision_dates() -> dict[str, int]:
+    """Give the demo's decided referrals the dates a working team's would have (issue 17).
+
+    The services stamp a decision with the moment it is made, so every demo decision carried the
+    seeding time ("Besvarade inom svarstiden 0,0 %", 38 days on average). Here each decided demo
+    referral is decided on the day of a samverkansteam meeting: the referrals demo's own (received
+    36–40 days ago, decided at the meetings 4 and 2 weeks ago), and the participants demo's, which
+    are received three to four weeks before the enrolment started (spread over the past year and
+    more) and decided 4–20 days later at a meeting that day; their information meeting follows a
+    week later. Idempotent: a decision already on its meeting's day is left alone."""
+    from referrals.models import TeamMeeting
+
+    tz = timezone.get_current_timezone()
+    moved = 0
+    items = (
+        AgendaItem.objects.filter(referral__referrer__email__endswith="@ist.example")
+        .exclude(decision="")
+        .select_related("meeting", "referral__team", "referral__enrollment", "referral__team")
+        .order_by("pk")
+    )
+    for item in items:
+        referral = item.referral
+        if item.decided_at is None or timezone.localtime(item.decided_at).date() == item.meeting.date:
+            continue
+        meeting = item.meeting
+        enrollment = getattr(referral, "enrollment", None)
+        received = referral.received_on
+        if enrollment is not None and received is not None:
+            # the participants demo: received 400 days ago whatever the start; move it before the start
+            received = enrollment.start_date - timedelta(days=28 - referral.pk % 7)
+            day = received + timedelta(days=_decision_offset(referral.pk))
+            meeting = TeamMeeting.objects.filter(team=referral.team, date=day).first() or services.meeting_create(
+                team=referral.team, date=day, start_time=time(9, 0), place="Stadshuset, rum 3", by=meeting.created_by
+            )
+            InformationMeeting.objects.filter(referral=referral).update(date=day + timedelta(days=7))
+        elif received is not None and meeting.date <= received:
+            # decided at a meeting the day it came in (a demo shortcut): received some days before
+            received = meeting.date - timedelta(days=_decision_offset(referral.pk))
+        at = timezone.make_aware(datetime.combine(meeting.date, time(10, 30)), tz)
+        AgendaItem.objects.filter(pk=item.pk).update(meeting=meeting, decided_at=at)
+        Referral.objects.filter(pk=referral.pk).update(
+            received_on=received,
+            answer_deadline=received + timedelta(days=referral.team.answer_deadline_days) if received else None,
+            decided_at=at,
+        )
+        moved += 1
+    return {"decisions_dated": moved}

@@ -30,10 +30,11 @@ class TeamPanel:
     team: Team
     phases: list[tuple[str, int]] = field(default_factory=list)
     active: int = 0
-    caseload: list[tuple[str, int]] = field(default_factory=list)
+    caseload: list[tuple[str, int, int]] = field(default_factory=list)  # name, count, the handledare's id
     waiting: dict[str, Any] = field(default_factory=dict)
     documents: dict[str, int] = field(default_factory=dict)
     fulfilment: list[dict[str, Any]] = field(default_factory=list)
+    definition: str = ""  # how "Uppfyllt" is computed, printed beside it
 
 
 def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
@@ -59,12 +60,12 @@ def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
 
     for row in (
         Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team_id__in=ids)
-        .values("team_id", "responsible__first_name", "responsible__last_name")
+        .values("team_id", "responsible_id", "responsible__first_name", "responsible__last_name")
         .annotate(n=Count("pk"))
         .order_by("team_id", "-n", "responsible__last_name")
     ):
         name = f"{row['responsible__first_name']} {row['responsible__last_name']}"
-        result[row["team_id"]].caseload.append((name, row["n"]))
+        result[row["team_id"]].caseload.append((name, row["n"], row["responsible_id"]))
 
     for panel in result.values():
         panel.waiting = {"n": 0, "overdue": 0, "soon": 0, "oldest": None}
@@ -128,29 +129,80 @@ def phase_days(team_ids: list[int], *, today: date) -> dict[int, dict[str, float
     return result
 
 
+def enrollment_phase_days(team_ids: list[int], *, today: date) -> dict[tuple[int, int], dict[str, float]]:
+    """Per (team, enrolment) and phase: the days spent in the phase this month so far, counted as in
+    `phase_days` (a period runs up to the day before its end). One query, one row per enrolment and
+    phase: the fulfilment caps each person at their own requirement."""
+    month_start = today.replace(day=1)
+    tomorrow = today + timedelta(days=1)
+    covered = ExpressionWrapper(
+        Least(Coalesce("end", Value(tomorrow)), Value(tomorrow)) - Greatest("start", Value(month_start)),
+        output_field=DurationField(),
+    )
+    result: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+    for row in (
+        PhasePeriod.objects.filter(enrollment__team_id__in=team_ids, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gt=month_start))
+        .values("enrollment__team_id", "enrollment_id", "phase")
+        .annotate(days=Sum(covered))
+        .order_by()
+    ):
+        key = (row["enrollment__team_id"], row["enrollment_id"])
+        result[key][row["phase"]] = row["days"].total_seconds() / 86400
+    return result
+
+
+FULFILMENT_DEFINITION = (
+    "Uppfyllt: genomförda aktiviteter (närvarande) mot vad faserna begär för dagarna hittills denna månad "
+    "(1–{day}). Varje deltagare räknas högst upp till sitt eget krav, så 100 % är taket; fler aktiviteter "
+    "än kravet visas under Genomförda men höjer inte andelen."
+)
+
+
+def capped_share(pairs: list[tuple[int, float]]) -> int | None:
+    """The share of the requirement met, in percent: each (done, expected) of a person counts at most
+    its expected, so the share is at most 100 (issue 17: "Uppfyllt 365 %")."""
+    expected = sum(e for _d, e in pairs)
+    if not expected:
+        return None
+    return round(100 * sum(min(d, e) for d, e in pairs) / expected)
+
+
 def _fulfilment(result: dict[int, TeamPanel], *, today: date) -> None:
     """This month so far: activities done (present) against what the phases asked for on the days
-    each participant was in them, so a phase change or a closure mid-month is counted exactly.
-    Three queries: phase-days, activities done, requirements."""
+    each participant was in them, so a phase change or a closure mid-month is counted exactly; each
+    participant counts at most up to their own requirement (`capped_share`).
+    Three queries: phase-days per enrolment, activities done per enrolment, requirements."""
     month_start = today.replace(day=1)
-    days = phase_days(list(result), today=today)
-    done: dict[tuple[int, str], int] = {
-        (row["enrollment__team_id"], row["kind"]): row["n"]
+    days = enrollment_phase_days(list(result), today=today)
+    done: dict[tuple[int, int, str], int] = {
+        (row["enrollment__team_id"], row["enrollment_id"], row["kind"]): row["n"]
         for row in Activity.objects.filter(
             enrollment__team_id__in=list(result),
             date__range=(month_start, today),
             attendance=Attendance.PRESENT,
         )
-        .values("enrollment__team_id", "kind")
+        .values("enrollment__team_id", "enrollment_id", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     }
     per_week = {(r.phase, r.kind): r.count / r.per_weeks for r in PhaseRequirement.objects.all()}
     for pk, panel in result.items():
+        panel.definition = FULFILMENT_DEFINITION.format(day=today.day)
+        enrollments = [e for (team, e) in days if team == pk]
         for kind, label in ActivityKind.choices:
-            expected = sum(n / 7 * per_week.get((phase, kind), 0) for phase, n in days[pk].items())
-            count = done.get((pk, kind), 0)
-            share = round(100 * count / expected) if expected else None
+            pairs = [
+                (
+                    done.get((pk, e, kind), 0),
+                    sum(n / 7 * per_week.get((phase, kind), 0) for phase, n in days[(pk, e)].items()),
+                )
+                for e in enrollments
+            ]
+            expected = sum(e for _d, e in pairs)
+            # Every activity done counts under Genomförda, also one of someone no phase asked it of.
+            count = sum(n for (team, _e, k), n in done.items() if team == pk and k == kind)
             # One decimal: early in the month the phases ask for a fraction of an activity (0,3), which a
             # whole number would show as 0 beside a share of 0 %.
-            panel.fulfilment.append({"label": label, "done": count, "expected": round(expected, 1), "share": share})
+            panel.fulfilment.append(
+                {"label": label, "done": count, "expected": round(expected, 1), "share": capped_share(pairs)}
+            )

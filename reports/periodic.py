@@ -82,6 +82,7 @@ def pdf(report: Report) -> RenderedPdf:
 
 
 def xlsx(report: Report) -> bytes:
-    rows = [[report.title], ["Period", str(report.period)], ["Omfattning", report.scope], []]
-    rows += exports.table_rows(report.sections)
-    return exports.xlsx_bytes([(report.label, rows)])
+    """An "Om rapporten" sheet (title, period, scope, the suppression note), then one sheet per section."""
+    return exports.workbook(
+        report.sections, title=report.title, meta=[("Period", str(report.period)), ("Omfattning", report.scope)]
+    )

@@ -393,6 +393,15 @@ def phases(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]
     return table, measures
 
 
+def exit_reason_label(group: str, label: str) -> str:
+    """ "Avbrott: flyttat", not "Avbrott: Avbrott: flyttat": the group is named once, and not again
+    when the reason's own label already starts with it ("Avbrott på egen begäran")."""
+    group, label = str(group), str(label)
+    if label.casefold().startswith(group.casefold()):
+        return label
+    return f"{group}: {label}"
+
+
 def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
     """Closures in the period by reason, completions and interruptions apart; the share to work or studies."""
     rows = (
@@ -403,7 +412,8 @@ def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure
     )
     rows = list(rows)
     table_rows = [
-        (f"{ExitReason.Group(row['reason__group']).label}: {row['reason__label']}", [row["n"]]) for row in rows
+        (exit_reason_label(ExitReason.Group(row["reason__group"]).label, row["reason__label"]), [row["n"]])
+        for row in rows
     ]
     total = sum(row["n"] for row in rows)
     to_work = sum(row["n"] for row in rows if row["reason__to_work_or_studies"])
@@ -457,6 +467,13 @@ def entry_exit(teams: QuerySet[Team], period: Period, *, what: str) -> Table:
         [(label, cells[label]) for label in row_labels],
         chart=False,
     )
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same length that ends the day before this one starts (issue 17: compare)."""
+    length = period.end - period.start
+    end = period.start - timedelta(days=1)
+    return Period(end - length, end)
 
 
 def all_sections(teams: QuerySet[Team], period: Period) -> list[Section]:

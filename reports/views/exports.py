@@ -44,7 +44,9 @@ def statistics_xlsx(request: HttpRequest) -> HttpResponse:
     period = form.period()
     teams = [t.name for t in form.chosen_teams()]
     sections = presentation.show(all_sections(form.chosen_teams(), period), suppress=True)
-    content = exports.xlsx_bytes([("Statistik", exports.statistics_sheet(sections, period=period, teams=teams))])
+    content = exports.workbook(
+        sections, title="IST statistik", meta=[("Period", str(period)), ("Team", ", ".join(teams))]
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="ist-statistik-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'

@@ -9,9 +9,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reports import charts, presentation, scope, suppression
+from reports import charts, drilldown, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
-from reports.statistics import all_sections
+from reports.statistics import all_sections, previous_period
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -35,19 +35,35 @@ def statistics(request: HttpRequest) -> HttpResponse:
         teams = form.chosen_teams()
         team_ids = [team.pk for team in teams]
         suppress = not scope.sees_counts_as_counted(request.user, team_ids)
-        sections = presentation.show(all_sections(teams.filter(pk__in=team_ids), form.period()), suppress=suppress)
+        chosen = teams.filter(pk__in=team_ids)
+        sections = presentation.show(all_sections(chosen, form.period()), suppress=suppress)
+        before = previous_period(form.period())
+        presentation.compare(sections, presentation.show(all_sections(chosen, before), suppress=suppress))
         for section in sections:
             for shown in section.tables:
                 shown.chart = charts.bar_chart(shown)
+        if not suppress and not getattr(request.user, "is_steering_group", False):
+            # A coordinator's own figures link to the people behind them (never the steering group's).
+            drilldown.add_links(sections, base=_period_and_teams(form))
         context.update(
             sections=sections,
             suppressed=suppress,
             limit=suppression.threshold(),
             chosen=teams,
             period=form.period(),
+            previous=before,
             query=request.GET.urlencode(),
         )
     return render(request, PAGE, context)
+
+
+def _period_and_teams(form: StatisticsFilterForm) -> str:
+    from django.utils.http import urlencode
+
+    period = form.period()
+    pairs = [("fran", period.start.isoformat()), ("till", period.end.isoformat())]
+    pairs += [("team", str(team.pk)) for team in form.cleaned_data["team"]]
+    return urlencode(pairs)
 
 
 urlpatterns = [path("statistik/", statistics, name="statistics")]

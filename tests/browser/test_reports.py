@@ -66,6 +66,20 @@ def test_coordinator_reads_overview_and_statistics(page: Page, demo, check_a11y,
     check_a11y(page)
     screenshot(page, "statistik")
 
+    # Issue 17: a figure leads to the people behind it (the coordinator's own team, logged).
+    total = finsam.get_by_role("link", name="visa personerna").last
+    count = int(total.inner_text())
+    total.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Personerna bakom siffran")
+    people = page.get_by_role("table", name="Inskrivningar bakom siffran")
+    expect(people.locator("tbody tr")).to_have_count(count)
+    check_a11y(page)
+    screenshot(page, "statistik-personer")
+    page.get_by_role("link", name="Tillbaka till statistiken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistik")
+    expect(page.get_by_role("columnheader", name="Föregående period").first).to_be_visible()
+    check_a11y(page)
+
 
 def test_steering_group_sees_suppressed_statistics_and_downloads_a_report(
     page: Page, demo, celery_worker, check_a11y, log_in, screenshot
@@ -83,7 +97,11 @@ def test_steering_group_sees_suppressed_statistics_and_downloads_a_report(
     page.get_by_label("IST Laholm").check()
     page.get_by_role("button", name="Visa").click()
     expect(page.get_by_role("table", name="Avslut per orsak")).to_contain_text("<5")
+    # Issue 17: every table with a hidden count explains its marks; no figure links to people.
+    expect(page.get_by_text("<5 = 1–4").first).to_be_visible()
+    expect(page.locator("a[href*='/statistik/personer/']")).to_have_count(0)
     check_a11y(page)
+    screenshot(page, "statistik-styrgrupp")
 
     page.get_by_role("link", name="Kvartals- och halvårsrapporter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter")
@@ -104,3 +122,14 @@ def test_steering_group_sees_suppressed_statistics_and_downloads_a_report(
     workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     first = workbook.worksheets[0]["A1"].value
     assert first.startswith("Kvartalsrapport till styrgruppen")
+    # one sheet per section, each with the suppression note under its frozen heading rows
+    assert workbook.sheetnames[1:] == [
+        "Vägen in",
+        "Deltagare",
+        "Under tiden i IST",
+        "Avslut och uppföljning",
+        "Konsultativa frågor",
+    ]
+    for sheet in workbook.worksheets[1:]:
+        assert sheet["A3"].value.startswith("Antal från 1 till 4 visas som")
+        assert sheet.freeze_panes == "B4"

@@ -38,6 +38,13 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     # Participant-level data: administrators only.
     "reports:participant_export": ({}, "", signed_in(403, administrator=200)),
     "reports:dashboard": ({}, "", signed_in(403, koordinator=200)),
+    # The people behind a figure: a coordinator's own teams only; everyone else (the steering group
+    # and administrators too, who see aggregates) gets a 404.
+    "reports:figure_people": (
+        {},
+        "fran=2026-01-01&till=2026-12-31&tabell=finsam&rad=Kvinna&kolumn=0",
+        signed_in(404, koordinator=200),
+    ),
 }
 
 EXPORT_REASON = "Förbundets uppföljning 2026 (beslut i styrgruppen)"

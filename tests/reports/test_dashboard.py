@@ -89,3 +89,37 @@ def test_the_day_of_a_phase_change_belongs_to_the_new_phase_and_a_closure_day_to
     # 2026-08-01, E4's closure: E4's Arbetsförberedande ended that day and counts for nothing;
     # E1 Redo för mer, E2 Prova på.
     assert phase_days([data["a"].pk], today=date(2026, 8, 1))[data["a"].pk] == {"redo_for_mer": 1, "prova_pa": 1}
+
+
+def test_fulfilment_is_capped_at_each_persons_requirement_and_says_how() -> None:
+    # Issue 17: "Uppfyllt 365 %". 2026-07-20 in team A, physical training: E1 asked 20/7 = 2.86,
+    # E2 11/7 = 1.57, E4 20/7 = 2.86 (7.29 in all). E1 now trains every day from 07-01 to 07-20
+    # (20 times, plus nothing else); E2 once (07-15), E4 never. Counted: E1 at most 2.86, E2 1, E4 0.
+    from participants.models import Activity, Attendance, Enrollment
+
+    data = dataset.build()
+    e1 = Enrollment.objects.get(participant__first_name="P1")
+    Activity.objects.filter(enrollment=e1, kind="fysisk").delete()
+    Activity.objects.bulk_create(
+        Activity(
+            enrollment=e1, kind="fysisk", date=date(2026, 7, d), attendance=Attendance.PRESENT, logged_by=data["staff"]
+        )
+        for d in range(1, 21)
+    )
+    (panel,) = panels(Team.objects.filter(slug="halmstad-hylte"), today=date(2026, 7, 20))
+    row = next(r for r in panel.fulfilment if r["label"] == "Fysisk träning")
+    assert row["done"] == 21
+    assert row["expected"] == 7.3
+    # uncapped this would be 21 / 7.29 = 288 %
+    assert row["share"] == round(100 * (20 / 7 + 1) / ((20 + 11 + 20) / 7)) == 53
+    assert row["share"] <= 100
+    assert "1–20" in panel.definition
+    assert "100 % är taket" in panel.definition
+
+
+def test_capped_share_never_exceeds_100() -> None:
+    from reports.dashboard import capped_share
+
+    assert capped_share([(5, 1.0), (9, 2.5)]) == 100
+    assert capped_share([(0, 1.0), (1, 1.0)]) == 50
+    assert capped_share([(3, 0.0)]) is None

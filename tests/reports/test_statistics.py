@@ -127,7 +127,7 @@ def test_phase_transitions_and_time_in_phase(team_a) -> None:
 
 def test_closures_by_reason_and_share_to_work_or_studies(team_a) -> None:
     table, (to_work,) = statistics.closures(team_a, Q3)
-    assert table.rows == [("Avslut enligt plan: Arbete", [1]), ("Avbrott: Avbrott på egen begäran", [1])]
+    assert table.rows == [("Avslut enligt plan: Arbete", [1]), ("Avbrott på egen begäran", [1])]
     assert (to_work.value, to_work.basis) == (50.0, 2)
 
 
@@ -157,3 +157,11 @@ def test_all_sections_run_a_constant_number_of_queries(both, django_assert_num_q
     with django_assert_num_queries(15):
         sections = statistics.all_sections(both, Q3)
     assert [s.key for s in sections] == ["way_in", "participants", "in_ist", "way_out", "questions"]
+
+
+def test_an_exit_reason_is_labelled_with_its_group_once() -> None:
+    from reports.statistics import exit_reason_label
+
+    assert exit_reason_label("Avbrott", "Avbrott: flyttat") == "Avbrott: flyttat"
+    assert exit_reason_label("Avbrott", "Avbrott på egen begäran") == "Avbrott på egen begäran"
+    assert exit_reason_label("Avslut enligt plan", "Arbete") == "Avslut enligt plan: Arbete"

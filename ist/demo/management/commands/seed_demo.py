@@ -15,7 +15,7 @@ from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
 from participants.demo import seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
-from referrals.demo import seed_meeting_tomorrow, seed_referrals
+from referrals.demo import seed_decision_dates, seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
 from teams.demo import seed_letterhead, seed_organisation
 
@@ -26,6 +26,7 @@ SEEDERS = [
     seed_demo_totp,
     seed_referrals,
     seed_participants,
+    seed_decision_dates,  # after both demos that decide referrals (issue 17)
     seed_documents,
     seed_privacy,
     seed_retention,

@@ -1,0 +1,115 @@
+"""The people behind a figure: a coordinator follows a count on the statistics page to its list.
+
+Only for a coordinator of every chosen team (the figures they see as counted); everyone else,
+the steering group and administrators included, gets a 404: the list shows people, and they see
+aggregates only. Every listed enrolment is logged as read (ist/audit/recording.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from ist.audit.recording import record_access
+from reports import drilldown
+from reports.forms import StatisticsFilterForm
+from reports.statistics import entry_exit
+from teams.access import teams_where
+from teams.models import Team
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from teams.models import User
+
+PAGE = "reports/figure_people.html"
+PAGE_SIZE = 50
+TITLES = {
+    "finsam": "Uppföljning Finsam",
+    "municipality": "Deltagare per hemkommun",
+    "age": "Deltagare per åldersgrupp",
+    "volume": "Inskrivningar",
+    "activities": "Aktiviteter",
+    "phases": "Faser: påbörjade och avslutade",
+    "closures": "Avslut per orsak",
+    "follow_ups": "Uppföljning efter avslut",
+    "entry_exit_support": "Försörjning vid start och avslut",
+    "entry_exit_occupation": "Sysselsättning vid start och avslut",
+    "phase_now": "Översikt: inskrivna deltagare per fas i dag",
+    "caseload": "Översikt: handledarens pågående deltagare",
+}
+
+
+def _column(text: str) -> int | None:
+    if text == "":
+        return None
+    if not text.isdigit():
+        raise Http404
+    return int(text)
+
+
+@require_safe
+def figure_people(request: HttpRequest) -> HttpResponse:
+    """Four queries whatever the list's length: the teams (form), the page of enrolments with their
+    people, teams and handledare, the access log, and for the cross tables their columns."""
+    user: User = request.user  # type: ignore[assignment]
+    own = Team.objects.filter(pk__in=teams_where(user, action="manage")).order_by("name")
+    if getattr(user, "is_steering_group", False) or not own.exists():
+        raise Http404  # aggregates only: never a list of people
+    form = StatisticsFilterForm(request.GET, teams=own, today=timezone.localdate())
+    if not form.is_valid():
+        raise Http404  # a team the user does not coordinate is not a valid choice
+    table = request.GET.get("tabell", "")
+    if table not in drilldown.LINKED:
+        raise Http404
+    teams = form.chosen_teams()
+    period = form.period()
+    row = request.GET.get("rad")
+    column = _column(request.GET.get("kolumn", ""))
+    figure = drilldown.Figure(table, row, column)
+    columns = None
+    if table in drilldown.CROSS_TABLES:
+        columns = entry_exit(teams, period, what=table.removeprefix("entry_exit_")).columns
+    try:
+        enrollments = drilldown.people(teams, period, figure, columns=columns)
+    except drilldown.UnknownFigureError:
+        raise Http404 from None
+    after = request.GET.get("efter", "")
+    if after.isdigit():
+        enrollments = enrollments.filter(pk__gt=int(after))
+    rows = list(
+        enrollments.select_related("participant", "team", "responsible", "closure").order_by("pk")[: PAGE_SIZE + 1]
+    )
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    record_access(request, rows, what=f"statistikunderlag: {table}")
+    query = request.GET.copy()
+    query.pop("efter", None)
+    back = request.GET.copy()
+    for key in ("tabell", "rad", "kolumn", "efter"):
+        back.pop(key, None)
+    heading = TITLES[table]
+    parts = [p for p in (row, columns[column] if columns and column is not None else None) if p]
+    if column is not None and not columns:
+        parts.append(drilldown.column_label(table, column))
+    if table == "caseload":  # the row is the handledare's id: name them instead
+        parts = [rows[0].responsible.get_full_name()] if rows else []
+    context = {
+        "rows": rows,
+        "heading": heading,
+        "figure": ", ".join(parts) or "summa",
+        "period": period,
+        "chosen": list(teams),
+        "next": f"{query.urlencode()}&efter={rows[-1].pk}" if more and rows else "",
+        "back": back.urlencode(),
+        "first": bool(after),
+        "restart": query.urlencode(),
+    }
+    return render(request, PAGE, context)
+
+
+urlpatterns = [path("statistik/personer/", figure_people, name="figure_people")]
