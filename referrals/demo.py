@@ -227,6 +227,8 @@ def seed_meeting_tomorrow() -> dict[str, int]:
             )
             booked = 1
     return {"information_meetings_booked": booked}
+
+
 def _decision_offset(pk: int) -> int:
     """Days from receipt to the team's decision: mostly 4–13 (within the 14-day deadline), now and then
     a little late (up to 20), spread evenly by the referral's id so the demo is the same every time."""
