@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
@@ -119,11 +119,11 @@ class PersonField(forms.Field):
         self.label_from_instance = label_from_instance or (lambda user: user.get_full_name())
         self.empty_label = empty_label
         self._queryset: QuerySet[Any] | None = None
-        self.widget.field = self
+        cast("PersonPicker", self.widget).field = self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PersonField:
-        result = super().__deepcopy__(memo)
-        result.widget.field = result
+        result = cast("PersonField", super().__deepcopy__(memo))
+        cast("PersonPicker", result.widget).field = result  # each form's copy renders its own queryset
         return result
 
     @property
