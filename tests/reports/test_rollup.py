@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from participants import services
 from participants.models import Activity, Attendance, Enrollment
@@ -143,3 +144,18 @@ def test_the_reader_takes_three_queries_whatever_the_number_of_days(scopes, djan
         rollup.counts(scopes[2], YEAR, today=TODAY)
     with django_assert_num_queries(3):
         rollup.counts(scopes[2], Period(YEAR.start - timedelta(days=365), YEAR.end), today=TODAY)
+
+
+def test_the_rebuild_command_counts_every_day_again(scopes) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    rollup.refresh()
+    Activity.objects.filter(date=date(2026, 7, 2)).update(kind="kunskap")  # behind the services' back
+    out = StringIO()
+    call_command("rebuild_activity_rollup", stdout=out)
+    assert "dag(ar) räknade" in out.getvalue()
+    assert ActivityDay.objects.filter(day=date(2026, 7, 2), kind="kunskap").exists()
+    assert not ActivityDay.objects.filter(day=date(2026, 7, 2), kind="samtal").exists()
+    assert_matches_live(scopes, today=timezone.localdate())  # the command counts up to the real today
