@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> None:
           f"| {(time.perf_counter() - start) * 1000:.0f} ms | | |")  # fmt: skip
     timed("Statistik page, from the rollup (today live)", runs, lambda: client.get(stats_url))
     timed("activity figure alone, from the rollup", runs, lambda: activities(teams, year))
-    rollup.mark_dirty([today - timedelta(days=n) for n in (3, 40, 200)])
+    rollup.mark_dirty(days=[today - timedelta(days=n) for n in (3, 40, 200)])
     timed("activity figure, rollup with 3 dirty days", runs, lambda: activities(teams, year))
     start = time.perf_counter()
     rollup.refresh()

@@ -377,7 +377,7 @@ def activity_log(
             note=note,
             logged_by=by,
         )
-        rollup.mark_dirty([day])  # Statistik counts the day live until the worker has counted it again
+        rollup.mark_dirty(days=[day])  # Statistik counts the day live until the worker has counted it again
         sweep_for((User, enrollment.responsible_id))  # "veckologg saknas" names one participant less
         return activity
 
@@ -398,7 +398,7 @@ def activity_correct(
     changed = [field for field, value in data.items() if getattr(current, field) != value]
     if not changed:
         return current
-    rollup.mark_dirty([current.date, data.get("date", current.date)])  # the day it was on and the day it moves to
+    rollup.mark_dirty(days=[current.date, data.get("date", current.date)])  # the day it was on and the day it moves to
     for field in changed:
         setattr(current, field, data[field])
     current.version += 1
@@ -416,7 +416,7 @@ def activity_delete(*, activity: Activity, by: User, expected_version: int | Non
     if expected_version is not None and current.version != expected_version:
         raise StaleEdit
     _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} borttagen")
-    rollup.mark_dirty([current.date])
+    rollup.mark_dirty(days=[current.date])
     current.delete()
 
 
@@ -497,7 +497,7 @@ def _group_session_create(
             for e in enrollments
         ]
     )
-    rollup.mark_dirty([day])
+    rollup.mark_dirty(days=[day])
     sweep_for(*{(User, e.responsible_id) for e in enrollments})  # "veckologg saknas", per handledare
     return session
 

@@ -53,7 +53,7 @@ BATCH_DAYS = 31  # days counted per transaction by the worker
 # -- Writers ----------------------------------------------------------------------------------
 
 
-def mark_dirty(days: Iterable[date]) -> None:
+def mark_dirty(*, days: Iterable[date]) -> None:
     """The activities of these days changed: count them live until the worker has counted them again.
     Call inside the transaction that changes the activities. One query."""
     wanted = sorted(set(days))

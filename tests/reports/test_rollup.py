@@ -139,7 +139,7 @@ def test_the_statistics_table_is_the_same_from_the_rollup(scopes) -> None:
 
 def test_the_reader_takes_three_queries_whatever_the_number_of_days(scopes, django_assert_num_queries) -> None:
     rollup.refresh(today=TODAY)
-    rollup.mark_dirty([date(2026, 7, 9), date(2026, 8, 1)])  # two live runs besides today
+    rollup.mark_dirty(days=[date(2026, 7, 9), date(2026, 8, 1)])  # two live runs besides today
     with django_assert_num_queries(3):
         rollup.counts(scopes[2], YEAR, today=TODAY)
     with django_assert_num_queries(3):
