@@ -424,6 +424,9 @@ CELERY_BEAT_SCHEDULE = {
     # Every 10 minutes: the standard quarterly and half-year reports once a period has ended (see
     # IST_REPORT_BUILD_AFTER_DAYS), and again the builds whose task was lost.
     "sweep-report-files": {"task": "reports.tasks.sweep_reports_files", "schedule": 600.0},
+    # Every 5 minutes: count the finished days whose activities changed into the daily rollup that
+    # Statistik reads (reports/rollup.py); until then Statistik counts those days live.
+    "refresh-activity-rollup": {"task": "reports.tasks.refresh_activity_rollup", "schedule": 300.0},
     # Every night at 01:40 (before the sweeps and the digest, when nobody works): gallring by the
     # retention rules (ist/retention). A run only removes what is due, so a lost or doubled run is
     # harmless; the next night catches up.

@@ -37,6 +37,7 @@ from participants.models import (
     PhasePeriod,
 )
 from referrals.models import Referral
+from reports import rollup
 from teams.models import User
 
 Event = EnrollmentEvent.Kind
@@ -380,6 +381,7 @@ def activity_log(
             note=note,
             logged_by=by,
         )
+        rollup.mark_dirty(days=[day])  # Statistik counts the day live until the worker has counted it again
         sweep_for((User, enrollment.responsible_id))  # "veckologg saknas" names one participant less
         return activity
 
@@ -399,6 +401,7 @@ def activity_correct(
     changed = [f.name for f in fields(values) if getattr(current, f.name) != getattr(values, f.name)]
     if not changed:
         return current
+    rollup.mark_dirty(days=[current.date, values.date])  # the day it was on and the day it moves to
     for name in changed:
         setattr(current, name, getattr(values, name))
     current.version += 1
@@ -416,6 +419,7 @@ def activity_delete(*, activity: Activity, by: User, expected_version: int | Non
     if expected_version is not None and current.version != expected_version:
         raise StaleEdit
     _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} borttagen")
+    rollup.mark_dirty(days=[current.date])
     current.delete()
 
 
@@ -496,6 +500,7 @@ def _group_session_create(
             for e in enrollments
         ]
     )
+    rollup.mark_dirty(days=[day])
     sweep_for(*{(User, e.responsible_id) for e in enrollments})  # "veckologg saknas", per handledare
     return session
 

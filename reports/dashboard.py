@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from participants.documents.schedule import due_dates
+from participants.documents.schedule import DueCounts, due_counts
 from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod, PhaseRequirement
 from referrals.models import Referral
 
@@ -38,9 +38,9 @@ class TeamPanel:
 
 
 def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
-    """One panel per team. Eleven queries: teams, phases, caseload, waiting referrals, active
-    enrolments and the document schedule (three), and for this month's fulfilment the phase-days,
-    the activities done and the requirements."""
+    """One panel per team. Eight queries: teams, phases, caseload, waiting referrals, the document
+    schedule (one, in SQL), and for this month's fulfilment the phase-days, the activities done and
+    the requirements."""
     result = {team.pk: TeamPanel(team) for team in teams}
     ids = list(result)
 
@@ -83,23 +83,9 @@ def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
         row["age_days"] = (today - row["oldest"]).days if row["oldest"] else None
         result[row["team_id"]].waiting = row
 
-    active = list(
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team_id__in=ids).values_list("pk", "team_id")
-    )
-    dates = due_dates([pk for pk, _team in active])
-    soon = today + timedelta(days=DOCUMENTS_SOON_DAYS)
-    for panel in result.values():
-        panel.documents = {"plan_overdue": 0, "plan_soon": 0, "report_overdue": 0, "report_soon": 0}
-    for pk, team_id in active:  # the schedule is computed per enrolment by design (documents issue)
-        due = dates.get(pk)
-        if due is None:
-            continue
-        counts = result[team_id].documents
-        for what, on in (("plan", due.plan_due_on), ("report", due.report_due_on)):
-            if on is not None and on < today:
-                counts[f"{what}_overdue"] += 1
-            elif on is not None and on <= soon:
-                counts[f"{what}_soon"] += 1
+    due = due_counts(ids, today=today, soon=today + timedelta(days=DOCUMENTS_SOON_DAYS))  # one query, in SQL
+    for pk, panel in result.items():
+        panel.documents = asdict(due.get(pk, DueCounts()))
 
     _fulfilment(result, today=today)
     return list(result.values())

@@ -72,3 +72,42 @@ class ReportFile(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+
+class ActivityDay(models.Model):
+    """The daily rollup of activities (reports/rollup.py): how many were booked on one day in one team,
+    per kind and attendance. Statistik reads finished days from here and the current day live.
+
+    Keyed on what reports.statistics.activities groups by; to count by something else (a category),
+    add the column here and to the GROUP BY in reports/rollup.py, and rebuild (`rebuild_activity_rollup`).
+    """
+
+    day = models.DateField()
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    attendance = models.CharField(max_length=10)
+    n = models.PositiveIntegerField()
+    minutes = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "team", "kind", "attendance"], name="activity_day_one_row_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.team_id} {self.kind} {self.attendance}: {self.n}"
+
+
+class RollupDay(models.Model):
+    """One row per day the rollup knows: `dirty` while an activity of that day changed since the
+    worker last counted it. A day without a row, or a dirty one, is counted live."""
+
+    day = models.DateField(unique=True)
+    dirty = models.BooleanField(default=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], condition=Q(dirty=True), name="rollup_day_dirty")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}{' (ändrad)' if self.dirty else ''}"

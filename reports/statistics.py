@@ -17,7 +17,6 @@ from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper,
 from django.db.models.functions import TruncDate
 
 from participants.models import (
-    Activity,
     ActivityKind,
     Attendance,
     Closure,
@@ -29,6 +28,7 @@ from participants.models import (
     PhasePeriod,
 )
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral
+from reports import rollup
 from teams.models import Organisation
 
 if TYPE_CHECKING:
@@ -339,16 +339,7 @@ def finsam(teams: QuerySet[Team], period: Period) -> Table:
 
 def activities(teams: QuerySet[Team], period: Period) -> Table:
     """Activities booked in the period by kind, split by attendance, with the attendance rate."""
-    rows = (
-        Activity.objects.filter(enrollment__team__in=teams, date__range=_in(period))
-        .values("kind")
-        .annotate(
-            present=Count("pk", filter=Q(attendance=Attendance.PRESENT)),
-            excused=Count("pk", filter=Q(attendance=Attendance.EXCUSED)),
-            unexcused=Count("pk", filter=Q(attendance=Attendance.UNEXCUSED)),
-        )
-        .order_by()
-    )
+    rows = rollup.activities_by_kind(teams, period)  # finished days from the daily rollup, the rest live
     counts = {row["kind"]: [row["present"], row["excused"], row["unexcused"]] for row in rows}
     return Table(
         "activities",

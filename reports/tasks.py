@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ist.outbox import services as outbox
 from ist.pdf.storage import RENDER_TASK_OPTIONS
-from reports import services
+from reports import rollup, services
 from reports.models import ReportFile
 
 log = logging.getLogger(__name__)
@@ -48,3 +48,10 @@ def sweep_reports_files() -> dict[str, int]:
             services.build_queue(report_id=pk, occasion=f"sweep-{now:%Y%m%dT%H%M%S}")
     log.info("report sweep: %d standard report(s) asked for, %d lost build(s) sent again", made, len(ids))
     return {"requested": made, "requeued": len(ids)}
+
+
+@shared_task(acks_late=True, soft_time_limit=1200, time_limit=1260)
+def refresh_activity_rollup() -> dict[str, int]:
+    """Count the finished days whose activities changed (or were never counted) into the rollup
+    that Statistik reads (reports/rollup.py)."""
+    return rollup.refresh()

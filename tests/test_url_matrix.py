@@ -87,6 +87,7 @@ MATRIX: dict[str, tuple[Any, str, dict[str, object]]] = {
     "teams:detail": ({"slug": "halmstad-hylte"}, "", signed_in(200, steering=404, referrer=404)),
     "audit:log": ({}, "", signed_in(403, administrator=200, koordinator=200)),
     "audit:extract": ({}, "person=user:1", signed_in(403, administrator=200, koordinator=200)),
+    "audit:actor_search": ({}, "actor_q=a", signed_in(403, administrator=200, koordinator=200)),
     "set_language": ({}, "", every(302)),
     "healthz": ({}, "", every(200)),
 }

@@ -6,11 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ist.forms import DateField
+from ist.pickers import PersonField
 from teams.selectors import users_visible_to
 
 
 class LogFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(label=_("Användare"), queryset=None, required=False, empty_label=_("Alla användare"))
+    # A search among the users the viewer may review, not a <select> of all of them (issue 16).
+    actor = PersonField(
+        label=_("Användare"), search_url="audit:actor_search", required=False, empty_label=_("Alla användare")
+    )
     person = forms.CharField(
         label=_("Person"),
         required=False,

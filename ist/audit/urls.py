@@ -8,4 +8,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.log_review, name="log"),
     path("utdrag/", views.log_extract, name="extract"),
+    path("anvandare/", views.actor_search, name="actor_search"),
 ]

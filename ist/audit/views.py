@@ -18,6 +18,7 @@ from ist.audit.labels import action_label
 from ist.audit.recording import record_log_review
 from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
+from ist.pickers import search_view
 
 PERSON_KEY = re.compile(r"^[a-z]+:\d+$")
 security_log = logging.getLogger("ist.security")
@@ -92,3 +93,13 @@ def log_extract(request: HttpRequest) -> HttpResponse:
     security_log.info("log extract for %s by user %s", key, request.user.pk)
     record_log_review(request, what="loggutdrag", person=key)  # after: the extract ends before its own read
     return response
+
+
+@require_safe
+def actor_search(request: HttpRequest) -> HttpResponse:
+    """The "Användare" picker's matches (htmx): the users the reviewer may review, at most
+    ist.pickers.LIMIT. One query besides the check."""
+    if not may_review_log(request.user):
+        raise PermissionDenied
+    field = LogFilterForm(viewer=request.user).fields["actor"]
+    return search_view(request, field, name="actor")

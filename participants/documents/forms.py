@@ -9,6 +9,7 @@ from django import forms
 from django.forms import formset_factory
 
 from ist.forms import DateField, DateInput, formfield
+from ist.pickers import PersonField
 from ist.uploads import UploadField
 from participants.documents.inputs import DocumentContent
 from participants.documents.models import Document, Evaluation, Responsible
@@ -140,17 +141,18 @@ class RecipientsForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    user = forms.ModelChoiceField(
+    # A search among the referrers, not a <select> of all of them (2,000 nationally; issue 16).
+    user = PersonField(
         label="Person",
-        queryset=None,
-        error_messages={"required": "Välj en person.", "invalid_choice": "Välj en person i listan."},
+        search_url="participants:contact_search",
+        search_fields=("first_name", "last_name", "email", "organisation__name"),
+        label_from_instance=lambda u: f"{u.get_full_name()}, {u.organisation}",
     )
     role = forms.CharField(label="Roll", required=False, max_length=120, help_text="T.ex. handläggare sjukpenning.")
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()}, {u.organisation}"
 
 
 def contact_candidates() -> Any:

@@ -14,18 +14,21 @@ from copy import copy  # a ModelForm writes into its instance: the page keeps sh
 from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.pdf.rendering import render_pdf
+from ist.pickers import search_view
 from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
 from participants.documents import forms, printing, selectors, services
@@ -456,7 +459,21 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{form.cleaned_data['user'].get_full_name()} lades till som kontakt.")
     else:
         messages.error(request, "Kontakten lades inte till: välj en person i listan.")
+        # Back to the page with what was typed: the picker shows the matches to choose from (no JS).
+        typed = {"user_q": request.POST.get("user_q", ""), "role": request.POST.get("role", "")}
+        url = reverse("participants:detail", kwargs={"enrollment_pk": enrollment.pk})
+        return redirect(f"{url}?{urlencode(typed)}#parties-heading")
     return redirect(reverse("participants:detail", kwargs={"enrollment_pk": enrollment.pk}) + "#parties-heading")
+
+
+@require_safe
+def contact_search(request: HttpRequest) -> HttpResponse:
+    """The contact picker's matches (htmx): referrers by name, e-mail or organisation, at most
+    ist.pickers.LIMIT. For whoever may change some enrolment (the picker is on its page); 403 otherwise."""
+    if not enrolment_selectors.enrollments_for(request.user, "change").exists():
+        raise PermissionDenied
+    field = forms.ContactForm(people=forms.contact_candidates()).fields["user"]
+    return search_view(request, field, name="user")
 
 
 @require_POST
@@ -475,6 +492,7 @@ def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 urlpatterns = [
     path("<int:pk>/dokument/ny/<str:kind>/", document_new, name="document_new"),
     path("<int:pk>/kontakter/", contact_add, name="contact_add"),
+    path("kontakter/sok/", contact_search, name="contact_search"),
     path("<int:pk>/kontakter/<int:contact_pk>/ta-bort/", contact_remove, name="contact_remove"),
     path("dokument/<uuid:public_id>/", document_detail, name="document_detail"),
     path("dokument/<uuid:public_id>/autospara/", document_autosave, name="document_autosave"),

@@ -308,7 +308,9 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             "contacts": list(documents_selectors.contacts_of(enrollment)),
         }
         if context["can_change"]:
-            context["contact_form"] = document_forms.ContactForm(people=document_forms.contact_candidates())
+            # After a failed add without JavaScript: what was typed, and the matches to choose from.
+            typed = request.GET if "user_q" in request.GET else None
+            context["contact_form"] = document_forms.ContactForm(typed, people=document_forms.contact_candidates())
         if enrollment.referral_id and selectors.consent_editable(user).filter(pk=enrollment.referral_id).exists():
             context["consent_url"] = reverse("participants:consent", args=[enrollment.referral_id])
     return render(request, DETAIL, context)

@@ -87,6 +87,8 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         signed_in(404, koordinator=302, handledare=302, referrer=302),
     ),
     "participants:contact_add": (_enrollment_and_party, "", POST_ONLY),
+    # The contact picker's matches: for whoever may change some enrolment.
+    "participants:contact_search": ({}, "user_q=a", signed_in(403, koordinator=200, handledare=200)),
     "participants:contact_remove": (_enrollment_with_contact, "", POST_ONLY),
 }
 
