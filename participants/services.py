@@ -22,6 +22,7 @@ from participants import notifications, rules
 from participants.models import (
     PHASE_ORDER,
     Activity,
+    ActivityType,
     Attendance,
     Closure,
     Enrollment,
@@ -348,6 +349,14 @@ def _check_date(enrollment: Enrollment, day: date, today: date) -> None:
         raise InvalidActivity("date", f"Inskrivningen avslutades {closure.date:%Y-%m-%d}.")
 
 
+def _check_kind(code: str, *, current: str | None = None) -> None:
+    """A new activity needs an active kind; a corrected one may keep a kind made inactive since."""
+    if code == current:
+        return
+    if not ActivityType.objects.filter(code=code, active=True).exists():
+        raise InvalidActivity("kind", "Välj ett aktivitetsslag som finns.")
+
+
 @transaction.atomic
 def activity_log(
     *,
@@ -366,10 +375,11 @@ def activity_log(
 
     def create(token: uuid.UUID | None) -> Activity:
         _check_date(enrollment, day, today or timezone.localdate())
+        _check_kind(kind)
         activity = Activity.objects.create(
             form_token=token,
             enrollment=enrollment,
-            kind=kind,
+            kind_id=kind,  # the kind's code
             date=day,
             attendance=attendance,
             duration_minutes=duration_minutes,
@@ -393,6 +403,10 @@ def activity_correct(
         raise StaleEdit
     if "date" in data:
         _check_date(current.enrollment, data["date"], today or timezone.localdate())
+    data = dict(data)
+    if "kind" in data:  # the kind's code
+        _check_kind(data["kind"], current=current.kind_id)
+        data["kind_id"] = data.pop("kind")
     changed = [field for field, value in data.items() if getattr(current, field) != value]
     if not changed:
         return current
@@ -400,7 +414,8 @@ def activity_correct(
         setattr(current, field, data[field])
     current.version += 1
     current.save(update_fields=[*changed, "version"])
-    _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} ({', '.join(changed)})")
+    named = ", ".join("kind" if field == "kind_id" else field for field in changed)
+    _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} ({named})")
     sweep_for((User, current.enrollment.responsible_id))  # moved into a week whose log was missing
     return current
 
@@ -469,9 +484,10 @@ def _group_session_create(
         raise NotAllowedNow
     for enrollment in enrollments:
         _check_date(enrollment, day, today)
+    _check_kind(kind)
     session = GroupSession.objects.create(
         team_id=team_id,
-        kind=kind,
+        kind_id=kind,
         date=day,
         duration_minutes=duration_minutes,
         note=note,
@@ -482,7 +498,7 @@ def _group_session_create(
         [
             Activity(
                 enrollment=e,
-                kind=kind,
+                kind_id=kind,
                 date=day,
                 duration_minutes=duration_minutes,
                 attendance=attendance[e.pk],

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, Min, Q, Sum, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from participants.documents.schedule import due_dates
-from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod, PhaseRequirement
+from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod
+from participants.selectors import requirements_per_week
 from referrals.models import Referral
 
 if TYPE_CHECKING:
@@ -141,11 +142,11 @@ def _fulfilment(result: dict[int, TeamPanel], *, today: date) -> None:
             date__range=(month_start, today),
             attendance=Attendance.PRESENT,
         )
-        .values("enrollment__team_id", "kind")
+        .values("enrollment__team_id", kind=F("kind__category"))  # counted toward the kind's category
         .annotate(n=Count("pk"))
         .order_by()
     }
-    per_week = {(r.phase, r.kind): r.count / r.per_weeks for r in PhaseRequirement.objects.all()}
+    per_week = requirements_per_week(on=today)
     for pk, panel in result.items():
         for kind, label in ActivityKind.choices:
             expected = sum(n / 7 * per_week.get((phase, kind), 0) for phase, n in days[pk].items())

@@ -18,7 +18,6 @@ from django.db.models.functions import TruncDate
 
 from participants.models import (
     Activity,
-    ActivityKind,
     Attendance,
     Closure,
     Enrollment,
@@ -28,6 +27,7 @@ from participants.models import (
     Phase,
     PhasePeriod,
 )
+from participants.selectors import activity_kind_choices
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral
 from teams.models import Organisation
 
@@ -338,7 +338,8 @@ def finsam(teams: QuerySet[Team], period: Period) -> Table:
 
 
 def activities(teams: QuerySet[Team], period: Period) -> Table:
-    """Activities booked in the period by kind, split by attendance, with the attendance rate."""
+    """Activities booked in the period by kind (the kinds administrators keep, keyed on the kind's
+    code: participants.selectors.activity_kind_choices), split by attendance, with the rate."""
     rows = (
         Activity.objects.filter(enrollment__team__in=teams, date__range=_in(period))
         .values("kind")
@@ -355,7 +356,7 @@ def activities(teams: QuerySet[Team], period: Period) -> Table:
         "Aktiviteter",
         "Aktivitet",
         [Attendance.PRESENT.label, Attendance.EXCUSED.label, Attendance.UNEXCUSED.label],
-        _ordered(counts, ActivityKind.choices, 3),
+        _ordered(counts, activity_kind_choices(), 3),  # every kind of activity, as data
         rate=("Närvaro", 0, None),
     )
 

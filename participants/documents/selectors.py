@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from participants import rules
 from participants.documents.models import Contact, Delivery, Document
-from participants.models import Activity, ActivityKind, Attendance, Enrollment, PhasePeriod
+from participants.models import Activity, Attendance, Enrollment, PhasePeriod, RequirementCategory
 from participants.selectors import enrollments_for, requirements
 from teams.access import teams_where, with_grant
 
@@ -116,23 +116,24 @@ def attendance_for(enrollment: Enrollment, start: date, end: date) -> list[dict[
     reqs = requirements()
     counts = (
         Activity.objects.filter(enrollment=enrollment, date__gte=start, date__lte=end)
-        .values("kind", "attendance")
+        .values("kind__category", "attendance")
         .annotate(n=Count("pk"))
     )
-    logged = {(row["kind"], row["attendance"]): row["n"] for row in counts}
-    required = dict.fromkeys(ActivityKind.values, 0.0)
+    # An activity counts toward its kind's requirement category (kinds of none are not in the table).
+    logged = {(row["kind__category"], row["attendance"]): row["n"] for row in counts}
+    required = dict.fromkeys(RequirementCategory.values, 0.0)
     monday = rules.week_start(start)
     while monday <= end:
         # The phase of the week: the one in force on its last day within the period.
         day = min(monday + timedelta(days=6), end)
         phase = next((p.phase for p in periods if p.start <= day and (p.end is None or p.end >= day)), None)
-        for kind in ActivityKind.values:
-            req = reqs.get((phase, kind)) if phase else None
+        for kind in RequirementCategory.values:
+            req = reqs.for_week(phase, kind, monday)  # the requirement in force that week
             if req:
                 required[kind] += req.count / req.per_weeks
         monday += timedelta(days=7)
     rows = []
-    for kind, label in ActivityKind.choices:
+    for kind, label in RequirementCategory.choices:
         present = logged.get((kind, Attendance.PRESENT), 0)
         need = round(required[kind])
         rows.append(
