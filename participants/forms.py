@@ -161,6 +161,24 @@ class ActivityForm(forms.Form):
         self.fields["kind"].choices = kind_choices(kinds, keep=keep)
 
 
+class ActivityHistoryFilter(forms.Form):
+    """The participant page's history: by kind and period (both ends optional)."""
+
+    kind = forms.ChoiceField(label="Aktivitet", required=False)
+    start = DateField(label="Från", required=False)
+    end = DateField(label="Till", required=False)
+
+    def __init__(self, *args: Any, kinds: Iterable[ActivityType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Alla"), *((k.code, k.name) for k in kinds)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "Slutdatumet ligger före startdatumet.")
+        return data
+
+
 class GroupSessionForm(forms.Form):
     kind = forms.ChoiceField(label="Aktivitet")
     date = DateField(label="Datum")

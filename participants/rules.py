@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from ist.web import parse_iso_week
-from participants.models import Attendance, DurationRule, PhaseRequirement
+from participants.models import Attendance, DurationRule, FollowUp, PhaseRequirement
 
 
 def duration_rule_for(age: int) -> DurationRule | None:
@@ -184,3 +184,43 @@ def fulfilment(weeks: Iterable[tuple[int, int]]) -> int | None:
 
 def is_attended(attendance: str) -> bool:
     return attendance == Attendance.PRESENT
+
+
+# -- Follow-ups after closure (issue 19.5) ------------------------------------------------------
+
+FOLLOW_UP_OPENS_DAYS = 14  # a follow-up can be recorded from two weeks before it is due (as "Att göra" lists it)
+
+
+def follow_up_opens_on(due_on: date) -> date:
+    return due_on - timedelta(days=FOLLOW_UP_OPENS_DAYS)
+
+
+def follow_up_open(due_on: date, today: date) -> bool:
+    """Whether a follow-up due on `due_on` may be recorded today (never before its window)."""
+    return today >= follow_up_opens_on(due_on)
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One follow-up as the participant page shows it: its state in words and whether it can be
+    recorded now."""
+
+    follow_up: FollowUp
+    state: str  # done, overdue, open, waiting
+    label: str
+    recordable: bool
+
+
+def follow_up_rows(follow_ups: Iterable[FollowUp], *, today: date) -> list[FollowUpRow]:
+    rows = []
+    for item in sorted(follow_ups, key=lambda f: f.months):
+        if item.found:
+            rows.append(FollowUpRow(item, "done", f"Gjord: {item.get_found_display()}", False))
+        elif item.due_on < today:
+            rows.append(FollowUpRow(item, "overdue", f"Försenad, skulle göras {item.due_on:%Y-%m-%d}", True))
+        elif follow_up_open(item.due_on, today):
+            rows.append(FollowUpRow(item, "open", f"Ska göras senast {item.due_on:%Y-%m-%d}", True))
+        else:
+            opens = follow_up_opens_on(item.due_on)
+            rows.append(FollowUpRow(item, "waiting", f"Kan registreras från {opens:%Y-%m-%d}", False))
+    return rows

@@ -262,6 +262,20 @@ def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> li
     return result
 
 
+def activity_history(
+    enrollment: Enrollment, *, kind: str = "", start: date | None = None, end: date | None = None
+) -> QuerySet[Activity]:
+    """Every activity of the enrolment, newest first, of a kind and within a period if given."""
+    rows = enrollment.activities.select_related("kind", "logged_by", "group_session")
+    if kind:
+        rows = rows.filter(kind_id=kind)
+    if start:
+        rows = rows.filter(date__gte=start)
+    if end:
+        rows = rows.filter(date__lte=end)
+    return rows.order_by("-date", "-pk")
+
+
 def follow_ups_due(user: User, *, today: date) -> QuerySet[FollowUp]:
     return (
         FollowUp.objects.filter(

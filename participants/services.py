@@ -549,8 +549,10 @@ def close(*, enrollment: Enrollment, by: User, data: dict[str, Any], expected_ve
 
 
 @transaction.atomic
-def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User) -> bool:
-    """Record a follow-up once."""
+def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User, today: date | None = None) -> bool:
+    """Record a follow-up once, and not before it is due (rules.follow_up_open): NotAllowedNow."""
+    if not rules.follow_up_open(follow_up.due_on, today or timezone.localdate()):
+        raise NotAllowedNow
     claimed = FollowUp.objects.filter(pk=follow_up.pk, found="").update(
         found=found, note=note, recorded_by=by, recorded_at=timezone.now()
     )

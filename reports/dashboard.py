@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from participants.documents.schedule import due_dates
@@ -136,13 +136,13 @@ def _fulfilment(result: dict[int, TeamPanel], *, today: date) -> None:
     month_start = today.replace(day=1)
     days = phase_days(list(result), today=today)
     done: dict[tuple[int, str], int] = {
-        (row["enrollment__team_id"], row["kind"]): row["n"]
+        (row["enrollment__team_id"], row["kind__category"]): row["n"]
         for row in Activity.objects.filter(
             enrollment__team_id__in=list(result),
             date__range=(month_start, today),
             attendance=Attendance.PRESENT,
         )
-        .values("enrollment__team_id", kind=F("kind__category"))  # counted toward the kind's category
+        .values("enrollment__team_id", "kind__category")  # an activity counts toward its kind's category
         .annotate(n=Count("pk"))
         .order_by()
     }

@@ -16,7 +16,7 @@ from django.db import connection
 
 def seed_reference_data() -> None:
     """The rows data migrations made (the five teams and the demo organisation, support kinds, phase
-    requirements, value lists), which a transactional test database (and the flush between
+    requirements, activity kinds, value lists), which a transactional test database (and the flush between
     live-server tests) does not have."""
     from importlib import import_module
 
@@ -27,6 +27,7 @@ def seed_reference_data() -> None:
     seed_organisation()
     import_module("referrals.migrations.0002_support_kinds").create(apps, None)
     import_module("participants.migrations.0002_seed_rules_and_lists").seed(apps, None)
+    import_module("participants.migrations.0010_activity_kinds_as_data").seed_kinds(apps, None)
     import_module("ist.retention.migrations.0002_default_rules").create(apps, None)
 
 

@@ -90,7 +90,10 @@ def test_min_vecka_has_a_constant_number_of_queries(journey, django_assert_max_n
         enrollment = builders.enrolled(journey["referrer"], journey["koordinator"], handledare)
         Activity.objects.bulk_create(
             Activity(
-                enrollment=enrollment, kind_id=ActivityKind.PHYSICAL, date=monday - timedelta(days=d), logged_by=handledare
+                enrollment=enrollment,
+                kind_id=ActivityKind.PHYSICAL,
+                date=monday - timedelta(days=d),
+                logged_by=handledare,
             )
             for d in range(10)
         )

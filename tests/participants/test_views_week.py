@@ -544,7 +544,9 @@ def test_a_group_session_is_logged_for_everyone_marked_once_per_form_token(clien
         (second.pk, Attendance.EXCUSED),
     }
     week = client.get(response.url)
-    statuses = {r.row.enrollment.pk: {c.category: c.status_label for c in r.cells}["fysisk"] for r in week.context["grid"]}
+    statuses = {
+        r.row.enrollment.pk: {c.category: c.status_label for c in r.cells}["fysisk"] for r in week.context["grid"]
+    }
     assert statuses == {first.pk: "Uppfyllt", second.pk: "Anmäld frånvaro"}
 
 
