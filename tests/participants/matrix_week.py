@@ -27,6 +27,13 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         signed_in(404, koordinator=200, handledare=200),
     ),
     "participants:group": ({}, "", signed_in(403, koordinator=200, handledare=200)),
+    # The participant page's full activity history: IST staff of the team; the referrer sees the
+    # enrolment but not the activities (403).
+    "participants:activities": (
+        lambda w: {"enrollment_pk": w["enrollment"].pk},
+        "typ=samtal",
+        signed_in(404, koordinator=200, handledare=200, referrer=403),
+    ),
     # "Närvarande, standardlängd": POST only (a button in Min vecka's row).
     "participants:quick_log": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", signed_in(405)),
 }
