@@ -1,6 +1,6 @@
-"""Benchmark of Min vecka: one handledare with 40 participants and a year of activities.
+"""Benchmark of Min vecka: one handledare with 40 (or --rows) participants and a year of activities.
 
-    DEBUG=true .venv/bin/python bench/min_vecka.py [--requests 30]
+    DEBUG=true .venv/bin/python bench/min_vecka.py [--requests 30] [--rows 160]
 
 Builds a throwaway test database (the configured engine's test database: in-memory for SQLite,
 test_<name> for PostgreSQL), fills it with bulk_create, then times GET /deltagare/vecka/ with
@@ -35,8 +35,9 @@ WEEKS = 52
 PER_WEEK = 4
 
 
-def fill() -> object:
-    """The handledare, 40 active enrolments in Arbetsförberedande, ~4 activities a week for a year."""
+def fill(participants: int = PARTICIPANTS) -> object:
+    """The handledare, `participants` active enrolments in Arbetsförberedande, ~4 activities a week
+    for a year."""
     from participants.models import Activity, ActivityKind, Attendance, Enrollment, Participant, Phase, PhasePeriod
     from teams.models import Membership, Team, User
 
@@ -57,7 +58,7 @@ def fill() -> object:
             sex=Participant.Sex.FEMALE if i % 2 else Participant.Sex.MALE,
             birth_year=1985,
         )
-        for i in range(PARTICIPANTS)
+        for i in range(participants)
     )
     enrollments = Enrollment.objects.bulk_create(
         Enrollment(
@@ -89,7 +90,7 @@ def fill() -> object:
         (
             Activity(
                 enrollment=e,
-                kind=kinds[k],
+                kind_id=kinds[k],  # the four seeded kinds have their categories' codes
                 date=min(today, start + timedelta(weeks=w, days=k)),
                 attendance=attendance[(n + w + k) % 4],
                 logged_by=handledare,
@@ -106,6 +107,7 @@ def fill() -> object:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rows", type=int, default=PARTICIPANTS, help="participants (rows) of the handledare")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of the last request")
     args = parser.parse_args()
 
@@ -114,13 +116,13 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        handledare = fill()
+        handledare = fill(args.rows)
         client = Client()
         client.force_login(handledare)
-        print(f"{connection.vendor}: {Activity.objects.count()} activities, {PARTICIPANTS} participants")
+        print(f"{connection.vendor}: {Activity.objects.count()} activities, {args.rows} participants")
         response = client.get("/deltagare/vecka/")  # warm up: templates, content types, session
-        if response.status_code != 200 or len(response.context["grid"]) != PARTICIPANTS:
-            raise SystemExit(f"Min vecka answered {response.status_code}; expected {PARTICIPANTS} rows")
+        if response.status_code != 200 or len(response.context["grid"]) != args.rows:
+            raise SystemExit(f"Min vecka answered {response.status_code}; expected {args.rows} rows")
         times = []
         for _ in range(args.requests):
             with CaptureQueriesContext(connection) as queries:
