@@ -148,13 +148,25 @@ def week_columns(kinds: list[ActivityType]) -> list[Column]:
     return columns
 
 
+@dataclass(frozen=True)
+class WeekActivity:
+    """What Min vecka shows of a logged activity (read as tuples: no model instances per row)."""
+
+    pk: int
+    date: date
+    attendance: str
+    kind_id: str
+    kind_name: str
+    category: str
+
+
 @dataclass
 class WeekRow:
     enrollment: Enrollment
     period: PhasePeriod | None
     weeks_in_phase: int
     cells: dict[str, rules.Cell] = field(default_factory=dict)
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[WeekActivity] = field(default_factory=list)
 
 
 def week_of(enrollments: QuerySet[Enrollment], monday: date, *, today: date | None = None) -> list[WeekRow]:
@@ -174,23 +186,27 @@ def week_of(enrollments: QuerySet[Enrollment], monday: date, *, today: date | No
         return []
     periods = current_phases(ids)
     reqs = requirements()
-    activities = Activity.objects.filter(
-        enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday
-    ).select_related("kind")
-    this_week: dict[tuple[int, str], list[Activity]] = defaultdict(list)
+    activities = (
+        Activity.objects.filter(enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday)
+        .order_by("date", "pk")
+        .values_list("enrollment_id", "pk", "date", "attendance", "kind_id", "kind__name", "kind__category")
+    )
+    this_week: dict[tuple[int, str], list[WeekActivity]] = defaultdict(list)
     last_week_present: dict[tuple[int, str], int] = defaultdict(int)
-    for activity in activities.order_by("date", "pk"):
-        key = (activity.enrollment_id, activity.kind.category)
+    for enrollment_id, *fields in activities:
+        activity = WeekActivity(*fields)
+        key = (enrollment_id, activity.category)
         if activity.date >= monday:
             this_week[key].append(activity)
-            rows_by_id[activity.enrollment_id].activities.append(activity)
+            rows_by_id[enrollment_id].activities.append(activity)
         elif activity.attendance == Attendance.PRESENT:
             last_week_present[key] += 1
+    categories = [*RequirementCategory.values, OTHER]  # once: the enum's values are computed per call
     for enrollment_id, row in rows_by_id.items():
         row.period = periods.get(enrollment_id)
         if row.period is not None:
             row.weeks_in_phase = max(1, (monday - rules.week_start(row.period.start)).days // 7 + 1)
-        for category in [*RequirementCategory.values, OTHER]:
+        for category in categories:
             req = reqs.for_week(row.period.phase if row.period else None, category, monday)
             logged = this_week[(enrollment_id, category)]
             present = sum(1 for a in logged if a.attendance == Attendance.PRESENT)

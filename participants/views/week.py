@@ -9,7 +9,6 @@ of the team; the responsible handledare or second contact): a colleague who may 
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.forms import in_range
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
-from participants import rules, selectors, services
+from participants import rules, selectors, services, week_rows
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.models import Activity, ActivityType, Attendance, Enrollment, new_form_token
 from teams.access import teams_where
@@ -34,6 +33,7 @@ from teams.access import teams_where
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
+    from django.utils.safestring import SafeString
 
     from teams.models import Team, User
 
@@ -109,7 +109,7 @@ def _back(request: HttpRequest, default: date) -> Back:
 
 @dataclass(frozen=True)
 class Mark:
-    activity: Activity
+    activity: selectors.WeekActivity
     url: str  # its correction, with the way back
 
 
@@ -121,7 +121,6 @@ class GridCell:
     marks: list[Mark]
     log_url: str  # "" when nothing can be logged this week
     kind: ActivityType | None  # the kind "närvarande, standardlängd" logs; None: no quick log
-    token: str  # the quick log's form token
 
     @property
     def status_label(self) -> str:
@@ -134,6 +133,15 @@ class GridRow:
     cells: list[GridCell]
     detail_url: str
     quick_url: str
+
+    @property
+    def html(self) -> SafeString:
+        """The row's `<tr>` (participants/week_rows.py: built in Python for Min vecka's speed)."""
+        return week_rows.row_html(self)
+
+    @property
+    def oob_html(self) -> SafeString:
+        return week_rows.row_html(self, oob=True)
 
 
 @dataclass(frozen=True)
@@ -185,9 +193,9 @@ def _grid(rows: list[selectors.WeekRow], ctx: GridContext) -> list[GridRow]:
         cells = []
         for column in ctx.columns:
             marks = [
-                Mark(a, f"{urls.activity.format(a.pk)}?{back_query}")
+                Mark(a, f"{urls.activity.format(a.pk)}?{back_query}&kolumn={column.category}")
                 for a in row.activities
-                if a.kind.category == column.category
+                if a.category == column.category
             ]
             log_url = ""
             if ctx.may_log:
@@ -201,7 +209,6 @@ def _grid(rows: list[selectors.WeekRow], ctx: GridContext) -> list[GridRow]:
                     marks,
                     log_url,
                     column.kind if ctx.may_log else None,
-                    str(uuid.uuid4()) if ctx.may_log and column.kind else "",
                 )
             )
         grid.append(GridRow(row, cells, urls.detail.format(pk), urls.quick.format(pk)))
