@@ -27,7 +27,7 @@ from ist.forms import in_range
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services, week_rows
 from participants.forms import ActivityForm, GroupSessionForm
-from participants.models import Activity, ActivityType, Attendance, Enrollment, new_form_token
+from participants.models import Activity, ActivityType, Attendance, Enrollment, RequirementCategory, new_form_token
 from teams.access import teams_where
 
 if TYPE_CHECKING:
@@ -289,7 +289,7 @@ def _column(params: Any) -> str | None:
     value = params.get("kolumn")
     if value is None:
         return None
-    return value if value in {c[0] for c in selectors.RequirementCategory.choices} else ""
+    return value if value in RequirementCategory.values else ""
 
 
 def _genitive(name: str) -> str:
