@@ -90,12 +90,12 @@ def test_statistics_page_queries_are_constant(client, data, django_assert_num_qu
     client.force_login(member(Role.KOORDINATOR))
     url = reverse("reports:statistics") + "?" + Q3
     client.get(url)  # warm the session
-    # session, user, the teams (exists, choices, the coordinator's own), 15 figures, the menu's roles,
-    # the choices rendered, and the session saved
-    with django_assert_num_queries(25):
+    # session, user, the teams (exists, choices, the coordinator's own), 15 figures and the activity
+    # kinds (data since issue 19), the menu's roles, the choices rendered, and the session saved
+    with django_assert_num_queries(26):
         client.get(url)
     dataset.build(offset=100)  # twice the rows: the count must not move
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         client.get(url)
 
 
