@@ -197,3 +197,35 @@ def test_cell_status(present: int, logged: int, unexcused: int, week_over: bool,
     )
     assert got == status
     assert rules.STATUS_LABELS[got]
+
+
+# -- The admin: a requirement in force is not rewritten -------------------------------------------
+
+
+def test_the_admin_keeps_a_requirement_in_force_read_only_and_a_future_one_editable(rf) -> None:
+    from django.contrib import admin
+
+    from participants.admin import REQUIREMENT_FIELDS
+
+    model_admin = admin.site._registry[PhaseRequirement]
+    request = rf.get("/")
+    in_force = PhaseRequirement.objects.get(phase=Phase.PROVA_PA, kind=ActivityKind.PHYSICAL)
+    future = PhaseRequirement.objects.create(
+        phase=Phase.PROVA_PA, kind=ActivityKind.PHYSICAL, count=2, valid_from=timezone.localdate() + timedelta(days=7)
+    )
+    assert model_admin.get_readonly_fields(request, in_force) == REQUIREMENT_FIELDS
+    assert model_admin.get_readonly_fields(request, future) == []
+    assert model_admin.get_readonly_fields(request, None) == []  # a change is a new row with its date
+    request.user = type("Admin", (), {"has_perm": lambda self, perm, obj=None: True, "is_active": True})()
+    assert not model_admin.has_delete_permission(request, in_force)
+    assert model_admin.has_delete_permission(request, future)
+
+
+def test_the_admin_never_deletes_a_kind_and_fixes_its_code(rf) -> None:
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[ActivityType]
+    request = rf.get("/")
+    kind = ActivityType.objects.get(code="studiebesok")
+    assert model_admin.get_readonly_fields(request, kind) == ["code"]
+    assert not model_admin.has_delete_permission(request, kind)
