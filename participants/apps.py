@@ -26,6 +26,7 @@ class ParticipantsConfig(AppConfig):
         auditlog.register(models.Closure)
         auditlog.register(models.FollowUp)
         auditlog.register(models.PhaseRequirement)
+        auditlog.register(models.ActivityType)
         auditlog.register(models.Document, exclude_fields=["revision", "updated_at", "render_attempts", "render_error"])
         auditlog.register(models.Contact)
         register_person_finder(participant_subjects_matching)

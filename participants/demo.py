@@ -54,7 +54,7 @@ def _ready_referral(team: Team, n: int, coordinator: User, referrer: User, meeti
 
 def _activities(enrollment: Enrollment, until: date, rng: random.Random, handledare: User) -> list[Activity]:
     """Roughly what the phases ask for, week by week, with sick weeks and missed sessions."""
-    reqs = {(r.phase, r.kind): r for r in PhaseRequirement.objects.all()}
+    reqs = rules.RequirementBook(list(PhaseRequirement.objects.all()))
     periods = list(enrollment.phase_periods.all())
     rows = []
     monday = rules.week_start(enrollment.start_date)
@@ -62,7 +62,7 @@ def _activities(enrollment: Enrollment, until: date, rng: random.Random, handled
         period = next((p for p in periods if p.start <= monday and (p.end is None or p.end >= monday)), periods[-1])
         sick_week = rng.random() < 0.08
         for kind in ActivityKind.values:
-            req = reqs.get((period.phase, kind))
+            req = reqs.for_week(period.phase, kind, monday)
             if req is None or (req.per_weeks > 1 and monday.isocalendar().week % req.per_weeks):
                 continue
             for i in range(req.count):
@@ -77,7 +77,7 @@ def _activities(enrollment: Enrollment, until: date, rng: random.Random, handled
                 rows.append(
                     Activity(
                         enrollment=enrollment,
-                        kind=kind,
+                        kind_id=kind,  # the four seeded kinds have their categories' codes
                         date=day,
                         attendance=attendance,
                         duration_minutes=rng.choice([45, 60, 90, 120]),

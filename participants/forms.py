@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
@@ -12,7 +13,7 @@ from ist.forms import DateField, DateInput, formfield
 from participants.inputs import ClosureFields, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
-    ActivityKind,
+    ActivityType,
     Attendance,
     Closure,
     Enrollment,
@@ -129,29 +130,62 @@ class ReassignForm(forms.Form):
         return data
 
 
+def kind_choices(kinds: Iterable[ActivityType], *, keep: str = "", group_only: bool = False) -> list[tuple[str, str]]:
+    """The active kinds (and `keep`, the kind an activity being corrected already has)."""
+    return [
+        (k.code, k.name)
+        for k in kinds
+        if (k.active and (not group_only or k.mode == ActivityType.Mode.GROUP)) or k.code == keep
+    ]
+
+
 class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label="Aktivitet", choices=ActivityKind.choices)
+    """Log or correct one activity. The date comes first: in Min vecka's row the focus lands there,
+    with everything prefilled, and Enter saves (docs/decisions/0027)."""
+
     date = DateField(label="Datum")
     attendance = forms.ChoiceField(
         label="Närvaro", choices=Attendance.choices, initial=Attendance.PRESENT, widget=forms.RadioSelect
     )
     duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=60)
+    kind = forms.ChoiceField(label="Aktivitet")
     note = forms.CharField(label="Anteckning", max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A new activity's idempotency key: posting the same form twice logs it once.
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
+    def __init__(self, *args: Any, kinds: Iterable[ActivityType], keep: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices(kinds, keep=keep)
+
+
+class ActivityHistoryFilter(forms.Form):
+    """The participant page's history: by kind and period (both ends optional)."""
+
+    kind = forms.ChoiceField(label="Aktivitet", required=False)
+    start = DateField(label="Från", required=False)
+    end = DateField(label="Till", required=False)
+
+    def __init__(self, *args: Any, kinds: Iterable[ActivityType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Alla"), *((k.code, k.name) for k in kinds)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "Slutdatumet ligger före startdatumet.")
+        return data
+
 
 class GroupSessionForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Aktivitet",
-        choices=[
-            (k.value, k.label) for k in (ActivityKind.PHYSICAL, ActivityKind.WORK_TRAINING, ActivityKind.KNOWLEDGE)
-        ],
-    )
+    kind = forms.ChoiceField(label="Aktivitet")
     date = DateField(label="Datum")
     duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=60)
     note = forms.CharField(label="Anteckning", max_length=300, required=False)
+
+    def __init__(self, *args: Any, kinds: Iterable[ActivityType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices(kinds, group_only=True)
 
 
 class ClosureForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +28,57 @@ class Phase(models.TextChoices):
 PHASE_ORDER = list(Phase)
 
 
-class ActivityKind(models.TextChoices):
+class RequirementCategory(models.TextChoices):
+    """What the phases require per week (DOMAIN.md phase table). An activity counts toward the
+    requirement of its kind's category (ActivityType.category), or toward none."""
+
     PHYSICAL = "fysisk", _("Fysisk träning")
     WORK_TRAINING = "arbetstraning", _("Arbetsträning")
     KNOWLEDGE = "kunskap", _("Kunskap och vägledning")
     TALK = "samtal", _("Individuellt samtal")
+
+
+# The four kinds that were fixed in code have the codes of their categories (migration 0010 seeds
+# them as ActivityType rows), so `ActivityKind.TALK` still names the kind "samtal".
+ActivityKind = RequirementCategory
+
+
+class ActivityType(models.Model):
+    """A kind of activity a handledare logs, kept as data (issue 19): administrators add kinds and
+    say which requirement category each counts toward (or none), individual or group, and the
+    default duration that "närvarande, standardlängd" logs."""
+
+    class Mode(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individuell")
+        GROUP = "group", _("Grupp")
+
+    code = models.SlugField(_("kod"), max_length=20, unique=True)
+    name = models.CharField(_("benämning"), max_length=120)
+    category = models.CharField(
+        _("räknas mot krav"),
+        max_length=20,
+        choices=RequirementCategory.choices,
+        blank=True,
+        help_text=_("Det veckokrav aktiviteten räknas mot; tomt: räknas inte mot något krav."),
+    )
+    mode = models.CharField(_("form"), max_length=10, choices=Mode.choices, default=Mode.INDIVIDUAL)
+    default_duration_minutes = models.PositiveSmallIntegerField(_("standardlängd (minuter)"), default=60)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    active = models.BooleanField(_("aktiv"), default=True, help_text=_("Inaktiva slag går inte att logga nya av."))
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("aktivitetsslag")
+        verbose_name_plural = _("aktivitetsslag")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_duration_minutes__gte=5, default_duration_minutes__lte=600),
+                name="activity_type_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Attendance(models.TextChoices):
@@ -84,26 +131,40 @@ class ExitReason(ValueList):
         verbose_name_plural = _("avslutsorsaker")
 
 
+REQUIREMENTS_SINCE_ALWAYS = date(2000, 1, 1)
+
+
 class PhaseRequirement(models.Model):
-    """What a phase offers per week: the yardstick of the weekly follow-up (DOMAIN.md phase table)."""
+    """What a phase offers per week in one requirement category, from `valid_from` until the next
+    row of the same phase and category: the yardstick of the weekly follow-up (DOMAIN.md phase
+    table). A change is a new row from a date, so weeks and reports before it keep the requirement
+    they had (docs/decisions/0027). `count` 0: no requirement from that date."""
 
     phase = models.CharField(_("fas"), max_length=30, choices=Phase.choices)
-    kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
-    count = models.PositiveSmallIntegerField(_("antal"), default=1)
+    kind = models.CharField(_("kravkategori"), max_length=20, choices=RequirementCategory.choices)
+    count = models.PositiveSmallIntegerField(_("antal"), default=1, help_text=_("0: inget krav från datumet."))
     per_weeks = models.PositiveSmallIntegerField(_("per antal veckor"), default=1)
+    valid_from = models.DateField(
+        _("gäller från"),
+        default=REQUIREMENTS_SINCE_ALWAYS,
+        help_text=_("Gäller veckor som börjar detta datum eller senare, tills ett nyare krav tar över."),
+    )
 
     class Meta:
-        ordering = ["phase", "kind"]
+        ordering = ["phase", "kind", "valid_from"]
         verbose_name = _("faskrav")
         verbose_name_plural = _("faskrav")
         constraints = [
-            models.UniqueConstraint(fields=["phase", "kind"], name="phase_requirement_unique"),
-            models.CheckConstraint(condition=Q(count__gte=1, per_weeks__gte=1), name="phase_requirement_positive"),
+            models.UniqueConstraint(fields=["phase", "kind", "valid_from"], name="phase_requirement_unique_from"),
+            models.CheckConstraint(condition=Q(per_weeks__gte=1), name="phase_requirement_per_weeks_positive"),
         ]
 
     def __str__(self) -> str:
         every = _("vecka") if self.per_weeks == 1 else f"{self.per_weeks} veckor"
-        return f"{self.get_phase_display()}: {self.get_kind_display()} {self.count} per {every}"
+        return (
+            f"{self.get_phase_display()}: {self.get_kind_display()} {self.count} per {every} "
+            f"från {self.valid_from:%Y-%m-%d}"
+        )
 
 
 class DurationRule(models.Model):
@@ -330,7 +391,14 @@ class GroupSession(models.Model):
     """One physical-training or group work-training session, logged for many participants at once."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="group_sessions")
-    kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
+    kind = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="kind",
+        related_name="+",
+        verbose_name=_("aktivitet"),
+    )
     date = models.DateField(_("datum"))
     duration_minutes = models.PositiveSmallIntegerField(_("längd (minuter)"))
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
@@ -341,12 +409,24 @@ class GroupSession(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+        return f"{self.kind.name} {self.date:%Y-%m-%d}"
+
+    def get_kind_display(self) -> str:
+        """The kind's name (as when the kind was a choice); select_related("kind") in lists."""
+        return self.kind.name
 
 
 class Activity(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="activities")
-    kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
+    # The kind's code is the column's value (to_field), as the four codes were before kinds became data.
+    kind = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="kind",
+        related_name="activities",
+        verbose_name=_("aktivitet"),
+    )
     date = models.DateField(_("datum"))
     duration_minutes = models.PositiveSmallIntegerField(_("längd (minuter)"), default=60)
     attendance = models.CharField(_("närvaro"), max_length=10, choices=Attendance.choices, default=Attendance.PRESENT)
@@ -373,7 +453,11 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+        return f"{self.kind.name} {self.date:%Y-%m-%d}"
+
+    def get_kind_display(self) -> str:
+        """The kind's name (as when the kind was a choice); select_related("kind") in lists."""
+        return self.kind.name
 
     def get_additional_data(self) -> dict[str, Any]:
         return self.enrollment.get_additional_data()

@@ -86,3 +86,35 @@ def seed_rules_and_lists(apps: Apps, schema_editor: Any = None) -> None:
                 "position": position,
             },
         )
+
+
+# Issue 19: the four kinds that were fixed in code keep their codes (existing activities keep their
+# meaning: the column's values become the foreign key to the kind with that code) and count toward
+# their own requirement category; the sister processes' kinds are added (docs/decisions/0027).
+# code, name, requirement category ("" = none), mode, default duration (minutes)
+KINDS = [
+    ("fysisk", "Fysisk träning", "fysisk", "group", 60),
+    ("arbetstraning", "Arbetsträning", "arbetstraning", "group", 180),
+    ("kunskap", "Kunskap och vägledning", "kunskap", "group", 90),
+    ("samtal", "Individuellt samtal", "samtal", "individual", 45),
+    ("kartlaggning", "Kartläggning (samtal)", "samtal", "individual", 60),
+    ("natverkstraff", "Nätverksträff/trepartsmöte", "", "individual", 60),
+    ("studiebesok", "Studiebesök", "kunskap", "individual", 120),
+    ("grupptraff", "Gruppträff", "kunskap", "group", 90),
+    ("uppfoljning-rem", "Uppföljningssamtal med remittent", "", "individual", 30),
+]
+
+
+def seed_activity_kinds(apps: Apps, schema_editor: Any = None) -> None:
+    ActivityType = apps.get_model("participants", "ActivityType")
+    for position, (code, name, category, mode, minutes) in enumerate(KINDS, start=1):
+        ActivityType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "category": category,
+                "mode": mode,
+                "default_duration_minutes": minutes,
+                "position": position,
+            },
+        )

@@ -13,13 +13,15 @@ from django.db.models.functions import TruncWeek
 from participants import rules
 from participants.models import (
     Activity,
-    ActivityKind,
+    ActivityType,
     Attendance,
     Enrollment,
     FollowUp,
     Participant,
+    Phase,
     PhasePeriod,
     PhaseRequirement,
+    RequirementCategory,
 )
 from referrals.models import InformationMeeting, Referral
 from teams.access import teams_where
@@ -89,8 +91,73 @@ def current_phases(enrollment_ids: list[int]) -> dict[int, PhasePeriod]:
     return {p.enrollment_id: p for p in periods}
 
 
-def requirements() -> dict[tuple[str, str], PhaseRequirement]:
-    return {(r.phase, r.kind): r for r in PhaseRequirement.objects.all()}
+def requirements() -> rules.RequirementBook:
+    """Every phase requirement with its validity, to look up per phase, category and week. One query."""
+    return rules.RequirementBook(list(PhaseRequirement.objects.all()))
+
+
+def requirements_per_week(*, on: date) -> dict[tuple[str, str], float]:
+    """(phase, requirement category) → activities per week required on the day `on` (the
+    requirements in force then; docs/decisions/0027). One query."""
+    book = requirements()
+    return {
+        (phase, category): req.count / req.per_weeks
+        for phase in Phase.values
+        for category in RequirementCategory.values
+        if (req := book.get(phase, category, on=on))
+    }
+
+
+def activity_kinds(*, active_only: bool = False) -> list[ActivityType]:
+    """The kinds of activity, in the administrators' order. One query."""
+    kinds = ActivityType.objects.all()
+    return list(kinds.filter(active=True) if active_only else kinds)
+
+
+def activity_kind_choices() -> list[tuple[str, str]]:
+    """(code, name) of every kind, inactive ones too, in the administrators' order: how statistics
+    group activities by kind (an activity's `kind` column holds its kind's code). One query."""
+    return list(ActivityType.objects.values_list("code", "name"))
+
+
+OTHER = ""  # the grid's column of kinds that count toward no requirement
+OTHER_LABEL = "Övrigt"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of Min vecka: a requirement category (or OTHER) and the kind its quick log uses."""
+
+    category: str
+    label: str
+    kind: ActivityType | None
+
+
+def week_columns(kinds: list[ActivityType]) -> list[Column]:
+    """The four requirement categories, then "Övrigt" if some active kind counts toward none. Each
+    column's quick log uses its first active kind: the one whose code is the category's, else the
+    first by position."""
+    active = [k for k in kinds if k.active]
+    columns = []
+    for category, label in [*RequirementCategory.choices, (OTHER, OTHER_LABEL)]:
+        of = [k for k in active if k.category == category]
+        if category == OTHER and not of:
+            continue
+        main = next((k for k in of if k.code == category), of[0] if of else None)
+        columns.append(Column(category, str(label), main))
+    return columns
+
+
+@dataclass(frozen=True)
+class WeekActivity:
+    """What Min vecka shows of a logged activity (read as tuples: no model instances per row)."""
+
+    pk: int
+    date: date
+    attendance: str
+    kind_id: str
+    kind_name: str
+    category: str
 
 
 @dataclass
@@ -99,40 +166,60 @@ class WeekRow:
     period: PhasePeriod | None
     weeks_in_phase: int
     cells: dict[str, rules.Cell] = field(default_factory=dict)
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[WeekActivity] = field(default_factory=list)
 
 
-def week_of(enrollments: QuerySet[Enrollment], monday: date) -> list[WeekRow]:
-    """Min vecka: per enrolment and activity kind, what the phase requires and what is logged.
+def week_of(enrollments: QuerySet[Enrollment], monday: date, *, today: date | None = None) -> list[WeekRow]:
+    """Min vecka: per enrolment and requirement category, what the phase requires that week and
+    what is logged (an activity counts toward its kind's category; kinds of no category are in the
+    OTHER cell, which has no requirement). A week not over yet (`today` within or before it) shows
+    an unmet requirement as "pågår".
 
-    Four queries whatever the number of participants: enrolments, open phase
-    periods, requirements, and this and last week's activities.
+    Four queries whatever the number of participants: enrolments, open phase periods,
+    requirements, and this and last week's activities with their kinds.
     """
     sunday = monday + timedelta(days=6)
+    week_over = today is None or today > sunday
     rows_by_id = {e.pk: WeekRow(enrollment=e, period=None, weeks_in_phase=0) for e in enrollments}
     ids = list(rows_by_id)
+    if not ids:
+        return []
     periods = current_phases(ids)
     reqs = requirements()
-    activities = Activity.objects.filter(enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday)
-    this_week: dict[tuple[int, str], list[Activity]] = defaultdict(list)
+    activities = (
+        Activity.objects.filter(enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday)
+        .order_by("date", "pk")
+        .values_list("enrollment_id", "pk", "date", "attendance", "kind_id", "kind__name", "kind__category")
+    )
+    this_week: dict[tuple[int, str], list[WeekActivity]] = defaultdict(list)
     last_week_present: dict[tuple[int, str], int] = defaultdict(int)
-    for activity in activities.order_by("date", "pk"):
-        key = (activity.enrollment_id, activity.kind)
+    for enrollment_id, *fields in activities:
+        activity = WeekActivity(*fields)
+        key = (enrollment_id, activity.category)
         if activity.date >= monday:
             this_week[key].append(activity)
-            rows_by_id[activity.enrollment_id].activities.append(activity)
+            rows_by_id[enrollment_id].activities.append(activity)
         elif activity.attendance == Attendance.PRESENT:
             last_week_present[key] += 1
+    categories = [*RequirementCategory.values, OTHER]  # once: the enum's values are computed per call
     for enrollment_id, row in rows_by_id.items():
         row.period = periods.get(enrollment_id)
         if row.period is not None:
             row.weeks_in_phase = max(1, (monday - rules.week_start(row.period.start)).days // 7 + 1)
-        for kind in ActivityKind.values:
-            req = reqs.get((row.period.phase, kind)) if row.period else None
-            logged = this_week[(enrollment_id, kind)]
+        for category in categories:
+            req = reqs.for_week(row.period.phase if row.period else None, category, monday)
+            logged = this_week[(enrollment_id, category)]
             present = sum(1 for a in logged if a.attendance == Attendance.PRESENT)
-            window = present + (last_week_present[(enrollment_id, kind)] if req and req.per_weeks > 1 else 0)
-            row.cells[kind] = rules.make_cell(req, present=present, logged=len(logged), window_present=window)
+            unexcused = sum(1 for a in logged if a.attendance == Attendance.UNEXCUSED)
+            window = present + (last_week_present[(enrollment_id, category)] if req and req.per_weeks > 1 else 0)
+            row.cells[category] = rules.make_cell(
+                req,
+                present=present,
+                logged=len(logged),
+                window_present=window,
+                unexcused=unexcused,
+                week_over=week_over,
+            )
     return list(rows_by_id.values())
 
 
@@ -156,11 +243,12 @@ def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> li
     counts = (
         Activity.objects.filter(enrollment=enrollment, date__gte=first_monday, attendance=Attendance.PRESENT)
         .annotate(week=TruncWeek("date"))
-        .values("week", "kind")
+        .values("week", "kind__category")
         .annotate(n=Count("pk"))
     )
     present = {
-        (row["week"] if isinstance(row["week"], date) else row["week"].date(), row["kind"]): row["n"] for row in counts
+        (row["week"] if isinstance(row["week"], date) else row["week"].date(), row["kind__category"]): row["n"]
+        for row in counts
     }
     result = []
     for i in range(weeks):
@@ -170,14 +258,14 @@ def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> li
             None,
         )
         required = met = 0
-        for kind in ActivityKind.values:
-            req = reqs.get((phase, kind)) if phase else None
+        for category in RequirementCategory.values:
+            req = reqs.for_week(phase, category, monday)  # the requirement in force that week
             if req is None:
                 continue
             # a "1 per 2 weeks" requirement counts half a requirement per week
             need = req.count / req.per_weeks
             required += need
-            met += min(present.get((monday, kind), 0), need)
+            met += min(present.get((monday, category), 0), need)
         result.append(
             {
                 "monday": monday,
@@ -188,6 +276,20 @@ def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> li
             }
         )
     return result
+
+
+def activity_history(
+    enrollment: Enrollment, *, kind: str = "", start: date | None = None, end: date | None = None
+) -> QuerySet[Activity]:
+    """Every activity of the enrolment, newest first, of a kind and within a period if given."""
+    rows = enrollment.activities.select_related("kind", "logged_by", "group_session")
+    if kind:
+        rows = rows.filter(kind_id=kind)
+    if start:
+        rows = rows.filter(date__gte=start)
+    if end:
+        rows = rows.filter(date__lte=end)
+    return rows.order_by("-date", "-pk")
 
 
 def follow_ups_due(user: User, *, today: date) -> QuerySet[FollowUp]:

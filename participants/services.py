@@ -25,6 +25,7 @@ from participants.inputs import ActivityFields, ClosureFields, EntryVariables, P
 from participants.models import (
     PHASE_ORDER,
     Activity,
+    ActivityType,
     Attendance,
     Closure,
     Enrollment,
@@ -353,6 +354,14 @@ def _check_date(enrollment: Enrollment, day: date, today: date) -> None:
         raise InvalidActivity("date", f"Inskrivningen avslutades {closure.date:%Y-%m-%d}.")
 
 
+def _check_kind(code: str, *, current: str | None = None) -> None:
+    """A new activity needs an active kind; a corrected one may keep a kind made inactive since."""
+    if code == current:
+        return
+    if not ActivityType.objects.filter(code=code, active=True).exists():
+        raise InvalidActivity("kind", "Välj ett aktivitetsslag som finns.")
+
+
 @transaction.atomic
 def activity_log(
     *,
@@ -371,10 +380,11 @@ def activity_log(
 
     def create(token: uuid.UUID | None) -> Activity:
         _check_date(enrollment, day, today or timezone.localdate())
+        _check_kind(kind)
         activity = Activity.objects.create(
             form_token=token,
             enrollment=enrollment,
-            kind=kind,
+            kind_id=kind,  # the kind's code
             date=day,
             attendance=attendance,
             duration_minutes=duration_minutes,
@@ -398,15 +408,19 @@ def activity_correct(
     if current.version != expected_version:
         raise StaleEdit
     _check_date(current.enrollment, values.date, today or timezone.localdate())
-    changed = [f.name for f in fields(values) if getattr(current, f.name) != getattr(values, f.name)]
+    _check_kind(values.kind, current=current.kind_id)
+    wanted = {f.name: getattr(values, f.name) for f in fields(values)}
+    wanted["kind_id"] = wanted.pop("kind")  # the kind's code
+    changed = [name for name, value in wanted.items() if getattr(current, name) != value]
     if not changed:
         return current
     rollup.mark_dirty(days=[current.date, values.date])  # the day it was on and the day it moves to
     for name in changed:
-        setattr(current, name, getattr(values, name))
+        setattr(current, name, wanted[name])
     current.version += 1
     current.save(update_fields=[*changed, "version"])
-    _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} ({', '.join(changed)})")
+    named = ", ".join("kind" if field == "kind_id" else field for field in changed)
+    _event(current.enrollment, Event.ACTIVITY_CORRECTED, by, f"{current} ({named})")
     sweep_for((User, current.enrollment.responsible_id))  # moved into a week whose log was missing
     return current
 
@@ -476,9 +490,10 @@ def _group_session_create(
         raise NotAllowedNow
     for enrollment in enrollments:
         _check_date(enrollment, day, today)
+    _check_kind(kind)
     session = GroupSession.objects.create(
         team_id=team_id,
-        kind=kind,
+        kind_id=kind,
         date=day,
         duration_minutes=duration_minutes,
         note=note,
@@ -489,7 +504,7 @@ def _group_session_create(
         [
             Activity(
                 enrollment=e,
-                kind=kind,
+                kind_id=kind,
                 date=day,
                 duration_minutes=duration_minutes,
                 attendance=attendance[e.pk],
@@ -543,8 +558,10 @@ def close(*, enrollment: Enrollment, by: User, values: ClosureFields, expected_v
 
 
 @transaction.atomic
-def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User) -> bool:
-    """Record a follow-up once."""
+def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User, today: date | None = None) -> bool:
+    """Record a follow-up once, and not before it is due (rules.follow_up_open): NotAllowedNow."""
+    if not rules.follow_up_open(follow_up.due_on, today or timezone.localdate()):
+        raise NotAllowedNow
     claimed = FollowUp.objects.filter(pk=follow_up.pk, found="").update(
         found=found, note=note, recorded_by=by, recorded_at=timezone.now()
     )

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from participants.views import delivery, documents, enrolment, journey, privacy, week
+from participants.views import delivery, documents, enrolment, history, journey, privacy, week
 
 app_name = "participants"
 urlpatterns = [
     *enrolment.urlpatterns,
     *week.urlpatterns,
+    *history.urlpatterns,
     *journey.urlpatterns,
     *documents.urlpatterns,
     *delivery.urlpatterns,

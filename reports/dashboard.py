@@ -11,7 +11,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, Min, Q, Su
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from participants.documents.schedule import DueCounts, due_counts
-from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod, PhaseRequirement
+from participants.models import Activity, ActivityKind, Attendance, Enrollment, Phase, PhasePeriod
+from participants.selectors import requirements_per_week
 from referrals.models import Referral
 
 if TYPE_CHECKING:
@@ -162,17 +163,17 @@ def _fulfilment(result: dict[int, TeamPanel], *, today: date) -> None:
     month_start = today.replace(day=1)
     days = enrollment_phase_days(list(result), today=today)
     done: dict[tuple[int, int, str], int] = {
-        (row["enrollment__team_id"], row["enrollment_id"], row["kind"]): row["n"]
+        (row["enrollment__team_id"], row["enrollment_id"], row["kind__category"]): row["n"]
         for row in Activity.objects.filter(
             enrollment__team_id__in=list(result),
             date__range=(month_start, today),
             attendance=Attendance.PRESENT,
         )
-        .values("enrollment__team_id", "enrollment_id", "kind")
+        .values("enrollment__team_id", "enrollment_id", "kind__category")  # counts toward its kind's category
         .annotate(n=Count("pk"))
         .order_by()
     }
-    per_week = {(r.phase, r.kind): r.count / r.per_weeks for r in PhaseRequirement.objects.all()}
+    per_week = requirements_per_week(on=today)
     for pk, panel in result.items():
         panel.definition = FULFILMENT_DEFINITION.format(day=today.day)
         enrollments = [e for (team, e) in days if team == pk]

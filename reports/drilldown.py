@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from participants.models import ActivityKind, Attendance, ExitReason, FollowUp, Participant, Phase
+from participants.models import Attendance, ExitReason, FollowUp, Participant, Phase
+from participants.selectors import activity_kind_choices
 from reports.statistics import AGE_BANDS, OTHER_AGE, UNKNOWN, Period, exit_reason_label
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ ATTENDANCE = [Attendance.PRESENT, Attendance.EXCUSED, Attendance.UNEXCUSED]
 def _activities(period: Period, row: str | None, column: int | None) -> Q:
     q = Q(activities__date__range=(period.start, period.end))
     if row is not None:
-        q &= Q(activities__kind=_choice(ActivityKind.choices, row))
+        q &= Q(activities__kind=_choice(activity_kind_choices(), row))  # the kinds as data, by name
     if column is not None:
         if not 0 <= column < len(ATTENDANCE):
             raise UnknownFigureError(column)

@@ -17,7 +17,6 @@ from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper,
 from django.db.models.functions import TruncDate
 
 from participants.models import (
-    ActivityKind,
     Attendance,
     Closure,
     Enrollment,
@@ -27,6 +26,7 @@ from participants.models import (
     Phase,
     PhasePeriod,
 )
+from participants.selectors import activity_kind_choices
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral
 from reports import rollup
 from teams.models import Organisation
@@ -338,7 +338,8 @@ def finsam(teams: QuerySet[Team], period: Period) -> Table:
 
 
 def activities(teams: QuerySet[Team], period: Period) -> Table:
-    """Activities booked in the period by kind, split by attendance, with the attendance rate."""
+    """Activities booked in the period by kind (the kinds administrators keep, keyed on the kind's
+    code: participants.selectors.activity_kind_choices), split by attendance, with the rate."""
     rows = rollup.activities_by_kind(teams, period)  # finished days from the daily rollup, the rest live
     counts = {row["kind"]: [row["present"], row["excused"], row["unexcused"]] for row in rows}
     return Table(
@@ -346,7 +347,7 @@ def activities(teams: QuerySet[Team], period: Period) -> Table:
         "Aktiviteter",
         "Aktivitet",
         [Attendance.PRESENT.label, Attendance.EXCUSED.label, Attendance.UNEXCUSED.label],
-        _ordered(counts, ActivityKind.choices, 3),
+        _ordered(counts, activity_kind_choices(), 3),  # every kind of activity, as data
         rate=("Närvaro", 0, None),
     )
 

@@ -16,18 +16,19 @@ from django.db import connection
 
 def seed_reference_data() -> None:
     """The rows data migrations made from the apps' reference modules (the five teams and the demo
-    organisation, support kinds, phase requirements, value lists, retention rules), which a
+    organisation, support kinds, phase requirements, activity kinds, value lists, retention rules), which a
     transactional test database (and the flush between live-server tests) does not have."""
     from django.apps import apps
 
     from ist.retention.reference import create_default_rules
-    from participants.reference import seed_rules_and_lists
+    from participants.reference import seed_activity_kinds, seed_rules_and_lists
     from referrals.reference import create_support_kinds
     from teams.demo import seed_organisation
 
     seed_organisation()
     create_support_kinds(apps)
     seed_rules_and_lists(apps)
+    seed_activity_kinds(apps)
     create_default_rules(apps)
 
 

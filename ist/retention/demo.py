@@ -115,7 +115,7 @@ def seed_retention() -> dict[str, int]:
     Activity.objects.bulk_create(
         Activity(
             enrollment=enrollment,
-            kind=ActivityKind.TALK,
+            kind_id=ActivityKind.TALK,  # the kind "samtal" (its code)
             date=start + timedelta(weeks=week),
             note="Samtal om vägen framåt.",
             logged_by=handledare,

@@ -79,7 +79,7 @@ def content_for(personnummer: str) -> Content:
             .select_related("team", "responsible", "second_contact", "closure__reason")
             .prefetch_related(
                 "phase_periods",
-                "activities",
+                "activities__kind",
                 "extensions",
                 "follow_ups",
                 "contacts__user",

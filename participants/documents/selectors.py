@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from participants import rules
 from participants.documents.models import Contact, Delivery, Document, DocumentRead
-from participants.models import Activity, ActivityKind, Attendance, Enrollment, PhasePeriod
+from participants.models import Activity, Attendance, Enrollment, PhasePeriod, RequirementCategory
 from participants.selectors import enrollments_for, requirements
 from teams.access import teams_where, with_grant
 
@@ -133,9 +133,9 @@ def latest_final(enrollment: Enrollment, kind: str) -> Document | None:
 
 
 def activity_kinds() -> list[tuple[str, str]]:
-    """The activity kinds a report back counts, as (value, label): the one place the documents read
-    them, so the kinds can become data without touching the figures below."""
-    return [(str(value), str(label)) for value, label in ActivityKind.choices]
+    """What a report back counts per row, as (value, label): the requirement categories, since every
+    activity kind (data, ActivityType) counts toward its category or none (docs/decisions/0027)."""
+    return [(str(value), str(label)) for value, label in RequirementCategory.choices]
 
 
 def _hours(minutes: int, weeks: int) -> float:
@@ -155,10 +155,11 @@ def attendance_for(enrollment: Enrollment, start: date, end: date) -> list[dict[
     kinds = activity_kinds()
     counts = (
         Activity.objects.filter(enrollment=enrollment, date__gte=start, date__lte=end)
-        .values("kind", "attendance")
+        .values("kind__category", "attendance")
         .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
     )
-    logged = {(row["kind"], row["attendance"]): (row["n"], row["minutes"] or 0) for row in counts}
+    # An activity counts toward its kind's requirement category (kinds of none are not in the table).
+    logged = {(row["kind__category"], row["attendance"]): (row["n"], row["minutes"] or 0) for row in counts}
     required = {kind: 0.0 for kind, _label in kinds}
     weeks = 0
     monday = rules.week_start(start)
@@ -168,7 +169,7 @@ def attendance_for(enrollment: Enrollment, start: date, end: date) -> list[dict[
         day = min(monday + timedelta(days=6), end)
         phase = next((p.phase for p in periods if p.start <= day and (p.end is None or p.end >= day)), None)
         for kind in required:
-            req = reqs.get((phase, kind)) if phase else None
+            req = reqs.for_week(phase, kind, monday)  # the requirement in force that week
             if req:
                 required[kind] += req.count / req.per_weeks
         monday += timedelta(days=7)

@@ -27,7 +27,8 @@ from participants.documents.inputs import DocumentContent, EvaluationRow, Planne
 from participants.documents.models import Contact, Delivery, Document, DocumentRead, Download, Evaluation, SubGoal
 from participants.documents.schedule import PLAN_EVERY_MONTHS
 from participants.documents.selectors import VIEW_PERM, attendance_for, latest_final
-from participants.models import Closure, Enrollment, EnrollmentEvent, PhasePeriod, PhaseRequirement
+from participants.models import Closure, Enrollment, EnrollmentEvent, PhasePeriod, PhaseRequirement, RequirementCategory
+from participants.rules import RequirementBook
 from teams.access import grant, revoke
 
 if TYPE_CHECKING:
@@ -85,9 +86,12 @@ def planned_from_requirements(phase: str | None) -> list[dict[str, object]]:
     """The weekly activities of the phase, as a plan's starting point."""
     if phase is None:
         return []
+    book = RequirementBook(list(PhaseRequirement.objects.filter(phase=phase)))
+    today = timezone.localdate()
+    in_force = [r for kind in RequirementCategory.values if (r := book.get(phase, kind, on=today))]
     return [
         {"kind": r.kind, "label": r.get_kind_display(), "count": r.count, "per_weeks": r.per_weeks, "note": ""}
-        for r in PhaseRequirement.objects.filter(phase=phase).order_by("kind")
+        for r in sorted(in_force, key=lambda r: r.kind)
     ]
 
 

@@ -302,7 +302,10 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         context |= {
             "can_change": selectors.enrollments_for(user, "change").filter(pk=enrollment.pk).exists(),
             "can_manage": selectors.enrollments_for(user, "manage").filter(pk=enrollment.pk).exists(),
-            "activities": enrollment.activities.select_related("logged_by").order_by("-date", "-pk")[:ACTIVITIES_SHOWN],
+            "activities": enrollment.activities.select_related("logged_by", "kind").order_by("-date", "-pk")[
+                :ACTIVITIES_SHOWN
+            ],
+            "follow_ups": rules.follow_up_rows(list(enrollment.follow_ups.all()), today=timezone.localdate()),
             "events": enrollment.events.select_related("by"),
             "periods": periods,
             "contacts": list(documents_selectors.contacts_of(enrollment)),

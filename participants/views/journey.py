@@ -378,20 +378,33 @@ def follow_up(request: HttpRequest, follow_up_pk: int) -> HttpResponse:
     if request.method == "POST" and item.found:
         messages.info(request, FOLLOW_UP_DONE)
         return redirect("participants:follow_up", follow_up_pk=item.pk)
-    form = None if item.found else forms.FollowUpForm(request.POST or None, instance=copy(item))
-    if form is not None and form.is_valid():
-        data = form.cleaned_data
-        if services.follow_up_record(follow_up=item, found=data["found"], note=data["note"], by=request.user):
-            messages.success(request, "Uppföljningen är registrerad.")
-        else:
-            messages.info(request, FOLLOW_UP_DONE)
-        return redirect("participants:follow_up", follow_up_pk=item.pk)
+    today = timezone.localdate()
+    is_open = rules.follow_up_open(item.due_on, today)
     context = {
         "item": item,
         "enrollment": item.enrollment,
         "closure": item.enrollment.closure,
-        "form": form,
+        "form": None,
+        "opens_on": rules.follow_up_opens_on(item.due_on),
     }
+    if not item.found and not is_open:
+        # Not due yet (issue 19.5): the page says from when; a POST changes nothing.
+        return render(request, FOLLOW_UP, context, status=409 if request.method == "POST" else 200)
+    form = None if item.found else forms.FollowUpForm(request.POST or None, instance=copy(item))
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.follow_up_record(
+                follow_up=item, found=data["found"], note=data["note"], by=request.user, today=today
+            )
+        except NotAllowedNow:  # the day turned meanwhile: cannot happen forward in time
+            return render(request, FOLLOW_UP, context, status=409)
+        if recorded:
+            messages.success(request, "Uppföljningen är registrerad.")
+        else:
+            messages.info(request, FOLLOW_UP_DONE)
+        return redirect("participants:follow_up", follow_up_pk=item.pk)
+    context["form"] = form
     return render(request, FOLLOW_UP, context)
 
 

@@ -8,7 +8,8 @@ of the team; the responsible handledare or second contact): a colleague who may 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import json
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -19,21 +20,23 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.forms import in_range
 from ist.stale import STALE_MESSAGE, rebind
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
-from participants import rules, selectors, services
+from participants import rules, selectors, services, week_rows
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.inputs import ActivityFields
-from participants.models import Activity, ActivityKind, Attendance, Enrollment, new_form_token
+from participants.models import Activity, ActivityType, Attendance, Enrollment, RequirementCategory, new_form_token
 from teams.access import teams_where
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
+    from django.utils.safestring import SafeString
 
     from teams.models import Team, User
 
@@ -41,6 +44,7 @@ WEEK = "participants/week/week.html"
 LOG = "participants/week/log.html"
 ACTIVITY = "participants/week/activity.html"
 SAVED = "participants/week/saved.html"
+FORM_ROW = "participants/week/_form_row.html"
 GROUP = "participants/week/group.html"
 NOT_IN_GROUP = ""
 GROUP_CHOICES = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
@@ -72,7 +76,7 @@ def _activities_for(user: User) -> QuerySet[Activity]:
     """Activities of the enrolments the user sees as IST staff (the referrer's read-only view excluded)."""
     staff = selectors.enrollments_for(user).filter(team__in=teams_where(user, action="view"))
     return Activity.objects.filter(enrollment__in=staff).select_related(
-        "enrollment__participant", "enrollment__team", "group_session"
+        "enrollment__participant", "enrollment__team", "group_session", "kind"
     )
 
 
@@ -104,11 +108,19 @@ def _back(request: HttpRequest, default: date) -> Back:
 
 
 @dataclass(frozen=True)
+class Mark:
+    activity: selectors.WeekActivity
+    url: str  # its correction, with the way back
+
+
+@dataclass(frozen=True)
 class GridCell:
-    kind: str
+    category: str
     label: str
     cell: rules.Cell
-    activities: list[Activity]
+    marks: list[Mark]
+    log_url: str  # "" when nothing can be logged this week
+    kind: ActivityType | None  # the kind "närvarande, standardlängd" logs; None: no quick log
 
     @property
     def status_label(self) -> str:
@@ -119,29 +131,109 @@ class GridCell:
 class GridRow:
     row: selectors.WeekRow
     cells: list[GridCell]
+    detail_url: str
+    quick_url: str
+
+    @property
+    def html(self) -> SafeString:
+        """The row's `<tr>` (participants/week_rows.py: built in Python for Min vecka's speed)."""
+        return week_rows.row_html(self)
+
+    @property
+    def oob_html(self) -> SafeString:
+        return week_rows.row_html(self, oob=True)
 
 
-def _grid(rows: list[selectors.WeekRow]) -> list[GridRow]:
-    """The selector's rows shaped for the table: one cell per activity kind, in the kinds' order."""
-    return [
-        GridRow(
-            row,
-            [
-                GridCell(kind, label, row.cells[kind], [a for a in row.activities if a.kind == kind])
-                for kind, label in ActivityKind.choices
-            ],
+@dataclass(frozen=True)
+class Urls:
+    """The grid's addresses, reversed once per page and filled in per row (the per-row render
+    cost of Min vecka: docs/performance.md)."""
+
+    detail: str
+    log: str
+    quick: str
+    activity: str
+
+    @classmethod
+    def build(cls) -> Urls:
+        marker = 987654321
+
+        def pattern(name: str) -> str:
+            return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+        return cls(
+            pattern("participants:detail"),
+            pattern("participants:log"),
+            pattern("participants:quick_log"),
+            pattern("participants:activity"),
         )
-        for row in rows
-    ]
 
 
-def _row_context(monday: date, today: date, back: Back) -> dict[str, Any]:
-    """What each row's links need: the week shown, the date a new activity gets, where to come back."""
+@dataclass
+class GridContext:
+    """What the rows need besides their data: the week, the day a new activity gets, the way back."""
+
+    monday: date
+    log_day: date
+    may_log: bool
+    back: Back
+    columns: list[selectors.Column] = field(default_factory=list)
+
+
+def _grid(rows: list[selectors.WeekRow], ctx: GridContext) -> list[GridRow]:
+    """The selector's rows shaped for the table: one cell per requirement category (and "Övrigt"),
+    every address built here rather than by `{% url %}` per cell."""
+    urls = Urls.build()
+    back_query = ctx.back.query
+    day = ctx.log_day.isoformat()
+    grid = []
+    for row in rows:
+        pk = row.enrollment.pk
+        log_base = urls.log.format(pk)
+        cells = []
+        for column in ctx.columns:
+            marks = [
+                Mark(a, f"{urls.activity.format(a.pk)}?{back_query}&kolumn={column.category}")
+                for a in row.activities
+                if a.category == column.category
+            ]
+            log_url = ""
+            if ctx.may_log:
+                typ = f"typ={column.kind.code}&" if column.kind else ""
+                log_url = f"{log_base}?{typ}datum={day}&{back_query}&kolumn={column.category}"
+            cells.append(
+                GridCell(
+                    column.category,
+                    column.label,
+                    row.cells[column.category],
+                    marks,
+                    log_url,
+                    column.kind if ctx.may_log else None,
+                )
+            )
+        grid.append(GridRow(row, cells, urls.detail.format(pk), urls.quick.format(pk)))
+    return grid
+
+
+def _grid_context(monday: date, today: date, back: Back) -> GridContext:
+    return GridContext(
+        monday=monday,
+        log_day=min(today, monday + timedelta(days=6)),
+        may_log=monday <= today,
+        back=back,
+        columns=selectors.week_columns(selectors.activity_kinds()),
+    )
+
+
+def _row_context(ctx: GridContext) -> dict[str, Any]:
+    """What the table and each row's template need."""
     return {
-        "monday": monday,
-        "log_day": min(today, monday + timedelta(days=6)),
-        "may_log": monday <= today,
-        "back_query": back.query,
+        "monday": ctx.monday,
+        "log_day": ctx.log_day,
+        "may_log": ctx.may_log,
+        "back_query": ctx.back.query,
+        "columns": ctx.columns,
+        "colspan": len(ctx.columns) + 1,
     }
 
 
@@ -168,16 +260,36 @@ def _week_enrollments(request: HttpRequest, handledare: User) -> QuerySet[Enroll
     return enrollments
 
 
-def _saved(request: HttpRequest, enrollment: Enrollment, back: Back, notice: str) -> HttpResponse:
-    """After a change: htmx gets the message and the enrolment's row (out of band); others Min vecka."""
+def _saved(
+    request: HttpRequest, enrollment: Enrollment, back: Back, notice: str, *, column: str | None, what: str = "log"
+) -> HttpResponse:
+    """After a change: htmx gets the message, the enrolment's row (out of band) and where the focus
+    goes next (the next row's same cell: static/js/week.js); others Min vecka."""
     if not request.htmx:
         messages.success(request, notice)
         return redirect(back.url)
     today = timezone.localdate()
-    rows = selectors.week_of(selectors.enrollments_for(request.user, "change").filter(pk=enrollment.pk), back.monday)
+    enrollments = selectors.enrollments_for(request.user, "change").filter(pk=enrollment.pk)
+    rows = selectors.week_of(enrollments, back.monday, today=today)
     record_access(request, [row.enrollment for row in rows], what="min vecka")
-    context = {"notice": notice, "grid": _grid(rows), **_row_context(back.monday, today, back)}
+    ctx = _grid_context(back.monday, today, back)
+    context = {
+        "notice": notice,
+        "grid": _grid(rows, ctx),
+        "focus_row": enrollment.pk,
+        "focus_column": column,
+        "focus_what": what,
+        **_row_context(ctx),
+    }
     return render(request, SAVED, context)
+
+
+def _column(params: Any) -> str | None:
+    """The grid column a form was opened from ("" is "Övrigt"); None if not from the grid."""
+    value = params.get("kolumn")
+    if value is None:
+        return None
+    return value if value in RequirementCategory.values else ""
 
 
 def _genitive(name: str) -> str:
@@ -196,12 +308,12 @@ def week(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     monday = query_week(request, "vecka", default=rules.week_start(today))
     back = Back(monday, str(handledare.pk) if handledare.pk != request.user.pk else "")
-    rows = selectors.week_of(_week_enrollments(request, handledare), monday)
+    rows = selectors.week_of(_week_enrollments(request, handledare), monday, today=today)
     record_access(request, [row.enrollment for row in rows], what="min vecka")
     previous, following = monday - timedelta(weeks=1), monday + timedelta(weeks=1)
+    ctx = _grid_context(monday, today, back)
     context = {
-        "grid": _grid(rows),
-        "kinds": ActivityKind.choices,
+        "grid": _grid(rows, ctx),
         "label": rules.week_label(monday),
         "week": rules.week_param(monday),
         "sunday": monday + timedelta(days=6),
@@ -216,7 +328,13 @@ def week(request: HttpRequest) -> HttpResponse:
         "previous_label": rules.week_label(previous),
         "following_label": rules.week_label(following),
         "status_labels": rules.STATUS_LABELS,
-        **_row_context(monday, today, back),
+        "week_over": today > monday + timedelta(days=6),
+        # The quick logs' common values, inherited by every button (hx-vals): the week and the day.
+        "table_vals": json.dumps(
+            {"vecka": back.week, "datum": ctx.log_day.isoformat()}
+            | ({"handledare": back.handledare} if back.handledare else {})
+        ),
+        **_row_context(ctx),
     }
     return render_page_or_partial(request, WEEK, "grid", context)
 
@@ -229,16 +347,34 @@ def _activity_values(form: ActivityForm) -> ActivityFields:
     return ActivityFields(**{f.name: data[f.name] for f in fields(ActivityFields)})
 
 
+def _form_answer(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """The form in Min vecka's row (htmx from the grid: `kolumn` given), else the page or its partial."""
+    column = _column(request.POST if request.method == "POST" else request.GET)
+    if request.htmx and column is not None:
+        columns = selectors.week_columns(selectors.activity_kinds())
+        context |= {"column": column, "colspan": len(columns) + 1, "inline": True}
+        if context.get("form") is not None:  # the focus lands in the first field (htmx honours autofocus)
+            context["form"].fields["date"].widget.attrs["autofocus"] = True
+        return render(request, FORM_ROW, context, status=status)
+    return render_page_or_partial(request, template, "form", context, status=status)
+
+
 def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
-    """Log one activity (?typ=<kind>&datum=YYYY-MM-DD prefill). htmx: the small form, then the row."""
+    """Log one activity (?typ=<kind>&datum=YYYY-MM-DD prefill). htmx from the grid: the form in
+    the participant's row (focus in its first field, Enter saves), then the row and the focus on
+    the next row's same cell."""
     enrollment = _changeable(request, enrollment_pk, what="logga aktivitet")
     today = timezone.localdate()
     back = _back(request, today)
+    kinds = selectors.activity_kinds()
+    by_code = {k.code: k for k in kinds if k.active}
     initial: dict[str, Any] = {"date": today}
-    if request.GET.get("typ") in ActivityKind.values:
-        initial["kind"] = request.GET["typ"]
+    chosen = by_code.get(request.GET.get("typ", ""))
+    if chosen is not None:
+        initial["kind"] = chosen.code
+        initial["duration_minutes"] = chosen.default_duration_minutes
     initial["date"] = query_date(request, "datum", default=today)
-    form = ActivityForm(request.POST or None, initial=initial)
+    form = ActivityForm(request.POST or None, initial=initial, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         data = _activity_values(form)
         try:
@@ -255,11 +391,61 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
         except services.InvalidActivity as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            notice = f"Sparat: {activity.get_kind_display()} {activity.date:%Y-%m-%d} för {enrollment.participant}."
-            return _saved(request, enrollment, back, notice)
+            notice = f"Sparat: {activity.kind.name} {activity.date:%Y-%m-%d} för {enrollment.participant}."
+            return _saved(request, enrollment, back, notice, column=_column(request.POST))
     heading = f"Ny aktivitet för {enrollment.participant}"
     context = {"enrollment": enrollment, "form": form, "back": back, "action": request.path, "heading": heading}
-    return render_page_or_partial(request, LOG, "form", context)
+    return _form_answer(request, LOG, context)
+
+
+@require_POST
+def quick_log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+    """ "Närvarande, standardlängd" in one keypress: the kind `typ` on the day `datum`, present, for
+    the kind's default duration. Once per form token (a double press logs once)."""
+    enrollment = _changeable(request, enrollment_pk, what="logga aktivitet")
+    today = timezone.localdate()
+    back = _back(request, today)
+    kind = next((k for k in selectors.activity_kinds(active_only=True) if k.code == request.POST.get("typ")), None)
+    day = _posted_date(request.POST.get("datum", ""))
+    column = _column(request.POST)
+    if kind is None:
+        return _refused(request, back, "Välj ett aktivitetsslag som finns.")
+    if day is None:
+        return _refused(request, back, "Datumet gick inte att använda. Ladda om sidan.")
+    try:
+        services.activity_log(
+            enrollment=enrollment,
+            kind=kind.code,
+            day=day,
+            attendance=Attendance.PRESENT,
+            duration_minutes=kind.default_duration_minutes,
+            note="",
+            by=request.user,
+            form_token=form_token(request),
+        )
+    except services.InvalidActivity as exc:
+        return _refused(request, back, exc.message)
+    notice = (
+        f"Sparat: {kind.name}, närvarande {kind.default_duration_minutes} min, "
+        f"{day:%Y-%m-%d} för {enrollment.participant}."
+    )
+    return _saved(request, enrollment, back, notice, column=column, what="quick")
+
+
+def _posted_date(text: str) -> date | None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if in_range(day) else None
+
+
+def _refused(request: HttpRequest, back: Back, message: str) -> HttpResponse:
+    """A quick log that cannot be saved: the reason in the status line (htmx), else on Min vecka."""
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(back.url)
+    return render(request, SAVED, {"error": message})  # htmx swaps a 200 answer only
 
 
 def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
@@ -270,6 +456,8 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
     if request.method == "POST" and not may_change:
         raise PermissionDenied("Bara deltagarens handledare och teamets koordinator rättar aktiviteter.")
     back = _back(request, item.date)
+    column = _column(request.POST if request.method == "POST" else request.GET)
+    kinds = selectors.activity_kinds()
     status = 200
     stale_delete = False
     if request.method == "POST" and "ta_bort" in request.POST:
@@ -280,12 +468,14 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
             stale_delete = True  # a colleague corrected it meanwhile: show what is saved now
             item.refresh_from_db()
         else:
-            return _saved(request, enrollment, back, f"Borttagen: {item} för {enrollment.participant}.")
-    initial = {"kind": item.kind, "date": item.date, "attendance": item.attendance, "version": item.version}
+            notice = f"Borttagen: {item} för {enrollment.participant}."
+            return _saved(request, enrollment, back, notice, column=column, what="fix")
+    initial = {"kind": item.kind_id, "date": item.date, "attendance": item.attendance, "version": item.version}
     initial |= {"duration_minutes": item.duration_minutes, "note": item.note}
-    form = ActivityForm(request.POST or None, initial=initial) if may_change else None
+    keep = item.kind_id
+    form = ActivityForm(request.POST or None, initial=initial, kinds=kinds, keep=keep) if may_change else None
     if stale_delete:  # the form shows what is saved now, with why
-        form = ActivityForm({**initial, "date": item.date.isoformat()})
+        form = ActivityForm({**initial, "date": item.date.isoformat()}, kinds=kinds, keep=item.kind_id)
         form.is_valid()
         form.add_error(None, STALE_MESSAGE)
         status = 409
@@ -301,15 +491,16 @@ def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
             item = _activities_for(request.user).filter(pk=item.pk).first()
             if item is None:  # a colleague removed it meanwhile
                 raise Http404 from None
-            form = rebind(ActivityForm, request, version=item.version, initial=initial)
+            form = rebind(ActivityForm, request, version=item.version, initial=initial, kinds=kinds, keep=item.kind_id)
             status = 409
         except services.InvalidActivity as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return _saved(request, enrollment, back, f"Rättat: {saved} för {enrollment.participant}.")
+            notice = f"Rättat: {saved} för {enrollment.participant}."
+            return _saved(request, enrollment, back, notice, column=column, what="fix")
     context = {"enrollment": enrollment, "activity": item, "form": form, "back": back, "action": request.path}
-    context["heading"] = f"Rätta {item.get_kind_display().lower()} {item.date:%Y-%m-%d} för {enrollment.participant}"
-    return render_page_or_partial(request, ACTIVITY, "form", context, status=status)
+    context["heading"] = f"Rätta {item.kind.name.lower()} {item.date:%Y-%m-%d} för {enrollment.participant}"
+    return _form_answer(request, ACTIVITY, context, status=status)
 
 
 # -- Group sessions -----------------------------------------------------------------------------
@@ -351,7 +542,9 @@ def group(request: HttpRequest) -> HttpResponse:
     )
     record_access(request, enrollments, what="gruppaktivitet")
     attendees = _attendees(request, enrollments)
-    form = GroupSessionForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = GroupSessionForm(
+        request.POST or None, initial={"date": timezone.localdate()}, kinds=selectors.activity_kinds()
+    )
     token = form_token(request) if request.method == "POST" else new_form_token()
     status, attendance_error = 200, ""
     if request.method == "POST" and form.is_valid():
@@ -396,6 +589,7 @@ def group(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("vecka/", week, name="week"),
     path("<int:enrollment_pk>/aktivitet/ny/", log, name="log"),
+    path("<int:enrollment_pk>/aktivitet/narvarande/", quick_log, name="quick_log"),
     path("aktivitet/<int:activity_pk>/", activity, name="activity"),
     path("grupp/ny/", group, name="group"),
 ]

@@ -48,34 +48,37 @@ def test_handledare_logs_the_week_from_the_grid_and_a_group_session(
     alva_physical = alva_row.get_by_role("cell").nth(0)
     bertil_physical = bertil_row.get_by_role("cell").nth(0)
     expect(alva_physical).to_contain_text("Krav: 1/v.")
-    expect(alva_physical.locator(".week-status")).to_have_text("Inte uppfyllt")
+    expect(alva_physical.locator(".week-status")).to_have_text("Pågår")  # this week is not over
     expect(alva_row.get_by_role("rowheader")).to_contain_text("Prova på, vecka")
     expect(alva_row.get_by_role("rowheader")).to_contain_text(alva.participant.personnummer_masked)
     check_a11y(page)
 
-    # One cell, by keyboard: the small form comes into the page, focused; Enter sends it.
+    # One cell, by keyboard: the form opens in Alva's row, focus in its first field; Enter sends it.
     alva_physical.get_by_role("link", name="Logga fysisk träning för Alva Andersson").focus()
     page.keyboard.press("Enter")
-    heading = page.get_by_role("heading", name="Ny aktivitet för Alva Andersson")
-    expect(heading).to_be_focused()
-    form = page.locator("#logga-yta")
+    form = page.locator("#loggrad")
+    expect(form.get_by_label("Datum")).to_be_focused()
+    expect(page.locator(f"#rad-{alva.pk} + #loggrad")).to_have_count(1)  # right below Alva's row
+    expect(form.get_by_role("heading", name="Ny aktivitet för Alva Andersson")).to_be_visible()
     expect(form.get_by_label("Aktivitet")).to_have_value("fysisk")
     expect(form.get_by_label("Datum")).to_have_value(today.isoformat())
     expect(form.get_by_label("Närvarande")).to_be_checked()
     check_a11y(page)
     form.get_by_label("Anteckning").fill("Promenad längs Nissan")
     form.get_by_label("Anteckning").press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("Sparat: Fysisk träning")
+    expect(page.locator("#vecka-status")).to_contain_text("Sparat: Fysisk träning")
     expect(alva_physical.locator(".week-status")).to_have_text("Uppfyllt")
     expect(alva_physical.get_by_role("link", name=f"Närvarande {today:%Y-%m-%d}", exact=False)).to_be_visible()
-    expect(bertil_physical.locator(".week-status")).to_have_text("Inte uppfyllt")
+    expect(bertil_physical.locator(".week-status")).to_have_text("Pågår")
+    expect(bertil_physical.get_by_role("link", name="Logga fysisk träning för Bertil Berg")).to_be_focused()
+    expect(page.locator("#loggrad")).to_have_count(0)
     check_a11y(page)
 
     # One click back a week and one forward again.
     page.get_by_role("link", name="Föregående vecka").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Min vecka – {last_week}")
     expect(page.locator(f"#rad-{alva.pk}").get_by_role("cell").nth(0).locator(".week-status")).to_have_text(
-        "Inte uppfyllt"
+        "Inte uppfyllt"  # a past week: nothing was logged
     )
     assert f"vecka={rules.week_param(rules.week_start(today) - timedelta(weeks=1))}" in page.url
     check_a11y(page)
@@ -100,7 +103,7 @@ def test_handledare_logs_the_week_from_the_grid_and_a_group_session(
     bertil_physical = page.locator(f"#rad-{bertil.pk}").get_by_role("cell").nth(0)
     expect(alva_physical.locator(".week-mark")).to_have_count(2)
     expect(alva_physical.locator(".week-status")).to_have_text("Uppfyllt")
-    expect(bertil_physical.locator(".week-status")).to_have_text("Delvis")
+    expect(bertil_physical.locator(".week-status")).to_have_text("Anmäld frånvaro")  # not "Delvis"
     expect(bertil_physical).to_contain_text("Anmäld frånvaro")
     check_a11y(page)
     screenshot(page, "min-vecka")
@@ -110,3 +113,78 @@ def test_handledare_logs_the_week_from_the_grid_and_a_group_session(
     assert Activity.objects.filter(enrollment=alva).count() == 2
     assert Activity.objects.get(enrollment=alva, group_session=None).note == "Promenad längs Nissan"
     assert Activity.objects.get(enrollment=bertil).attendance == "excused"
+
+
+def test_three_participants_logged_with_the_keyboard_only_at_most_five_keys_each(
+    page: Page, check_a11y, log_in
+) -> None:
+    """Issue 19.3: a week logged by keyboard. Entry 1: L (to the first "Logga"), Enter (the form
+    opens in the row, focus in the date), Enter (saved; focus on the next row's same cell). Entry
+    2: Enter, Enter. Entry 3: Tab to "✓ 60 min", Enter ("närvarande, standardlängd")."""
+    seed_rules()
+    handledare = User.objects.get(email="handledare@ist.example")
+    coordinator = User.objects.get(email="koordinator@ist.example")
+    referrer = User.objects.get(email="remittent.fk@ist.example")
+    people = [
+        builders.enrolled(referrer, coordinator, handledare, first_name=first, last_name=last)
+        for first, last in (("Alva", "Andersson"), ("Bertil", "Berg"), ("Cecilia", "Carlsson"))
+    ]
+    Activity.objects.filter(enrollment__in=people).delete()
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "handledare@ist.example")
+    check_a11y(page)
+    page.goto("/deltagare/vecka/")
+    expect(page.locator(".week-keys")).to_contain_text("Enter")  # the page states the keys
+    check_a11y(page)
+
+    keys: list[list[str]] = []
+
+    def press(key: str) -> None:
+        keys[-1].append(key)
+        page.keyboard.press(key)
+
+    def logga(person) -> object:
+        return page.get_by_role("link", name=f"Logga fysisk träning för {person.participant}")
+
+    status = page.locator("#vecka-status")
+    for n, person in enumerate(people[:2]):
+        keys.append([])
+        if n == 0:
+            press("l")
+        expect(logga(person)).to_be_focused()
+        press("Enter")
+        expect(page.locator("#loggrad").get_by_label("Datum")).to_be_focused()
+        if n == 0:
+            check_a11y(page)  # the form open in the row
+        press("Enter")
+        expect(status).to_contain_text(
+            f"Sparat: Fysisk träning {timezone.localdate():%Y-%m-%d} för {person.participant}"
+        )
+    expect(logga(people[2])).to_be_focused()
+
+    keys.append([])
+    press("Tab")
+    quick = page.get_by_role("button", name=f"Närvarande, fysisk träning 60 minuter, för {people[2].participant}")
+    expect(quick).to_be_focused()
+    press("Enter")
+    expect(status).to_contain_text(f"närvarande 60 min, {timezone.localdate():%Y-%m-%d} för {people[2].participant}")
+    expect(page.locator(f"#rad-{people[2].pk}").get_by_role("cell").nth(0).locator(".week-status")).to_have_text(
+        "Uppfyllt"
+    )
+    check_a11y(page)
+
+    assert [len(entry) for entry in keys] == [3, 2, 2]
+    assert all(len(entry) <= 5 for entry in keys)
+    logged = Activity.objects.filter(enrollment__in=people).order_by("enrollment__participant__last_name")
+    assert [(a.enrollment_id, a.kind_id, a.attendance, a.duration_minutes) for a in logged] == [
+        (p.pk, "fysisk", "present", 60) for p in people
+    ]
+
+    # Esc closes a form opened by mistake and gives the focus back to its "Logga".
+    logga(people[0]).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#loggrad").get_by_label("Datum")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#loggrad")).to_have_count(0)
+    expect(logga(people[0])).to_be_focused()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from participants.models import Activity, ActivityKind, Attendance, GroupSession
 from tests.matrix_roles import Post, fresh_token, signed_in
 from tests.participants.test_views_week import activity_post, group_post
@@ -25,6 +27,15 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
         signed_in(404, koordinator=200, handledare=200),
     ),
     "participants:group": ({}, "", signed_in(403, koordinator=200, handledare=200)),
+    # The participant page's full activity history: IST staff of the team; the referrer sees the
+    # enrolment but not the activities (403).
+    "participants:activities": (
+        lambda w: {"enrollment_pk": w["enrollment"].pk},
+        "typ=samtal",
+        signed_in(404, koordinator=200, handledare=200, referrer=403),
+    ),
+    # "Närvarande, standardlängd": POST only (a button in Min vecka's row).
+    "participants:quick_log": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", signed_in(405)),
 }
 
 POSTS: dict[str, Post] = {
@@ -39,6 +50,11 @@ POSTS: dict[str, Post] = {
             ActivityKind.TALK, w["activity"].date, Attendance.UNEXCUSED, version=str(w["activity"].version)
         ),
         changed=lambda p: Activity.objects.get(pk=p.kwargs["activity_pk"]).attendance == Attendance.UNEXCUSED,
+    ),
+    "participants:quick_log": Post(
+        answers=signed_in(404, koordinator=302, handledare=302, referrer=403),
+        data=lambda w: {"typ": "samtal", "datum": timezone.localdate().isoformat(), "form_token": fresh_token(w)},
+        changed=lambda p: Activity.objects.filter(form_token=p.world["token"]).exists(),
     ),
     "participants:group": Post(
         answers=signed_in(403, koordinator=302, handledare=302),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -222,8 +222,12 @@ def test_follow_up_is_recorded_once(people) -> None:
         values=ClosureFields(date=timezone.localdate(), reason=ExitReason.objects.get(code="arbete")),
     )
     follow_up = enrollment.follow_ups.get(months=6)
-    assert services.follow_up_record(follow_up=follow_up, found="work", note="", by=people["handledare"])
-    assert not services.follow_up_record(follow_up=follow_up, found="other", note="", by=people["handledare"])
+    due = follow_up.due_on
+    by = people["handledare"]
+    with pytest.raises(NotAllowedNow):  # not before it is due (two weeks ahead at most)
+        services.follow_up_record(follow_up=follow_up, found="work", note="", by=by, today=due - timedelta(days=15))
+    assert services.follow_up_record(follow_up=follow_up, found="work", note="", by=by, today=due - timedelta(days=14))
+    assert not services.follow_up_record(follow_up=follow_up, found="other", note="", by=by, today=due)
 
 
 def test_reassign_tells_the_new_handledare_and_refuses_stale(people, django_capture_on_commit_callbacks) -> None:

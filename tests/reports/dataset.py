@@ -187,7 +187,7 @@ def build(offset: int = 0) -> dict[str, Any]:
         (e1, "samtal", date(2026, 6, 30), "present"),
         (e2, "fysisk", date(2026, 7, 15), "present"),
     ]:
-        Activity.objects.create(enrollment=e, kind=kind, date=day, attendance=attendance, logged_by=staff)
+        Activity.objects.create(enrollment=e, kind_id=kind, date=day, attendance=attendance, logged_by=staff)
 
     for team, org, day in [
         (a, fk, date(2026, 7, 8)),
