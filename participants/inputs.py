@@ -57,8 +57,9 @@ class ActivityFields:
 
     @classmethod
     def of(cls, activity: Activity, **changes: Any) -> Self:
-        """The activity's saved fields with `changes` (what the form would post)."""
-        return replace(cls(**{f.name: getattr(activity, f.name) for f in fields(cls)}), **changes)
+        """The activity's saved fields with `changes` (what the form would post); the kind by its code."""
+        saved = {f.name: getattr(activity, "kind_id" if f.name == "kind" else f.name) for f in fields(cls)}
+        return replace(cls(**saved), **changes)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -102,7 +102,11 @@ def test_fulfilment_is_capped_at_each_persons_requirement_and_says_how() -> None
     Activity.objects.filter(enrollment=e1, kind="fysisk").delete()
     Activity.objects.bulk_create(
         Activity(
-            enrollment=e1, kind="fysisk", date=date(2026, 7, d), attendance=Attendance.PRESENT, logged_by=data["staff"]
+            enrollment=e1,
+            kind_id="fysisk",
+            date=date(2026, 7, d),
+            attendance=Attendance.PRESENT,
+            logged_by=data["staff"],
         )
         for d in range(1, 21)
     )

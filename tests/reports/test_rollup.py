@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from participants import services
+from participants.inputs import ActivityFields
 from participants.models import Activity, Attendance, Enrollment
 from reports import rollup
 from reports.models import ActivityDay, RollupDay
@@ -102,7 +103,8 @@ def test_late_corrections_are_in_the_figures_at_once_and_in_the_rollup_after_the
     e5 = Enrollment.objects.get(team=data["b"])
     moved = Activity.objects.get(enrollment=e1, date=date(2026, 7, 2))
     services.activity_correct(
-        activity=moved, by=staff, data={"date": date(2026, 8, 3), "attendance": "excused"}, expected_version=1,
+        activity=moved, by=staff, values=ActivityFields.of(moved, date=date(2026, 8, 3), attendance="excused"),
+        expected_version=1,
         today=TODAY,
     )  # fmt: skip
     services.activity_delete(activity=Activity.objects.get(enrollment=e1, date=date(2026, 7, 3)), by=staff)
