@@ -345,7 +345,8 @@ class GroupSession(models.Model):
 
 
 class Activity(models.Model):
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="activities")
+    # No index of its own: activity_enrollment_date_idx starts with it.
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="activities", db_index=False)
     kind = models.CharField(_("aktivitet"), max_length=20, choices=ActivityKind.choices)
     date = models.DateField(_("datum"))
     duration_minutes = models.PositiveSmallIntegerField(_("längd (minuter)"), default=60)
@@ -363,7 +364,11 @@ class Activity(models.Model):
         ordering = ["date", "pk"]
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
-        indexes = [models.Index(fields=["enrollment", "date"], name="activity_enrollment_date_idx")]
+        indexes = [
+            models.Index(fields=["enrollment", "date"], name="activity_enrollment_date_idx"),
+            # The week_logs sweep: which enrolments have an activity in a week.
+            models.Index(fields=["date", "enrollment"], name="activity_date_enrollment_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["group_session", "enrollment"],
