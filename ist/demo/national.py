@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from ist.login.demo import seed_demo_totp
 from teams.demo import DEMO_PASSWORD, DOMAIN
 
 MARKER_SLUG = "nat-001"
@@ -457,7 +458,8 @@ def seed_national(*, scale: float, progress: Callable[[str], None]) -> dict[str,
         counts["activities"] = _activities()
         progress(f"  activities: {counts['activities']:,} ({time.perf_counter() - began:.0f} s)")
         counts["log_rows"] = _access_log(size, progress)
-    progress(f"  committed ({time.perf_counter() - began:.0f} s); ANALYZE")
+    progress(f"  committed ({time.perf_counter() - began:.0f} s); second factors; ANALYZE")
+    progress(f"  {seed_demo_totp()}")  # every demo account signs in with the demo app, these too
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts["seconds"] = round(time.perf_counter() - began)

@@ -35,7 +35,7 @@ def test_coordinator_filters_the_log_by_a_persons_name(page: Page, check_a11y, l
     expect(people.get_by_role("link", name="Loggutdrag (CSV)")).to_have_attribute(
         "href", re.compile(r"^/logg/utdrag/\?person=user%3A\d+$")
     )
-    expect(page.get_by_role("heading", level=2, name=re.compile(r"^Händelser"))).not_to_have_text("Händelser (0)")
+    expect(page.get_by_role("heading", level=2, name="Händelser")).to_be_visible()
     rows = page.get_by_role("table", name="Logghändelser, nyast först").locator("tbody tr")
     expect(rows.first).to_be_visible()
     # Every row is about Hanna (her user record or her role in IST Halmstad/Hylte), none about anyone else.
