@@ -8,13 +8,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
 
 from ist.audit.selectors import filter_log, log_entries_for
-from ist.notifications.models import Notification
 from participants.documents.models import Document
 from participants.models import Activity, Enrollment
 from referrals.models import Referral
@@ -59,7 +59,9 @@ def _extract(request: HttpRequest) -> list[Any]:
 
 
 def _inbox(request: HttpRequest) -> list[Any]:
-    return list(Notification.objects.filter(recipient=request.user).values_list("pk", "title")[:100])
+    # By label: the package is ist.notifications here and ist.reminders on main (label unchanged).
+    notification = apps.get_model("notifications", "Notification")
+    return list(notification.objects.filter(recipient=request.user).values_list("pk", "title")[:100])
 
 
 def _dashboard(request: HttpRequest) -> list[Any]:
