@@ -18,7 +18,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=ist.settings \
     IST_VAR_DIR=/var/lib/ist \
     STATIC_ROOT=/app/staticfiles \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    GUNICORN_THREADS=4
 
 # WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and a fallback font.
 RUN apt-get update \

@@ -417,7 +417,8 @@ class GroupSession(models.Model):
 
 
 class Activity(models.Model):
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="activities")
+    # No index of its own: activity_enrollment_date_idx starts with it.
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="activities", db_index=False)
     # The kind's code is the column's value (to_field), as the four codes were before kinds became data.
     kind = models.ForeignKey(
         ActivityType,
@@ -443,7 +444,11 @@ class Activity(models.Model):
         ordering = ["date", "pk"]
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
-        indexes = [models.Index(fields=["enrollment", "date"], name="activity_enrollment_date_idx")]
+        indexes = [
+            models.Index(fields=["enrollment", "date"], name="activity_enrollment_date_idx"),
+            # The week_logs sweep: which enrolments have an activity in a week.
+            models.Index(fields=["date", "enrollment"], name="activity_date_enrollment_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["group_session", "enrollment"],

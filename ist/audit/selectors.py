@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 # What a reviewer filters by; keys are the form's choices.
 ACTIONS: dict[str, Q] = {
-    "read": Q(action=LogEntry.Action.ACCESS) & ~Q(additional_data__outcome=DENIED),
+    # Not ~Q(additional_data__outcome=DENIED): for a row without the key that is NOT (NULL) in SQL,
+    # which dropped every ordinary read from "Läsning".
+    "read": Q(action=LogEntry.Action.ACCESS)
+    & (Q(additional_data__isnull=True) | ~Q(additional_data__contains={"outcome": DENIED})),
     "change": Q(action__in=[LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE]),
     "denied": Q(action=LogEntry.Action.ACCESS, additional_data__outcome=DENIED),
 }

@@ -7,7 +7,6 @@ import logging
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from ist.audit.labels import action_label
 from ist.audit.recording import record_log_review
 from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
+from ist.keyset import keyset_page
 from ist.pickers import search_view
 
 PERSON_KEY = re.compile(r"^[a-z]+:\d+$")
@@ -53,9 +53,13 @@ def log_review(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
             action=data["action"],
         )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
+    # Keyset pages ("Nyare / Äldre"), never an exact count: COUNT(*) reads the whole log.
+    page = keyset_page(
+        entries, size=PAGE_SIZE, older_than=request.GET.get("aldre"), newer_than=request.GET.get("nyare")
+    )
     query = request.GET.copy()
-    query.pop("sida", None)
+    query.pop("aldre", None)
+    query.pop("nyare", None)
     context = {"form": form, "page": page, "people": people, "query": query.urlencode()}
     response = render(request, "audit/log.html", context)
     # Reading the log is itself logged, after the page is made so that it does not list its own read.

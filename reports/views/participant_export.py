@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
@@ -21,6 +23,27 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 PAGE = "reports/participant_export.html"
+# Rows read, written and access-logged together: memory holds one batch (a year at national scale is
+# 50,000 enrolments; a list of them all, and one INSERT of 50,000 log rows, took 544 MiB).
+BATCH = 2000
+
+
+class _Line:
+    """csv.writer's file: hands back each written line instead of keeping it."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _stream(request: HttpRequest, period: Period, reason: str) -> Iterator[str]:
+    """The CSV a batch at a time; each batch's reads are logged (one INSERT) before its rows go out,
+    so the log never misses a row the administrator received."""
+    writer = csv.writer(_Line(), delimiter=";")
+    yield "\ufeff" + writer.writerow(participant_export.HEADER)
+    rows = participant_export.enrollments(period).iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        record_access(request, batch, what=f"deltagarexport: {reason}")
+        yield "".join(writer.writerow(participant_export.row(e)) for e in batch)
 
 
 class ExportForm(forms.Form):
@@ -46,7 +69,7 @@ class ExportForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def participant_export_view(request: HttpRequest) -> HttpResponse:
+def participant_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """GET the form; POST with a reason downloads the CSV and logs every exported enrolment."""
     if not request.user.is_administrator:
         raise PermissionDenied("Deltagarexporten är bara för administratörer.")
@@ -54,16 +77,13 @@ def participant_export_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return render(request, PAGE, {"form": form})
     period = Period(form.cleaned_data["fran"], form.cleaned_data["till"])
-    rows = list(participant_export.enrollments(period))
-    record_access(request, rows, what=f"deltagarexport: {form.cleaned_data['reason']}")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Streamed with constant memory: rows are read, logged and sent a batch at a time.
+    response = StreamingHttpResponse(
+        _stream(request, period, form.cleaned_data["reason"]), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="ist-deltagare-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
     )
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(participant_export.HEADER)
-    writer.writerows(participant_export.row(e) for e in rows)
     return response
 
 

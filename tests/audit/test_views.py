@@ -56,7 +56,7 @@ def test_coordinator_sees_entries_of_their_team_members_only(client, world) -> N
 def test_administrator_sees_everything(client, world) -> None:
     client.force_login(world["admin"])
     response = client.get(reverse("audit:log"))
-    assert response.context["page"].paginator.count == 3
+    assert len(response.context["page"].object_list) == 3
 
 
 def test_filter_by_person_and_offer_an_extract(client, world) -> None:
@@ -81,7 +81,7 @@ def test_filter_by_period_uses_inclusive_local_dates(client, world) -> None:
     client.force_login(world["admin"])
     day = timezone.localdate(old).isoformat()
     response = client.get(reverse("audit:log"), {"date_from": day, "date_to": day})
-    assert response.context["page"].paginator.count == 1
+    assert len(response.context["page"].object_list) == 1
 
 
 def test_reversed_period_is_explained_beside_the_field(client, world) -> None:
@@ -125,7 +125,7 @@ def test_log_page_has_constant_queries(client, world, django_assert_max_num_quer
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("audit:log"))
     # 3 + 30 reads, and the two earlier openings of Loggkontroll (reading the log is logged)
-    assert response.context["page"].paginator.count == 35
+    assert len(response.context["page"].object_list) == 35
 
 
 def test_a_members_reads_of_another_teams_data_stay_with_that_team(client) -> None:
@@ -136,9 +136,9 @@ def test_a_members_reads_of_another_teams_data_stay_with_that_team(client) -> No
     LogEntry.objects.all().delete()
     read(shared, kungsbacka.memberships.get().team)  # Kungsbacka's data
     client.force_login(halmstad)
-    assert client.get(reverse("audit:log")).context["page"].paginator.count == 0
+    assert len(client.get(reverse("audit:log")).context["page"].object_list) == 0
     client.force_login(kungsbacka)
-    assert client.get(reverse("audit:log")).context["page"].paginator.count == 1
+    assert len(client.get(reverse("audit:log")).context["page"].object_list) == 1
 
 
 def test_period_filter_counts_by_stockholm_dates(client, world) -> None:
@@ -149,8 +149,8 @@ def test_period_filter_counts_by_stockholm_dates(client, world) -> None:
     client.force_login(world["admin"])
     on_10th = client.get(reverse("audit:log"), {"date_from": "2026-03-10", "date_to": "2026-03-10"})
     on_9th = client.get(reverse("audit:log"), {"date_from": "2026-03-09", "date_to": "2026-03-09"})
-    assert on_10th.context["page"].paginator.count == 1
-    assert on_9th.context["page"].paginator.count == 0
+    assert len(on_10th.context["page"].object_list) == 1
+    assert len(on_9th.context["page"].object_list) == 0
 
 
 def test_extract_cells_cannot_run_as_formulas(client, world) -> None:

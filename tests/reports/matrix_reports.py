@@ -49,12 +49,21 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
 
 EXPORT_REASON = "Förbundets uppföljning 2026 (beslut i styrgruppen)"
 
+
+def _export_logged(posted: object) -> bool:
+    """The export streams: its rows are read and logged as the client downloads them."""
+    response = posted.response  # type: ignore[attr-defined]
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    return LogEntry.objects.filter(additional_data__what=f"deltagarexport: {EXPORT_REASON}").exists()
+
+
 POSTS: dict[str, Post] = {
     # The export is a read, but a logged one: its change is the access log entry with the reason.
     "reports:participant_export": Post(
         answers=signed_in(403, administrator=200),
         data={"fran": "2026-01-01", "till": "2026-12-31", "reason": EXPORT_REASON},
-        changed=lambda p: LogEntry.objects.filter(additional_data__what=f"deltagarexport: {EXPORT_REASON}").exists(),
+        changed=_export_logged,
     ),
     # Those who may read a stored report may have it built; a finished period (2026Q3) only.
     "reports:report_request": Post(

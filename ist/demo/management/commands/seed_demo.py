@@ -41,17 +41,42 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--scale", type=int, default=1, help="N gånger demons deltagare och remisser (för prestandamätning)"
+            "--scale",
+            type=float,
+            default=None,
+            help="N gånger demons deltagare och remisser (heltal); med --national andelen av den nationella "
+            "datamängden (0 < S <= 1, standard 1)",
+        )
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="den nationella datamängden för prestandamätning (100 team, 50 000 inskrivningar, 20 M loggrader); "
+            "bara PostgreSQL, aldrig i en databas med riktiga uppgifter",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             # Demo accounts share a published password: never in production.
             raise CommandError("seed_demo körs bara med DEBUG=true.")
+        scale = options["scale"]
+        if options["national"]:
+            from ist.demo import national  # only the benchmark needs it
+
+            # Refuse before anything is written, the demo seeders included.
+            if reason := national.refusal():
+                raise CommandError(reason)
+        elif scale is not None and (scale < 1 or scale != int(scale)):
+            raise CommandError("--scale är ett heltal från 1 (utan --national).")
         for seeder in SEEDERS:
             result = seeder()
             self.stdout.write(f"{seeder.__name__}: {result}")
-        if options["scale"] > 1:
+        if options["national"]:
+            try:
+                counts = national.seed_national(scale=1.0 if scale is None else scale, progress=self.stdout.write)
+            except national.RefusedError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"seed_national: {counts}")
+        elif scale is not None and scale > 1:
             from reports.demo import scale_demo  # only the benchmark needs it
 
-            self.stdout.write(f"scale_demo: {scale_demo(options['scale'])}")
+            self.stdout.write(f"scale_demo: {scale_demo(int(scale))}")
