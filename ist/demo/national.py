@@ -145,9 +145,9 @@ ALTER TABLE nat_enr ADD PRIMARY KEY (i);
 def _organisation(size: Size) -> dict[str, int]:
     """Teams, municipalities, users and memberships."""
     made = _run(
-        """INSERT INTO teams_team (name, slug, email, active, answer_deadline_days)
+        """INSERT INTO teams_team (name, slug, email, active, answer_deadline_days, address, phone)
            SELECT 'Nationellt team ' || lpad(g::text, 3, '0'), 'nat-' || lpad(g::text, 3, '0'),
-                  'nat-' || lpad(g::text, 3, '0') || '@' || %(domain)s, true, 14
+                  'nat-' || lpad(g::text, 3, '0') || '@' || %(domain)s, true, 14, '', ''
            FROM generate_series(1, %(teams)s) g""",
         {"teams": size.teams, "domain": DOMAIN},
     )
