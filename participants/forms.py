@@ -129,6 +129,42 @@ class ReassignForm(forms.Form):
         return data
 
 
+class BulkReassignForm(forms.Form):
+    """Arbetsfördelning, "Flytta markerade": the new handledare and second contact of every selected
+    participant (the team's handledare only, never a list of every user)."""
+
+    KEEP = "keep"
+    NONE = "none"
+
+    responsible = forms.ModelChoiceField(label="Ny ansvarig handledare", queryset=None, empty_label="Välj handledare")
+    second_contact = forms.ChoiceField(label="Andra kontaktperson")
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = handledare
+        self.fields["second_contact"].choices = [
+            (self.KEEP, "Behåll nuvarande"),
+            (self.NONE, "Ingen"),
+            *((str(user.pk), user.get_full_name()) for user in handledare),
+        ]
+        self._handledare = {str(user.pk): user for user in handledare}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        choice = data.get("second_contact")
+        responsible = data.get("responsible")
+        if choice not in (None, self.KEEP, self.NONE) and responsible and str(responsible.pk) == choice:
+            self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
+        return data
+
+    def second_contact_choice(self) -> Any:
+        """KEEP, None or the chosen handledare (for `services.reassign_many`)."""
+        choice = self.cleaned_data["second_contact"]
+        if choice == self.KEEP:
+            return self.KEEP
+        return None if choice == self.NONE else self._handledare[choice]
+
+
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label="Aktivitet", choices=ActivityKind.choices)
     date = DateField(label="Datum")

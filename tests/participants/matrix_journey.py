@@ -25,6 +25,11 @@ def _enrollment_and_colleague(w: dict[str, Any]) -> dict[str, int]:
     return {"enrollment_pk": w["enrollment"].pk}
 
 
+def _colleague(w: dict[str, Any]) -> dict[str, int]:
+    w["colleague"] = member(Membership.Role.HANDLEDARE)  # a handledare of the same team to move to
+    return {}
+
+
 def _enrollment(p: Any) -> Enrollment:
     return Enrollment.objects.get(pk=p.kwargs["enrollment_pk"])
 
@@ -35,6 +40,8 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "participants:extend": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", MANAGE),
     "participants:caseload": ({}, "", signed_in(403, koordinator=200)),
     "participants:reassign": (_enrollment_and_colleague, "", MANAGE),
+    # Without a selection the page says to tick participants first (coordinators); others 403.
+    "participants:caseload_move": (_colleague, "", signed_in(403, koordinator=200)),
     "participants:close": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", CHANGE),
     "participants:follow_ups": ({}, "", signed_in(403, koordinator=200, handledare=200)),
     "participants:follow_up": (lambda w: {"follow_up_pk": w["follow_up"].pk}, "", CHANGE),
@@ -67,6 +74,15 @@ POSTS: dict[str, Post] = {
         answers=MANAGES,
         data=lambda w: {"responsible": w["colleague"].pk, "version": w["enrollment"].version},
         changed=lambda p: _enrollment(p).responsible_id == p.world["colleague"].pk,
+    ),
+    "participants:caseload_move": Post(
+        answers=signed_in(403, koordinator=302),
+        data=lambda w: {
+            "e": f"{w['enrollment'].pk}-{w['enrollment'].version}",
+            "responsible": w["colleague"].pk,
+            "second_contact": "keep",
+        },
+        changed=lambda p: Enrollment.objects.get(pk=p.world["enrollment"].pk).responsible_id == p.world["colleague"].pk,
     ),
     "participants:close": Post(
         answers=CHANGES,
