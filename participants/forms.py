@@ -165,6 +165,33 @@ class BulkReassignForm(forms.Form):
         return None if choice == self.NONE else self._handledare[choice]
 
 
+class TransferForm(forms.Form):
+    """The sending coordinator proposes a move to another team (the teams are few)."""
+
+    to_team = forms.ModelChoiceField(label="Till team", queryset=None, empty_label="Välj team")
+    date = DateField(label="Flyttdatum (första dagen i det nya teamet)")
+    note = forms.CharField(
+        label="Meddelande till det mottagande teamet", max_length=500, required=False, widget=forms.Textarea
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_team"].queryset = teams
+
+
+class TransferAcceptForm(forms.Form):
+    """The receiving coordinator chooses the participant's handledare in the receiving team."""
+
+    responsible = forms.ModelChoiceField(
+        label="Ansvarig handledare i det nya teamet", queryset=None, empty_label="Välj handledare"
+    )
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = handledare
+
+
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label="Aktivitet", choices=ActivityKind.choices)
     date = DateField(label="Datum")

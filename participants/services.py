@@ -36,9 +36,10 @@ from participants.models import (
     Participant,
     Phase,
     PhasePeriod,
+    Transfer,
 )
 from referrals.models import Referral
-from teams.models import User
+from teams.models import Team, User
 
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
@@ -389,6 +390,105 @@ def reassign_many(
         # The previous handledare's items about these participants go (as in `reassign`).
         sweep_for(*moved, *((User, pk) for pk in sorted(previous)))
     return Reassigned(moved=tuple(e.pk for e in moved), stale=tuple(stale))
+
+
+# -- Transfer to another team ---------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_propose(
+    *,
+    enrollment: Enrollment,
+    to_team: Team,
+    day: date,
+    note: str,
+    by: User,
+    form_token: uuid.UUID | None = None,
+) -> Transfer:
+    """The sending team's coordinator proposes moving the active enrolment to `to_team` from `day`;
+    the receiving team's coordinators are told (through the outbox). Once per form token; a second
+    open proposal for the same enrolment: NotAllowedNow. Pre: `by` coordinates the enrolment's team.
+    Raises InvalidActivity (day, to_team)."""
+
+    def create(token: uuid.UUID | None) -> Transfer:
+        current = _locked(enrollment)
+        if current.status != Enrollment.Status.ACTIVE:
+            raise NotAllowedNow
+        if to_team.pk == current.team_id:
+            raise InvalidActivity("to_team", "Deltagaren är redan inskriven i det teamet.")
+        if day < current.start_date:
+            raise InvalidActivity("date", f"Inskrivningen började {current.start_date:%Y-%m-%d}.")
+        last = current.transfers.filter(status=Transfer.Status.ACCEPTED).order_by("-date").first()
+        if last is not None and day <= last.date:
+            raise InvalidActivity("date", f"Deltagaren flyttades senast {last.date:%Y-%m-%d}.")
+        if current.transfers.filter(status=Transfer.Status.PROPOSED).exists():
+            raise NotAllowedNow
+        transfer = Transfer.objects.create(
+            enrollment=current,
+            from_team_id=current.team_id,
+            to_team=to_team,
+            date=day,
+            note=note,
+            proposed_by=by,
+            form_token=token,
+        )
+        emails.send(emails.TRANSFER_PROPOSED, transfer.pk, key=transfer.pk)
+        return transfer
+
+    transfer, _created = create_once(Transfer, form_token=form_token, create=create, proposed_by=by)
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, transfer: Transfer, responsible: User, by: User) -> bool:
+    """The receiving team's coordinator accepts: from the transfer date the enrolment is the
+    receiving team's, with `responsible` as handledare (no second contact: the old one was the
+    sending team's). Its history, documents and grants follow the enrolment; the move is on the
+    timeline; the new handledare is told. Accepting twice changes nothing (False).
+    Pre: `by` coordinates the receiving team; `responsible` is a handledare of it."""
+    current = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if current.status == Transfer.Status.ACCEPTED:
+        return False
+    if current.status != Transfer.Status.PROPOSED:
+        raise NotAllowedNow
+    enrollment = _locked(current.enrollment)
+    if enrollment.status != Enrollment.Status.ACTIVE or enrollment.team_id != current.from_team_id:
+        raise NotAllowedNow
+    previous = (enrollment.responsible_id, enrollment.second_contact_id)
+    enrollment.team_id = current.to_team_id
+    enrollment.responsible = responsible
+    enrollment.second_contact = None
+    _bump(enrollment, ["team", "responsible", "second_contact"])
+    current.status = Transfer.Status.ACCEPTED
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    current.save(update_fields=["status", "decided_by", "decided_at"])
+    _event(
+        enrollment,
+        Event.TRANSFERRED,
+        by,
+        f"{current.from_team} → {current.to_team} från {current.date:%Y-%m-%d}; "
+        f"ansvarig handledare {responsible.get_full_name()}",
+    )
+    emails.send(emails.REASSIGNED, enrollment.pk, key=enrollment.version)
+    sweep_for(enrollment, *((User, pk) for pk in previous if pk))
+    return True
+
+
+@transaction.atomic
+def transfer_decline(*, transfer: Transfer, by: User) -> bool:
+    """The receiving team's coordinator declines; the proposer is told. Declining twice: False."""
+    current = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if current.status == Transfer.Status.DECLINED:
+        return False
+    if current.status != Transfer.Status.PROPOSED:
+        raise NotAllowedNow
+    current.status = Transfer.Status.DECLINED
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    current.save(update_fields=["status", "decided_by", "decided_at"])
+    emails.send(emails.TRANSFER_DECLINED, current.pk, key=current.pk)
+    return True
 
 
 # -- Activities ----------------------------------------------------------------------

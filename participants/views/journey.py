@@ -233,7 +233,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         }
         for team in teams_where(request.user, action="manage").order_by("name")
     ]
-    return render(request, CASELOAD, {"page": page, "groups": groups, "summary": summary})
+    transfers = list(selectors.incoming_transfers(request.user))
+    return render(request, CASELOAD, {"page": page, "groups": groups, "summary": summary, "transfers": transfers})
 
 
 def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
