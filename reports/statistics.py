@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 
 from participants.models import (
@@ -27,6 +40,7 @@ from participants.models import (
     Participant,
     Phase,
     PhasePeriod,
+    Transfer,
 )
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral
 from teams.models import Organisation
@@ -235,16 +249,28 @@ def _present_in(period: Period) -> Q:
     return Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gte=period.start))
 
 
+def _in_teams_during(teams: QuerySet[Team], period: Period) -> Q:
+    """Enrolments that belonged to one of `teams` some day in the period, by the accepted transfers
+    (participants.Transfer, the team-period record): the current team unless the enrolment moved
+    there after the period, or a team it left by a transfer dated after the period began. A single
+    move is exact; a chain of moves within one period counts the teams it passed through."""
+    accepted = Transfer.objects.filter(enrollment=OuterRef("pk"), status=Transfer.Status.ACCEPTED)
+    joined_after = accepted.filter(to_team=OuterRef("team"), date__gt=period.end)
+    left_during = accepted.filter(from_team__in=teams, date__gt=period.start)
+    return (Q(team__in=teams) & ~Exists(joined_after)) | Exists(left_during)
+
+
 def volume(teams: QuerySet[Team], period: Period) -> Table:
-    """Enrolments started, closed and present in the period, and active at its end."""
-    result = Enrollment.objects.filter(team__in=teams).aggregate(
-        started=Count("pk", filter=Q(start_date__range=_in(period))),
-        closed=Count("pk", filter=Q(closure__date__range=_in(period))),
-        present=Count("pk", filter=_present_in(period)),
-        at_end=Count(
-            "pk",
-            filter=Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end)),
-        ),
+    """Enrolments started, closed and present in the period, and active at its end (present: in the
+    team some day of the period, transfers counted by their date)."""
+    current = Q(team__in=teams)
+    during = _in_teams_during(teams, period)
+    open_at_end = Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end))
+    result = Enrollment.objects.filter(current | during).aggregate(
+        started=Count("pk", filter=current & Q(start_date__range=_in(period))),
+        closed=Count("pk", filter=current & Q(closure__date__range=_in(period))),
+        present=Count("pk", filter=_present_in(period) & during),
+        at_end=Count("pk", filter=current & open_at_end),
     )
     return Table(
         "volume",
@@ -276,7 +302,7 @@ def _by_sex(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[int]]:
 def participants_by_municipality(teams: QuerySet[Team], period: Period) -> Table:
     """People enrolled some day in the period, by home municipality and sex (each person once)."""
     rows = (
-        Enrollment.objects.filter(_present_in(period), team__in=teams)
+        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
         .values("participant__municipality__name", "participant__sex")
         .annotate(n=Count("participant", distinct=True))
         .order_by()
@@ -302,7 +328,7 @@ def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
     """People enrolled some day in the period, by age band (age reached in the period's last year) and sex."""
     age = ExpressionWrapper(Value(period.end.year) - F("participant__birth_year"), output_field=IntegerField())
     rows = (
-        Enrollment.objects.filter(_present_in(period), team__in=teams)
+        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
         .annotate(age_years=age)
         .annotate(band=_age_case())
         .values("band", "participant__sex")
@@ -318,7 +344,7 @@ def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
 def finsam(teams: QuerySet[Team], period: Period) -> Table:
     """Uppföljning Finsam: the number of people in the individual-oriented activity by sex, in the period."""
     rows = (
-        Enrollment.objects.filter(_present_in(period), team__in=teams)
+        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
         .values("participant__sex")
         .annotate(n=Count("participant", distinct=True))
         .order_by()
