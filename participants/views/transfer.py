@@ -89,7 +89,16 @@ def transfer_decide(request: HttpRequest, transfer_pk: int) -> HttpResponse:
         services.transfer_accept(transfer=proposal, responsible=form.cleaned_data["responsible"], by=user)
     except NotAllowedNow:
         proposal.refresh_from_db()
-        return render(request, DECIDE, context | {"form": None, "refused": "Förslaget är redan avgjort."}, status=409)
+        return render(
+            request,
+            DECIDE,
+            context
+            | {
+                "form": None,
+                "refused": "Förslaget kan inte godkännas: det är redan avgjort, eller inskrivningen är avslutad eller flyttad.",
+            },
+            status=409,
+        )
     messages.success(
         request,
         f"Deltagaren är inskriven i {proposal.to_team} från {proposal.date:%Y-%m-%d} med "
