@@ -260,17 +260,29 @@ def _in_teams_during(teams: QuerySet[Team], period: Period) -> Q:
     return (Q(team__in=teams) & ~Exists(joined_after)) | Exists(left_during)
 
 
+def _held_on(teams: QuerySet[Team], day: date | OuterRef, *, via: str = "") -> Q:
+    """Rows whose enrolment (reached through `via`; "" for enrolments themselves) belonged to one of
+    `teams` on `day` (a date, or OuterRef to the row's own date), by the accepted transfers: the
+    current team unless the enrolment moved there after the day, or a team it left after the day."""
+    accepted = Transfer.objects.filter(enrollment=OuterRef(via or "pk"), status=Transfer.Status.ACCEPTED)
+    joined_later = accepted.filter(to_team=OuterRef(f"{via}__team" if via else "team"), date__gt=day)
+    left_later = accepted.filter(from_team__in=teams, date__gt=day)
+    return (Q(**{f"{via}__team__in" if via else "team__in": teams}) & ~Exists(joined_later)) | Exists(left_later)
+
+
 def volume(teams: QuerySet[Team], period: Period) -> Table:
     """Enrolments started, closed and present in the period, and active at its end (present: in the
     team some day of the period, transfers counted by their date)."""
-    current = Q(team__in=teams)
     during = _in_teams_during(teams, period)
+    started_here = _held_on(teams, OuterRef("start_date"))
+    here_at_end = _held_on(teams, period.end)
     open_at_end = Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end))
-    result = Enrollment.objects.filter(current | during).aggregate(
-        started=Count("pk", filter=current & Q(start_date__range=_in(period))),
-        closed=Count("pk", filter=current & Q(closure__date__range=_in(period))),
+    # Closures belong to the current team: only an active enrolment moves.
+    result = Enrollment.objects.filter(Q(team__in=teams) | during).aggregate(
+        started=Count("pk", filter=started_here & Q(start_date__range=_in(period))),
+        closed=Count("pk", filter=Q(team__in=teams) & Q(closure__date__range=_in(period))),
         present=Count("pk", filter=_present_in(period) & during),
-        at_end=Count("pk", filter=current & open_at_end),
+        at_end=Count("pk", filter=here_at_end & open_at_end),
     )
     return Table(
         "volume",
@@ -366,7 +378,7 @@ def finsam(teams: QuerySet[Team], period: Period) -> Table:
 def activities(teams: QuerySet[Team], period: Period) -> Table:
     """Activities booked in the period by kind, split by attendance, with the attendance rate."""
     rows = (
-        Activity.objects.filter(enrollment__team__in=teams, date__range=_in(period))
+        Activity.objects.filter(_held_on(teams, OuterRef("date"), via="enrollment"), date__range=_in(period))
         .values("kind")
         .annotate(
             present=Count("pk", filter=Q(attendance=Attendance.PRESENT)),

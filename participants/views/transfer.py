@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PROPOSE = "participants/transfer/propose.html"
 DECIDE = "participants/transfer/decide.html"
+DECIDED = "Förslaget kan inte godkännas: det är redan avgjort, eller inskrivningen är avslutad eller flyttad."
 OPEN_ALREADY = "Det finns redan ett förslag om flytt för deltagaren. Det måste godkännas eller avböjas först."
 
 
@@ -95,7 +96,7 @@ def transfer_decide(request: HttpRequest, transfer_pk: int) -> HttpResponse:
             context
             | {
                 "form": None,
-                "refused": "Förslaget kan inte godkännas: det är redan avgjort, eller inskrivningen är avslutad eller flyttad.",
+                "refused": DECIDED,
             },
             status=409,
         )
