@@ -90,16 +90,7 @@ def transfer_decide(request: HttpRequest, transfer_pk: int) -> HttpResponse:
         services.transfer_accept(transfer=proposal, responsible=form.cleaned_data["responsible"], by=user)
     except NotAllowedNow:
         proposal.refresh_from_db()
-        return render(
-            request,
-            DECIDE,
-            context
-            | {
-                "form": None,
-                "refused": DECIDED,
-            },
-            status=409,
-        )
+        return render(request, DECIDE, context | {"form": None, "refused": DECIDED}, status=409)
     messages.success(
         request,
         f"Deltagaren är inskriven i {proposal.to_team} från {proposal.date:%Y-%m-%d} med "

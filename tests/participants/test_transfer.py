@@ -150,3 +150,21 @@ def test_the_receiving_coordinator_may_pick_only_their_teams_handledare(client, 
     decide = reverse("participants:transfer_decide", args=[proposal.pk])
     assert client.post(decide, {"decision": "accept", "responsible": journey["handledare"].pk}).status_code == 200
     assert Transfer.objects.get(pk=proposal.pk).status == Transfer.Status.PROPOSED
+
+
+def test_accepting_after_the_enrolment_was_closed_is_refused(client, journey, laholm):
+    from participants.inputs import ClosureFields
+    from participants.models import ExitReason
+
+    proposal = _propose(journey, laholm)
+    services.close(
+        enrollment=journey["enrollment"],
+        by=journey["koordinator"],
+        values=ClosureFields(date=timezone.localdate(), reason=ExitReason.objects.get(code="arbete")),
+    )
+    client.force_login(laholm["koordinator"])
+    decide = reverse("participants:transfer_decide", args=[proposal.pk])
+    response = client.post(decide, {"decision": "accept", "responsible": laholm["handledare"].pk})
+    assert response.status_code == 409
+    assert "kan inte godkännas" in response.content.decode()
+    assert Enrollment.objects.get(pk=journey["enrollment"].pk).team_id == journey["enrollment"].team_id
