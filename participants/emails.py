@@ -5,14 +5,24 @@ from __future__ import annotations
 from django.urls import reverse
 
 from ist.messaging.registry import link, register, send
-from participants.models import Enrollment
+from participants.models import Enrollment, Transfer
 
 ENROLLED = "enrolled"
 REASSIGNED = "reassigned"
 REASSIGNED_MANY = "reassigned_many"
 CONSENT_CHANGED = "consent_changed"
+TRANSFER_PROPOSED = "transfer_proposed"
+TRANSFER_DECLINED = "transfer_declined"
 
-__all__ = ["CONSENT_CHANGED", "ENROLLED", "REASSIGNED", "REASSIGNED_MANY", "send"]
+__all__ = [
+    "CONSENT_CHANGED",
+    "ENROLLED",
+    "REASSIGNED",
+    "REASSIGNED_MANY",
+    "TRANSFER_DECLINED",
+    "TRANSFER_PROPOSED",
+    "send",
+]
 
 
 @register(ENROLLED)
@@ -70,3 +80,38 @@ def _consent_changed(object_id: int) -> tuple[str, str, list[str]]:
         f"Deltagarsidan: {link(reverse('participants:detail', args=[enrollment.pk]))}\n"
     )
     return f"Samtycket har ändrats – {enrollment.team}", body, recipients
+
+
+def _coordinator_emails(team_id: int) -> list[str]:
+    from teams.models import Membership
+
+    return list(
+        Membership.objects.filter(team_id=team_id, role=Membership.Role.KOORDINATOR, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user__email", flat=True)
+    )
+
+
+@register(TRANSFER_PROPOSED)
+def _transfer_proposed(object_id: int) -> tuple[str, str, list[str]]:
+    """The receiving team's coordinators are told of a proposed move (no personal data: a link)."""
+    transfer = Transfer.objects.select_related("from_team", "to_team").get(pk=object_id)
+    if transfer.status != Transfer.Status.PROPOSED:
+        return "", "", []
+    body = (
+        f"Hej!\n\n{transfer.from_team} föreslår att en deltagare flyttar till {transfer.to_team} "
+        f"från {transfer.date:%Y-%m-%d}. Godkänn eller avböj här:\n"
+        f"{link(reverse('participants:transfer_decide', args=[transfer.pk]))}\n"
+    )
+    return f"Förslag om flytt till {transfer.to_team}", body, _coordinator_emails(transfer.to_team_id)
+
+
+@register(TRANSFER_DECLINED)
+def _transfer_declined(object_id: int) -> tuple[str, str, list[str]]:
+    """The proposer is told that the receiving team declined."""
+    transfer = Transfer.objects.select_related("to_team", "proposed_by").get(pk=object_id)
+    body = (
+        f"Hej!\n\n{transfer.to_team} har avböjt flytten av en deltagare.\n"
+        f"{link(reverse('participants:transfer_decide', args=[transfer.pk]))}\n"
+    )
+    return f"Flytten till {transfer.to_team} avböjdes", body, [transfer.proposed_by.email]

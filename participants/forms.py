@@ -139,6 +139,69 @@ def kind_choices(kinds: Iterable[ActivityType], *, keep: str = "", group_only: b
     ]
 
 
+class BulkReassignForm(forms.Form):
+    """Arbetsfördelning, "Flytta markerade": the new handledare and second contact of every selected
+    participant (the team's handledare only, never a list of every user)."""
+
+    KEEP = "keep"
+    NONE = "none"
+
+    responsible = forms.ModelChoiceField(label="Ny ansvarig handledare", queryset=None, empty_label="Välj handledare")
+    second_contact = forms.ChoiceField(label="Andra kontaktperson")
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = handledare
+        self.fields["second_contact"].choices = [
+            (self.KEEP, "Behåll nuvarande"),
+            (self.NONE, "Ingen"),
+            *((str(user.pk), user.get_full_name()) for user in handledare),
+        ]
+        self._handledare = {str(user.pk): user for user in handledare}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        choice = data.get("second_contact")
+        responsible = data.get("responsible")
+        if choice not in (None, self.KEEP, self.NONE) and responsible and str(responsible.pk) == choice:
+            self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
+        return data
+
+    def second_contact_choice(self) -> Any:
+        """KEEP, None or the chosen handledare (for `services.reassign_many`)."""
+        choice = self.cleaned_data["second_contact"]
+        if choice == self.KEEP:
+            return self.KEEP
+        return None if choice == self.NONE else self._handledare[choice]
+
+
+class TransferForm(forms.Form):
+    """The sending coordinator proposes a move to another team (the teams are few)."""
+
+    to_team = forms.ModelChoiceField(label="Till team", queryset=None, empty_label="Välj team")
+    date = DateField(label="Flyttdatum (första dagen i det nya teamet)")
+    note = forms.CharField(
+        label="Meddelande till det mottagande teamet", max_length=500, required=False, widget=forms.Textarea
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_team"].queryset = teams
+
+
+class TransferAcceptForm(forms.Form):
+    """The receiving coordinator chooses the participant's handledare in the receiving team."""
+
+    responsible = forms.ModelChoiceField(
+        label="Ansvarig handledare i det nya teamet", queryset=None, empty_label="Välj handledare"
+    )
+
+    def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = handledare
+
+
 class ActivityForm(forms.Form):
     """Log or correct one activity. The date comes first: in Min vecka's row the focus lands there,
     with everything prefilled, and Enter saves (docs/decisions/0027)."""

@@ -331,6 +331,7 @@ class EnrollmentEvent(models.Model):
         DOCUMENT = "document", _("Dokument")
         CONSENT = "consent", _("Samtycke")
         PROTECTED = "protected", _("Skyddade personuppgifter")
+        TRANSFERRED = "transferred", _("Flyttad till annat team")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -556,3 +557,38 @@ from participants.documents.models import (  # noqa: E402, F401
     Evaluation,
     SubGoal,
 )
+
+
+class Transfer(models.Model):
+    """An enrolment moving to another team (the person moves from Varberg to Halmstad): the sending
+    team's coordinator proposes, the receiving team's accepts (a coordinator of both does it in one
+    step). An accepted transfer is also the team-period record: the enrolment belonged to `from_team`
+    until the day before `date` and to `to_team` from `date` (reports/statistics.py)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Föreslagen")
+        ACCEPTED = "accepted", _("Genomförd")
+        DECLINED = "declined", _("Avböjd")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="transfers")
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("från team"))
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("till team"))
+    date = models.DateField(_("flyttdatum"))
+    note = models.TextField(_("meddelande"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    form_token = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment"], condition=Q(status="proposed"), name="transfer_one_open_per_enrollment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_team} → {self.to_team} {self.date:%Y-%m-%d}"

@@ -22,6 +22,7 @@ from participants.models import (
     PhasePeriod,
     PhaseRequirement,
     RequirementCategory,
+    Transfer,
 )
 from referrals.models import InformationMeeting, Referral
 from teams.access import teams_where
@@ -398,4 +399,21 @@ def consent_editable(user: User) -> QuerySet[Referral]:
     handled = Q(enrollment__in=enrollments_for(user, "change"))
     return Referral.objects.filter(coordinated | handled).select_related(
         "team", "referrer_organisation", "consent_recorded_by", "consent_withdrawn_by", "enrollment"
+    )
+
+
+def transfers_for(user: User) -> QuerySet[Transfer]:
+    """Transfers the user sees: those from or to a team they coordinate."""
+    managed = teams_where(user, action="manage")
+    return Transfer.objects.filter(Q(from_team__in=managed) | Q(to_team__in=managed)).select_related(
+        "enrollment__participant", "from_team", "to_team", "proposed_by", "decided_by"
+    )
+
+
+def incoming_transfers(user: User) -> QuerySet[Transfer]:
+    """Open proposals to the user's teams (Arbetsfördelning lists them)."""
+    return (
+        transfers_for(user)
+        .filter(status=Transfer.Status.PROPOSED, to_team__in=teams_where(user, action="manage"))
+        .order_by("date", "pk")
     )

@@ -8,8 +8,9 @@ on the enrolment and on activities.
 from __future__ import annotations
 
 import uuid
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -36,10 +37,11 @@ from participants.models import (
     Participant,
     Phase,
     PhasePeriod,
+    Transfer,
 )
 from referrals.models import Referral
 from reports import rollup
-from teams.models import User
+from teams.models import Team, User
 
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
@@ -306,39 +308,191 @@ def reassign(
     return True
 
 
-@transaction.atomic
-def reassign_many(*, enrollment_ids: list[int], replace: User, by_user: User, by: User) -> int:
-    """Move the active enrolments `enrollment_ids` from `replace` to `by_user` in one step: where
-    `replace` is responsible, `by_user` becomes responsible (the second contact stays, unless it is
-    `by_user`, then none); where `replace` is second contact, `by_user` takes that place (none if
-    `by_user` is already responsible). Each enrolment is logged as reassigned; `by_user` is told once.
+KEEP = "keep"
+"""`reassign_many(second_contact=KEEP)`: every enrolment keeps its second contact (none if that is the
+new handledare)."""
 
-    Pre: the caller (`by`) manages the enrolments' team and `by_user` is a handledare of it (the
-    view's selectors). Rows are locked in id order, so two bulk moves cannot deadlock; enrolments no
-    longer active or no longer held by `replace` are skipped, so a double submit moves nothing twice.
-    Returns how many enrolments changed. Built for the handover after a deactivation and for moving
-    many participants from Arbetsfördelning alike."""
+
+@dataclass(frozen=True)
+class Reassigned:
+    """What `reassign_many` did: the enrolments it changed, and the ones it left because someone
+    changed them after the page was shown (stale: reported, never overwritten)."""
+
+    moved: tuple[int, ...] = ()
+    stale: tuple[int, ...] = ()
+
+
+@transaction.atomic
+def reassign_many(
+    *,
+    enrollment_ids: list[int] | dict[int, int],
+    by_user: User,
+    by: User,
+    replace: User | None = None,
+    second_contact: User | Literal["keep"] | None = KEEP,
+) -> Reassigned:
+    """Move many active enrolments to the handledare `by_user` in one step; each enrolment is logged
+    as reassigned, `by_user` (and a new second contact) is told once. The one mechanism for the
+    handover after a deactivation and for moving many participants from Arbetsfördelning.
+
+    Handover (`replace` given): where `replace` is responsible, `by_user` becomes responsible (the
+    second contact stays, unless it is `by_user`, then none); where `replace` is second contact,
+    `by_user` takes that place (none if `by_user` is already responsible); enrolments no longer held
+    by `replace` are skipped.
+
+    Arbetsfördelning (`replace` None): `by_user` becomes responsible and `second_contact` the second
+    contact (`KEEP`: the current one stays, none if it is `by_user`). `enrollment_ids` may map each id
+    to the version the coordinator saw: an enrolment changed since then is left as it is and reported
+    stale, unless it already has the chosen handledare (a double submit: nothing happens twice).
+
+    Pre: the caller (`by`) manages the enrolments' team and `by_user` (and `second_contact`) are
+    handledare of it (the view's selectors). Rows are locked in id order, so two bulk moves cannot
+    deadlock; enrolments no longer active are skipped."""
+    expected = enrollment_ids if isinstance(enrollment_ids, dict) else {}
     moved: list[Enrollment] = []
+    stale: list[int] = []
+    told_second: set[int] = set()
+    previous: set[int] = set()
     locked = Enrollment.objects.select_for_update(of=("self",)).filter(
-        pk__in=enrollment_ids, status=Enrollment.Status.ACTIVE
+        pk__in=list(enrollment_ids), status=Enrollment.Status.ACTIVE
     )
     for enrollment in locked.select_related("responsible", "second_contact").order_by("pk"):
-        if enrollment.responsible_id == replace.pk:
-            second = None if enrollment.second_contact_id == by_user.pk else enrollment.second_contact
-            changed = _reassign_one(enrollment, responsible=by_user, second_contact=second, by=by)
-        elif enrollment.second_contact_id == replace.pk:
-            second = None if enrollment.responsible_id == by_user.pk else by_user
-            changed = _reassign_one(enrollment, responsible=enrollment.responsible, second_contact=second, by=by)
+        if replace is not None:
+            if enrollment.responsible_id == replace.pk:
+                responsible = by_user
+                second = None if enrollment.second_contact_id == by_user.pk else enrollment.second_contact
+            elif enrollment.second_contact_id == replace.pk:
+                responsible = enrollment.responsible
+                second = None if enrollment.responsible_id == by_user.pk else by_user
+            else:
+                continue
         else:
-            changed = False
-        if changed:
+            responsible = by_user
+            second = enrollment.second_contact if second_contact == KEEP else second_contact
+            if second is not None and second.pk == by_user.pk:
+                second = None
+            target = (responsible.pk, second.pk if second else None)
+            if (enrollment.responsible_id, enrollment.second_contact_id) == target:
+                continue  # already so: a double submit, or the same choice as before
+            if enrollment.pk in expected and enrollment.version != expected[enrollment.pk]:
+                stale.append(enrollment.pk)
+                continue
+        previous_second = enrollment.second_contact_id
+        previous.update(pk for pk in (enrollment.responsible_id, previous_second) if pk)
+        if _reassign_one(enrollment, responsible=responsible, second_contact=second, by=by):
             moved.append(enrollment)
+            if second is not None and second.pk != previous_second and second.pk != by_user.pk:
+                told_second.add(second.pk)
     if moved:
-        # One e-mail per move: the first moved enrolment's new version names the occasion.
-        emails.send(emails.REASSIGNED_MANY, by_user.pk, key=f"{moved[0].pk}-{moved[0].version}")
+        # One e-mail per person per move: the first moved enrolment's new version names the occasion.
+        occasion = f"{moved[0].pk}-{moved[0].version}"
+        emails.send(emails.REASSIGNED_MANY, by_user.pk, key=occasion)
+        for user_id in sorted(told_second):
+            emails.send(emails.REASSIGNED_MANY, user_id, key=occasion)
         # The previous handledare's items about these participants go (as in `reassign`).
-        sweep_for(*moved, replace)
-    return len(moved)
+        sweep_for(*moved, *((User, pk) for pk in sorted(previous)))
+    return Reassigned(moved=tuple(e.pk for e in moved), stale=tuple(stale))
+
+
+# -- Transfer to another team ---------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_propose(
+    *,
+    enrollment: Enrollment,
+    to_team: Team,
+    day: date,
+    note: str,
+    by: User,
+    form_token: uuid.UUID | None = None,
+) -> Transfer:
+    """The sending team's coordinator proposes moving the active enrolment to `to_team` from `day`;
+    the receiving team's coordinators are told (through the outbox). Once per form token; a second
+    open proposal for the same enrolment: NotAllowedNow. Pre: `by` coordinates the enrolment's team.
+    Raises InvalidActivity (day, to_team)."""
+
+    def create(token: uuid.UUID | None) -> Transfer:
+        current = _locked(enrollment)
+        if current.status != Enrollment.Status.ACTIVE:
+            raise NotAllowedNow
+        if to_team.pk == current.team_id:
+            raise InvalidActivity("to_team", "Deltagaren är redan inskriven i det teamet.")
+        if day < current.start_date:
+            raise InvalidActivity("date", f"Inskrivningen började {current.start_date:%Y-%m-%d}.")
+        last = current.transfers.filter(status=Transfer.Status.ACCEPTED).order_by("-date").first()
+        if last is not None and day <= last.date:
+            raise InvalidActivity("date", f"Deltagaren flyttades senast {last.date:%Y-%m-%d}.")
+        if current.transfers.filter(status=Transfer.Status.PROPOSED).exists():
+            raise NotAllowedNow
+        transfer = Transfer.objects.create(
+            enrollment=current,
+            from_team_id=current.team_id,
+            to_team=to_team,
+            date=day,
+            note=note,
+            proposed_by=by,
+            form_token=token,
+        )
+        emails.send(emails.TRANSFER_PROPOSED, transfer.pk, key=transfer.pk)
+        return transfer
+
+    transfer, _created = create_once(Transfer, form_token=form_token, create=create, proposed_by=by)
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, transfer: Transfer, responsible: User, by: User) -> bool:
+    """The receiving team's coordinator accepts: from the transfer date the enrolment is the
+    receiving team's, with `responsible` as handledare (no second contact: the old one was the
+    sending team's). Its history, documents and grants follow the enrolment; the move is on the
+    timeline; the new handledare is told. Accepting twice changes nothing (False).
+    Pre: `by` coordinates the receiving team; `responsible` is a handledare of it."""
+    current = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if current.status == Transfer.Status.ACCEPTED:
+        return False
+    if current.status != Transfer.Status.PROPOSED:
+        raise NotAllowedNow
+    enrollment = _locked(current.enrollment)
+    if enrollment.status != Enrollment.Status.ACTIVE or enrollment.team_id != current.from_team_id:
+        raise NotAllowedNow
+    previous = (enrollment.responsible_id, enrollment.second_contact_id)
+    enrollment.team_id = current.to_team_id
+    # Activities from the transfer date on were counted for the sending team: count those days again.
+    rollup.mark_dirty(days=enrollment.activities.filter(date__gte=current.date).values_list("date", flat=True))
+    enrollment.responsible = responsible
+    enrollment.second_contact = None
+    _bump(enrollment, ["team", "responsible", "second_contact"])
+    current.status = Transfer.Status.ACCEPTED
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    current.save(update_fields=["status", "decided_by", "decided_at"])
+    _event(
+        enrollment,
+        Event.TRANSFERRED,
+        by,
+        f"{current.from_team} → {current.to_team} från {current.date:%Y-%m-%d}; "
+        f"ansvarig handledare {responsible.get_full_name()}",
+    )
+    emails.send(emails.REASSIGNED, enrollment.pk, key=enrollment.version)
+    sweep_for(enrollment, *((User, pk) for pk in previous if pk))
+    return True
+
+
+@transaction.atomic
+def transfer_decline(*, transfer: Transfer, by: User) -> bool:
+    """The receiving team's coordinator declines; the proposer is told. Declining twice: False."""
+    current = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if current.status == Transfer.Status.DECLINED:
+        return False
+    if current.status != Transfer.Status.PROPOSED:
+        raise NotAllowedNow
+    current.status = Transfer.Status.DECLINED
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    current.save(update_fields=["status", "decided_by", "decided_at"])
+    emails.send(emails.TRANSFER_DECLINED, current.pk, key=current.pk)
+    return True
 
 
 # -- Activities ----------------------------------------------------------------------
@@ -593,7 +747,7 @@ def handover(*, user: User, team_id: int, to: User, by: User, today: date | None
         .filter(Q(responsible=user) | Q(second_contact=user))
         .values_list("pk", flat=True)
     )
-    moved = reassign_many(enrollment_ids=ids, replace=user, by_user=to, by=by)
+    moved = len(reassign_many(enrollment_ids=ids, replace=user, by_user=to, by=by).moved)
     meetings = 0
     upcoming = InformationMeeting.objects.select_for_update(of=("self",)).filter(
         referral__team_id=team_id, attendees=user, date__gte=today, outcome=""

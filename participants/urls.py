@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from participants.views import delivery, documents, enrolment, history, journey, privacy, week
+from participants.views import delivery, documents, enrolment, history, journey, privacy, transfer, week
 
 app_name = "participants"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *delivery.urlpatterns,
     *privacy.urlpatterns,
+    *transfer.urlpatterns,
 ]

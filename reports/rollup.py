@@ -31,10 +31,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from participants.models import Activity, Attendance, Enrollment
+from participants.models import Activity, Attendance, Enrollment, Transfer
 from reports.models import ActivityDay, RollupDay
 
 if TYPE_CHECKING:
@@ -48,6 +49,15 @@ log = logging.getLogger(__name__)
 # The columns the rollup is keyed on besides day and team: what reports.statistics groups by.
 KEY = ("kind", "attendance")
 BATCH_DAYS = 31  # days counted per transaction by the worker
+
+
+def held_by() -> Coalesce:
+    """The team that held an activity's enrolment on the activity's day (docs/decisions/0028): the
+    team it left by the first accepted transfer dated after the day, else its current team."""
+    left_later = Transfer.objects.filter(
+        enrollment=OuterRef("enrollment"), status=Transfer.Status.ACCEPTED, date__gt=OuterRef("date")
+    ).order_by("date", "pk")
+    return Coalesce(Subquery(left_later.values("from_team")[:1]), F("enrollment__team_id"))
 
 
 # -- Writers ----------------------------------------------------------------------------------
@@ -101,7 +111,8 @@ def _count_batch(*, before: date, now: Any) -> int:
     ActivityDay.objects.filter(day__in=days).delete()
     rows = (
         Activity.objects.filter(date__in=days)
-        .values("date", "enrollment__team_id", *KEY)
+        .annotate(held_by=held_by())
+        .values("date", "held_by", *KEY)
         .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
         .order_by()
     )
@@ -109,7 +120,7 @@ def _count_batch(*, before: date, now: Any) -> int:
         [
             ActivityDay(
                 day=row["date"],
-                team_id=row["enrollment__team_id"],
+                team_id=row["held_by"],
                 n=row["n"],
                 minutes=row["minutes"] or 0,
                 **{column: row[column] for column in KEY},
@@ -174,7 +185,12 @@ def counts(teams: QuerySet[Team], period: Period, *, today: date | None = None) 
         for first, last in live:
             within |= Q(date__range=(first, last))
         for row in (
-            Activity.objects.filter(within, enrollment__team__in=teams).values(*KEY).annotate(n=Count("pk")).order_by()
+            Activity.objects.filter(within)
+            .annotate(held_by=held_by())
+            .filter(held_by__in=teams)
+            .values(*KEY)
+            .annotate(n=Count("pk"))
+            .order_by()
         ):
             result[tuple(row[column] for column in KEY)] += row["n"]
     return dict(result)

@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 
 from participants.models import (
@@ -25,6 +38,7 @@ from participants.models import (
     Participant,
     Phase,
     PhasePeriod,
+    Transfer,
 )
 from participants.selectors import activity_kind_choices
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral
@@ -235,16 +249,40 @@ def _present_in(period: Period) -> Q:
     return Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gte=period.start))
 
 
+def _in_teams_during(teams: QuerySet[Team], period: Period) -> Q:
+    """Enrolments that belonged to one of `teams` some day in the period, by the accepted transfers
+    (participants.Transfer, the team-period record): the current team unless the enrolment moved
+    there after the period, or a team it left by a transfer dated after the period began. A single
+    move is exact; a chain of moves within one period counts the teams it passed through."""
+    accepted = Transfer.objects.filter(enrollment=OuterRef("pk"), status=Transfer.Status.ACCEPTED)
+    joined_after = accepted.filter(to_team=OuterRef("team"), date__gt=period.end)
+    left_during = accepted.filter(from_team__in=teams, date__gt=period.start)
+    return (Q(team__in=teams) & ~Exists(joined_after)) | Exists(left_during)
+
+
+def _held_on(teams: QuerySet[Team], day: date | OuterRef, *, via: str = "") -> Q:
+    """Rows whose enrolment (reached through `via`; "" for enrolments themselves) belonged to one of
+    `teams` on `day` (a date, or OuterRef to the row's own date), by the accepted transfers: the
+    current team unless the enrolment moved there after the day, or a team it left after the day."""
+    accepted = Transfer.objects.filter(enrollment=OuterRef(via or "pk"), status=Transfer.Status.ACCEPTED)
+    joined_later = accepted.filter(to_team=OuterRef(f"{via}__team" if via else "team"), date__gt=day)
+    left_later = accepted.filter(from_team__in=teams, date__gt=day)
+    return (Q(**{f"{via}__team__in" if via else "team__in": teams}) & ~Exists(joined_later)) | Exists(left_later)
+
+
 def volume(teams: QuerySet[Team], period: Period) -> Table:
-    """Enrolments started, closed and present in the period, and active at its end."""
-    result = Enrollment.objects.filter(team__in=teams).aggregate(
-        started=Count("pk", filter=Q(start_date__range=_in(period))),
-        closed=Count("pk", filter=Q(closure__date__range=_in(period))),
-        present=Count("pk", filter=_present_in(period)),
-        at_end=Count(
-            "pk",
-            filter=Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end)),
-        ),
+    """Enrolments started, closed and present in the period, and active at its end (present: in the
+    team some day of the period, transfers counted by their date)."""
+    during = _in_teams_during(teams, period)
+    started_here = _held_on(teams, OuterRef("start_date"))
+    here_at_end = _held_on(teams, period.end)
+    open_at_end = Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end))
+    # Closures belong to the current team: only an active enrolment moves.
+    result = Enrollment.objects.filter(Q(team__in=teams) | during).aggregate(
+        started=Count("pk", filter=started_here & Q(start_date__range=_in(period))),
+        closed=Count("pk", filter=Q(team__in=teams) & Q(closure__date__range=_in(period))),
+        present=Count("pk", filter=_present_in(period) & during),
+        at_end=Count("pk", filter=here_at_end & open_at_end),
     )
     return Table(
         "volume",
@@ -276,7 +314,7 @@ def _by_sex(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[int]]:
 def participants_by_municipality(teams: QuerySet[Team], period: Period) -> Table:
     """People enrolled some day in the period, by home municipality and sex (each person once)."""
     rows = (
-        Enrollment.objects.filter(_present_in(period), team__in=teams)
+        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
         .values("participant__municipality__name", "participant__sex")
         .annotate(n=Count("participant", distinct=True))
         .order_by()
@@ -302,7 +340,7 @@ def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
     """People enrolled some day in the period, by age band (age reached in the period's last year) and sex."""
     age = ExpressionWrapper(Value(period.end.year) - F("participant__birth_year"), output_field=IntegerField())
     rows = (
-        Enrollment.objects.filter(_present_in(period), team__in=teams)
+        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
         .annotate(age_years=age)
         .annotate(band=_age_case())
         .values("band", "participant__sex")
@@ -318,7 +356,7 @@ def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
 def finsam(teams: QuerySet[Team], period: Period) -> Table:
     """Uppföljning Finsam: the number of people in the individual-oriented activity by sex, in the period."""
     rows = (
-        Enrollment.objects.filter(_present_in(period), team__in=teams)
+        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
         .values("participant__sex")
         .annotate(n=Count("participant", distinct=True))
         .order_by()
@@ -339,7 +377,8 @@ def finsam(teams: QuerySet[Team], period: Period) -> Table:
 
 def activities(teams: QuerySet[Team], period: Period) -> Table:
     """Activities booked in the period by kind (the kinds administrators keep, keyed on the kind's
-    code: participants.selectors.activity_kind_choices), split by attendance, with the rate."""
+    code: participants.selectors.activity_kind_choices), split by attendance, with the rate; an
+    activity counts for the team that held the enrolment on its day (transfers, rollup.held_by)."""
     rows = rollup.activities_by_kind(teams, period)  # finished days from the daily rollup, the rest live
     counts = {row["kind"]: [row["present"], row["excused"], row["unexcused"]] for row in rows}
     return Table(

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -41,6 +42,7 @@ PHASE = "participants/journey/phase.html"
 EXTEND = "participants/journey/extend.html"
 CASELOAD = "participants/journey/caseload.html"
 REASSIGN = "participants/journey/reassign.html"
+CASELOAD_MOVE = "participants/journey/caseload_move.html"
 CLOSE = "participants/journey/close.html"
 FOLLOW_UPS = "participants/journey/follow_ups.html"
 FOLLOW_UP = "participants/journey/follow_up.html"
@@ -231,7 +233,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         }
         for team in teams_where(request.user, action="manage").order_by("name")
     ]
-    return render(request, CASELOAD, {"page": page, "groups": groups, "summary": summary})
+    transfers = list(selectors.incoming_transfers(request.user))
+    return render(request, CASELOAD, {"page": page, "groups": groups, "summary": summary, "transfers": transfers})
 
 
 def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
@@ -274,6 +277,71 @@ def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
             messages.info(request, "Inget ändrades: samma handledare som förut.")
         return redirect("participants:caseload")
     return render(request, REASSIGN, context | {"form": form if active else None})
+
+
+def _selection(request: HttpRequest) -> dict[int, int | None]:
+    """The ticked rows of Arbetsfördelning: `e=<enrolment id>-<version seen>` (the version may be left out)."""
+    source = request.POST if request.method == "POST" else request.GET
+    selected: dict[int, int | None] = {}
+    for value in source.getlist("e"):
+        pk, _, version = value.partition("-")
+        if not pk.isdigit() or (version and not version.isdigit()):
+            raise Http404
+        selected[int(pk)] = int(version) if version else None
+    return selected
+
+
+def caseload_move(request: HttpRequest) -> HttpResponse:
+    """Arbetsfördelning, "Flytta markerade": the participants ticked on the list get a new handledare
+    (and second contact) in one step after one confirmation. One team at a time (the handledare are
+    the team's); a participant not in the coordinator's teams: 404. Each change is logged, the new
+    handledare told once; rows someone changed after the list was shown are reported, not moved."""
+    _coordinator(request.user)
+    selected = _selection(request)
+    enrollments = list(
+        selectors.caseload(request.user)
+        .filter(pk__in=list(selected))
+        .select_related("participant", "team", "responsible", "second_contact")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    if len(enrollments) != len(selected):
+        raise Http404  # closed meanwhile or never in the coordinator's teams
+    record_access(request, enrollments, what="flytta deltagare")
+    context: dict[str, Any] = {"enrollments": enrollments, "form": None, "refused": "", "stale": []}
+    teams = {e.team_id for e in enrollments}
+    if not enrollments:
+        context["refused"] = "Markera minst en deltagare i arbetsfördelningen först."
+        return render(request, CASELOAD_MOVE, context, status=200 if request.method != "POST" else 409)
+    if len(teams) > 1:
+        context["refused"] = "Markera deltagare i ett team i taget: den nya handledaren ska höra till teamet."
+        return render(request, CASELOAD_MOVE, context, status=200 if request.method != "POST" else 409)
+    form = forms.BulkReassignForm(request.POST or None, handledare=selectors.handledare_of(enrollments[0].team_id))
+    context |= {"form": form, "team": enrollments[0].team}
+    context["selection"] = [
+        f"{e.pk}-{selected[e.pk] if selected[e.pk] is not None else e.version}" for e in enrollments
+    ]
+    if request.method != "POST" or not form.is_valid():
+        return render(request, CASELOAD_MOVE, context)
+    versions = {pk: version for pk, version in selected.items() if version is not None}
+    result = services.reassign_many(
+        enrollment_ids=versions if len(versions) == len(selected) else list(selected),
+        by_user=form.cleaned_data["responsible"],
+        second_contact=form.second_contact_choice(),
+        by=request.user,
+    )
+    name = form.cleaned_data["responsible"].get_full_name()
+    if result.moved:
+        messages.success(
+            request,
+            f"{len(result.moved)} deltagare har {name} som ansvarig handledare nu. "
+            "Varje byte är loggat, och den nya handledaren får ett e-postmeddelande.",
+        )
+    if not result.stale:
+        if not result.moved:
+            messages.info(request, "Inget ändrades: de markerade deltagarna hade redan de valda handledarna.")
+        return redirect("participants:caseload")
+    context |= {"form": None, "stale": [e for e in enrollments if e.pk in result.stale]}
+    return render(request, CASELOAD_MOVE, context, status=409)
 
 
 # -- Closure ----------------------------------------------------------------------------
@@ -412,6 +480,7 @@ urlpatterns = [
     path("<int:enrollment_pk>/fas/", phase, name="phase"),
     path("<int:enrollment_pk>/forlang/", extend, name="extend"),
     path("arbetsfordelning/", caseload, name="caseload"),
+    path("arbetsfordelning/flytta/", caseload_move, name="caseload_move"),
     path("<int:enrollment_pk>/handledare/", reassign, name="reassign"),
     path("<int:enrollment_pk>/avslut/", close, name="close"),
     path("uppfoljningar/", follow_ups, name="follow_ups"),

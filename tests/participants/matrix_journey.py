@@ -7,10 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from participants.models import Enrollment, Extension, FollowUp, Phase, PhasePeriod
-from teams.models import Membership
+from participants.models import Enrollment, Extension, FollowUp, Phase, PhasePeriod, Transfer
+from teams.models import Membership, Team
 from tests.factories import member
-from tests.matrix_roles import Post, signed_in
+from tests.matrix_roles import Post, fresh_token, signed_in
 from tests.participants.test_views_journey import closure_post
 
 # Whoever may change the enrolment (coordinator, responsible handledare) gets the page; the referrer,
@@ -25,6 +25,31 @@ def _enrollment_and_colleague(w: dict[str, Any]) -> dict[str, int]:
     return {"enrollment_pk": w["enrollment"].pk}
 
 
+def _colleague(w: dict[str, Any]) -> dict[str, int]:
+    w["colleague"] = member(Membership.Role.HANDLEDARE)  # a handledare of the same team to move to
+    return {}
+
+
+def _incoming_transfer(w: dict[str, Any]) -> dict[str, int]:
+    """A proposal from Laholm to the coordinator's team (Halmstad/Hylte), for the receiving side."""
+    from participants import services
+    from teams.models import Team
+    from tests.participants import builders
+
+    laholm = Team.objects.get(slug="laholm")
+    enrollment = builders.enrolled(w["referrer"], w["koordinator"], w["handledare"])
+    Enrollment.objects.filter(pk=enrollment.pk).update(team=laholm)
+    enrollment.refresh_from_db()
+    w["transfer"] = services.transfer_propose(
+        enrollment=enrollment,
+        to_team=w["enrollment"].team,
+        day=timezone.localdate(),
+        note="",
+        by=member(Membership.Role.KOORDINATOR, "laholm"),
+    )
+    return {"transfer_pk": w["transfer"].pk}
+
+
 def _enrollment(p: Any) -> Enrollment:
     return Enrollment.objects.get(pk=p.kwargs["enrollment_pk"])
 
@@ -35,7 +60,12 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "participants:extend": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", MANAGE),
     "participants:caseload": ({}, "", signed_in(403, koordinator=200)),
     "participants:reassign": (_enrollment_and_colleague, "", MANAGE),
+    # Without a selection the page says to tick participants first (coordinators); others 403.
+    "participants:caseload_move": (_colleague, "", signed_in(403, koordinator=200)),
     "participants:close": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", CHANGE),
+    "participants:transfer": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", MANAGE),
+    # The receiving coordinator decides; the sending one would see it too; nobody else does.
+    "participants:transfer_decide": (_incoming_transfer, "", signed_in(404, koordinator=200)),
     "participants:follow_ups": ({}, "", signed_in(403, koordinator=200, handledare=200)),
     "participants:follow_up": (lambda w: {"follow_up_pk": w["follow_up"].pk}, "", CHANGE),
 }
@@ -67,6 +97,29 @@ POSTS: dict[str, Post] = {
         answers=MANAGES,
         data=lambda w: {"responsible": w["colleague"].pk, "version": w["enrollment"].version},
         changed=lambda p: _enrollment(p).responsible_id == p.world["colleague"].pk,
+    ),
+    "participants:caseload_move": Post(
+        answers=signed_in(403, koordinator=302),
+        data=lambda w: {
+            "e": f"{w['enrollment'].pk}-{w['enrollment'].version}",
+            "responsible": w["colleague"].pk,
+            "second_contact": "keep",
+        },
+        changed=lambda p: Enrollment.objects.get(pk=p.world["enrollment"].pk).responsible_id == p.world["colleague"].pk,
+    ),
+    "participants:transfer": Post(
+        answers=MANAGES,
+        data=lambda w: {
+            "to_team": Team.objects.get(slug="laholm").pk,
+            "date": timezone.localdate().isoformat(),
+            "form_token": fresh_token(w),
+        },
+        changed=lambda p: Transfer.objects.filter(enrollment_id=p.kwargs["enrollment_pk"]).exists(),
+    ),
+    "participants:transfer_decide": Post(
+        answers=signed_in(404, koordinator=302),
+        data=lambda w: {"decision": "accept", "responsible": w["handledare"].pk},
+        changed=lambda p: Transfer.objects.get(pk=p.kwargs["transfer_pk"]).status == Transfer.Status.ACCEPTED,
     ),
     "participants:close": Post(
         answers=CHANGES,
