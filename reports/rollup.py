@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -57,7 +57,9 @@ def held_by() -> Coalesce:
     left_later = Transfer.objects.filter(
         enrollment=OuterRef("enrollment"), status=Transfer.Status.ACCEPTED, date__gt=OuterRef("date")
     ).order_by("date", "pk")
-    return Coalesce(Subquery(left_later.values("from_team")[:1]), F("enrollment__team_id"))
+    return Coalesce(
+        Subquery(left_later.values("from_team_id")[:1]), F("enrollment__team_id"), output_field=BigIntegerField()
+    )
 
 
 # -- Writers ----------------------------------------------------------------------------------
