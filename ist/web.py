@@ -15,6 +15,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from ist.http import HtmxHttpRequest
 from ist.forms import MAX_DATE, MIN_DATE, in_range
 
 
@@ -87,7 +88,7 @@ def query_week(request: HttpRequest, name: str, *, default: date, params: Any = 
 
 
 def render_page_or_partial(
-    request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200
+    request: HtmxHttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """The one place that decides "is this a partial request": htmx gets `page#partial`, a plain
     request the whole page (every page works without JavaScript)."""

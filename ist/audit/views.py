@@ -8,7 +8,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -18,6 +18,7 @@ from ist.audit.labels import action_label
 from ist.audit.recording import record_log_review
 from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
+from ist.http import AuthenticatedHttpRequest
 
 PERSON_KEY = re.compile(r"^[a-z]+:\d+$")
 security_log = logging.getLogger("ist.security")
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 
 @require_safe
-def log_review(request: HttpRequest) -> HttpResponse:
+def log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_review_log(request.user):
         raise PermissionDenied
     form = LogFilterForm(request.GET or None, viewer=request.user)
@@ -63,7 +64,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def log_extract(request: HttpRequest) -> HttpResponse:
+def log_extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every log entry about one person that the reviewer may see, as CSV (registerutdrag)."""
     if not may_review_log(request.user):
         raise PermissionDenied

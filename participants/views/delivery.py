@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ist.audit.recording import client_ip, get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.pdf.storage import stored_sha256
 from participants.documents import selectors, services
 from participants.documents.models import Document
@@ -27,7 +28,7 @@ from participants.documents.models import Document
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 PAGE_SIZE = 25
 PENDING = "participants/delivery/pending.html"
@@ -53,7 +54,7 @@ def download_filename(document: Document) -> str:
 @never_cache
 @login_required
 @require_GET
-def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     document = get_visible_or_404(
         request, selectors.documents_for(request.user), what="document_download", public_id=public_id
     )
@@ -81,7 +82,7 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def shared_documents(request: HttpRequest) -> HttpResponse:
+def shared_documents(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Documents delivered to the user as a party (the referrer finds theirs under Mina deltagare)."""
     page = Paginator(selectors.shared_with(request.user), PAGE_SIZE).get_page(request.GET.get("sida"))
     documents = list(page.object_list)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.pdf.rendering import render_pdf
 from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
@@ -31,8 +32,6 @@ from participants.documents import forms, printing, selectors, services
 from participants.documents.models import Document
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from participants.models import Enrollment
 
 DETAIL = "participants/documents/detail.html"
@@ -53,7 +52,7 @@ POLL_FOR = timedelta(minutes=10)
 # -- Helpers ----------------------------------------------------------------------------
 
 
-def _document(request: HttpRequest, public_id: Any, action: str, what: str) -> Document:
+def _document(request: AuthenticatedHttpRequest, public_id: Any, action: str, what: str) -> Document:
     """The document if the user may `action` it (read logged); 403 if they may only see it; 404."""
     visible = selectors.documents_for(request.user, "view")
     if action == "view":
@@ -119,7 +118,7 @@ def _valid(editor: dict[str, Any]) -> bool:
     )
 
 
-def _save(request: HttpRequest, document: Document, editor: dict[str, Any]) -> Document:
+def _save(request: AuthenticatedHttpRequest, document: Document, editor: dict[str, Any]) -> Document:
     """Save the posted editor (valid) into the draft; StaleEdit / NotAllowedNow pass through."""
     try:
         revision = int(request.POST.get("revision", ""))
@@ -146,7 +145,7 @@ def _save(request: HttpRequest, document: Document, editor: dict[str, Any]) -> D
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     document: Document,
     *,
     editor: dict[str, Any] | None = None,
@@ -211,7 +210,7 @@ def _page(
     return render(request, DETAIL, context, status=status)
 
 
-def _enrollment_to_change(request: HttpRequest, pk: int, *, what: str) -> Enrollment:
+def _enrollment_to_change(request: AuthenticatedHttpRequest, pk: int, *, what: str) -> Enrollment:
     """The enrolment if the user may change it (read logged); 403 if they may only see it; 404."""
     return get_allowed_or_403(
         request,
@@ -227,7 +226,7 @@ def _enrollment_to_change(request: HttpRequest, pk: int, *, what: str) -> Enroll
 
 
 @require_POST
-def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def document_new(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Open the next document of a kind (or the open draft of it) and go to its page."""
     if kind not in Document.Kind.values:
         raise Http404
@@ -240,7 +239,7 @@ def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect("participants:document_detail", public_id=document.public_id)
 
 
-def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_detail(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """The document page: the editor of a draft for those who may write it, else the read-only
     document with its status, deliveries and downloads. POST: save the draft ("Spara utkast"),
     add a sub-goal row, or finalise."""
@@ -309,7 +308,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-def document_autosave(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_autosave(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Save as you type (htmx): a small status and the new revision, so the next save is accepted.
     A stale or invalid save is not stored; what was typed stays in the browser."""
     document = _document(request, public_id, "change", what="dokument, autospar")
@@ -333,7 +332,7 @@ def document_autosave(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-def document_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_preview(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """The draft as a PDF marked UTKAST, rendered now (the only rendering done in a request)."""
     document = _document(request, public_id, "view", what="förhandsgranskning")
     if not enrolment_selectors.is_staff_for(request.user, document.enrollment):
@@ -346,7 +345,7 @@ def document_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-def document_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_pdf(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """The PDF part of the document page, which htmx polls while the PDF is being made (a plain
     request gets the page). It holds the state and the links only, nothing about the person, so a
     poll is not logged as a read: the page that started the polling was."""
@@ -368,7 +367,7 @@ def document_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
+def document_signed_copy(request: AuthenticatedHttpRequest, public_id: Any) -> FileResponse:
     """The scanned signed plan, for the team's staff only, served after the access check."""
     document = _document(request, public_id, "view", what="underskriven plan")
     if not enrolment_selectors.is_staff_for(request.user, document.enrollment) or not document.signed_copy:
@@ -385,7 +384,7 @@ def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
 
 
 @require_POST
-def document_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_correct(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Open a correction (a new version) of a finalised document."""
     document = _document(request, public_id, "change", what="rättelse")
     try:
@@ -397,7 +396,7 @@ def document_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-def document_share(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_share(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Give a finalised document to more of the participant's contacts."""
     document = _document(request, public_id, "change", what="dela dokument")
     form = forms.RecipientsForm(request.POST, contacts=selectors.contacts_of(document.enrollment))
@@ -424,7 +423,7 @@ def document_share(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_to_change(request, pk, what="kontakter")
     form = forms.ContactForm(request.POST, people=forms.contact_candidates())
     if form.is_valid():
@@ -438,7 +437,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+def contact_remove(request: AuthenticatedHttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     enrollment = _enrollment_to_change(request, pk, what="kontakter")
     contact = selectors.contacts_of(enrollment).filter(pk=contact_pk).first()
     if contact is not None:  # already removed (double click): nothing to do

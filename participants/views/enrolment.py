@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.web import form_token, query_date, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.documents import forms as document_forms
@@ -39,7 +40,7 @@ from referrals.selectors import referrals_for
 from teams.access import teams_where
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
     from teams.models import User
 
@@ -63,7 +64,7 @@ ACTIVE_ELSEWHERE = (
 # -- Helpers ----------------------------------------------------------------------------
 
 
-def _managed_referral(request: HttpRequest, pk: int) -> Referral:
+def _managed_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """The referral if the user coordinates its team (read logged); 403 if they may only see it; else 404."""
     return get_allowed_or_403(
         request,
@@ -79,7 +80,7 @@ def _managed_referral(request: HttpRequest, pk: int) -> Referral:
 
 
 @require_safe
-def ready(request: HttpRequest) -> HttpResponse:
+def ready(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals of the coordinator's teams whose information meeting ended in "wants to start"."""
     if not teams_where(request.user, action="manage").exists():
         raise PermissionDenied("Bara teamkoordinatorer skriver in deltagare.")
@@ -112,7 +113,7 @@ def derive(referral: Referral, start: date) -> Derived:
     return Derived(str(sex), identity.birth_date.year, age, start, rules.target_end(start, age))
 
 
-def _problem(request: HttpRequest, referral: Referral) -> tuple[str, Enrollment | None]:
+def _problem(request: AuthenticatedHttpRequest, referral: Referral) -> tuple[str, Enrollment | None]:
     """Why the referral cannot be enrolled now (and its enrolment, if that is why); ("", None) if it can."""
     existing = selectors.enrollments_for(request.user, "manage").filter(referral=referral).first()
     if existing is not None:
@@ -126,14 +127,14 @@ def _problem(request: HttpRequest, referral: Referral) -> tuple[str, Enrollment 
     return "", None
 
 
-def _start_from(request: HttpRequest, form: EnrollForm) -> date:
+def _start_from(request: AuthenticatedHttpRequest, form: EnrollForm) -> date:
     if form.is_bound:
         form.is_valid()  # cleaned_data holds the fields that were valid, even if others were not
         return form.cleaned_data.get("start_date") or timezone.localdate()
     return query_date(request, "start_date", default=timezone.localdate())
 
 
-def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """GET: the enrolment form (htmx with ?start_date=: the derived facts). POST: enrol, then the participant page."""
     referral = _managed_referral(request, referral_pk)
     form = EnrollForm(
@@ -267,7 +268,7 @@ def _closure_date(enrollment: Enrollment) -> date | None:
 
 
 @require_safe
-def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """The participant page. Staff see everything; the referrer a read-only summary."""
     user = request.user
     enrollment = get_visible_or_404(
@@ -318,7 +319,7 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 # -- Correcting the person's details ----------------------------------------------------
 
 
-def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
+def correct(request: AuthenticatedHttpRequest, participant_pk: int) -> HttpResponse:
     """A coordinator corrects sex, birth year, contact details, municipality and protected identity."""
     manageable = selectors.enrollments_for(request.user, "manage").order_by("-start_date")
     if (
@@ -365,7 +366,7 @@ class ListFilterForm(forms.Form):
 
 
 @require_safe
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: their teams' participants. A referrer: "Mina deltagare", the enrolments of what they referred."""
     user: User = request.user  # type: ignore[assignment]
     staff_teams = teams_where(user, action="view")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ist.audit.recording import get_allowed_or_403, record_access
+from ist.http import AuthenticatedHttpRequest
 from participants import forms, privacy, selectors, services
 from participants.models import Enrollment
 from referrals.models import ConsentHow, Referral
@@ -28,7 +29,7 @@ from teams.access import teams_where
 from teams.models import User
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 CONSENT = "participants/privacy/consent.html"
 HANDOVER = "participants/privacy/handover.html"
@@ -38,7 +39,7 @@ STALE_MESSAGE = (
 REFUSAL = "Bara teamets koordinator och deltagarens handledare ändrar samtycket."
 
 
-def _referral(request: HttpRequest, pk: int) -> Referral:
+def _referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     return get_allowed_or_403(
         request,
         selectors.consent_editable(request.user),
@@ -75,7 +76,7 @@ def _consent_context(referral: Referral, **forms_: Any) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def consent(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """Record the consent in force (given, how, scope); a narrower scope revokes what is outside it."""
     referral = _referral(request, referral_pk)
     if request.method != "POST":
@@ -109,7 +110,7 @@ def consent(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @require_POST
-def consent_withdraw(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """The person withdraws their consent: every grant outside IST is revoked, the handledare told."""
     referral = _referral(request, referral_pk)
     form = forms.ConsentWithdrawForm(request.POST)
@@ -136,7 +137,7 @@ def consent_withdraw(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @require_POST
-def protect(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def protect(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Set protected identity (whoever may change the enrolment) or remove it (a coordinator)."""
     user = request.user
     enrollment = get_allowed_or_403(
@@ -160,7 +161,7 @@ def protect(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     return redirect("participants:detail", enrollment.pk)
 
 
-def _handover_teams(request: HttpRequest, user_pk: int) -> tuple[User, dict[int, Any], dict[int, Any]]:
+def _handover_teams(request: AuthenticatedHttpRequest, user_pk: int) -> tuple[User, dict[int, Any], dict[int, Any]]:
     """The deactivated user and, per team the coordinator manages, what they left behind; 404 when
     the user is active, unknown, or left nothing in the coordinator's teams."""
     teams = {t.pk: t for t in teams_where(request.user, action="manage")}
@@ -174,7 +175,7 @@ def _handover_teams(request: HttpRequest, user_pk: int) -> tuple[User, dict[int,
 
 
 @require_http_methods(["GET", "POST"])
-def handover(request: HttpRequest, user_pk: int) -> HttpResponse:
+def handover(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResponse:
     """What a deactivated user left without a responsible person, per team, and "Flytta alla"."""
     person, teams, work = _handover_teams(request, user_pk)
     raw_team = request.POST.get("team", "") if request.method == "POST" else ""

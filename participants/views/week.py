@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services
 from participants.forms import ActivityForm, GroupSessionForm
@@ -30,7 +31,7 @@ from teams.access import teams_where
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
     from teams.models import Team, User
 
@@ -56,7 +57,7 @@ def _staff_teams(user: User, action: str = "view") -> QuerySet[Team]:
     return teams
 
 
-def _changeable(request: HttpRequest, pk: int, what: str) -> Enrollment:
+def _changeable(request: AuthenticatedHttpRequest, pk: int, what: str) -> Enrollment:
     """The enrolment if the user may change it (read logged); 403 if they may only see it; 404 otherwise."""
     return get_allowed_or_403(
         request,
@@ -96,7 +97,7 @@ class Back:
         return f"{reverse('participants:week')}?{self.query}"
 
 
-def _back(request: HttpRequest, default: date) -> Back:
+def _back(request: AuthenticatedHttpRequest, default: date) -> Back:
     params = request.POST if request.method == "POST" else request.GET
     monday = query_week(request, "vecka", default=rules.week_start(default), params=params)
     handledare = params.get("handledare", "")
@@ -145,7 +146,7 @@ def _row_context(monday: date, today: date, back: Back) -> dict[str, Any]:
     }
 
 
-def _whose_week(request: HttpRequest) -> tuple[User, list[User]]:
+def _whose_week(request: AuthenticatedHttpRequest) -> tuple[User, list[User]]:
     """The handledare whose week is shown (a coordinator may pick one of their teams') and the choice."""
     user = request.user
     managed = list(teams_where(user, action="manage"))
@@ -161,14 +162,14 @@ def _whose_week(request: HttpRequest) -> tuple[User, list[User]]:
     return choices[chosen], list(choices.values())
 
 
-def _week_enrollments(request: HttpRequest, handledare: User) -> QuerySet[Enrollment]:
+def _week_enrollments(request: AuthenticatedHttpRequest, handledare: User) -> QuerySet[Enrollment]:
     enrollments = selectors.my_week_enrollments(handledare)
     if handledare.pk != request.user.pk:  # a coordinator looking at a colleague: within their own scope too
         enrollments = enrollments.filter(pk__in=selectors.enrollments_for(request.user, "manage").values("pk"))
     return enrollments
 
 
-def _saved(request: HttpRequest, enrollment: Enrollment, back: Back, notice: str) -> HttpResponse:
+def _saved(request: AuthenticatedHttpRequest, enrollment: Enrollment, back: Back, notice: str) -> HttpResponse:
     """After a change: htmx gets the message and the enrolment's row (out of band); others Min vecka."""
     if not request.htmx:
         messages.success(request, notice)
@@ -189,7 +190,7 @@ def _genitive(name: str) -> str:
 
 
 @require_safe
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The week's grid: one row per own active participant, one cell per activity kind. htmx: the grid."""
     _staff_teams(request.user)
     handledare, choices = _whose_week(request)
@@ -229,7 +230,7 @@ def _activity_data(form: ActivityForm) -> dict[str, Any]:
     return {key: data[key] for key in ("kind", "date", "attendance", "duration_minutes", "note")}
 
 
-def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def log(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Log one activity (?typ=<kind>&datum=YYYY-MM-DD prefill). htmx: the small form, then the row."""
     enrollment = _changeable(request, enrollment_pk, what="logga aktivitet")
     today = timezone.localdate()
@@ -262,7 +263,7 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     return render_page_or_partial(request, LOG, "form", context)
 
 
-def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
+def activity(request: AuthenticatedHttpRequest, activity_pk: int) -> HttpResponse:
     """Correct an earlier activity (optimistic lock on its version) or remove one logged by mistake."""
     item = get_visible_or_404(request, _activities_for(request.user), what="aktivitet", pk=activity_pk)
     enrollment = item.enrollment
@@ -330,7 +331,7 @@ class Attendee:
         return [(value, label, value == self.value) for value, label in GROUP_CHOICES]
 
 
-def _attendees(request: HttpRequest, enrollments: list[Enrollment]) -> list[Attendee]:
+def _attendees(request: AuthenticatedHttpRequest, enrollments: list[Enrollment]) -> list[Attendee]:
     data = request.POST if request.method == "POST" else {}
     valid = {value for value, _ in GROUP_CHOICES}
     rows = []
@@ -340,7 +341,7 @@ def _attendees(request: HttpRequest, enrollments: list[Enrollment]) -> list[Atte
     return rows
 
 
-def group(request: HttpRequest) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group session with an attendance list of one team's active participants the user may change."""
     teams = list(_staff_teams(request.user, "change"))
     wanted = request.POST.get("team") or request.GET.get("team")

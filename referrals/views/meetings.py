@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.web import form_token, whole_number
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
@@ -58,7 +59,7 @@ STALE_ATTENDANCE = (
 
 
 def _meeting_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     meeting: TeamMeeting,
     *,
     attendance: Any = None,
@@ -82,7 +83,7 @@ def _meeting_page(
 
 
 @require_safe
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upcoming (or, with ?visa=tidigare, past) meetings of the user's samverkansteam."""
     if not teams_where(request.user, action="consult").exists():
         raise PermissionDenied
@@ -103,7 +104,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/meetings/list.html", context)
 
 
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = teams_where(request.user, action="manage")
     if not teams.exists():
         raise PermissionDenied
@@ -117,14 +118,14 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agenda; for the coordinator also attendance and a decision form per undecided item."""
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="möte", pk=pk)
     return _meeting_page(request, meeting)
 
 
 @require_POST
-def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="närvaro", pk=pk)
     if not _runs(request.user, meeting):
         raise PermissionDenied
@@ -144,7 +145,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, item_pk: int) -> HttpResponse:
     """Record the decision on one agenda item; via htmx only that item comes back."""
     item = get_visible_or_404(request, selectors.agenda_items_for(request.user, "consult"), what="beslut", pk=item_pk)
     if not _runs(request.user, item.meeting):
@@ -168,7 +169,7 @@ def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 
 @require_safe
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Printable minutes: attendance per organisation, every item with decision and reasoning."""
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="protokoll", pk=pk)
     items = [_prepare(item, False) for item in selectors.agenda_of(meeting)]
@@ -180,7 +181,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Information meetings ------------------------------------------------------------------------
 
 
-def info_meeting_new(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def info_meeting_new(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     referral = get_visible_or_404(
         request, selectors.referrals_for(request.user, "view"), what="informationsmöte", pk=referral_pk
     )
@@ -210,7 +211,7 @@ def _booking(form: InfoMeetingForm) -> dict[str, Any]:
     return {key: data[key] for key in ("date", "start_time", "place")} | {"attendees": list(data["attendees"])}
 
 
-def info_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def info_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The booking; coordinators record the outcome once, the others read it."""
     meeting = get_visible_or_404(
         request, selectors.information_meetings_for(request.user), what="informationsmöte", pk=pk

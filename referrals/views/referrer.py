@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ist.audit.recording import get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.privacy import identity
 from ist.web import form_token
 from referrals import personnummer, rules, selectors, services
@@ -32,7 +33,7 @@ from referrals.models import Referral, ReferralEvent, new_form_token
 from teams.access import roles_of, teams_where
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
     from teams.models import User
 
@@ -58,7 +59,7 @@ def _may_ask(user: User) -> bool:
     return bool(user.is_referrer or user.organisation_id or roles_of(user))
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def _page(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
 
 
@@ -113,7 +114,9 @@ def _differences(form: ReferralForm, saved: Referral) -> list[tuple[str, str]]:
     ]
 
 
-def _render_form(request: HttpRequest, form: ReferralForm, *, status: int = 200, **context: Any) -> HttpResponse:
+def _render_form(
+    request: AuthenticatedHttpRequest, form: ReferralForm, *, status: int = 200, **context: Any
+) -> HttpResponse:
     form.fields["personnummer"].widget.attrs.update(
         {
             "hx-get": reverse("referrals:new"),
@@ -131,7 +134,7 @@ def _render_form(request: HttpRequest, form: ReferralForm, *, status: int = 200,
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mina remisser: what the user sent or drafted, and the latest questions they asked."""
     page = _page(request, selectors.own_referrals(request.user))
     questions = list(selectors.questions_for(request.user).filter(asked_by=request.user)[:RECENT_QUESTIONS])
@@ -141,7 +144,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Write a referral: save a draft (gaps allowed) or send it (complete, with consent)."""
     _require_referrer(request.user)
     if request.htmx and request.method == "GET":  # the age check beside the personnummer field
@@ -181,7 +184,7 @@ AUTOSAVE_SENT = "Remissen är redan skickad; ändringar sparas inte här."
 
 
 @require_http_methods(["POST"])
-def autosave(request: HttpRequest) -> HttpResponse:
+def autosave(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the referral as a draft while the referrer types (htmx), like the document editor: a
     long referral is never lost to a closed tab or an ended session. The first save of a new form
     creates the draft once (its form token); the answer carries the draft's id and version, so
@@ -213,7 +216,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change one's own draft, or complete a referral the team sent back, and send it (again)."""
     scope = selectors.referrals_for(request.user).filter(referrer=request.user)
     referral = get_visible_or_404(request, scope, what="remiss", pk=pk)
@@ -242,7 +245,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_save(request, form, {**context, "referral": saved.referral})
 
 
-def _after_save(request: HttpRequest, form: ReferralForm, context: dict[str, Any]) -> HttpResponse:
+def _after_save(request: AuthenticatedHttpRequest, form: ReferralForm, context: dict[str, Any]) -> HttpResponse:
     """Saved: stop there (draft), or send it; an incomplete referral comes back with every gap marked."""
     referral = context["referral"]
     if request.POST.get("action") != SUBMIT:
@@ -262,7 +265,7 @@ def _after_save(request: HttpRequest, form: ReferralForm, context: dict[str, Any
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A referral as its reader may see it: the form's content, status, decision, meetings, timeline."""
     referral = get_visible_or_404(request, selectors.referrals_for(request.user, "view"), what="remiss", pk=pk)
     is_referrer = referral.referrer_id == request.user.pk
@@ -294,7 +297,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def question_new(request: HttpRequest) -> HttpResponse:
+def question_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask a samverkansteam a consultative question, with or without naming the person."""
     if not _may_ask(request.user):
         raise PermissionDenied("Konsultativa frågor ställs av partnernas handläggare och IST:s personal.")
@@ -310,7 +313,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def question(request: HttpRequest, pk: int) -> HttpResponse:
+def question(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = selectors.questions_for(request.user)
     item = get_visible_or_404(request, scope, what="konsultativ fråga", pk=pk)
     context = {"question": item, "personnummer": personnummer.formatted(item.personnummer)}
@@ -318,7 +321,7 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def questions(request: HttpRequest) -> HttpResponse:
+def questions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mina frågor: the consultative questions the user asked."""
     page = _page(request, selectors.questions_for(request.user).filter(asked_by=request.user))
     record_access(request, page.object_list, what="Mina frågor")

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from ist.audit.recording import record_access
 from ist.forms import DateField
+from ist.http import AuthenticatedHttpRequest
 from reports import participant_export
 from reports.statistics import Period
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    pass
 
 PAGE = "reports/participant_export.html"
 
@@ -46,7 +47,7 @@ class ExportForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def participant_export_view(request: HttpRequest) -> HttpResponse:
+def participant_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET the form; POST with a reason downloads the CSV and logs every exported enrolment."""
     if not request.user.is_administrator:
         raise PermissionDenied("Deltagarexporten är bara för administratörer.")
