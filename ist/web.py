@@ -15,8 +15,8 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from ist.http import HtmxHttpRequest
 from ist.forms import MAX_DATE, MIN_DATE, in_range
+from ist.http import HtmxHttpRequest
 
 
 def form_token(request: HttpRequest) -> uuid.UUID:

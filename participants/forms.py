@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -42,13 +42,14 @@ class EnrollForm(forms.ModelForm):
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = handledare
-        self.fields["second_contact"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["responsible"]).queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["second_contact"]).queryset = handledare
         self.fields["second_contact"].required = False
         self.fields["occupation_before_extent"].widget.attrs.update({"min": 0, "max": 100})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("responsible") and data.get("responsible") == data.get("second_contact"):
             self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
         extent = data.get("occupation_before_extent")
@@ -121,11 +122,12 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = handledare
-        self.fields["second_contact"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["responsible"]).queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["second_contact"]).queryset = handledare
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("second_contact") and data.get("second_contact") == data.get("responsible"):
             self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
         return data
@@ -183,7 +185,9 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = ExitReason.objects.filter(active=True).order_by("group", "position")
+        cast("forms.ModelChoiceField[Any]", self.fields["reason"]).queryset = ExitReason.objects.filter(
+            active=True
+        ).order_by("group", "position")
         self.fields["occupation_after_extent"].widget.attrs.update({"min": 0, "max": 100})
 
     def clean_occupation_after_extent(self) -> int | None:
@@ -206,7 +210,7 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["found"].required = True
-        self.fields["found"].choices = FollowUp.Found.choices
+        cast("forms.ChoiceField", self.fields["found"]).choices = FollowUp.Found.choices
 
 
 class ConsentForm(forms.Form):
@@ -257,4 +261,4 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["to"]).queryset = handledare

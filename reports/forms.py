@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -32,10 +32,11 @@ class StatisticsFilterForm(forms.Form):
         if not data.get("till"):
             data["till"] = today.isoformat()
         super().__init__(data)
-        self.fields["team"].queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("fran"), cleaned.get("till")
         if start and end:
             if end < start:

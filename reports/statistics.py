@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
     from teams.models import Team
 
@@ -85,8 +86,8 @@ class Table:
     key: str
     title: str
     row_heading: str
-    columns: list[str]
-    rows: list[tuple[str, list[int]]]
+    columns: list[StrOrPromise]
+    rows: list[tuple[StrOrPromise, list[int]]]
     note: str = ""
     rate: tuple[str, int, int | None] | None = None
     chart: bool = True
@@ -123,7 +124,9 @@ def _in(period: Period) -> tuple[date, date]:
     return (period.start, period.end)
 
 
-def _ordered(counts: dict[Any, list[int]], order: Iterable[tuple[Any, str]], width: int) -> list[tuple[str, list[int]]]:
+def _ordered(
+    counts: dict[Any, list[int]], order: Iterable[tuple[Any, StrOrPromise]], width: int
+) -> list[tuple[StrOrPromise, list[int]]]:
     """Rows in the order of `order` (value, label), every category shown, then anything unknown."""
     rows = [(label, counts.pop(value, [0] * width)) for value, label in order]
     rest = [0] * width

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -23,7 +24,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """A completed password reset also lifts a lockout of that account:
     whoever holds the e-mailed link has proved they own the account."""
 
-    def form_valid(self, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         axes_reset(username=axes_username(self.request, {"username": form.user.email}))
         return response

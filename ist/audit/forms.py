@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +27,13 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = users_visible_to(viewer).order_by("last_name", "first_name")
+        cast("forms.ModelChoiceField[Any]", self.fields["actor"]).queryset = users_visible_to(viewer).order_by(
+            "last_name", "first_name"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("Slutdatum kan inte vara före startdatum."))

@@ -3,7 +3,7 @@ document needs, who may write) live in services and selectors."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms import formset_factory
@@ -64,7 +64,8 @@ class DocumentForm(forms.ModelForm):
             self.fields["next_steps"].label = "Föreslagna nästa steg"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "Perioden kan inte sluta före den börjar.")
@@ -122,7 +123,7 @@ class RecipientsForm(forms.Form):
 
     def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = contacts
+        cast("forms.ModelChoiceField[Any]", self.fields["recipients"]).queryset = contacts
         self.fields["recipients"].label_from_instance = lambda c: f"{c.user.get_full_name()} ({c.role or 'kontakt'})"
 
 
@@ -136,7 +137,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
+        cast("forms.ModelChoiceField[Any]", self.fields["user"]).queryset = people
         self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()}, {u.organisation}"
 
 

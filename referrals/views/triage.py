@@ -14,7 +14,7 @@ from copy import copy  # a ModelForm writes into its instance: give it a copy, t
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -153,7 +153,7 @@ class TeamFilterForm(forms.Form):
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(team.pk, team.name) for team in teams]
+        cast("forms.ChoiceField", self.fields["team"]).choices = [(team.pk, team.name) for team in teams]
 
 
 # -- The board --------------------------------------------------------------------------

@@ -40,7 +40,8 @@ class ExportForm(forms.Form):
     )
 
     def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("fran") and cleaned.get("till") and cleaned["till"] < cleaned["fran"]:
             self.add_error("till", "Slutdatumet ligger före startdatumet.")
         return cleaned
