@@ -17,6 +17,10 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from teams.models import User
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ist.settings")
@@ -35,7 +39,7 @@ WEEKS = 52
 PER_WEEK = 4
 
 
-def fill() -> object:
+def fill() -> User:
     """The handledare, 40 active enrolments in Arbetsförberedande, ~4 activities a week for a year."""
     from participants.models import Activity, ActivityKind, Attendance, Enrollment, Participant, Phase, PhasePeriod
     from teams.models import Membership, Team, User

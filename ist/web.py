@@ -103,7 +103,9 @@ class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
     swapping the login form into the fragment it asked for; after logging in the user comes back to
     the page they were on (HX-Current-URL, this site's only), not to the fragment's address."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
+    def handle_no_permission(  # type: ignore[override]  # htmx gets a 204 with HX-Redirect, not a redirect
+        self, request: HttpRequest, view_func: Any
+    ) -> HttpResponse:
         htmx = getattr(request, "htmx", None)
         if not htmx and request.method == "POST":
             # A form sent after the session ended: keep what was typed, and after logging in bring

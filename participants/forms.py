@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -21,6 +21,9 @@ from participants.models import (
 )
 from referrals.models import ConsentHow
 from teams.models import Organisation
+
+if TYPE_CHECKING:
+    from teams.models import User
 
 
 class EnrollForm(forms.ModelForm):
@@ -116,8 +119,10 @@ class ExtensionForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    responsible = forms.ModelChoiceField(label="Ansvarig handledare", queryset=None)
-    second_contact = forms.ModelChoiceField(label="Andra kontaktperson", queryset=None, required=False)
+    responsible: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Ansvarig handledare", queryset=None)
+    second_contact: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Andra kontaktperson", queryset=None, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
@@ -257,7 +262,9 @@ class ConsentWithdrawForm(forms.Form):
 class HandoverForm(forms.Form):
     """ "Flytta alla": the team's handledare only (never a list of every user)."""
 
-    to = forms.ModelChoiceField(label="Ny handledare", queryset=None, empty_label="Välj handledare")
+    to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Ny handledare", queryset=None, empty_label="Välj handledare"
+    )
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -169,7 +169,8 @@ def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> li
             (p.phase for p in periods if p.start <= monday + timedelta(days=6) and (p.end is None or p.end >= monday)),
             None,
         )
-        required = met = 0
+        required: float = 0
+        met: float = 0
         for kind in ActivityKind.values:
             req = reqs.get((phase, kind)) if phase else None
             if req is None:
@@ -275,6 +276,8 @@ def left_behind(user: User, *, team_ids: list[int], today: date) -> dict[int, Le
     ).select_related("referral")
     for meeting in meetings.order_by("date", "start_time"):
         team_id = meeting.referral.team_id
+        if team_id is None:  # filtered on the teams above
+            continue
         result.setdefault(team_id, LeftBehind(team_id)).info_meetings.append(meeting)
     return result
 

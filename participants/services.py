@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -37,6 +37,9 @@ from referrals import personnummer
 from referrals.models import Referral
 from referrals.services import NotAllowedNow, StaleEdit
 from teams.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
@@ -138,6 +141,8 @@ def _enroll(
                 setattr(participant, field, value)
         participant.save()
     if Enrollment.objects.filter(participant=participant, status=Enrollment.Status.ACTIVE).exists():
+        raise NotAllowedNow
+    if referral.team is None:  # an accepted referral has its team
         raise NotAllowedNow
     age = identity.age_on(start_date)
     enrollment = Enrollment.objects.create(
@@ -544,7 +549,7 @@ def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User) ->
     return bool(claimed)
 
 
-def attendance_choices() -> list[tuple[str, str]]:
+def attendance_choices() -> list[tuple[str, StrOrPromise]]:
     return list(Attendance.choices)
 
 

@@ -32,7 +32,7 @@ from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeetin
 from teams.models import Organisation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
@@ -87,7 +87,7 @@ class Table:
     title: str
     row_heading: str
     columns: list[StrOrPromise]
-    rows: list[tuple[StrOrPromise, list[int]]]
+    rows: Sequence[tuple[StrOrPromise, list[int]]]
     note: str = ""
     rate: tuple[str, int, int | None] | None = None
     chart: bool = True
@@ -137,7 +137,7 @@ def _ordered(
     return rows
 
 
-def _by_kind_of_organisation(rows: Iterable[dict[str, Any]], key: str) -> list[tuple[str, list[int]]]:
+def _by_kind_of_organisation(rows: Iterable[dict[str, Any]], key: str) -> list[tuple[StrOrPromise, list[int]]]:
     counts = {row[key]: [row["n"]] for row in rows}
     return _ordered(counts, Organisation.Kind.choices, 1)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from ist.forms import DateField
 from teams.selectors import users_visible_to
 
+if TYPE_CHECKING:
+    from teams.models import User
+
 
 class LogFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(label=_("Användare"), queryset=None, required=False, empty_label=_("Alla användare"))
+    actor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Användare"), queryset=None, required=False, empty_label=_("Alla användare")
+    )
     person = forms.CharField(
         label=_("Person"),
         required=False,

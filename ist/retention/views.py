@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,9 +30,9 @@ OVERVIEW = "retention/overview.html"
 EXTRACTS = "retention/extracts.html"
 
 
-def administrators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def administrators_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_administrator:
             raise PermissionDenied("Gallring och registerutdrag är bara för administratörer.")
         return view(request, *args, **kwargs)
@@ -100,7 +100,7 @@ def extracts(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @administrators_only
-def extract_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def extract_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     extract = get_object_or_404(RegisterExtract, public_id=public_id)
     if extract.status != RegisterExtract.Status.READY:
         raise Http404

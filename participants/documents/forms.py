@@ -3,7 +3,7 @@ document needs, who may write) live in services and selectors."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms import formset_factory
@@ -12,6 +12,10 @@ from ist.forms import DateField, DateInput, formfield
 from ist.uploads import UploadField
 from participants.documents.models import Document, Evaluation, Responsible
 from participants.documents.services import CONTENT_FIELDS
+
+if TYPE_CHECKING:
+    from participants.documents.models import Contact
+    from teams.models import User
 
 
 class DocumentForm(forms.ModelForm):
@@ -117,18 +121,19 @@ PlannedFormSet = formset_factory(PlannedActivityForm, extra=0)
 class RecipientsForm(forms.Form):
     """Which of the participant's contacts also get the document (the referrer always does)."""
 
-    recipients = forms.ModelMultipleChoiceField(
+    recipients: forms.ModelMultipleChoiceField[Contact] = forms.ModelMultipleChoiceField(
         label="Ska också få dokumentet", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Any]", self.fields["recipients"]).queryset = contacts
-        self.fields["recipients"].label_from_instance = lambda c: f"{c.user.get_full_name()} ({c.role or 'kontakt'})"
+        field = cast("forms.ModelMultipleChoiceField[Contact]", self.fields["recipients"])
+        field.queryset = contacts
+        field.label_from_instance = lambda c: f"{c.user.get_full_name()} ({c.role or 'kontakt'})"
 
 
 class ContactForm(forms.Form):
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Person",
         queryset=None,
         error_messages={"required": "Välj en person.", "invalid_choice": "Välj en person i listan."},
@@ -137,8 +142,9 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Any]", self.fields["user"]).queryset = people
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()}, {u.organisation}"
+        field = cast("forms.ModelChoiceField[User]", self.fields["user"])
+        field.queryset = people
+        field.label_from_instance = lambda u: f"{u.get_full_name()}, {u.organisation}"
 
 
 def contact_candidates() -> Any:

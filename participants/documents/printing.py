@@ -6,7 +6,7 @@ from typing import Any
 
 from participants.documents.models import Document, Responsible
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Document.Kind.ACTION_PLAN: "pdf/documents/action_plan.html",
     Document.Kind.REPORT: "pdf/documents/report.html",
     Document.Kind.CLOSING: "pdf/documents/closing.html",

@@ -28,7 +28,7 @@ from participants.documents.models import Document
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from django.http import HttpResponse
+    from django.http import HttpResponse, HttpResponseBase
 
 PAGE_SIZE = 25
 PENDING = "participants/delivery/pending.html"
@@ -36,7 +36,7 @@ TAMPERED = "participants/delivery/tampered.html"
 SHARED = "participants/delivery/shared.html"
 
 # File names carry no personal data and only ASCII, so they survive every mail client and disk.
-FILE_KIND = {
+FILE_KIND: dict[str, tuple[str, str]] = {
     Document.Kind.ACTION_PLAN: ("Handlingsplan", "HP"),
     Document.Kind.REPORT: ("Aterrapport", "AR"),
     Document.Kind.CLOSING: ("Avslutssammanfattning", "AS"),
@@ -54,13 +54,13 @@ def download_filename(document: Document) -> str:
 @never_cache
 @login_required
 @require_GET
-def document_download(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponseBase:
     document = get_visible_or_404(
         request, selectors.documents_for(request.user), what="document_download", public_id=public_id
     )
     if not document.is_final or not document.pdf:
         # Finalised, the PDF is being rendered (or a draft a staff member followed a link to).
-        response = render(request, PENDING, {"document": document}, status=409)
+        response: HttpResponseBase = render(request, PENDING, {"document": document}, status=409)
         response["Cache-Control"] = "no-store, private"
         return response
     # Verifying costs one read of the file (a few hundred kB); serving a file that is not the one

@@ -150,7 +150,7 @@ def _page(
     *,
     editor: dict[str, Any] | None = None,
     recipients: forms.RecipientsForm | None = None,
-    revision: int | None = None,
+    revision: int | str | None = None,
     missing: list[str] | None = None,
     notice: str = "",
     status: int = 200,

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,7 +43,6 @@ from teams.access import teams_where
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
-    from teams.models import User
 
 PAGE_SIZE = 25
 ACTIVITIES_SHOWN = 20
@@ -137,6 +137,8 @@ def _start_from(request: AuthenticatedHttpRequest, form: EnrollForm) -> date:
 def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """GET: the enrolment form (htmx with ?start_date=: the derived facts). POST: enrol, then the participant page."""
     referral = _managed_referral(request, referral_pk)
+    if referral.team_id is None:  # a referral the user manages is their team's
+        raise Http404
     form = EnrollForm(
         request.POST or None,
         handledare=selectors.handledare_of(referral.team_id),
@@ -282,7 +284,7 @@ def detail(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespons
     current = next((p for p in periods if p.end is None), None)
     weeks_in_phase = (rules.week_start(today) - rules.week_start(current.start)).days // 7 + 1 if current else 0
     weeks = selectors.fulfilment_by_week(enrollment, weeks=CHART_WEEKS, today=today)
-    context = {
+    context: dict[str, Any] = {
         "enrollment": enrollment,
         "participant": enrollment.participant,
         "referral": enrollment.referral,
@@ -368,7 +370,7 @@ class ListFilterForm(forms.Form):
 @require_safe
 def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: their teams' participants. A referrer: "Mina deltagare", the enrolments of what they referred."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     staff_teams = teams_where(user, action="view")
     staff = staff_teams.exists()
     if not staff and not user.is_referrer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from copy import copy  # a ModelForm writes into its instance: give it a copy, the page shows what is saved
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -31,6 +31,7 @@ from referrals import personnummer
 from teams.access import teams_where
 
 if TYPE_CHECKING:
+    from django.forms import ModelChoiceField
     from django.http import HttpResponse
 
     from teams.models import User
@@ -294,7 +295,7 @@ def reassign(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespo
 def _grouped_reasons(form: forms.ClosureForm) -> None:
     """Show the exit reasons in two groups (completions, interruptions), so the choice says which it is."""
     grouped: dict[str, list[tuple[int, str]]] = {}
-    for reason in form.fields["reason"].queryset:
+    for reason in cast("ModelChoiceField[ExitReason]", form.fields["reason"]).queryset or []:
         grouped.setdefault(reason.group, []).append((reason.pk, reason.label))
     form.fields["reason"].widget.choices = [
         ("", "Välj avslutsorsak"),

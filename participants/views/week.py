@@ -32,6 +32,7 @@ from teams.access import teams_where
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpResponse
+    from django_stubs_ext import StrOrPromise
 
     from teams.models import Team, User
 
@@ -44,7 +45,7 @@ STALE_MESSAGE = (
     "Någon annan har sparat ändringar medan du skrev. Dina uppgifter är kvar nedan; kontrollera och spara igen."
 )
 NOT_IN_GROUP = ""
-GROUP_CHOICES = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
+GROUP_CHOICES: list[tuple[str, StrOrPromise]] = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
 
 
 # -- Helpers --------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def _back(request: AuthenticatedHttpRequest, default: date) -> Back:
 @dataclass(frozen=True)
 class GridCell:
     kind: str
-    label: str
+    label: StrOrPromise
     cell: rules.Cell
     activities: list[Activity]
 
@@ -299,9 +300,10 @@ def activity(request: AuthenticatedHttpRequest, activity_pk: int) -> HttpRespons
                 expected_version=form.cleaned_data["version"] or 0,
             )
         except services.StaleEdit:
-            item = _activities_for(request.user).filter(pk=item.pk).first()
-            if item is None:  # a colleague removed it meanwhile
+            current = _activities_for(request.user).filter(pk=item.pk).first()
+            if current is None:  # a colleague removed it meanwhile
                 raise Http404 from None
+            item = current
             data = request.POST.copy()
             data["version"] = str(item.version)  # "save again" then applies to the version now shown
             form = ActivityForm(data, initial=initial)
@@ -327,7 +329,7 @@ class Attendee:
     error: str = ""
 
     @property
-    def options(self) -> list[tuple[str, str, bool]]:
+    def options(self) -> list[tuple[str, StrOrPromise, bool]]:
         return [(value, label, value == self.value) for value, label in GROUP_CHOICES]
 
 

@@ -41,7 +41,7 @@ def _runs(user: Any, meeting: TeamMeeting) -> bool:
 
 def _prepare(item: AgendaItem, runs: bool, form: DecisionForm | None = None) -> AgendaItem:
     """Attach what the template shows of an item: authorities by name and, for the coordinator, a form."""
-    if item.referral_id:
+    if item.referral is not None:
         item.authorities = [KIND_LABELS.get(kind, kind) for kind in item.referral.authorities_involved]
     item.form = None
     if runs and not item.decision:
@@ -150,10 +150,11 @@ def decide(request: AuthenticatedHttpRequest, item_pk: int) -> HttpResponse:
     item = get_visible_or_404(request, selectors.agenda_items_for(request.user, "consult"), what="beslut", pk=item_pk)
     if not _runs(request.user, item.meeting):
         raise PermissionDenied
-    form: DecisionForm | None = DecisionForm(request.POST, item=item, prefix=f"punkt-{item.pk}")
+    bound = DecisionForm(request.POST, item=item, prefix=f"punkt-{item.pk}")
+    form: DecisionForm | None = bound
     notice = ""
-    if form.is_valid():
-        if not services.agenda_decide(item=item, by=request.user, **form.cleaned_data):
+    if bound.is_valid():
+        if not services.agenda_decide(item=item, by=request.user, **bound.cleaned_data):
             notice = ALREADY_DECIDED
         item = selectors.agenda_items_for(request.user, "consult").get(pk=item.pk)
         form = None
@@ -185,16 +186,17 @@ def info_meeting_new(request: AuthenticatedHttpRequest, referral_pk: int) -> Htt
     referral = get_visible_or_404(
         request, selectors.referrals_for(request.user, "view"), what="informationsmöte", pk=referral_pk
     )
-    if not selectors.referrals_for(request.user, "manage").filter(pk=referral.pk).exists():
+    if referral.team_id is None or not selectors.referrals_for(request.user, "manage").filter(pk=referral.pk).exists():
         raise PermissionDenied
-    form = InfoMeetingForm(request.POST or None, staff=selectors.team_staff(referral.team_id))
+    bound = InfoMeetingForm(request.POST or None, staff=selectors.team_staff(referral.team_id))
+    form: InfoMeetingForm | None = bound
     status = 200
     if referral.status != Referral.Status.ACCEPTED:
         form, status = None, 409 if request.method == "POST" else 200
-    elif form.is_valid():
+    elif bound.is_valid():
         try:
             booked = services.info_meeting_book(
-                referral=referral, by=request.user, form_token=form_token(request), **_booking(form)
+                referral=referral, by=request.user, form_token=form_token(request), **_booking(bound)
             )
         except services.NotAllowedNow:
             form, status = None, 409

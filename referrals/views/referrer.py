@@ -94,13 +94,13 @@ def _display(referral: Referral, name: str) -> str:
     if name == "personnummer":
         return personnummer.formatted(value) if value else "–"
     if name == "authorities_involved":
-        labels = dict(Referral._meta.get_field("support_authority").choices)
+        labels = dict(Referral._meta.get_field("support_authority").choices or [])
         return ", ".join(str(labels.get(v, v)) for v in value) or "–"
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
-    if Referral._meta.get_field(name).choices:
+    if getattr(Referral._meta.get_field(name), "choices", None):
         return str(getattr(referral, f"get_{name}_display")()) or "–"
     return str(value) if value not in (None, "") else "–"
 
@@ -164,7 +164,7 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
         if made is not None and made.is_open_for_referrer:
             post = request.POST.copy()
             post.update({"referral": str(made.pk), "version": str(made.version)})
-            request.POST = post
+            request.POST = post  # type: ignore[assignment]  # Django allows it; the stubs type POST immutable
     if request.POST.get("referral", "").isdigit():  # autosave already made the draft: save that one
         return edit(request, int(request.POST["referral"]))
     form = ReferralForm(request.POST)
@@ -222,7 +222,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_visible_or_404(request, scope, what="remiss", pk=pk)
     if not referral.is_open_for_referrer:
         raise PermissionDenied("Remissen är skickad och kan inte ändras.")
-    context = {"referral": referral, "sent_back": _sent_back_message(referral)}
+    context: dict[str, Any] = {"referral": referral, "sent_back": _sent_back_message(referral)}
     if request.method != "POST":
         age = _age_outside(referral.personnummer, timezone.localdate())
         return _render_form(request, ReferralForm(instance=referral), version=referral.version, age=age, **context)
@@ -270,7 +270,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_visible_or_404(request, selectors.referrals_for(request.user, "view"), what="remiss", pk=pk)
     is_referrer = referral.referrer_id == request.user.pk
     can_manage = (
-        bool(referral.team_id) and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
+        referral.team_id is not None and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
     )
     handles = Referral.objects.filter(
         Q(enrollment__responsible=request.user) | Q(enrollment__second_contact=request.user), pk=referral.pk

@@ -39,7 +39,7 @@ from teams.models import Organisation
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpResponse
+    from django.http import HttpResponse, HttpResponseBase
 
     from referrals.models import TeamMeeting
     from teams.models import Team, User
@@ -132,7 +132,7 @@ class BoardRow:
 
 def _missing_labels(referral: Referral) -> list[str]:
     missing = rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB)
-    return [str(Referral._meta.get_field(name).verbose_name) for name in missing]
+    return [str(getattr(Referral._meta.get_field(name), "verbose_name", name)) for name in missing]
 
 
 def board_row(referral: Referral, today: date) -> BoardRow:
@@ -351,7 +351,7 @@ def _after_action(request: AuthenticatedHttpRequest, referral: Referral, notice:
 
 
 @require_safe
-def attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The scanned referral, as a download only (never rendered inline), to those who manage the referral."""
     referral = _managed_referral(request, pk, what="bilaga")
     if not referral.attachment:
