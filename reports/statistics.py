@@ -209,7 +209,7 @@ def information_meetings(teams: QuerySet[Team], period: Period) -> Table:
         .order_by()
     )
     counts = {row["outcome"]: [row["n"]] for row in rows}
-    order = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
+    order: list[tuple[str, StrOrPromise]] = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
     return Table("info_meetings", "Informationsmöten", "Utfall", ["Möten"], _ordered(counts, order, 1))
 
 
@@ -398,13 +398,12 @@ def phases(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]
 
 def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
     """Closures in the period by reason, completions and interruptions apart; the share to work or studies."""
-    rows = (
+    rows = list(
         Closure.objects.filter(enrollment__team__in=teams, date__range=_in(period))
         .values("reason__group", "reason__label", "reason__position", "reason__to_work_or_studies")
         .annotate(n=Count("pk"))
         .order_by("reason__group", "reason__position", "reason__label")
     )
-    rows = list(rows)
     table_rows = [
         (f"{ExitReason.Group(row['reason__group']).label}: {row['reason__label']}", [row["n"]]) for row in rows
     ]
@@ -428,7 +427,7 @@ def follow_ups(teams: QuerySet[Team], period: Period) -> Table:
         .order_by()
     )
     counts = {row["found"]: [row["six"], row["twelve"]] for row in rows}
-    order = [*FollowUp.Found.choices, ("", "Inte gjord ännu")]
+    order: list[tuple[str, StrOrPromise]] = [*FollowUp.Found.choices, ("", "Inte gjord ännu")]
     return Table(
         "follow_ups", "Uppföljning efter avslut", "Resultat", ["6 månader", "12 månader"], _ordered(counts, order, 2)
     )

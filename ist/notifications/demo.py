@@ -5,7 +5,7 @@ worker `make run` starts picks them up, and beat keeps them current from then on
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from referrals.models import InformationMeeting, Referral
 from teams.models import Membership, Team, User
 
 
-def _next_weekday(day):  # type: ignore[no-untyped-def]
+def _next_weekday(day: date) -> date:
     day += timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)

@@ -121,7 +121,8 @@ def _publish(message: Message, connection: object) -> None:
     if message.kind == Kind.EMAIL:
         send_email.apply_async(args=(message.pk,), **options)
     else:
-        app.tasks[message.name].apply_async(args=message.args, **options, headers={"outbox_id": message.pk})
+        options["headers"] = {"outbox_id": message.pk}
+        app.tasks[message.name].apply_async(args=message.args, **options)
 
 
 def relay(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> int:

@@ -9,6 +9,7 @@ document final and does nothing. Idempotent: if any document exists the seeder l
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ CLOSING = {
 }
 
 
-def _finalised(document: Document, by: User, data: dict, **extra: object) -> Document:
+def _finalised(document: Document, by: User, data: dict[str, Any], **extra: Any) -> Document:
     document = services.document_save_draft(
         document=document, by=by, expected_revision=document.revision, data=data, **extra
     )

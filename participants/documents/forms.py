@@ -129,7 +129,7 @@ class RecipientsForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelMultipleChoiceField[Contact]", self.fields["recipients"])
         field.queryset = contacts
-        field.label_from_instance = lambda c: f"{c.user.get_full_name()} ({c.role or 'kontakt'})"
+        field.label_from_instance = lambda obj: f"{obj.user.get_full_name()} ({obj.role or 'kontakt'})"  # type: ignore[method-assign]  # Django's way to label the choices
 
 
 class ContactForm(forms.Form):
@@ -144,7 +144,7 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[User]", self.fields["user"])
         field.queryset = people
-        field.label_from_instance = lambda u: f"{u.get_full_name()}, {u.organisation}"
+        field.label_from_instance = lambda obj: f"{obj.get_full_name()}, {obj.organisation}"  # type: ignore[method-assign]  # as above
 
 
 def contact_candidates() -> Any:
