@@ -97,12 +97,12 @@ def celery_worker():
 def build_users() -> dict[str, User]:
     """One user per role, all in IST Halmstad/Hylte where a team role applies."""
     return {
-        "administrator": UserFactory(is_administrator=True),
-        "steering": UserFactory(is_steering_group=True),
+        "administrator": UserFactory.create(is_administrator=True),
+        "steering": UserFactory.create(is_steering_group=True),
         "koordinator": member(Role.KOORDINATOR),
         "handledare": member(Role.HANDLEDARE),
         "samverkansteam": member(Role.SAMVERKANSTEAM),
-        "referrer": ReferrerFactory(),
+        "referrer": ReferrerFactory.create(),
     }
 
 

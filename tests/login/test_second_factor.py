@@ -218,7 +218,7 @@ def test_another_users_factor_cannot_be_removed(client) -> None:
 
 
 def test_administrator_resets_a_users_factors_with_a_reason_and_the_user_enrols_again(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     admin_app = app_for(admin)
     user = member("handledare")
     app_for(user)
@@ -252,7 +252,7 @@ def test_a_reset_ends_the_verification_of_the_users_open_session(client) -> None
     log_in_fully(client, user, device)
     from ist.login.factors import factors_reset
 
-    factors_reset(user=user, by=UserFactory(is_administrator=True), reason="Stulen telefon")
+    factors_reset(user=user, by=UserFactory.create(is_administrator=True), reason="Stulen telefon")
     assert client.get(reverse("home:start")).url.startswith(reverse("signin:verify"))
 
 
@@ -268,7 +268,7 @@ def test_only_administrators_reset_factors(client) -> None:
 
 
 def test_steering_group_needs_a_factor_unless_the_administrator_decides_otherwise(client) -> None:
-    steering = UserFactory(is_steering_group=True)
+    steering = UserFactory.create(is_steering_group=True)
     log_in_with_password(client, steering)
     assert client.get(reverse("home:start")).url.startswith(reverse("signin:verify"))
     client.post(reverse("logout"))
@@ -293,7 +293,7 @@ def test_check_deploy_refuses_the_second_factor_switched_off(settings) -> None:
 
 
 def test_the_admin_action_opens_the_reset_page_for_one_user(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     device = app_for(admin)
     target, other = member("handledare"), member("handledare")
     log_in_fully(client, admin, device)

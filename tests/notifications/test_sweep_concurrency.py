@@ -50,7 +50,7 @@ def run_together(target, times: int = 2) -> list[object]:
 def many_due(settings):
     settings.IST_DIGEST_WEEKDAYS = frozenset(range(1, 8))
     seed_organisation()
-    referrer = ReferrerFactory()
+    referrer = ReferrerFactory.create()
     member(Membership.Role.KOORDINATOR)
     late = timezone.localdate() - timedelta(days=1)
     referrals = [builders.submitted(referrer) for _ in range(15)]

@@ -96,13 +96,13 @@ def test_every_action_answers_while_the_broker_is_down_and_all_goes_out_once_it_
     detail = reverse("participants:document_detail", args=[draft.public_id])
     assert ok(client.post(detail, {**complete(draft), "action": "finalise"}))
     assert documents.document_render(document_id=draft.pk)
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     Contact.objects.create(enrollment=enrollment, user=party, added_by=colleague)
     party_contact = Contact.objects.get(user=party)
     share = reverse("participants:document_share", args=[draft.public_id])
     assert ok(client.post(share, {"recipients": [party_contact.pk]}))
     # Skapa rapport.
-    client.force_login(UserFactory(is_steering_group=True))
+    client.force_login(UserFactory.create(is_steering_group=True))
     report_url = reverse("reports:report_request", args=["quarterly", "2026Q3"])
     assert ok(client.post(report_url, {"team": "halmstad-hylte"}))
     # The digest (beat's task, run here) and the demo triggers.

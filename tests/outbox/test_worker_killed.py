@@ -91,7 +91,7 @@ def mails(tmp_path: Path) -> list[Path]:
 
 def test_a_worker_killed_while_sending_then_restarted_sends_the_email_once(workers, tmp_path) -> None:
     seed_organisation()
-    referrer, coordinator = ReferrerFactory(), member(Membership.Role.KOORDINATOR)
+    referrer, coordinator = ReferrerFactory.create(), member(Membership.Role.KOORDINATOR)
     item = builders.on_agenda(builders.submitted(referrer), builders.meeting(coordinator), coordinator)
     referral_services.agenda_decide(item=item, decision=AgendaItem.Decision.REJECT, reasoning="Nej.", by=coordinator)
     message = Message.objects.get(kind=Message.Kind.EMAIL)

@@ -68,7 +68,7 @@ def field_html(html: str, name: str) -> str:
 
 def test_mine_lists_the_referrers_own_referrals_masked_and_logs_the_rows(client, world) -> None:
     referrer = world["referrer"]
-    other = builders.submitted(ReferrerFactory(), first_name="Någon", last_name="Annansson")
+    other = builders.submitted(ReferrerFactory.create(), first_name="Någon", last_name="Annansson")
     client.force_login(referrer)
     response = client.get(reverse("referrals:mine"))
     html = response.content.decode()
@@ -150,7 +150,7 @@ def test_list_pages_keep_a_constant_number_of_queries(client, users, django_asse
 
 
 def test_questions_lists_only_what_the_user_asked(client, world) -> None:
-    builders.question(ReferrerFactory(), question="Någon annans fråga")
+    builders.question(ReferrerFactory.create(), question="Någon annans fråga")
     client.force_login(world["referrer"])
     html = client.get(reverse("referrals:questions")).content.decode()
     assert reverse("referrals:question", args=[world["question"].pk]) in html
@@ -343,7 +343,7 @@ def test_a_sent_referral_cannot_be_edited(client, world) -> None:
 
 
 def test_referrer_cannot_see_or_edit_another_referrers_referral(client, world) -> None:
-    outsider = ReferrerFactory()
+    outsider = ReferrerFactory.create()
     client.force_login(outsider)
     for name, obj in (("referrals:detail", world["referral"]), ("referrals:edit", world["draft"])):
         response = client.get(reverse(name, args=[obj.pk]))
@@ -472,7 +472,7 @@ def test_asker_reads_the_answer(client, world) -> None:
 
 
 def test_another_persons_question_is_404_and_the_attempt_logged(client, world) -> None:
-    outsider = ReferrerFactory()
+    outsider = ReferrerFactory.create()
     client.force_login(outsider)
     assert client.get(reverse("referrals:question", args=[world["question"].pk])).status_code == 404
     assert denied_logged(outsider, world["question"])

@@ -158,7 +158,7 @@ def test_the_next_plan_starts_from_the_previous_one_with_its_sub_goals_to_evalua
 
 def test_a_correction_is_a_new_version_that_says_what_changed_and_reaches_the_same_people(enrollment, journey):
     handledare = journey["handledare"]
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     services.contact_add(enrollment=enrollment, user=party, role="Handläggare FK", by=handledare)
     first = builders.final_plan(enrollment, handledare, recipients=[party])
     correction = services.document_correct(document=first, by=handledare)
@@ -182,7 +182,7 @@ def test_a_correction_is_a_new_version_that_says_what_changed_and_reaches_the_sa
 
 def test_removing_a_contact_revokes_their_documents_but_not_the_referrers(enrollment, journey):
     handledare = journey["handledare"]
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     contact = services.contact_add(enrollment=enrollment, user=party, role="", by=handledare)
     plan = builders.final_plan(enrollment, handledare, recipients=[party])
     assert documents_for(party).filter(pk=plan.pk).exists()
