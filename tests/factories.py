@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def _save(self: User, create: bool, extracted: object, **kwargs: object) -> None:  # the built user
         if create:
             self.save()
 

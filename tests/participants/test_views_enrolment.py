@@ -290,7 +290,7 @@ def test_the_fulfilment_chart_is_an_accessible_svg_with_the_same_numbers_in_a_ta
     client.force_login(journey["koordinator"])
     response = client.get(reverse("participants:detail", args=[journey["enrollment"].pk]))
     html = html_of(response)
-    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    svg = re.findall(r"<svg[^>]*>.*?</svg>", html, re.S)[0]
     assert 'role="img"' in svg
     assert "<title" in svg
     assert "<desc" in svg

@@ -90,6 +90,7 @@ def test_a_referrer_sees_a_person_flagged_elsewhere_as_anyone_else(users) -> Non
     assert not question.protected_identity_by_author
     # Completing the referral with the box unticked (as the referrer sees it) keeps the team's flag.
     form_data = {**builders.referral_data(), "personnummer": flagged, "protected_identity": False}
+    assert referral.referrer is not None
     services.referral_save_draft(
         referrer=referral.referrer, data=form_data, referral=referral, expected_version=referral.version
     )
@@ -128,8 +129,8 @@ def test_only_the_team_removes_a_flag_once_the_referral_is_sent(users) -> None:
     referrer = ReferrerFactory.create()
     draft = builders.draft(referrer, protected_identity=True)
     data = {**builders.referral_data(), "personnummer": draft.personnummer, "protected_identity": False}
-    draft = services.referral_save_draft(referrer=referrer, data=data, referral=draft, expected_version=draft.version)
-    assert (draft.referral.protected_identity, draft.referral.protected_identity_by_author) == (False, False)
+    saved = services.referral_save_draft(referrer=referrer, data=data, referral=draft, expected_version=draft.version)
+    assert (saved.referral.protected_identity, saved.referral.protected_identity_by_author) == (False, False)
 
     sent = builders.submitted(referrer, protected_identity=True)
     services.referral_request_info(referral=sent, by=users["koordinator"], message="Mer, tack.")

@@ -30,7 +30,7 @@ Status = Referral.Status
 CONSENT_MESSAGE = "Remissen kan inte skickas utan personens samtycke till att myndigheterna utbyter information."
 
 
-def form_post(action: str = "submit", token: uuid.UUID | None = None, **overrides: Any) -> dict[str, Any]:
+def form_post(action: str = "submit", token: uuid.UUID | str | None = None, **overrides: Any) -> dict[str, Any]:
     """The referral form as a browser posts it: a complete referral unless overridden."""
     data = builders.referral_data(**overrides)
     post: dict[str, Any] = {"action": action, "form_token": str(token or uuid.uuid4())}
@@ -204,6 +204,7 @@ def test_sending_a_complete_referral_goes_to_its_page(client, users) -> None:
     assert response.status_code == 302
     assert response.url == reverse("referrals:detail", args=[referral.pk])
     assert referral.status == Status.SUBMITTED
+    assert referral.team is not None
     assert referral.team.slug == "halmstad-hylte"
     page = client.get(response.url).content.decode()
     assert "Inkommen" in page

@@ -33,7 +33,11 @@ def test_samverkansteam_member_only_consults() -> None:
 
 
 def test_users_without_team_roles_have_no_teams() -> None:
-    for user in (UserFactory.create(is_administrator=True), UserFactory.create(is_steering_group=True), AnonymousUser()):
+    for user in (
+        UserFactory.create(is_administrator=True),
+        UserFactory.create(is_steering_group=True),
+        AnonymousUser(),
+    ):
         assert not teams_where(user, action="view").exists()
         assert roles_of(user) == frozenset()
 

@@ -26,7 +26,9 @@ WRITERS = signed_in(404, koordinator=302, handledare=302, referrer=403)
 
 def _contact(w: dict[str, Any]) -> Contact:
     """A party (e.g. the handläggare at FK) around world["enrollment"]."""
-    return services.contact_add(enrollment=w["enrollment"], user=ReferrerFactory.create(), role="FK", by=w["handledare"])
+    return services.contact_add(
+        enrollment=w["enrollment"], user=ReferrerFactory.create(), role="FK", by=w["handledare"]
+    )
 
 
 def _final_with_contact(w: dict[str, Any]) -> dict[str, object]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from ist.messaging.registry import deliver
 from participants import services as journey_services
@@ -41,6 +43,7 @@ def test_a_first_plan_is_prefilled_with_the_phase_requirements_and_a_three_month
     assert plan.status == Status.DRAFT
     assert {row["kind"] for row in plan.planned_activities} == set(ActivityKind.values)
     assert plan.period_start == timezone.localdate()
+    assert plan.period_end is not None
     assert (plan.period_end - plan.period_start).days in range(88, 92)
     again = services.document_start(enrollment=enrollment, kind=Kind.ACTION_PLAN, by=journey["koordinator"])
     assert again.pk == plan.pk  # a second click opens the same draft
@@ -118,7 +121,7 @@ def test_rendering_stores_a_tagged_pdf_once_and_tells_the_referrer_once(
         assert expected in text, text
     assert "UTKAST" not in text
     reader = PdfReader(plan.pdf.path)
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert "/StructTreeRoot" in cast(DictionaryObject, reader.trailer["/Root"])
     # What the queued task sends (the task itself runs in test_tasks_integration.py):
     deliver(DOCUMENT_READY, Delivery.objects.get(document=plan).pk)
     assert [m.to for m in mail.outbox] == [[journey["referrer"].email]]
@@ -148,6 +151,7 @@ def test_the_next_plan_starts_from_the_previous_one_with_its_sub_goals_to_evalua
     assert second.number == 2
     assert second.goal == first.goal
     assert second.direction == first.direction
+    assert first.period_end is not None
     assert second.period_start == first.period_end + timedelta(days=1)
     assert [e.goal for e in second.evaluations.all()] == [s.goal for s in first.sub_goals.all()]
     assert [s.goal for s in second.sub_goals.all()] == [s.goal for s in first.sub_goals.all()]
