@@ -7,7 +7,7 @@ claimed with a conditional UPDATE before the digest is sent, so a digest goes ou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -160,9 +160,9 @@ class DeadlineSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Tidsfrister för påminnelser"))
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @classmethod
     def current(cls) -> DeadlineSettings:
