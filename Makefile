@@ -48,9 +48,11 @@ seed: install
 shell: install migrate  ## a Django shell on the development database
 	$(BIN)/python manage.py shell
 
+# mypy with django-stubs over the whole project ([tool.mypy] in pyproject.toml); the plugin loads ist.settings.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

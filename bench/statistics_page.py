@@ -21,6 +21,10 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from teams.models import User
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ist.settings")
@@ -36,7 +40,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment, tea
 from django.utils import timezone  # noqa: E402
 
 
-def users() -> dict[str, object]:
+def users() -> dict[str, User]:
     from teams.models import Membership, Team, User
 
     steering = User.objects.create_user("bench.styrgrupp@ist.example", "bench-losenord-1", is_steering_group=True)

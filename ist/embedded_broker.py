@@ -23,11 +23,13 @@ messages; this subclass changes only what does not hold up with several processe
 
 from __future__ import annotations
 
+import json
 import logging
 from queue import Empty
 from typing import Any
 
 from kombu.transport import sqlalchemy as kombu_sqla
+from kombu.transport.sqlalchemy.models import metadata as kombu_metadata
 from kombu.utils.encoding import bytes_to_str
 from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -56,13 +58,16 @@ class Channel(kombu_sqla.Channel):
         self._queue_ids: dict[str, int] = {}
 
     def _engine_from_config(self) -> Engine:
-        engine = create_engine(self.connection.client.hostname, connect_args={"timeout": BUSY_TIMEOUT_S})
+        client = self.connection.client
+        if client is None or not client.hostname:  # kombu gives the transport its broker URL
+            raise ValueError("The embedded broker needs a SQLite URL.")
+        engine = create_engine(client.hostname, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _on_connect)
         # kombu's _open calls create_all next; do it first, tolerating a process that
         # created the tables between our check and our CREATE.
         for attempt in range(3):
             try:
-                kombu_sqla.metadata.create_all(engine)
+                kombu_metadata.create_all(engine)
                 break
             except OperationalError:
                 if attempt == 2:
@@ -87,7 +92,7 @@ class Channel(kombu_sqla.Channel):
             session = self.session
             try:
                 session.execute(sqlite_insert(table).values(name=queue).on_conflict_do_nothing())
-                queue_id = session.execute(select(table.c.id).where(table.c.name == queue)).scalar_one()
+                queue_id: int = session.execute(select(table.c.id).where(table.c.name == queue)).scalar_one()
                 session.commit()
             except Exception:
                 session.rollback()
@@ -95,12 +100,13 @@ class Channel(kombu_sqla.Channel):
             self._queue_ids[queue] = queue_id
         return self._queue_ids[queue]
 
-    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
+    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]  # as kombu_sqla's
         table = self.message_cls.__table__
         session = self.session
         try:
             session.execute(
-                table.insert().values(queue_id=self._queue_id(queue), payload=kombu_sqla.dumps(payload), visible=True)
+                # json.dumps is what kombu_sqla uses (its stubs do not list it)
+                table.insert().values(queue_id=self._queue_id(queue), payload=json.dumps(payload), visible=True)
             )
             session.commit()
         except Exception:
@@ -108,7 +114,7 @@ class Channel(kombu_sqla.Channel):
             session.rollback()
             raise
 
-    def _get(self, queue: str) -> Any:
+    def _get(self, queue: str, timeout: float | None = None) -> Any:
         table = self.message_cls.__table__
         queue_id = self._queue_id(queue)
         waiting = select(table.c.id).where(table.c.queue_id == queue_id, table.c.visible.is_(True))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from ist.forms import MAX_DATE, MIN_DATE, in_range
+from ist.http import HtmxHttpRequest
 
 
 def form_token(request: HttpRequest) -> uuid.UUID:
@@ -87,7 +88,7 @@ def query_week(request: HttpRequest, name: str, *, default: date, params: Any = 
 
 
 def render_page_or_partial(
-    request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200
+    request: HtmxHttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """The one place that decides "is this a partial request": htmx gets `page#partial`, a plain
     request the whole page (every page works without JavaScript)."""
@@ -102,7 +103,9 @@ class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
     swapping the login form into the fragment it asked for; after logging in the user comes back to
     the page they were on (HX-Current-URL, this site's only), not to the fragment's address."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
+    def handle_no_permission(  # type: ignore[override]  # htmx gets a 204 with HX-Redirect, not a redirect
+        self, request: HttpRequest, view_func: Any
+    ) -> HttpResponse:
         htmx = getattr(request, "htmx", None)
         if not htmx and request.method == "POST":
             # A form sent after the session ended: keep what was typed, and after logging in bring

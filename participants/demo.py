@@ -100,6 +100,8 @@ def seed_participants() -> dict[str, int]:
         if Enrollment.objects.filter(team=team).exists():
             continue
         coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+        if coordinator is None:  # seed_teams gives every team its coordinator
+            continue
         handledare = list(
             User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE).order_by("pk")
         )
@@ -137,8 +139,8 @@ def seed_participants() -> dict[str, int]:
                     occupation_before_extent=0,
                 ),
             )
-            closed_on = None
-            if plan == "closed":
+            closed_on: date | None = None
+            if plan == "closed" and isinstance(detail, ExitReason):
                 closed_on = today - timedelta(weeks=30 if detail.position % 2 else 2)
             last_day = closed_on or today
             on = start
@@ -151,7 +153,7 @@ def seed_participants() -> dict[str, int]:
                     break
                 services.phase_change(enrollment=enrollment, to=phase, on=on, reason="", by=responsible)
             until = today - timedelta(days=1)
-            if plan == "closed":
+            if plan == "closed" and isinstance(detail, ExitReason):
                 reason = detail
                 services.close(
                     enrollment=enrollment,
@@ -167,7 +169,7 @@ def seed_participants() -> dict[str, int]:
                         parties_consulted=reason.health,
                     ),
                 )
-                until = closed_on
+                until = last_day  # the closing day
             activities.extend(_activities(enrollment, until, rng, responsible))
             made += 1
         Activity.objects.bulk_create(activities, batch_size=2000)
@@ -191,14 +193,18 @@ def seed_privacy() -> dict[str, int]:
     protected = active.filter(responsible=handledare).select_related("participant").order_by("pk").first()
     if protected is not None:
         identity_set(participant=protected.participant, protected=True, by=coordinator)
-    others = active.exclude(pk=getattr(protected, "pk", None)).filter(referral__isnull=False).select_related("referral")
+    others = (
+        (active if protected is None else active.exclude(pk=protected.pk))
+        .filter(referral__isnull=False)
+        .select_related("referral")
+    )
     # preferably one whose referrer holds a document, so the revoked grant can be seen
     with_plan = (
         others.exclude(documents__status=Document.Status.DRAFT).filter(documents__isnull=False).order_by("-pk").first()
         or others.order_by("-pk").first()
     )
     withdrawn = 0
-    if with_plan is not None:
+    if with_plan is not None and with_plan.referral is not None:
         withdrawn = consent_withdraw(
             referral=with_plan.referral,
             by=with_plan.responsible,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -24,6 +24,9 @@ from participants.models import (
 )
 from referrals.models import ConsentHow
 from teams.models import Organisation
+
+if TYPE_CHECKING:
+    from teams.models import User
 
 
 class EnrollForm(forms.ModelForm):
@@ -45,13 +48,14 @@ class EnrollForm(forms.ModelForm):
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = handledare
-        self.fields["second_contact"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["responsible"]).queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["second_contact"]).queryset = handledare
         self.fields["second_contact"].required = False
         self.fields["occupation_before_extent"].widget.attrs.update({"min": 0, "max": 100})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("responsible") and data.get("responsible") == data.get("second_contact"):
             self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
         extent = data.get("occupation_before_extent")
@@ -114,17 +118,20 @@ class ExtensionForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    responsible = forms.ModelChoiceField(label="Ansvarig handledare", queryset=None)
-    second_contact = forms.ModelChoiceField(label="Andra kontaktperson", queryset=None, required=False)
+    responsible: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Ansvarig handledare", queryset=None)
+    second_contact: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Andra kontaktperson", queryset=None, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = handledare
-        self.fields["second_contact"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["responsible"]).queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["second_contact"]).queryset = handledare
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("second_contact") and data.get("second_contact") == data.get("responsible"):
             self.add_error("second_contact", "Den andra kontaktpersonen ska vara en annan handledare.")
         return data
@@ -278,7 +285,9 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = ExitReason.objects.filter(active=True).order_by("group", "position")
+        cast("forms.ModelChoiceField[Any]", self.fields["reason"]).queryset = ExitReason.objects.filter(
+            active=True
+        ).order_by("group", "position")
         self.fields["occupation_after_extent"].widget.attrs.update({"min": 0, "max": 100})
 
     def clean_occupation_after_extent(self) -> int | None:
@@ -302,7 +311,7 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["found"].required = True
-        self.fields["found"].choices = FollowUp.Found.choices
+        cast("forms.ChoiceField", self.fields["found"]).choices = FollowUp.Found.choices
 
 
 class ConsentForm(forms.Form):
@@ -349,8 +358,10 @@ class ConsentWithdrawForm(forms.Form):
 class HandoverForm(forms.Form):
     """ "Flytta alla": the team's handledare only (never a list of every user)."""
 
-    to = forms.ModelChoiceField(label="Ny handledare", queryset=None, empty_label="Välj handledare")
+    to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Ny handledare", queryset=None, empty_label="Välj handledare"
+    )
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["to"]).queryset = handledare

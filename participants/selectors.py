@@ -378,6 +378,8 @@ def left_behind(user: User, *, team_ids: list[int], today: date) -> dict[int, Le
     ).select_related("referral")
     for meeting in meetings.order_by("date", "start_time"):
         team_id = meeting.referral.team_id
+        if team_id is None:  # filtered on the teams above
+            continue
         result.setdefault(team_id, LeftBehind(team_id)).info_meetings.append(meeting)
     return result
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -42,6 +42,9 @@ from participants.models import (
 from referrals.models import Referral
 from reports import rollup
 from teams.models import Team, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
@@ -143,6 +146,8 @@ def _enroll(
                 setattr(participant, field, value)
         participant.save()
     if Enrollment.objects.filter(participant=participant, status=Enrollment.Status.ACTIVE).exists():
+        raise NotAllowedNow
+    if referral.team is None:  # an accepted referral has its team
         raise NotAllowedNow
     age = identity.age_on(start_date)
     enrollment = Enrollment.objects.create(
@@ -725,7 +730,7 @@ def follow_up_record(*, follow_up: FollowUp, found: str, note: str, by: User, to
     return bool(claimed)
 
 
-def attendance_choices() -> list[tuple[str, str]]:
+def attendance_choices() -> list[tuple[str, StrOrPromise]]:
     return list(Attendance.choices)
 
 

@@ -80,6 +80,8 @@ def seed_referrals() -> dict[str, int]:
         if Referral.objects.filter(team=team, referrer__email__endswith="@ist.example").exists():
             continue
         coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+        if coordinator is None:  # seed_teams gives every team its coordinator
+            continue
         staff = list(User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE)[:1])
         n = t_index * 20
 

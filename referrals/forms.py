@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -117,10 +117,14 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
-        self.fields["municipality"].empty_label = "Välj kommun"
-        self.fields["support_kind"].queryset = SupportKind.objects.filter(active=True)
-        self.fields["support_kind"].empty_label = "Välj försörjning"
+        cast("forms.ModelChoiceField[Any]", self.fields["municipality"]).queryset = Municipality.objects.order_by(
+            "name"
+        )
+        cast("forms.ModelChoiceField[Any]", self.fields["municipality"]).empty_label = "Välj kommun"
+        cast("forms.ModelChoiceField[Any]", self.fields["support_kind"]).queryset = SupportKind.objects.filter(
+            active=True
+        )
+        cast("forms.ModelChoiceField[Any]", self.fields["support_kind"]).empty_label = "Välj försörjning"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True  # an edit without it could not be checked for a stale save
@@ -131,7 +135,8 @@ class ReferralForm(forms.ModelForm):
             self.initial["protected_identity"] = self.instance.protected_identity_by_author
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("consent_given"):
             # The usual case is a written consent on the referral form; a consent without a chosen
             # scope covers the referrer's organisation and the authorities involved (docs/decisions/0019).
@@ -175,8 +180,10 @@ class RegisterReferralForm(ReferralForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["referrer_organisation"].queryset = Organisation.objects.filter(active=True)
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["referrer_organisation"]
+        ).queryset = Organisation.objects.filter(active=True)
 
     def service_values(self) -> RegisteredReferralFields:
         """The cleaned fields, typed, as referral_register takes them."""
@@ -207,7 +214,7 @@ class TeamEditForm(forms.ModelForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
         self.fields["team"].required = True
         self.fields["version"].initial = self.instance.version
 
@@ -230,7 +237,7 @@ class AgendaAddForm(forms.Form):
 
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
+        cast("forms.ModelChoiceField[Any]", self.fields["meeting"]).queryset = meetings
 
 
 class QuestionForm(forms.Form):
@@ -251,7 +258,8 @@ class QuestionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """A named question requires consent like a referral; an anonymous one does not."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         named = bool(data.get("personnummer") or (data.get("person_name") or "").strip())
         if named:
             if not data.get("consent_given"):
@@ -277,7 +285,7 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
 
 
 class AttendanceForm(forms.Form):
@@ -285,7 +293,8 @@ class AttendanceForm(forms.Form):
     name = forms.CharField(label="Namn", max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("name") and not data.get("organisation_kind"):
             self.add_error("organisation_kind", "Ange vilken part personen företrädde.")
         if data.get("organisation_kind") and not data.get("name"):
@@ -304,16 +313,19 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         decision = AgendaItem.Decision
         if item.referral_id:
-            self.fields["decision"].choices = [
+            cast("forms.ChoiceField", self.fields["decision"]).choices = [
                 (d.value, d.label) for d in (decision.ACCEPT, decision.REJECT, decision.MORE_INFO)
             ]
         else:
-            self.fields["decision"].choices = [(decision.ANSWERED.value, decision.ANSWERED.label)]
+            cast("forms.ChoiceField", self.fields["decision"]).choices = [
+                (decision.ANSWERED.value, decision.ANSWERED.label)
+            ]
             self.fields["decision"].initial = decision.ANSWERED
             self.fields["reasoning"].label = "Svar"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("decision") in {AgendaItem.Decision.REJECT, AgendaItem.Decision.ANSWERED}
             and not data.get("reasoning", "").strip()
@@ -331,7 +343,7 @@ class InfoMeetingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = staff
+        cast("forms.ModelChoiceField[Any]", self.fields["attendees"]).queryset = staff
 
 
 class OutcomeForm(forms.Form):

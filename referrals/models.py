@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -383,6 +383,10 @@ class MeetingAttendance(models.Model):
 
 class AgendaItem(models.Model):
     """One referral or question on a meeting's agenda, with the team's decision."""
+
+    if TYPE_CHECKING:  # set for the template by referrals.views.meetings._prepare
+        authorities: list[str]
+        form: Any
 
     class Decision(models.TextChoices):
         ACCEPT = "accept", _("Antas – informationsmöte erbjuds")

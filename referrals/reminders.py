@@ -34,6 +34,8 @@ def answer_deadlines(today: date, config: DeadlineSettings, only: Collection[int
     )
     items = []
     for pk, team_id, deadline, first, last in referrals:
+        if deadline is None:  # excluded by the filter above
+            continue
         overdue = deadline < today
         kind = Kind.ANSWER_OVERDUE if overdue else Kind.ANSWER_SOON
         title = f"Remiss {pk} ({initials(first, last)}): " + (

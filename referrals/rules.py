@@ -59,7 +59,7 @@ def target_group_hints(referral: Referral, today: date) -> list[Hint]:
         hints.append(
             Hint(MIN_AGE <= age <= MAX_AGE, f"{age} år" + ("" if MIN_AGE <= age <= MAX_AGE else " – utanför 16–64"))
         )
-    if referral.municipality_id is None:
+    if referral.municipality is None:
         hints.append(Hint(None, "Kommun saknas"))
     else:
         in_team = referral.municipality.team_id == referral.team_id

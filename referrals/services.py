@@ -196,6 +196,8 @@ def referral_submit(*, referral: Referral, by: User, today: date | None = None) 
     today = today or timezone.localdate()
     if current.status == Status.DRAFT:
         current.received_on = today
+        if current.team is None:  # the municipality (required above) brings the team
+            raise IncompleteReferral({"municipality": "Kommunen hör inte till något team."})
         current.answer_deadline = today + timedelta(days=current.team.answer_deadline_days)
         _event(current, Event.SUBMITTED, by)
     else:
@@ -273,7 +275,7 @@ def referral_update_by_team(*, referral: Referral, by: User, values: TeamEdit, e
         return current
     current.version += 1
     current.save(update_fields=[*set(changed), "version", "updated_at"])
-    if current.team_id != old_team.pk:
+    if current.team_id != (old_team.pk if old_team else None):
         # The old team's agendas no longer concern it; the new team takes it up afresh.
         undecided = AgendaItem.objects.filter(referral=current, decision="")
         old_meetings = list(undecided.values_list("meeting_id", flat=True))
@@ -457,7 +459,7 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
         AgendaItem.objects.filter(referral=referral, decision="").exclude(pk=item.pk).delete()
         emails.send(emails.DECIDED, referral.pk, key=referral.version)
     else:
-        if decision != Decision.ANSWERED:
+        if decision != Decision.ANSWERED or item.question_id is None:
             raise NotAllowedNow
         ConsultativeQuestion.objects.filter(pk=item.question_id).update(
             status=ConsultativeQuestion.Status.ANSWERED, answer=reasoning, answered_at=now
@@ -521,6 +523,6 @@ def info_meeting_record_outcome(*, meeting: InformationMeeting, outcome: str, no
         referral.version += 1
         referral.save(update_fields=["status", "version", "updated_at"])
     # The note is the team's working note; the timeline (which the referrer reads) gets the outcome only.
-    _event(referral, Event.INFO_MEETING_OUTCOME, by, Outcome(outcome).label)
+    _event(referral, Event.INFO_MEETING_OUTCOME, by, str(Outcome(outcome).label))
     sweep_for(meeting)  # "informationsmöte i morgon" ends when its outcome is recorded
     return True

@@ -7,8 +7,12 @@ table beside it: the chart is for looking, the table for reading and for screen 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reports.presentation import ShownTable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ROW_HEIGHT = 22
 BAR_GAP = 4
@@ -31,7 +35,7 @@ class Bar:
 
 @dataclass
 class Label:
-    text: str
+    text: StrOrPromise
     y: int
 
 
@@ -45,7 +49,7 @@ class Chart:
     label_width: int
     bars: list[Bar]
     labels: list[Label]
-    legend: list[tuple[int, str]]
+    legend: list[tuple[int, StrOrPromise]]
 
 
 def bar_chart(shown: ShownTable) -> Chart | None:

@@ -17,6 +17,7 @@ from referrals.models import Referral
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
     from teams.models import Team
 
@@ -29,7 +30,7 @@ DOCUMENTS_SOON_DAYS = 14
 @dataclass
 class TeamPanel:
     team: Team
-    phases: list[tuple[str, int]] = field(default_factory=list)
+    phases: list[tuple[StrOrPromise, int]] = field(default_factory=list)
     active: int = 0
     caseload: list[tuple[str, int, int]] = field(default_factory=list)  # name, count, the handledare's id
     waiting: dict[str, Any] = field(default_factory=dict)

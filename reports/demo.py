@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from copy import copy
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Model
@@ -43,7 +43,7 @@ def _pnr(original: str, copy_no: int, index: int) -> str:
 def _clone(obj: M, **fields: object) -> M:
     """An unsaved copy of `obj` with `fields` changed (a fresh state: no cached relations)."""
     clone = copy(obj)
-    clone.pk = clone.id = None
+    clone.pk = None  # the id: no model copied here has another primary key
     clone._state = type(obj._state)()
     for name, value in fields.items():
         setattr(clone, name, value)
@@ -58,9 +58,9 @@ def scale_demo(scale: int) -> dict[str, int]:
     if not base:
         return {"copies_made": 0}
     ids = [e.pk for e in base]
-    children: dict[type, dict[int, list]] = {}
+    children: dict[type[Any], defaultdict[int, list[Any]]] = {}
     for model in (PhasePeriod, Activity, FollowUp):
-        grouped = defaultdict(list)
+        grouped: defaultdict[int, list[Any]] = defaultdict(list)
         for row in model.objects.filter(enrollment_id__in=ids):
             grouped[row.enrollment_id].append(row)
         children[model] = grouped

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 from reports import suppression
 
 if TYPE_CHECKING:
-    from typing import IO
-
+    from _typeshed import SupportsWrite
     from openpyxl.worksheet.worksheet import Worksheet
 
     from reports.presentation import ShownMeasure, ShownSection, ShownTable
@@ -34,9 +33,9 @@ def table_rows(sections: list[ShownSection]) -> list[list[str]]:
             totals = table.totals
             rate = [table.rate[0]] if table.rate else []
             out.append([table.title])
-            out.append([table.row_heading, *table.columns, *(["Summa"] if totals else []), *rate])
+            out.append([table.row_heading, *map(str, table.columns), *(["Summa"] if totals else []), *rate])
             out.extend(
-                [row.label, *row.cells, *([row.total] if totals else []), *([row.rate] if rate else [])]
+                [str(row.label), *row.cells, *([row.total] if totals else []), *([row.rate] if rate else [])]
                 for row in shown.rows
             )
             if totals:
@@ -50,7 +49,7 @@ def table_rows(sections: list[ShownSection]) -> list[list[str]]:
     return out
 
 
-def write_csv(stream: IO[str], sections: list[ShownSection], *, period: Period, teams: list[str]) -> None:
+def write_csv(stream: SupportsWrite[str], sections: list[ShownSection], *, period: Period, teams: list[str]) -> None:
     stream.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a byte-order mark
     writer = csv.writer(stream, delimiter=";")
     writer.writerows(statistics_sheet(sections, period=period, teams=teams))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
 from ist.forms import DateField
 from reports.statistics import Period
+
+if TYPE_CHECKING:
+    from teams.models import Team
 
 MAX_DAYS = 3 * 366  # a longer period is a mistake more often than a wish
 
@@ -16,7 +19,7 @@ MAX_DAYS = 3 * 366  # a longer period is a mistake more often than a wish
 class StatisticsFilterForm(forms.Form):
     fran = DateField(label="Från och med")
     till = DateField(label="Till och med")
-    team = forms.ModelMultipleChoiceField(
+    team: forms.ModelMultipleChoiceField[Team] = forms.ModelMultipleChoiceField(
         label="Team",
         queryset=None,
         required=False,
@@ -32,10 +35,11 @@ class StatisticsFilterForm(forms.Form):
         if not data.get("till"):
             data["till"] = today.isoformat()
         super().__init__(data)
-        self.fields["team"].queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("fran"), cleaned.get("till")
         if start and end:
             if end < start:
@@ -48,4 +52,4 @@ class StatisticsFilterForm(forms.Form):
         return Period(self.cleaned_data["fran"], self.cleaned_data["till"])
 
     def chosen_teams(self) -> Any:
-        return self.cleaned_data["team"] or self.fields["team"].queryset
+        return self.cleaned_data["team"] or cast("forms.ModelMultipleChoiceField[Team]", self.fields["team"]).queryset

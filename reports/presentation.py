@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 from reports import suppression
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from reports.statistics import Measure, Section, Table
 
 
 @dataclass
 class ShownRow:
-    label: str
+    label: StrOrPromise
     cells: list[str]
     values: list[int | None]  # None where hidden: the chart leaves those bars out
     total: str

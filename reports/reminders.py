@@ -27,7 +27,7 @@ def _day_in(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def deadlines(today: date, config: DeadlineSettings) -> list[tuple[str, date, str]]:
+def deadlines(today: date, config: DeadlineSettings) -> list[tuple[Kind, date, str]]:
     """(kind, deadline, title) of every report deadline around today."""
     result = []
     for year in (today.year - 1, today.year, today.year + 1):

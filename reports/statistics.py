@@ -46,9 +46,10 @@ from reports import rollup
 from teams.models import Organisation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
     from teams.models import Team
 
@@ -99,8 +100,8 @@ class Table:
     key: str
     title: str
     row_heading: str
-    columns: list[str]
-    rows: list[tuple[str, list[int]]]
+    columns: list[StrOrPromise]
+    rows: Sequence[tuple[StrOrPromise, list[int]]]
     note: str = ""
     rate: tuple[str, int, int | None] | None = None
     chart: bool = True
@@ -137,7 +138,9 @@ def _in(period: Period) -> tuple[date, date]:
     return (period.start, period.end)
 
 
-def _ordered(counts: dict[Any, list[int]], order: Iterable[tuple[Any, str]], width: int) -> list[tuple[str, list[int]]]:
+def _ordered(
+    counts: dict[Any, list[int]], order: Iterable[tuple[Any, StrOrPromise]], width: int
+) -> list[tuple[StrOrPromise, list[int]]]:
     """Rows in the order of `order` (value, label), every category shown, then anything unknown."""
     rows = [(label, counts.pop(value, [0] * width)) for value, label in order]
     rest = [0] * width
@@ -148,7 +151,7 @@ def _ordered(counts: dict[Any, list[int]], order: Iterable[tuple[Any, str]], wid
     return rows
 
 
-def _by_kind_of_organisation(rows: Iterable[dict[str, Any]], key: str) -> list[tuple[str, list[int]]]:
+def _by_kind_of_organisation(rows: Iterable[dict[str, Any]], key: str) -> list[tuple[StrOrPromise, list[int]]]:
     counts = {row[key]: [row["n"]] for row in rows}
     return _ordered(counts, Organisation.Kind.choices, 1)
 
@@ -220,7 +223,7 @@ def information_meetings(teams: QuerySet[Team], period: Period) -> Table:
         .order_by()
     )
     counts = {row["outcome"]: [row["n"]] for row in rows}
-    order = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
+    order: list[tuple[str, StrOrPromise]] = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
     return Table("info_meetings", "Informationsmöten", "Utfall", ["Möten"], _ordered(counts, order, 1))
 
 
@@ -435,13 +438,12 @@ def exit_reason_label(group: str, label: str) -> str:
 
 def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
     """Closures in the period by reason, completions and interruptions apart; the share to work or studies."""
-    rows = (
+    rows = list(
         Closure.objects.filter(enrollment__team__in=teams, date__range=_in(period))
         .values("reason__group", "reason__label", "reason__position", "reason__to_work_or_studies")
         .annotate(n=Count("pk"))
         .order_by("reason__group", "reason__position", "reason__label")
     )
-    rows = list(rows)
     table_rows = [
         (exit_reason_label(ExitReason.Group(row["reason__group"]).label, row["reason__label"]), [row["n"]])
         for row in rows
@@ -466,7 +468,7 @@ def follow_ups(teams: QuerySet[Team], period: Period) -> Table:
         .order_by()
     )
     counts = {row["found"]: [row["six"], row["twelve"]] for row in rows}
-    order = [*FollowUp.Found.choices, ("", "Inte gjord ännu")]
+    order: list[tuple[str, StrOrPromise]] = [*FollowUp.Found.choices, ("", "Inte gjord ännu")]
     return Table(
         "follow_ups", "Uppföljning efter avslut", "Resultat", ["6 månader", "12 månader"], _ordered(counts, order, 2)
     )

@@ -55,7 +55,7 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
     cached = getattr(user, "_ist_roles", None)
     if cached is None:
         cached = frozenset(Membership.objects.filter(user=user, team__active=True).values_list("role", flat=True))
-        user._ist_roles = cached  # type: ignore[union-attr]  # request.user is rebuilt every request
+        user._ist_roles = cached  # type: ignore[attr-defined]  # a per-request cache on request.user, not a field
     return cached
 
 

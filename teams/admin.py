@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -135,7 +135,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
     inlines = [MembershipInline]
     actions = ["deactivate", "reactivate", "reset_second_factor"]
 
@@ -152,13 +152,15 @@ class UserAdmin(DjangoUserAdmin):
         obj.is_active = not active
         super().save_model(request, obj, form, change)
         if active:
-            user_reactivate(user=obj, by=request.user)
+            user_reactivate(user=obj, by=cast("User", request.user))  # the admin is behind login
         else:
-            user_deactivate(user=obj, by=request.user)
+            user_deactivate(user=obj, by=cast("User", request.user))  # the admin is behind login
 
     @admin.action(description="Avaktivera valda användare")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = sum(user_deactivate(user=user, by=request.user) for user in queryset)
+        count = sum(
+            user_deactivate(user=user, by=cast("User", request.user)) for user in queryset
+        )  # admin: behind login
         self.message_user(request, f"{count} användare avaktiverades.", messages.SUCCESS)
 
     @admin.action(description="Återställ tvåstegsverifiering (en användare)")
@@ -171,5 +173,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Återaktivera valda användare")
     def reactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = sum(user_reactivate(user=user, by=request.user) for user in queryset)
+        count = sum(
+            user_reactivate(user=user, by=cast("User", request.user)) for user in queryset
+        )  # admin: behind login
         self.message_user(request, f"{count} användare återaktiverades.", messages.SUCCESS)

@@ -113,12 +113,15 @@ def seed_organisation() -> dict[str, int]:
         Municipality.objects.get_or_create(code=code, defaults={"name": name, "team": teams[team_slug]})
     municipalities = {m.code: m for m in Municipality.objects.all()}
     units = {}
-    for kind, name, unit, code in ORGANISATIONS:
+    for kind, name, unit, in_municipality in ORGANISATIONS:
         units[unit], _ = Organisation.objects.get_or_create(
-            kind=kind, name=name, unit=unit, defaults={"municipality": municipalities.get(code) if code else None}
+            kind=kind,
+            name=name,
+            unit=unit,
+            defaults={"municipality": municipalities.get(in_municipality) if in_municipality else None},
         )
     created = 0
-    for local, first, last, unit, flags, roles in USERS:
+    for local, first, last, user_unit, flags, roles in USERS:
         user = User.objects.filter(email=demo_email(local)).first()
         if user is None:
             user = User.objects.create_user(
@@ -127,7 +130,7 @@ def seed_organisation() -> dict[str, int]:
                 first_name=first,
                 last_name=last,
                 phone="035-12 34 56",
-                organisation=units[unit] if unit else None,
+                organisation=units[user_unit] if user_unit else None,
                 **flags,
             )
             created += 1

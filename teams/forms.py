@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
@@ -16,7 +18,7 @@ class LoginForm(AuthenticationForm):
         "inactive": "Kontot är avaktiverat. Kontakta förbundets administratör.",
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.widget.attrs.update({"autocomplete": "username", "type": "email", "maxlength": LOGIN_NAME_MAX})

@@ -6,11 +6,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
+from kombu.transport.virtual import Channel as VirtualChannel
 
 from participants.inputs import ClosureFields
 from teams.models import Membership, User
@@ -89,8 +91,8 @@ def celery_worker():
         # The queue named in pytest_configure, which the worker consumes (not test_queue() again:
         # by now the database name is the test database's, and the purge would miss the queue).
         queue = celery_app.conf.task_default_queue
-        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-        conn.default_channel.queue_purge(queue)
+        cast("VirtualChannel", conn.default_channel).queue_declare(queue=queue, durable=True, auto_delete=False)
+        cast("VirtualChannel", conn.default_channel).queue_purge(queue)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
 
@@ -98,12 +100,12 @@ def celery_worker():
 def build_users() -> dict[str, User]:
     """One user per role, all in IST Halmstad/Hylte where a team role applies."""
     return {
-        "administrator": UserFactory(is_administrator=True),
-        "steering": UserFactory(is_steering_group=True),
+        "administrator": UserFactory.create(is_administrator=True),
+        "steering": UserFactory.create(is_steering_group=True),
         "koordinator": member(Role.KOORDINATOR),
         "handledare": member(Role.HANDLEDARE),
         "samverkansteam": member(Role.SAMVERKANSTEAM),
-        "referrer": ReferrerFactory(),
+        "referrer": ReferrerFactory.create(),
     }
 
 
@@ -154,7 +156,7 @@ def world(users: dict[str, User]) -> dict[str, object]:
     return build_world(users)
 
 
-def build_journey(world: dict[str, object]) -> dict[str, object]:
+def build_journey(world: dict[str, Any]) -> dict[str, object]:
     """`world` plus an active enrolment (world["enrollment"]) in IST Halmstad/Hylte with
     world["handledare"] responsible, started 60 days ago, with one logged activity
     (world["activity"]), a closed enrolment with follow-ups (world["closed"], world["follow_up"]),

@@ -7,7 +7,7 @@ from teams.models import Membership, Organisation, Team, User
 PASSWORD = "korrekt-hast-batteri-42"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
         django_get_or_create = ("kind", "name", "unit")
@@ -17,7 +17,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     unit = factory.Sequence(lambda n: f"Enhet {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def _save(self: User, create: bool, extracted: object, **kwargs: object) -> None:  # the built user
         if create:
             self.save()
 
@@ -44,6 +44,6 @@ def team(slug: str = "halmstad-hylte") -> Team:
 
 
 def member(role: str, team_slug: str = "halmstad-hylte", **fields: object) -> User:
-    user = UserFactory(**fields)
+    user = UserFactory.create(**fields)
     Membership.objects.create(user=user, team=team(team_slug), role=role)
     return user

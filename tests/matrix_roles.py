@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 
@@ -39,7 +39,7 @@ class Posted:
     world: World
     kwargs: dict[str, Any]
     client: Client
-    response: HttpResponse
+    response: HttpResponseBase
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -96,7 +96,7 @@ def route_of(path: str) -> str:
         return path
 
 
-def error_summary(response: HttpResponse) -> str:
+def error_summary(response: HttpResponseBase) -> str:
     """The exception and the deepest frame in the project's own code (not in a library)."""
     exc_info = getattr(response, "exc_info", None)
     if not exc_info:

@@ -63,4 +63,5 @@ def test_demo_journeys_cover_every_phase_reason_and_due_follow_ups(demo) -> None
         assert reasons == set(ExitReason.objects.values_list("pk", flat=True))
     assert FollowUp.objects.filter(found="", due_on__lte=timezone.localdate()).exists()
     for period in PhasePeriod.objects.exclude(end=None):
+        assert period.end is not None
         assert period.end >= period.start

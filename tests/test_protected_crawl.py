@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -54,12 +55,16 @@ def _leaks(text: str, secrets: list[str]) -> list[str]:
     return [s for s in secrets if s in text]
 
 
+# Request headers: the page, and the fragment htmx would fetch.
+PAGE_AND_FRAGMENT: tuple[dict[str, Any], ...] = ({}, {"HTTP_HX_REQUEST": "true"})
+
+
 def crawl(client: Client, start: list[str], secrets: list[str], skip: tuple[str, ...] = ()) -> tuple[list[str], int]:
     """Visit pages breadth-first from `start`; return the leaks found and the number of pages seen."""
     queue, seen, leaks, pages = deque(start), set(start), [], 0
     while queue and pages < MAX_PAGES:
         url = queue.popleft()
-        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):  # the page, and the fragment htmx would fetch
+        for headers in PAGE_AND_FRAGMENT:  # the page, and the fragment htmx would fetch
             response = client.get(url, **headers)
             pages += 1
             body = b"".join(response) if response.streaming else response.content

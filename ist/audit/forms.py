@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from ist.forms import DateField
 from ist.pickers import PersonField
 from teams.selectors import users_visible_to
+
+if TYPE_CHECKING:
+    pass
 
 
 class LogFilterForm(forms.Form):
@@ -31,10 +34,13 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = users_visible_to(viewer).order_by("last_name", "first_name")
+        cast("forms.ModelChoiceField[Any]", self.fields["actor"]).queryset = users_visible_to(viewer).order_by(
+            "last_name", "first_name"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("Slutdatum kan inte vara före startdatum."))

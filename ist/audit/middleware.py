@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
+from django.http import HttpRequest
 
 from ist.audit.recording import client_ip
 
@@ -11,9 +12,9 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
     PostgreSQL inserts when it is not an address)."""
 
     @staticmethod
-    def _get_remote_addr(request):  # type: ignore[no-untyped-def]
+    def _get_remote_addr(request: HttpRequest) -> str | None:
         return client_ip(request)
 
     @staticmethod
-    def _get_remote_port(request):  # type: ignore[no-untyped-def]
+    def _get_remote_port(request: HttpRequest) -> None:
         return None

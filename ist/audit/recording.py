@@ -25,6 +25,8 @@ from django.http import Http404
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from ist.http import AuthenticatedHttpRequest
+
 M = TypeVar("M", bound=Model)
 
 security_log = logging.getLogger("ist.security")
@@ -107,7 +109,7 @@ def get_allowed_or_403(
     return get_visible_or_404(request, allowed, what=what, **lookup)
 
 
-def record_log_review(request: HttpRequest, *, what: str, person: str = "", filters: str = "") -> None:
+def record_log_review(request: AuthenticatedHttpRequest, *, what: str, person: str = "", filters: str = "") -> None:
     """Log that request.user opened Loggkontroll or a log extract: reading the log is itself a read
     of personal data. With `person` (a person key such as "participant:12") the entry belongs to
     that person, so their own extract shows who looked them up."""

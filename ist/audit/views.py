@@ -17,6 +17,7 @@ from ist.audit.labels import action_label
 from ist.audit.recording import record_log_review
 from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
+from ist.http import AuthenticatedHttpRequest
 from ist.keyset import keyset_page
 from ist.pickers import search_view
 
@@ -33,7 +34,7 @@ PAGE_SIZE = 50
 
 
 @require_safe
-def log_review(request: HttpRequest) -> HttpResponse:
+def log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_review_log(request.user):
         raise PermissionDenied
     form = LogFilterForm(request.GET or None, viewer=request.user)
@@ -68,7 +69,7 @@ def log_review(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def log_extract(request: HttpRequest) -> HttpResponse:
+def log_extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every log entry about one person that the reviewer may see, as CSV (registerutdrag)."""
     if not may_review_log(request.user):
         raise PermissionDenied

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -8,7 +10,7 @@ from ist.login.sessions import EXEMPT, SECOND_FACTOR
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)  # none on a page the middleware did not reach (errors)
     signed_in = user is not None and user.is_authenticated
     # Password given, second factor not yet: no menu, nothing but the second step.
     pending = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Model
 from django_otp import devices_for_user
 
 from ist.login.models import SecondFactorPolicy
@@ -36,8 +37,8 @@ PASSKEY = "passkey"
 RECOVERY = "recovery"
 
 
-def device_kind(device: object) -> str:
-    label = type(device)._meta.label_lower  # type: ignore[attr-defined]
+def device_kind(device: Model) -> str:
+    label = type(device)._meta.label_lower
     return {
         "otp_totp.totpdevice": TOTP,
         "otp_static.staticdevice": RECOVERY,

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -79,6 +80,6 @@ def reset_email(request_id: int) -> tuple[str, str, list[str]]:
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's form and pages; what happens on a valid address is ours (above)."""
 
-    def form_valid(self, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         password_reset_request(email=form.cleaned_data["email"], client=client_ip(self.request))
         return HttpResponseRedirect(self.get_success_url())

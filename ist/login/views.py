@@ -5,7 +5,7 @@ from __future__ import annotations
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from ist.http import AuthenticatedHttpRequest
 from ist.login import factors, stash
 from ist.login.forms import AppCodeForm, CodeForm, ResetForm
 from ist.login.lockout import locked_out, record_second_step_failure
@@ -25,7 +26,7 @@ from teams.models import User
 ENROLLING = "ist_totp_enrolling"
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: AuthenticatedHttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
@@ -36,12 +37,12 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def _complete(request: HttpRequest, user: User) -> None:
+def _complete(request: AuthenticatedHttpRequest, user: User) -> None:
     """The login is complete: the account's failed attempts are forgotten (see ist.login.signals)."""
     axes_reset(username=user.email.lower())
 
 
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step: a code from the app or a recovery code, or a passkey (static/js/passkey.js)."""
     user, next_url = request.user, _next(request)
     if user.is_verified():
@@ -69,21 +70,21 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "login/verify.html", {"form": form, "next": next_url, "passkeys": passkeys})
 
 
-def _may_enrol(request: HttpRequest) -> bool:
+def _may_enrol(request: AuthenticatedHttpRequest) -> bool:
     """Enrolling needs the second factor already given, unless the user has none yet (the first
     login, or after an administrator's reset): a password alone must not add a factor."""
     return request.user.is_verified() or not has_factor(request.user)
 
 
 @require_GET
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     next_url = _next(request)
     if not _may_enrol(request):
         return redirect(_with_next("signin:verify", next_url))
     return render(request, "login/enrol.html", {"next": next_url})
 
 
-def enrol_totp(request: HttpRequest) -> HttpResponse:
+def enrol_totp(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An authenticator app: the QR code with the secret beside it, confirmed by one code."""
     user, next_url = request.user, _next(request)
     if not _may_enrol(request):
@@ -111,7 +112,7 @@ def enrol_totp(request: HttpRequest) -> HttpResponse:
     return render(request, "login/enrol_totp.html", context)
 
 
-def _enrolled(request: HttpRequest, user: User, device: object, next_url: str) -> HttpResponse:
+def _enrolled(request: AuthenticatedHttpRequest, user: User, device: object, next_url: str) -> HttpResponse:
     first = not request.user.is_verified()
     if first:
         otp_login(request, device)
@@ -121,7 +122,7 @@ def _enrolled(request: HttpRequest, user: User, device: object, next_url: str) -
 
 
 @require_GET
-def enrol_passkey(request: HttpRequest) -> HttpResponse:
+def enrol_passkey(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A passkey or security key; the ceremony runs in static/js/passkey.js against django-otp-webauthn."""
     next_url = _next(request)
     if not _may_enrol(request):
@@ -131,7 +132,7 @@ def enrol_passkey(request: HttpRequest) -> HttpResponse:
     )
 
 
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shows new recovery codes once: after enrolment (issued if the user has none) or when the
     user asks for new ones (POST; the old ones stop working)."""
     user, next_url = request.user, _next(request)
@@ -146,7 +147,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def factor_list(request: HttpRequest) -> HttpResponse:
+def factor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "factors": factors.factors_of(request.user),
         "left": factors.recovery_codes_left(request.user),
@@ -156,7 +157,7 @@ def factor_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def factor_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def factor_remove(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     if factors.factor_remove(user=request.user, kind=kind, pk=pk):
         messages.success(request, "Faktorn är borttagen.")
     elif len(factors.factors_of(request.user)) <= 1:
@@ -166,7 +167,7 @@ def factor_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect("signin:factors")
 
 
-def factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An administrator removes a user's factors after checking who they are outside the app."""
     if not request.user.is_administrator:
         raise Http404
@@ -191,12 +192,12 @@ def factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def keepalive(request: HttpRequest) -> HttpResponse:
+def keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Fortsätt arbeta": any request renews the idle limit (SESSION_SAVE_EVERY_REQUEST)."""
     return HttpResponse(status=204)
 
 
-def restore(request: HttpRequest) -> HttpResponse:
+def restore(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Back to a form that was sent after the session ended, with what the user typed."""
     if request.method == "POST":
         stash.discard(request)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from smtplib import SMTPException
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -114,12 +115,14 @@ def _publish(message: Message, connection: object) -> None:
     from ist.celery import app
     from ist.outbox.tasks import send_email
 
+    # As a dict: celery-types lists neither `connection` nor headers other than strings (Celery hands
+    # every option to the producer).
+    options: dict[str, Any] = {"connection": connection, "retry": False}
     if message.kind == Kind.EMAIL:
-        send_email.apply_async(args=[message.pk], connection=connection, retry=False)
+        send_email.apply_async(args=(message.pk,), **options)
     else:
-        app.tasks[message.name].apply_async(
-            args=message.args, connection=connection, retry=False, headers={"outbox_id": message.pk}
-        )
+        options["headers"] = {"outbox_id": message.pk}
+        app.tasks[message.name].apply_async(args=message.args, **options)
 
 
 def relay(*, ids: Sequence[int] | None = None, limit: int = BATCH) -> int:

@@ -7,12 +7,17 @@ claimed with a conditional UPDATE before the digest is sent, so a digest goes ou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Kind(models.TextChoices):
@@ -118,7 +123,7 @@ class NotificationPreference(models.Model):
         return f"{self.user_id}: ingen e-post om {self.kind}"
 
 
-def _days(label: str, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
+def _days(label: StrOrPromise, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MaxValueValidator(366)], help_text=help_text
     )
@@ -155,9 +160,9 @@ class DeadlineSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Tidsfrister för påminnelser"))
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @classmethod
     def current(cls) -> DeadlineSettings:

@@ -172,9 +172,9 @@ def sweep_for(*subjects: Subject, today: date | None = None) -> int:
         done = Notification.objects.filter(pk__in=gone, state=State.OPEN).update(state=State.RESOLVED) if gone else 0
         stale = []
         for row in open_rows:
-            item = wanted.get(key_of(row))
-            if item is not None and (row["title"], row["url"]) != (item.title, item.url):
-                stale.append(Notification(pk=row["pk"], title=item.title, url=item.url))
+            due = wanted.get(key_of(row))
+            if due is not None and (row["title"], row["url"]) != (due.title, due.url):
+                stale.append(Notification(pk=row["pk"], title=due.title, url=due.url))
         Notification.objects.bulk_update(stale, ["title", "url"])
         if done:
             logger.info("sweep_for %s %s: resolved %d", model._meta.label, sorted(pks), done)

@@ -4,6 +4,7 @@ recomputes from the database, so a lost, repeated or concurrent run does no harm
 from __future__ import annotations
 
 from smtplib import SMTPException
+from typing import Any
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
@@ -14,7 +15,7 @@ from ist.reminders import digest, sweeps
 
 # Transient only: a database that is restarting or a dropped connection. A bug is not retried.
 TRANSIENT = (OperationalError, InterfaceError)
-SWEEP_OPTIONS = {
+SWEEP_OPTIONS: dict[str, Any] = {
     "acks_late": True,
     "soft_time_limit": 4 * 60,
     "time_limit": 5 * 60,

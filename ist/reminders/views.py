@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from ist.http import AuthenticatedHttpRequest
 from ist.reminders import selectors
 from ist.reminders.forms import PreferencesForm, SnoozeForm
 from ist.reminders.models import Kind, Notification, NotificationPreference
@@ -30,7 +31,7 @@ State = Notification.State
 
 
 @require_safe
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     show_snoozed = request.GET.get("visa") == "pausade"
     items = (selectors.snoozed_items if show_snoozed else selectors.open_items)(request.user, today)
@@ -60,7 +61,7 @@ def count(request: HttpRequest) -> HttpResponse:
     return render(request, "reminders/_count.html", {"count": number})
 
 
-def _own(request: HttpRequest, pk: int) -> Notification:
+def _own(request: AuthenticatedHttpRequest, pk: int) -> Notification:
     item = selectors.own_item(request.user, pk).first()
     if item is None:
         raise Http404("Ingen sådan påminnelse.")
@@ -68,7 +69,7 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 
 
 @require_POST
-def snooze(request: HttpRequest, pk: int) -> HttpResponse:
+def snooze(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own(request, pk)
     form = SnoozeForm(request.POST)
     if not form.is_valid():
@@ -84,7 +85,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def done(request: HttpRequest, pk: int) -> HttpResponse:
+def done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _own(request, pk)
     if Notification.objects.filter(pk=item.pk, state=State.OPEN).update(state=State.DONE):
         messages.success(request, f"Klar: {item.title}")
@@ -93,7 +94,7 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:inbox")
 
 
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which kinds come in the daily e-mail; every kind does until the user opts out."""
     opted_out = set(NotificationPreference.objects.filter(user=request.user).values_list("kind", flat=True))
     initial = {"by_email": [k for k in Kind.values if k not in opted_out]}

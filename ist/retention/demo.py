@@ -63,6 +63,8 @@ def seed_retention() -> dict[str, int]:
     team = Team.objects.get(slug="halmstad-hylte")
     municipality = Municipality.objects.get(name="Halmstad")
     handledare = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE).first()
+    if handledare is None:  # seed_teams gives the team its handledare
+        raise LookupError("Halmstad-Hylte har ingen handledare: kör seed_teams först.")
 
     # Two drafts nobody sent, last touched eight months ago.
     long_ago = _moment(today - relativedelta(months=8))
@@ -125,7 +127,7 @@ def seed_retention() -> dict[str, int]:
     Closure.objects.create(
         enrollment=enrollment,
         date=closed_on,
-        reason=ExitReason.objects.order_by("position").first(),
+        reason=ExitReason.objects.earliest("position"),
         summary="Avslutad enligt plan.",
         closed_by=handledare,
     )

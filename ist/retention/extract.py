@@ -28,6 +28,8 @@ from participants.models import Document, Enrollment, Participant
 from referrals.models import ConsultativeQuestion, Referral
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.db.models.fields.files import FieldFile
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ class Content:
     participant: Participant | None
     referrals: list[Referral]
     questions: list[ConsultativeQuestion]
-    enrollments: list[Enrollment]
+    enrollments: Sequence[Enrollment]
     hold: LegalHold | None
     reads: list[LogEntry]
     attachments: list[PdfAttachment] = field(default_factory=list)
@@ -117,14 +119,15 @@ def _attach(content: Content) -> None:
         if referral.attachment
     ]
     for enrollment in content.enrollments:
-        for document in enrollment.shown_documents:
+        for document in enrollment.shown_documents:  # type: ignore[attr-defined]  # Prefetch(to_attr=) above
             if document.pdf:
                 name = f"{document.get_kind_display()} {document.number} v{document.version}"
                 wanted.append((f"dokument-{document.pk}-v{document.version}", document.pdf, name))
             if document.signed_copy:
                 wanted.append((f"dokument-{document.pk}-underskriven", document.signed_copy, "Underskriven kopia"))
     for stem, stored, description in wanted:
-        suffix = "." + stored.name.rsplit(".", 1)[-1].lower() if "." in stored.name else ""
+        name = stored.name or ""
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         data = _read(stored)
         if data is None:
             content.missing_files.append(f"{stem}{suffix}")

@@ -45,7 +45,7 @@ def delete_stored(names: Iterable[str], storage: Storage | None = None) -> int:
 
 def file_fields() -> list[tuple[type[models.Model], str]]:
     """Every FileField (and ImageField) of every installed model, concrete and not a proxy."""
-    found = []
+    found: list[tuple[type[models.Model], str]] = []
     for model in apps.get_models():
         if model._meta.proxy or model._meta.abstract:
             continue
@@ -87,7 +87,7 @@ def orphans(*, min_age: timedelta, storage: Storage | None = None) -> list[Orpha
     storage = storage or default_storage
     referenced = referenced_names()
     limit = timezone.now() - min_age
-    found = []
+    found: list[Orphan] = []
     if not storage.exists(""):
         return found
     for name in _walk(storage):

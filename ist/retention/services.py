@@ -8,6 +8,7 @@ the gallringslogg in the same transaction and removes its files after the commit
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def _apply_part(*, run: RetentionRun, rule: RetentionRule, part: Part, cutoff: d
             outcome = part.apply(mine, timezone.now())
             _log(run, rule, cutoff, outcome)
             names = list(outcome.files)
-            transaction.on_commit(lambda names=names: files.delete_stored(names))
+            transaction.on_commit(functools.partial(files.delete_stored, names))
         if len(ids) < size:
             return
 

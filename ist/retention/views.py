@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ist.audit.recording import record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.pdf.storage import read_verified
 from ist.retention import selectors, services
 from ist.retention.forms import ExtractForm, HoldForm
@@ -24,15 +25,14 @@ if TYPE_CHECKING:
     import uuid
     from collections.abc import Callable
 
-    from django.http import HttpRequest
 
 OVERVIEW = "retention/overview.html"
 EXTRACTS = "retention/extracts.html"
 
 
-def administrators_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def administrators_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_administrator:
             raise PermissionDenied("Gallring och registerutdrag är bara för administratörer.")
         return view(request, *args, **kwargs)
@@ -40,7 +40,7 @@ def administrators_only(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return wrapped
 
 
-def _overview(request: HttpRequest, hold_form: HoldForm, status: int = 200) -> HttpResponse:
+def _overview(request: AuthenticatedHttpRequest, hold_form: HoldForm, status: int = 200) -> HttpResponse:
     holds = list(selectors.holds())
     record_access(request, holds, what="spärrar mot gallring")
     rules = list(selectors.rules())
@@ -57,13 +57,13 @@ def _overview(request: HttpRequest, hold_form: HoldForm, status: int = 200) -> H
 
 @require_GET
 @administrators_only
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _overview(request, HoldForm())
 
 
 @require_POST
 @administrators_only
-def hold_place(request: HttpRequest) -> HttpResponse:
+def hold_place(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HoldForm(request.POST)
     if not form.is_valid():
         return _overview(request, form)
@@ -75,7 +75,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @administrators_only
-def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+def hold_release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     released = services.hold_release(hold_id=pk, by=request.user)
     messages.success(request, "Spärren är hävd." if released else "Spärren var redan hävd.")
     return redirect("retention:overview")
@@ -83,7 +83,7 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @administrators_only
-def extracts(request: HttpRequest) -> HttpResponse:
+def extracts(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ExtractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         extract = services.extract_request(by=request.user, form_token=form_token(request), **form.cleaned_data)
@@ -100,7 +100,7 @@ def extracts(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @administrators_only
-def extract_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def extract_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     extract = get_object_or_404(RegisterExtract, public_id=public_id)
     if extract.status != RegisterExtract.Status.READY:
         raise Http404

@@ -3,7 +3,7 @@ document needs, who may write) live in services and selectors."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms import formset_factory
@@ -14,6 +14,9 @@ from ist.uploads import UploadField
 from participants.documents.inputs import DocumentContent
 from participants.documents.models import Document, Evaluation, Responsible
 from participants.documents.services import CONTENT_FIELDS
+
+if TYPE_CHECKING:
+    from participants.documents.models import Contact
 
 
 class DocumentForm(forms.ModelForm):
@@ -72,7 +75,8 @@ class DocumentForm(forms.ModelForm):
             self.fields["next_steps"].label = "Föreslagna nästa steg"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "Perioden kan inte sluta före den börjar.")
@@ -130,14 +134,15 @@ PlannedFormSet = formset_factory(PlannedActivityForm, extra=0)
 class RecipientsForm(forms.Form):
     """Which of the participant's contacts also get the document (the referrer always does)."""
 
-    recipients = forms.ModelMultipleChoiceField(
+    recipients: forms.ModelMultipleChoiceField[Contact] = forms.ModelMultipleChoiceField(
         label="Ska också få dokumentet", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = contacts
-        self.fields["recipients"].label_from_instance = lambda c: f"{c.user.get_full_name()} ({c.role or 'kontakt'})"
+        field = cast("forms.ModelMultipleChoiceField[Contact]", self.fields["recipients"])
+        field.queryset = contacts
+        field.label_from_instance = lambda obj: f"{obj.user.get_full_name()} ({obj.role or 'kontakt'})"  # type: ignore[method-assign]  # Django's way to label the choices
 
 
 class ContactForm(forms.Form):

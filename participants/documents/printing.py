@@ -16,7 +16,7 @@ from participants.documents.models import Delivery, Document, Responsible
 from participants.documents.selectors import hours_total
 from participants.models import Closure, Enrollment
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Document.Kind.ACTION_PLAN: "pdf/documents/action_plan.html",
     Document.Kind.REPORT: "pdf/documents/report.html",
     Document.Kind.CLOSING: "pdf/documents/closing.html",

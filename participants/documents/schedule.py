@@ -9,7 +9,7 @@ after the last one (the first three months after the start). Reminders (issue 6)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -32,10 +32,10 @@ class DueDates:
     report_due_on: date | None
 
 
-def _local_date(moment: object) -> date | None:
+def _local_date(moment: datetime | None) -> date | None:
     if moment is None:
         return None
-    return timezone.localtime(moment).date()  # type: ignore[arg-type]
+    return timezone.localtime(moment).date()
 
 
 def due_dates(enrollment_ids: list[int]) -> dict[int, DueDates]:

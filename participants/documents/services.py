@@ -371,7 +371,7 @@ def document_finalise(
     enrollment = Enrollment.objects.select_related("referral__referrer").get(pk=document.enrollment_id)
     period = _current_phase(enrollment)
     document.phase_label = period.get_phase_display() if period else ""
-    if document.kind == Kind.REPORT:
+    if document.kind == Kind.REPORT and document.period_start and document.period_end:  # both required above
         document.attendance = attendance_for(enrollment, document.period_start, document.period_end)
     document.status = Status.PENDING
     document.finalised_by, document.finalised_at = by, timezone.now()

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ist.audit.recording import client_ip, get_visible_or_404, record_access
+from ist.http import AuthenticatedHttpRequest
 from ist.pdf.storage import stored_sha256
 from participants.documents import forms, selectors, services
 from participants.documents.models import Document
@@ -28,7 +29,7 @@ from participants.documents.models import Document
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse, HttpResponseBase
 
 PAGE_SIZE = 25
 PENDING = "participants/delivery/pending.html"
@@ -37,7 +38,7 @@ SHARED = "participants/delivery/shared.html"
 INBOX = "participants/delivery/inbox.html"
 
 # File names carry no personal data and only ASCII, so they survive every mail client and disk.
-FILE_KIND = {
+FILE_KIND: dict[str, tuple[str, str]] = {
     Document.Kind.ACTION_PLAN: ("Handlingsplan", "HP"),
     Document.Kind.REPORT: ("Aterrapport", "AR"),
     Document.Kind.CLOSING: ("Avslutssammanfattning", "AS"),
@@ -55,13 +56,13 @@ def download_filename(document: Document) -> str:
 @never_cache
 @login_required
 @require_GET
-def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponseBase:
     document = get_visible_or_404(
         request, selectors.documents_for(request.user), what="document_download", public_id=public_id
     )
     if not document.is_final or not document.pdf:
         # Finalised, the PDF is being rendered (or a draft a staff member followed a link to).
-        response = render(request, PENDING, {"document": document}, status=409)
+        response: HttpResponseBase = render(request, PENDING, {"document": document}, status=409)
         response["Cache-Control"] = "no-store, private"
         return response
     # Verifying costs one read of the file (a few hundred kB); serving a file that is not the one
@@ -84,7 +85,7 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def shared_documents(request: HttpRequest) -> HttpResponse:
+def shared_documents(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Documents delivered to the user as a party (the referrer finds theirs under Mina deltagare)."""
     page = Paginator(selectors.shared_with(request.user), PAGE_SIZE).get_page(request.GET.get("sida"))
     documents = list(page.object_list)
@@ -94,7 +95,7 @@ def shared_documents(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_inbox(request: HttpRequest) -> HttpResponse:
+def document_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The inbox "Dokument": every document delivered to the user (referrer or party), newest first, the
     ones not yet downloaded marked "Ny", filtered by person. Reading the list is logged for the
     documents shown; downloading one marks it read."""

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.pdf.rendering import render_pdf
 from ist.pickers import search_view
 from ist.uploads import FILE_LOST_MESSAGE
@@ -36,8 +37,6 @@ from participants.documents.inputs import EvaluationRow, PlannedActivity, SubGoa
 from participants.documents.models import Document
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from participants.models import Enrollment
 
 DETAIL = "participants/documents/detail.html"
@@ -58,7 +57,7 @@ POLL_FOR = timedelta(minutes=10)
 # -- Helpers ----------------------------------------------------------------------------
 
 
-def _document(request: HttpRequest, public_id: Any, action: str, what: str) -> Document:
+def _document(request: AuthenticatedHttpRequest, public_id: Any, action: str, what: str) -> Document:
     """The document if the user may `action` it (read logged); 403 if they may only see it; 404."""
     visible = selectors.documents_for(request.user, "view")
     if action == "view":
@@ -124,7 +123,7 @@ def _valid(editor: dict[str, Any]) -> bool:
     )
 
 
-def _save(request: HttpRequest, document: Document, editor: dict[str, Any]) -> Document:
+def _save(request: AuthenticatedHttpRequest, document: Document, editor: dict[str, Any]) -> Document:
     """Save the posted editor (valid) into the draft; StaleEdit / NotAllowedNow pass through."""
     try:
         revision = int(request.POST.get("revision", ""))
@@ -171,12 +170,12 @@ def _save(request: HttpRequest, document: Document, editor: dict[str, Any]) -> D
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     document: Document,
     *,
     editor: dict[str, Any] | None = None,
     recipients: forms.RecipientsForm | None = None,
-    revision: int | None = None,
+    revision: int | str | None = None,
     missing: list[str] | None = None,
     notice: str = "",
     status: int = 200,
@@ -236,7 +235,7 @@ def _page(
     return render(request, DETAIL, context, status=status)
 
 
-def _enrollment_to_change(request: HttpRequest, pk: int, *, what: str) -> Enrollment:
+def _enrollment_to_change(request: AuthenticatedHttpRequest, pk: int, *, what: str) -> Enrollment:
     """The enrolment if the user may change it (read logged); 403 if they may only see it; 404."""
     return get_allowed_or_403(
         request,
@@ -252,7 +251,7 @@ def _enrollment_to_change(request: HttpRequest, pk: int, *, what: str) -> Enroll
 
 
 @require_POST
-def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def document_new(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Open the next document of a kind (or the open draft of it) and go to its page."""
     if kind not in Document.Kind.values:
         raise Http404
@@ -265,7 +264,7 @@ def document_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect("participants:document_detail", public_id=document.public_id)
 
 
-def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_detail(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """The document page: the editor of a draft for those who may write it, else the read-only
     document with its status, deliveries and downloads. POST: save the draft ("Spara utkast"),
     add a sub-goal row, or finalise."""
@@ -334,7 +333,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-def document_autosave(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_autosave(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Save as you type (htmx): a small status and the new revision, so the next save is accepted.
     A stale or invalid save is not stored; what was typed stays in the browser."""
     document = _document(request, public_id, "change", what="dokument, autospar")
@@ -358,7 +357,7 @@ def document_autosave(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-def document_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_preview(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """The draft as a PDF marked UTKAST, rendered now (the only rendering done in a request)."""
     document = _document(request, public_id, "view", what="förhandsgranskning")
     if not enrolment_selectors.is_staff_for(request.user, document.enrollment):
@@ -371,7 +370,7 @@ def document_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-def document_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_pdf(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """The PDF part of the document page, which htmx polls while the PDF is being made (a plain
     request gets the page). It holds the state and the links only, nothing about the person, so a
     poll is not logged as a read: the page that started the polling was."""
@@ -393,7 +392,7 @@ def document_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
+def document_signed_copy(request: AuthenticatedHttpRequest, public_id: Any) -> FileResponse:
     """The scanned signed plan, for the team's staff only, served after the access check."""
     document = _document(request, public_id, "view", what="underskriven plan")
     if not enrolment_selectors.is_staff_for(request.user, document.enrollment) or not document.signed_copy:
@@ -410,7 +409,7 @@ def document_signed_copy(request: HttpRequest, public_id: Any) -> FileResponse:
 
 
 @require_POST
-def document_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_correct(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Open a correction (a new version) of a finalised document."""
     document = _document(request, public_id, "change", what="rättelse")
     try:
@@ -422,7 +421,7 @@ def document_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-def document_share(request: HttpRequest, public_id: Any) -> HttpResponse:
+def document_share(request: AuthenticatedHttpRequest, public_id: Any) -> HttpResponse:
     """Give a finalised document to more of the participant's contacts."""
     document = _document(request, public_id, "change", what="dela dokument")
     form = forms.RecipientsForm(request.POST, contacts=selectors.contacts_of(document.enrollment))
@@ -449,7 +448,7 @@ def document_share(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_to_change(request, pk, what="kontakter")
     form = forms.ContactForm(request.POST, people=forms.contact_candidates())
     if form.is_valid():
@@ -467,7 +466,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def contact_search(request: HttpRequest) -> HttpResponse:
+def contact_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The contact picker's matches (htmx): referrers by name, e-mail or organisation, at most
     ist.pickers.LIMIT. For whoever may change some enrolment (the picker is on its page); 403 otherwise."""
     if not enrolment_selectors.enrollments_for(request.user, "change").exists():
@@ -477,7 +476,7 @@ def contact_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+def contact_remove(request: AuthenticatedHttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     enrollment = _enrollment_to_change(request, pk, what="kontakter")
     contact = selectors.contacts_of(enrollment).filter(pk=contact_pk).first()
     if contact is not None:  # already removed (double click): nothing to do

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from django.views.decorators.http import require_safe
 from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE
 from ist.web import form_token, query_date, render_page_or_partial, whole_number
 from participants import rules, selectors, services
@@ -41,9 +43,8 @@ from referrals.selectors import referrals_for
 from teams.access import teams_where
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
-    from teams.models import User
 
 PAGE_SIZE = 25
 ACTIVITIES_SHOWN = 20
@@ -62,7 +63,7 @@ ACTIVE_ELSEWHERE = (
 # -- Helpers ----------------------------------------------------------------------------
 
 
-def _managed_referral(request: HttpRequest, pk: int) -> Referral:
+def _managed_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     """The referral if the user coordinates its team (read logged); 403 if they may only see it; else 404."""
     return get_allowed_or_403(
         request,
@@ -78,7 +79,7 @@ def _managed_referral(request: HttpRequest, pk: int) -> Referral:
 
 
 @require_safe
-def ready(request: HttpRequest) -> HttpResponse:
+def ready(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals of the coordinator's teams whose information meeting ended in "wants to start"."""
     if not teams_where(request.user, action="manage").exists():
         raise PermissionDenied("Bara teamkoordinatorer skriver in deltagare.")
@@ -111,7 +112,7 @@ def derive(referral: Referral, start: date) -> Derived:
     return Derived(str(sex), identity.birth_date.year, age, start, rules.target_end(start, age))
 
 
-def _problem(request: HttpRequest, referral: Referral) -> tuple[str, Enrollment | None]:
+def _problem(request: AuthenticatedHttpRequest, referral: Referral) -> tuple[str, Enrollment | None]:
     """Why the referral cannot be enrolled now (and its enrolment, if that is why); ("", None) if it can."""
     existing = selectors.enrollments_for(request.user, "manage").filter(referral=referral).first()
     if existing is not None:
@@ -125,16 +126,18 @@ def _problem(request: HttpRequest, referral: Referral) -> tuple[str, Enrollment 
     return "", None
 
 
-def _start_from(request: HttpRequest, form: EnrollForm) -> date:
+def _start_from(request: AuthenticatedHttpRequest, form: EnrollForm) -> date:
     if form.is_bound:
         form.is_valid()  # cleaned_data holds the fields that were valid, even if others were not
         return form.cleaned_data.get("start_date") or timezone.localdate()
     return query_date(request, "start_date", default=timezone.localdate())
 
 
-def enroll(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """GET: the enrolment form (htmx with ?start_date=: the derived facts). POST: enrol, then the participant page."""
     referral = _managed_referral(request, referral_pk)
+    if referral.team_id is None:  # a referral the user manages is their team's
+        raise Http404
     form = EnrollForm(
         request.POST or None,
         handledare=selectors.handledare_of(referral.team_id),
@@ -266,7 +269,7 @@ def _closure_date(enrollment: Enrollment) -> date | None:
 
 
 @require_safe
-def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """The participant page. Staff see everything; the referrer a read-only summary."""
     user = request.user
     enrollment = get_visible_or_404(
@@ -280,7 +283,7 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     current = next((p for p in periods if p.end is None), None)
     weeks_in_phase = (rules.week_start(today) - rules.week_start(current.start)).days // 7 + 1 if current else 0
     weeks = selectors.fulfilment_by_week(enrollment, weeks=CHART_WEEKS, today=today)
-    context = {
+    context: dict[str, Any] = {
         "enrollment": enrollment,
         "participant": enrollment.participant,
         "referral": enrollment.referral,
@@ -322,7 +325,7 @@ def detail(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 # -- Correcting the person's details ----------------------------------------------------
 
 
-def correct(request: HttpRequest, participant_pk: int) -> HttpResponse:
+def correct(request: AuthenticatedHttpRequest, participant_pk: int) -> HttpResponse:
     """A coordinator corrects sex, birth year, contact details, municipality and protected identity."""
     manageable = selectors.enrollments_for(request.user, "manage").order_by("-start_date")
     if (
@@ -369,9 +372,9 @@ class ListFilterForm(forms.Form):
 
 
 @require_safe
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: their teams' participants. A referrer: "Mina deltagare", the enrolments of what they referred."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     staff_teams = teams_where(user, action="view")
     staff = staff_teams.exists()
     if not staff and not user.is_referrer:

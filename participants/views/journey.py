@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from copy import copy  # a ModelForm writes into its instance: give it a copy, the page shows what is saved
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
@@ -33,7 +34,8 @@ from participants.models import Enrollment, ExitReason, FollowUp, Phase
 from teams.access import teams_where
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.forms import ModelChoiceField
+    from django.http import HttpResponse
 
     from teams.models import User
 
@@ -55,7 +57,7 @@ FOLLOW_UP_DONE = "Uppföljningen var redan registrerad. Resultatet nedan gäller
 # -- Helpers ----------------------------------------------------------------------------
 
 
-def _enrollment(request: HttpRequest, pk: int, action: str, what: str) -> Enrollment:
+def _enrollment(request: AuthenticatedHttpRequest, pk: int, action: str, what: str) -> Enrollment:
     """The enrolment if the user may `action` it (read logged); 403 if they may only see it; 404 (attempt logged)."""
     refusal = (
         "Bara teamets koordinator gör det här."
@@ -81,7 +83,7 @@ def _coordinator(user: User) -> None:
 
 
 def _phase_panel(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     enrollment: Enrollment,
     form: forms.PhaseChangeForm | None = None,
     *,
@@ -109,7 +111,7 @@ def _phase_panel(
     return render_page_or_partial(request, PHASE, "phase-panel", context, status=status)
 
 
-def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def phase(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """The phase history and the form to move to the next phase (or back, with a reason)."""
     enrollment = _enrollment(request, enrollment_pk, "change", what="fasbyte")
     if request.method != "POST":
@@ -152,7 +154,7 @@ def phase(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 # -- Extension --------------------------------------------------------------------------
 
 
-def extend(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def extend(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Record a decision to extend the inriktningstid, up to what the age rule allows."""
     enrollment = _enrollment(request, enrollment_pk, "manage", what="förlängning")
     age = personnummer.parse(enrollment.participant.personnummer).age_on(enrollment.start_date)
@@ -199,7 +201,7 @@ def extend(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 
 
 @require_safe
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Arbetsfördelning: the coordinator's teams' active participants, grouped by responsible handledare.
 
     Constant queries: the page of enrolments, one count per (team, handledare), the open phase periods,
@@ -237,7 +239,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, CASELOAD, {"page": page, "groups": groups, "summary": summary, "transfers": transfers})
 
 
-def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def reassign(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Give the participant another responsible handledare or second contact; the new one gets an e-mail."""
     enrollment = _enrollment(request, enrollment_pk, "manage", what="byt handledare")
     handledare = selectors.handledare_of(enrollment.team_id)
@@ -279,7 +281,7 @@ def reassign(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     return render(request, REASSIGN, context | {"form": form if active else None})
 
 
-def _selection(request: HttpRequest) -> dict[int, int | None]:
+def _selection(request: AuthenticatedHttpRequest) -> dict[int, int | None]:
     """The ticked rows of Arbetsfördelning: `e=<enrolment id>-<version seen>` (the version may be left out)."""
     source = request.POST if request.method == "POST" else request.GET
     selected: dict[int, int | None] = {}
@@ -291,7 +293,7 @@ def _selection(request: HttpRequest) -> dict[int, int | None]:
     return selected
 
 
-def caseload_move(request: HttpRequest) -> HttpResponse:
+def caseload_move(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Arbetsfördelning, "Flytta markerade": the participants ticked on the list get a new handledare
     (and second contact) in one step after one confirmation. One team at a time (the handledare are
     the team's); a participant not in the coordinator's teams: 404. Each change is logged, the new
@@ -350,7 +352,7 @@ def caseload_move(request: HttpRequest) -> HttpResponse:
 def _grouped_reasons(form: forms.ClosureForm) -> None:
     """Show the exit reasons in two groups (completions, interruptions), so the choice says which it is."""
     grouped: dict[str, list[tuple[int, str]]] = {}
-    for reason in form.fields["reason"].queryset:
+    for reason in cast("ModelChoiceField[ExitReason]", form.fields["reason"]).queryset or []:
         grouped.setdefault(reason.group, []).append((reason.pk, reason.label))
     form.fields["reason"].widget.choices = [
         ("", "Välj avslutsorsak"),
@@ -358,7 +360,7 @@ def _grouped_reasons(form: forms.ClosureForm) -> None:
     ]
 
 
-def _closure_page(request: HttpRequest, enrollment: Enrollment, form: Any, **extra: Any) -> HttpResponse:
+def _closure_page(request: AuthenticatedHttpRequest, enrollment: Enrollment, form: Any, **extra: Any) -> HttpResponse:
     status = extra.pop("status", 200)
     closure = None
     if enrollment.status == Enrollment.Status.CLOSED:
@@ -378,7 +380,7 @@ def _closure_page(request: HttpRequest, enrollment: Enrollment, form: Any, **ext
     return render(request, CLOSE, context, status=status)
 
 
-def close(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Close the enrolment once: exit reason, the situation after, summary and recommendations."""
     enrollment = _enrollment(request, enrollment_pk, "change", what="avslut")
     if request.method != "POST":
@@ -423,7 +425,7 @@ def _follow_ups_for(user: User, action: str) -> Any:
 
 
 @require_safe
-def follow_ups(request: HttpRequest) -> HttpResponse:
+def follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Follow-ups due now or within two weeks, for the participants the user works with."""
     if not teams_where(request.user, action="change").exists():
         raise PermissionDenied("Uppföljningar görs av teamens handledare och koordinatorer.")
@@ -434,7 +436,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     return render(request, FOLLOW_UPS, {"page": page, "rows": rows, "today": today})
 
 
-def follow_up(request: HttpRequest, follow_up_pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, follow_up_pk: int) -> HttpResponse:
     """Record what the person is doing 6 or 12 months after closure; once."""
     allowed = _follow_ups_for(request.user, "change")
     if (

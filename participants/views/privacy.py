@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ist.audit.recording import get_allowed_or_403, record_access
 from ist.errors import StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from participants import forms, privacy, selectors, services
 from participants.models import Enrollment
@@ -30,14 +31,14 @@ from teams.access import teams_where
 from teams.models import User
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 CONSENT = "participants/privacy/consent.html"
 HANDOVER = "participants/privacy/handover.html"
 REFUSAL = "Bara teamets koordinator och deltagarens handledare ändrar samtycket."
 
 
-def _referral(request: HttpRequest, pk: int) -> Referral:
+def _referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
     return get_allowed_or_403(
         request,
         selectors.consent_editable(request.user),
@@ -74,7 +75,7 @@ def _consent_context(referral: Referral, **forms_: Any) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def consent(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """Record the consent in force (given, how, scope); a narrower scope revokes what is outside it."""
     referral = _referral(request, referral_pk)
     if request.method != "POST":
@@ -107,7 +108,7 @@ def consent(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @require_POST
-def consent_withdraw(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     """The person withdraws their consent: every grant outside IST is revoked, the handledare told."""
     referral = _referral(request, referral_pk)
     form = forms.ConsentWithdrawForm(request.POST)
@@ -133,7 +134,7 @@ def consent_withdraw(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @require_POST
-def protect(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def protect(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Set protected identity (whoever may change the enrolment) or remove it (a coordinator)."""
     user = request.user
     enrollment = get_allowed_or_403(
@@ -157,7 +158,7 @@ def protect(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     return redirect("participants:detail", enrollment.pk)
 
 
-def _handover_teams(request: HttpRequest, user_pk: int) -> tuple[User, dict[int, Any], dict[int, Any]]:
+def _handover_teams(request: AuthenticatedHttpRequest, user_pk: int) -> tuple[User, dict[int, Any], dict[int, Any]]:
     """The deactivated user and, per team the coordinator manages, what they left behind; 404 when
     the user is active, unknown, or left nothing in the coordinator's teams."""
     teams = {t.pk: t for t in teams_where(request.user, action="manage")}
@@ -171,7 +172,7 @@ def _handover_teams(request: HttpRequest, user_pk: int) -> tuple[User, dict[int,
 
 
 @require_http_methods(["GET", "POST"])
-def handover(request: HttpRequest, user_pk: int) -> HttpResponse:
+def handover(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResponse:
     """What a deactivated user left without a responsible person, per team, and "Flytta alla"."""
     person, teams, work = _handover_teams(request, user_pk)
     raw_team = request.POST.get("team", "") if request.method == "POST" else ""

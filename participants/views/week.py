@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.forms import in_range
+from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from ist.web import form_token, query_date, query_week, render_page_or_partial, whole_number
 from participants import rules, selectors, services, week_rows
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
     from django.utils.safestring import SafeString
+    from django_stubs_ext import StrOrPromise
 
     from teams.models import Team, User
 
@@ -47,7 +49,7 @@ SAVED = "participants/week/saved.html"
 FORM_ROW = "participants/week/_form_row.html"
 GROUP = "participants/week/group.html"
 NOT_IN_GROUP = ""
-GROUP_CHOICES = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
+GROUP_CHOICES: list[tuple[str, StrOrPromise]] = [*Attendance.choices, (NOT_IN_GROUP, "Inte med i gruppen")]
 
 
 # -- Helpers --------------------------------------------------------------------------------
@@ -60,7 +62,7 @@ def _staff_teams(user: User, action: str = "view") -> QuerySet[Team]:
     return teams
 
 
-def _changeable(request: HttpRequest, pk: int, what: str) -> Enrollment:
+def _changeable(request: AuthenticatedHttpRequest, pk: int, what: str) -> Enrollment:
     """The enrolment if the user may change it (read logged); 403 if they may only see it; 404 otherwise."""
     return get_allowed_or_403(
         request,
@@ -100,7 +102,7 @@ class Back:
         return f"{reverse('participants:week')}?{self.query}"
 
 
-def _back(request: HttpRequest, default: date) -> Back:
+def _back(request: AuthenticatedHttpRequest, default: date) -> Back:
     params = request.POST if request.method == "POST" else request.GET
     monday = query_week(request, "vecka", default=rules.week_start(default), params=params)
     handledare = params.get("handledare", "")
@@ -237,7 +239,7 @@ def _row_context(ctx: GridContext) -> dict[str, Any]:
     }
 
 
-def _whose_week(request: HttpRequest) -> tuple[User, list[User]]:
+def _whose_week(request: AuthenticatedHttpRequest) -> tuple[User, list[User]]:
     """The handledare whose week is shown (a coordinator may pick one of their teams') and the choice."""
     user = request.user
     managed = list(teams_where(user, action="manage"))
@@ -253,7 +255,7 @@ def _whose_week(request: HttpRequest) -> tuple[User, list[User]]:
     return choices[chosen], list(choices.values())
 
 
-def _week_enrollments(request: HttpRequest, handledare: User) -> QuerySet[Enrollment]:
+def _week_enrollments(request: AuthenticatedHttpRequest, handledare: User) -> QuerySet[Enrollment]:
     enrollments = selectors.my_week_enrollments(handledare)
     if handledare.pk != request.user.pk:  # a coordinator looking at a colleague: within their own scope too
         enrollments = enrollments.filter(pk__in=selectors.enrollments_for(request.user, "manage").values("pk"))
@@ -301,7 +303,7 @@ def _genitive(name: str) -> str:
 
 
 @require_safe
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The week's grid: one row per own active participant, one cell per activity kind. htmx: the grid."""
     _staff_teams(request.user)
     handledare, choices = _whose_week(request)
@@ -448,7 +450,7 @@ def _refused(request: HttpRequest, back: Back, message: str) -> HttpResponse:
     return render(request, SAVED, {"error": message})  # htmx swaps a 200 answer only
 
 
-def activity(request: HttpRequest, activity_pk: int) -> HttpResponse:
+def activity(request: AuthenticatedHttpRequest, activity_pk: int) -> HttpResponse:
     """Correct an earlier activity (optimistic lock on its version) or remove one logged by mistake."""
     item = get_visible_or_404(request, _activities_for(request.user), what="aktivitet", pk=activity_pk)
     enrollment = item.enrollment
@@ -514,11 +516,11 @@ class Attendee:
     error: str = ""
 
     @property
-    def options(self) -> list[tuple[str, str, bool]]:
+    def options(self) -> list[tuple[str, StrOrPromise, bool]]:
         return [(value, label, value == self.value) for value, label in GROUP_CHOICES]
 
 
-def _attendees(request: HttpRequest, enrollments: list[Enrollment]) -> list[Attendee]:
+def _attendees(request: AuthenticatedHttpRequest, enrollments: list[Enrollment]) -> list[Attendee]:
     data = request.POST if request.method == "POST" else {}
     valid = {value for value, _ in GROUP_CHOICES}
     rows = []
@@ -528,7 +530,7 @@ def _attendees(request: HttpRequest, enrollments: list[Enrollment]) -> list[Atte
     return rows
 
 
-def group(request: HttpRequest) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group session with an attendance list of one team's active participants the user may change."""
     teams = list(_staff_teams(request.user, "change"))
     wanted = request.POST.get("team") or request.GET.get("team")

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ist.audit.recording import get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE
 from ist.web import form_token, whole_number
 from referrals import selectors, services
@@ -42,7 +43,7 @@ def _runs(user: Any, meeting: TeamMeeting) -> bool:
 
 def _prepare(item: AgendaItem, runs: bool, form: DecisionForm | None = None) -> AgendaItem:
     """Attach what the template shows of an item: authorities by name and, for the coordinator, a form."""
-    if item.referral_id:
+    if item.referral is not None:
         item.authorities = [KIND_LABELS.get(kind, kind) for kind in item.referral.authorities_involved]
     item.form = None
     if runs and not item.decision:
@@ -55,7 +56,7 @@ def _subjects(items: list[AgendaItem]) -> list[Any]:
 
 
 def _meeting_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     meeting: TeamMeeting,
     *,
     attendance: Any = None,
@@ -79,7 +80,7 @@ def _meeting_page(
 
 
 @require_safe
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upcoming (or, with ?visa=tidigare, past) meetings of the user's samverkansteam."""
     if not teams_where(request.user, action="consult").exists():
         raise PermissionDenied
@@ -100,7 +101,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/meetings/list.html", context)
 
 
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = teams_where(request.user, action="manage")
     if not teams.exists():
         raise PermissionDenied
@@ -114,14 +115,14 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agenda; for the coordinator also attendance and a decision form per undecided item."""
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="möte", pk=pk)
     return _meeting_page(request, meeting)
 
 
 @require_POST
-def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="närvaro", pk=pk)
     if not _runs(request.user, meeting):
         raise PermissionDenied
@@ -141,15 +142,16 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, item_pk: int) -> HttpResponse:
     """Record the decision on one agenda item; via htmx only that item comes back."""
     item = get_visible_or_404(request, selectors.agenda_items_for(request.user, "consult"), what="beslut", pk=item_pk)
     if not _runs(request.user, item.meeting):
         raise PermissionDenied
-    form: DecisionForm | None = DecisionForm(request.POST, item=item, prefix=f"punkt-{item.pk}")
+    bound = DecisionForm(request.POST, item=item, prefix=f"punkt-{item.pk}")
+    form: DecisionForm | None = bound
     notice = ""
-    if form.is_valid():
-        if not services.agenda_decide(item=item, by=request.user, **form.cleaned_data):
+    if bound.is_valid():
+        if not services.agenda_decide(item=item, by=request.user, **bound.cleaned_data):
             notice = ALREADY_DECIDED
         item = selectors.agenda_items_for(request.user, "consult").get(pk=item.pk)
         form = None
@@ -165,7 +167,7 @@ def decide(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 
 @require_safe
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Printable minutes: attendance per organisation, every item with decision and reasoning."""
     meeting = get_visible_or_404(request, selectors.meetings_for(request.user, "consult"), what="protokoll", pk=pk)
     items = [_prepare(item, False) for item in selectors.agenda_of(meeting)]
@@ -177,20 +179,21 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Information meetings ------------------------------------------------------------------------
 
 
-def info_meeting_new(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def info_meeting_new(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     referral = get_visible_or_404(
         request, selectors.referrals_for(request.user, "view"), what="informationsmöte", pk=referral_pk
     )
-    if not selectors.referrals_for(request.user, "manage").filter(pk=referral.pk).exists():
+    if referral.team_id is None or not selectors.referrals_for(request.user, "manage").filter(pk=referral.pk).exists():
         raise PermissionDenied
-    form = InfoMeetingForm(request.POST or None, staff=selectors.team_staff(referral.team_id))
+    bound = InfoMeetingForm(request.POST or None, staff=selectors.team_staff(referral.team_id))
+    form: InfoMeetingForm | None = bound
     status = 200
     if referral.status != Referral.Status.ACCEPTED:
         form, status = None, 409 if request.method == "POST" else 200
-    elif form.is_valid():
+    elif bound.is_valid():
         try:
             booked = services.info_meeting_book(
-                referral=referral, by=request.user, form_token=form_token(request), **_booking(form)
+                referral=referral, by=request.user, form_token=form_token(request), **_booking(bound)
             )
         except NotAllowedNow:
             form, status = None, 409
@@ -207,7 +210,7 @@ def _booking(form: InfoMeetingForm) -> dict[str, Any]:
     return {key: data[key] for key in ("date", "start_time", "place")} | {"attendees": list(data["attendees"])}
 
 
-def info_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def info_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The booking; coordinators record the outcome once, the others read it."""
     meeting = get_visible_or_404(
         request, selectors.information_meetings_for(request.user), what="informationsmöte", pk=pk

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ist import personnummer
 from ist.audit.recording import get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.privacy import identity
 from ist.stale import STALE_MESSAGE
 from ist.web import form_token
@@ -35,7 +36,7 @@ from referrals.models import Referral, ReferralEvent, new_form_token
 from teams.access import roles_of, teams_where
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
     from teams.models import User
 
@@ -57,7 +58,7 @@ def _may_ask(user: User) -> bool:
     return bool(user.is_referrer or user.organisation_id or roles_of(user))
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def _page(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
 
 
@@ -92,13 +93,13 @@ def _display(referral: Referral, name: str) -> str:
     if name == "personnummer":
         return personnummer.formatted(value) if value else "–"
     if name == "authorities_involved":
-        labels = dict(Referral._meta.get_field("support_authority").choices)
+        labels = dict(Referral._meta.get_field("support_authority").choices or [])
         return ", ".join(str(labels.get(v, v)) for v in value) or "–"
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
-    if Referral._meta.get_field(name).choices:
+    if getattr(Referral._meta.get_field(name), "choices", None):
         return str(getattr(referral, f"get_{name}_display")()) or "–"
     return str(value) if value not in (None, "") else "–"
 
@@ -112,7 +113,9 @@ def _differences(form: ReferralForm, saved: Referral) -> list[tuple[str, str]]:
     ]
 
 
-def _render_form(request: HttpRequest, form: ReferralForm, *, status: int = 200, **context: Any) -> HttpResponse:
+def _render_form(
+    request: AuthenticatedHttpRequest, form: ReferralForm, *, status: int = 200, **context: Any
+) -> HttpResponse:
     form.fields["personnummer"].widget.attrs.update(
         {
             "hx-get": reverse("referrals:new"),
@@ -130,7 +133,7 @@ def _render_form(request: HttpRequest, form: ReferralForm, *, status: int = 200,
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mina remisser: what the user sent or drafted, and the latest questions they asked."""
     page = _page(request, selectors.own_referrals(request.user))
     questions = list(selectors.questions_for(request.user).filter(asked_by=request.user)[:RECENT_QUESTIONS])
@@ -140,7 +143,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Write a referral: save a draft (gaps allowed) or send it (complete, with consent)."""
     _require_referrer(request.user)
     if request.htmx and request.method == "GET":  # the age check beside the personnummer field
@@ -160,7 +163,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if made is not None and made.is_open_for_referrer:
             post = request.POST.copy()
             post.update({"referral": str(made.pk), "version": str(made.version)})
-            request.POST = post
+            request.POST = post  # type: ignore[assignment]  # Django allows it; the stubs type POST immutable
     if request.POST.get("referral", "").isdigit():  # autosave already made the draft: save that one
         return edit(request, int(request.POST["referral"]))
     form = ReferralForm(request.POST)
@@ -180,7 +183,7 @@ AUTOSAVE_SENT = "Remissen är redan skickad; ändringar sparas inte här."
 
 
 @require_http_methods(["POST"])
-def autosave(request: HttpRequest) -> HttpResponse:
+def autosave(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the referral as a draft while the referrer types (htmx), like the document editor: a
     long referral is never lost to a closed tab or an ended session. The first save of a new form
     creates the draft once (its form token); the answer carries the draft's id and version, so
@@ -212,13 +215,13 @@ def autosave(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change one's own draft, or complete a referral the team sent back, and send it (again)."""
     scope = selectors.referrals_for(request.user).filter(referrer=request.user)
     referral = get_visible_or_404(request, scope, what="remiss", pk=pk)
     if not referral.is_open_for_referrer:
         raise PermissionDenied("Remissen är skickad och kan inte ändras.")
-    context = {"referral": referral, "sent_back": _sent_back_message(referral)}
+    context: dict[str, Any] = {"referral": referral, "sent_back": _sent_back_message(referral)}
     if request.method != "POST":
         age = _age_outside(referral.personnummer, timezone.localdate())
         return _render_form(request, ReferralForm(instance=referral), version=referral.version, age=age, **context)
@@ -241,7 +244,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_save(request, form, {**context, "referral": saved.referral})
 
 
-def _after_save(request: HttpRequest, form: ReferralForm, context: dict[str, Any]) -> HttpResponse:
+def _after_save(request: AuthenticatedHttpRequest, form: ReferralForm, context: dict[str, Any]) -> HttpResponse:
     """Saved: stop there (draft), or send it; an incomplete referral comes back with every gap marked."""
     referral = context["referral"]
     if request.POST.get("action") != SUBMIT:
@@ -261,12 +264,12 @@ def _after_save(request: HttpRequest, form: ReferralForm, context: dict[str, Any
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A referral as its reader may see it: the form's content, status, decision, meetings, timeline."""
     referral = get_visible_or_404(request, selectors.referrals_for(request.user, "view"), what="remiss", pk=pk)
     is_referrer = referral.referrer_id == request.user.pk
     can_manage = (
-        bool(referral.team_id) and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
+        referral.team_id is not None and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
     )
     handles = Referral.objects.filter(
         Q(enrollment__responsible=request.user) | Q(enrollment__second_contact=request.user), pk=referral.pk
@@ -293,7 +296,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def question_new(request: HttpRequest) -> HttpResponse:
+def question_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask a samverkansteam a consultative question, with or without naming the person."""
     if not _may_ask(request.user):
         raise PermissionDenied("Konsultativa frågor ställs av partnernas handläggare och IST:s personal.")
@@ -309,7 +312,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def question(request: HttpRequest, pk: int) -> HttpResponse:
+def question(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = selectors.questions_for(request.user)
     item = get_visible_or_404(request, scope, what="konsultativ fråga", pk=pk)
     context = {"question": item, "personnummer": personnummer.formatted(item.personnummer)}
@@ -317,7 +320,7 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def questions(request: HttpRequest) -> HttpResponse:
+def questions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mina frågor: the consultative questions the user asked."""
     page = _page(request, selectors.questions_for(request.user).filter(asked_by=request.user))
     record_access(request, page.object_list, what="Mina frågor")

@@ -14,7 +14,7 @@ from copy import copy  # a ModelForm writes into its instance: give it a copy, t
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ist import personnummer
 from ist.audit.recording import get_allowed_or_403, record_access
 from ist.errors import StaleEdit
+from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
@@ -41,7 +42,7 @@ from teams.models import Organisation
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse, HttpResponseBase
 
     from referrals.models import TeamMeeting
     from teams.models import Team, User
@@ -65,7 +66,7 @@ def _managed_teams(user: User) -> list[Team]:
     return teams
 
 
-def _managed_referral(request: HttpRequest, pk: int, what: str) -> Referral:
+def _managed_referral(request: AuthenticatedHttpRequest, pk: int, what: str) -> Referral:
     """The referral if the user manages it (read logged); 403 if they may only see it; 404 (attempt logged)."""
     return get_allowed_or_403(
         request,
@@ -77,7 +78,7 @@ def _managed_referral(request: HttpRequest, pk: int, what: str) -> Referral:
     )
 
 
-def _managed_question(request: HttpRequest, pk: int, what: str) -> ConsultativeQuestion:
+def _managed_question(request: AuthenticatedHttpRequest, pk: int, what: str) -> ConsultativeQuestion:
     visible = selectors.questions_for(request.user)
     return get_allowed_or_403(
         request,
@@ -130,7 +131,7 @@ class BoardRow:
 
 def _missing_labels(referral: Referral) -> list[str]:
     missing = rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB)
-    return [str(Referral._meta.get_field(name).verbose_name) for name in missing]
+    return [str(getattr(Referral._meta.get_field(name), "verbose_name", name)) for name in missing]
 
 
 def board_row(referral: Referral, today: date) -> BoardRow:
@@ -151,14 +152,14 @@ class TeamFilterForm(forms.Form):
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(team.pk, team.name) for team in teams]
+        cast("forms.ChoiceField", self.fields["team"]).choices = [(team.pk, team.name) for team in teams]
 
 
 # -- The board --------------------------------------------------------------------------
 
 
 @require_safe
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New referrals and questions of the coordinator's teams, oldest deadline first. htmx: the board partial."""
     form = TeamFilterForm(request.GET or None, teams=_managed_teams(request.user))
     team_ids = (form.cleaned_data["team"] or None) if form.is_valid() else None
@@ -183,7 +184,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def question_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _managed_question(request, pk, what="dagordning")
     form = AgendaAddForm(request.POST, meetings=_upcoming_meetings(request.user, question.team_id))
     if form.is_valid():
@@ -200,7 +201,7 @@ def question_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Registering a referral that came another way ----------------------------------------
 
 
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A referral on paper or by e-mail (with its scan), or after an information meeting without one."""
     teams = _managed_teams(request.user)
     initial = {"received_on": timezone.localdate(), "team": teams[0] if len(teams) == 1 else None}
@@ -235,7 +236,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _actions_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     referral: Referral,
     *,
     info_form: RequestInfoForm | None = None,
@@ -253,7 +254,7 @@ def _actions_context(
 
 
 def _render_review(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     referral: Referral,
     *,
     edit_form: TeamEditForm | None = None,
@@ -284,7 +285,7 @@ def _render_review(
     return render_page_or_partial(request, REVIEW, "actions", context, status=status)
 
 
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the workspace. POST: correct the details or move the referral to another of the coordinator's teams."""
     referral = _managed_referral(request, pk, what="granskning")
     if request.method != "POST":
@@ -312,7 +313,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def request_info(request: HttpRequest, pk: int) -> HttpResponse:
+def request_info(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send the referral back to the referrer with what the team needs. A second POST changes nothing."""
     referral = _managed_referral(request, pk, what="komplettering")
     form = RequestInfoForm(request.POST)
@@ -326,7 +327,7 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put the referral on an upcoming meeting of its team. Idempotent."""
     referral = _managed_referral(request, pk, what="dagordning")
     form = AgendaAddForm(request.POST, meetings=_upcoming_meetings(request.user, referral.team_id))
@@ -340,7 +341,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_action(request, referral, notice)
 
 
-def _after_action(request: HttpRequest, referral: Referral, notice: str) -> HttpResponse:
+def _after_action(request: AuthenticatedHttpRequest, referral: Referral, notice: str) -> HttpResponse:
     """htmx: the actions partial with the new status; otherwise back to the page (POST, redirect, GET)."""
     if not request.htmx:
         messages.success(request, notice)
@@ -350,7 +351,7 @@ def _after_action(request: HttpRequest, referral: Referral, notice: str) -> Http
 
 
 @require_safe
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The scanned referral, as a download only (never rendered inline), to those who manage the referral."""
     referral = _managed_referral(request, pk, what="bilaga")
     if not referral.attachment:

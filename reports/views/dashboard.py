@@ -11,18 +11,19 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ist.http import AuthenticatedHttpRequest
 from reports.dashboard import panels
 from teams.access import teams_where
 from teams.models import Team
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 PAGE = "reports/dashboard.html"
 
 
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Constant queries (see reports.dashboard.panels). ?team=slug narrows to one team; another team is a 404."""
     teams = Team.objects.filter(pk__in=teams_where(request.user, action="manage")).order_by("name")
     all_teams = list(teams)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from ist.http import AuthenticatedHttpRequest
 from reports import exports, presentation
 from reports.statistics import all_sections
 from reports.views.statistics import PAGE, filtered
@@ -16,11 +17,11 @@ from reports.views.statistics import PAGE, filtered
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    pass
 
 
 @require_safe
-def statistics_csv(request: HttpRequest) -> HttpResponse:
+def statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The statistics page's figures as CSV (semicolon-separated, UTF-8 with BOM for Excel), suppressed."""
     form, valid = filtered(request)
     if not valid:
@@ -36,7 +37,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def statistics_xlsx(request: HttpRequest) -> HttpResponse:
+def statistics_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The same figures as an XLSX workbook, suppressed."""
     form, valid = filtered(request)
     if not valid:

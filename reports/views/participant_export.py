@@ -16,11 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from ist.audit.recording import record_access
 from ist.forms import DateField
+from ist.http import AuthenticatedHttpRequest
 from reports import participant_export
 from reports.statistics import Period
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    pass
 
 PAGE = "reports/participant_export.html"
 # Rows read, written and access-logged together: memory holds one batch (a year at national scale is
@@ -35,7 +36,7 @@ class _Line:
         return text
 
 
-def _stream(request: HttpRequest, period: Period, reason: str) -> Iterator[str]:
+def _stream(request: AuthenticatedHttpRequest, period: Period, reason: str) -> Iterator[str]:
     """The CSV a batch at a time; each batch's reads are logged (one INSERT) before its rows go out,
     so the log never misses a row the administrator received."""
     writer = csv.writer(_Line(), delimiter=";")
@@ -62,14 +63,15 @@ class ExportForm(forms.Form):
     )
 
     def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("fran") and cleaned.get("till") and cleaned["till"] < cleaned["fran"]:
             self.add_error("till", "Slutdatumet ligger före startdatumet.")
         return cleaned
 
 
 @require_http_methods(["GET", "POST"])
-def participant_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def participant_export_view(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """GET the form; POST with a reason downloads the CSV and logs every exported enrolment."""
     if not request.user.is_administrator:
         raise PermissionDenied("Deltagarexporten är bara för administratörer.")

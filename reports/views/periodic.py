@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ist.http import AuthenticatedHttpRequest
 from ist.pdf.storage import read_verified
 from reports import periodic, scope, services, suppression
 from reports.models import ReportFile
@@ -26,8 +27,6 @@ from reports.views.exports import XLSX
 from teams.models import Team
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from teams.models import User
 
 PAGE = "reports/periodic.html"
@@ -118,7 +117,7 @@ def _rows(wanted: list[tuple[str, str]], scopes: list[tuple[str, str, list[Team]
     ]
 
 
-def _row_or_404(request: HttpRequest, kind: str, label: str, slug: str) -> Row:
+def _row_or_404(request: AuthenticatedHttpRequest, kind: str, label: str, slug: str) -> Row:
     try:
         periodic.parse(kind, label)
     except ValueError as exc:  # an unknown kind, or a period that does not fit it ("halfyear/2026Q3")
@@ -128,7 +127,7 @@ def _row_or_404(request: HttpRequest, kind: str, label: str, slug: str) -> Row:
 
 
 @require_GET
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The page: per kind, the latest periods' reports for each scope; the teams and the stored reports
     are one query each, whatever is stored."""
     labels = services.recent_labels(timezone.localdate())
@@ -139,7 +138,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_row(request: HttpRequest, kind: str, label: str) -> HttpResponse:
+def report_row(request: AuthenticatedHttpRequest, kind: str, label: str) -> HttpResponse:
     """One row of the page, which htmx polls while the report is being built; a plain request gets the page."""
     row = _row_or_404(request, kind, label, request.GET.get("team", ""))
     if not request.htmx:
@@ -150,7 +149,7 @@ def report_row(request: HttpRequest, kind: str, label: str) -> HttpResponse:
 
 
 @require_POST
-def report_request(request: HttpRequest, kind: str, label: str) -> HttpResponse:
+def report_request(request: AuthenticatedHttpRequest, kind: str, label: str) -> HttpResponse:
     """Build (or rebuild, with the generation the form showed) a report; the row comes back for htmx."""
     row = _row_or_404(request, kind, label, request.POST.get("team", ""))
     try:
@@ -171,7 +170,7 @@ def report_request(request: HttpRequest, kind: str, label: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
     """The stored PDF or XLSX, ?team=slug for one team (another team's is a 404). Never built here:
     a report not built yet answers 409 with a link to the page that builds it."""
     row = _row_or_404(request, kind, label, request.GET.get("team", ""))

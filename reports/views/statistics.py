@@ -9,17 +9,18 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ist.http import AuthenticatedHttpRequest
 from reports import charts, drilldown, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
 from reports.statistics import all_sections, previous_period
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 PAGE = "reports/statistics.html"
 
 
-def filtered(request: HttpRequest) -> tuple[StatisticsFilterForm, bool]:
+def filtered(request: AuthenticatedHttpRequest) -> tuple[StatisticsFilterForm, bool]:
     """The filter form bound to the query string and whether it holds a usable choice."""
     teams = scope.statistics_teams(request.user)
     form = StatisticsFilterForm(request.GET, teams=teams, today=timezone.localdate())
@@ -27,7 +28,7 @@ def filtered(request: HttpRequest) -> tuple[StatisticsFilterForm, bool]:
 
 
 @require_safe
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Statistik. Constant queries: the teams, the filter's chosen teams, one aggregate per figure group."""
     form, valid = filtered(request)
     context: dict[str, object] = {"form": form}

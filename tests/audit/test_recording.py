@@ -49,7 +49,7 @@ def test_a_missing_object_is_a_plain_404_without_log() -> None:
 
 
 def test_list_reads_are_logged_in_one_insert(django_assert_num_queries) -> None:
-    viewer = UserFactory(is_administrator=True)
+    viewer = UserFactory.create(is_administrator=True)
     people = UserFactory.create_batch(5)
     list(User.objects.all())  # warm ContentType cache
     record_access(request_by(viewer), people[:1])
@@ -59,7 +59,7 @@ def test_list_reads_are_logged_in_one_insert(django_assert_num_queries) -> None:
 
 
 def test_changes_to_users_are_in_the_change_history_without_secrets() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     user.phone = "070-000 00 00"
     user.save(update_fields=["phone"])
     user.set_password("ett-annat-losen-88")
@@ -90,9 +90,9 @@ def test_behind_the_proxy_the_last_hop_counts_and_garbage_is_refused(settings) -
 
 
 def test_a_forged_forwarded_for_header_does_not_break_an_audited_write(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     client.force_login(admin)
-    target = UserFactory()
+    target = UserFactory.create()
     response = client.post(
         f"/admin/teams/user/{target.pk}/change/",
         {

@@ -28,7 +28,7 @@ def test_five_wrong_passwords_lock_the_account(page: Page, check_a11y, log_in) -
     for attempt in range(1, limit):
         log_in(page, EMAIL, WRONG_PASSWORD)
         expect(page.get_by_role("heading", level=1)).to_have_text("Logga in")
-        expect(page.get_by_role("alert")).to_have_text(LoginForm.error_messages["invalid_login"])
+        expect(page.get_by_role("alert")).to_have_text(str(LoginForm.error_messages["invalid_login"]))
         expect(page.get_by_label("E-post")).to_have_value(EMAIL)
         expect(page.get_by_label("Lösenord")).to_have_value("")
         check_a11y(page)

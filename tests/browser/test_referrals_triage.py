@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from referrals.models import Referral
 from teams.models import User
@@ -105,7 +105,7 @@ def test_coordinator_registers_a_paper_referral_and_sees_what_is_missing(page: P
     page.get_by_label("Förnamn").fill("Berit")
     page.get_by_label("Efternamn").fill("Brevsson")
     page.get_by_label("Inskannad remiss").set_input_files(
-        files=[{"name": "remiss.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+        files=[FilePayload(name="remiss.pdf", mimeType="application/pdf", buffer=b"%PDF-1.4\n%%EOF\n")]
     )
     page.get_by_role("button", name="Registrera remissen").click()
 

@@ -119,7 +119,7 @@ def submissions(form: Form) -> st.SearchStrategy[tuple[str, bool, dict[str, Any]
     every control at random."""
     base = {name: plausible(control) for name, control in form.controls.items()}
     per_control = {name: control_values(control) for name, control in form.controls.items()}
-    extra = st.one_of(
+    extra: st.SearchStrategy[dict[str, str]] = st.one_of(
         st.just({}),
         st.just({}),
         st.dictionaries(st.sampled_from(["x", "pk", "sida", "vecka", "\x00"]), st.sampled_from(NASTY), max_size=1),

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
+from django.forms import Widget
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +56,7 @@ def test_the_range_ends_are_accepted_and_offered_to_the_browser() -> None:
     field = DateField()
     assert field.clean(MIN_DATE.isoformat()) == MIN_DATE
     assert field.clean(MAX_DATE.isoformat()) == MAX_DATE
+    assert isinstance(field.widget, Widget)
     rendered = field.widget.render("d", None)
     assert 'type="date"' in rendered
     assert 'min="1900-01-01"' in rendered

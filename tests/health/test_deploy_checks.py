@@ -5,7 +5,7 @@ from __future__ import annotations
 from ist.health.deploy_checks import embedded_default_in_production
 
 
-def ids(settings) -> set[str]:
+def ids(settings) -> set[str | None]:
     return {warning.id for warning in embedded_default_in_production()}
 
 

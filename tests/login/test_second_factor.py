@@ -8,7 +8,7 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ist.login.models import SecondFactorPolicy, SecondFactorReset
@@ -44,7 +44,7 @@ def test_first_login_leads_through_enrolment_with_an_app_and_recovery_codes(clie
     content = page.content.decode()
     assert 'src="data:image/svg+xml' in content  # the QR code, no inline script or style needed
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', content).group(1).replace(" ", "")
+    secret = re.findall(r'id="totp-secret">([A-Z2-7 ]+)<', content)[0].replace(" ", "")
     assert secret in device.config_url  # the secret beside the QR code is the one it encodes
 
     wrong = client.post(reverse("signin:enrol_totp"), {"code": "000000", "next": "/"})
@@ -101,7 +101,7 @@ def test_a_recovery_code_works_once(client) -> None:
     user = member("samverkansteam")
     app_for(user)
     static = StaticToken.objects.create(
-        device=user.staticdevice_set.create(name="Reservkoder", confirmed=True), token="abcd2345"
+        device=StaticDevice.objects.create(user=user, name="Reservkoder", confirmed=True), token="abcd2345"
     )
     log_in_with_password(client, user)
     first = client.post(reverse("signin:verify"), {"code": " ABCD 2345 "}, follow=True)
@@ -218,11 +218,11 @@ def test_another_users_factor_cannot_be_removed(client) -> None:
 
 
 def test_administrator_resets_a_users_factors_with_a_reason_and_the_user_enrols_again(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     admin_app = app_for(admin)
     user = member("handledare")
     app_for(user)
-    user.staticdevice_set.create(name="Reservkoder", confirmed=True)
+    StaticDevice.objects.create(user=user, name="Reservkoder", confirmed=True)
     log_in_fully(client, admin, admin_app)
 
     url = reverse("signin:reset", args=[user.pk])
@@ -252,7 +252,7 @@ def test_a_reset_ends_the_verification_of_the_users_open_session(client) -> None
     log_in_fully(client, user, device)
     from ist.login.factors import factors_reset
 
-    factors_reset(user=user, by=UserFactory(is_administrator=True), reason="Stulen telefon")
+    factors_reset(user=user, by=UserFactory.create(is_administrator=True), reason="Stulen telefon")
     assert client.get(reverse("home:start")).url.startswith(reverse("signin:verify"))
 
 
@@ -268,7 +268,7 @@ def test_only_administrators_reset_factors(client) -> None:
 
 
 def test_steering_group_needs_a_factor_unless_the_administrator_decides_otherwise(client) -> None:
-    steering = UserFactory(is_steering_group=True)
+    steering = UserFactory.create(is_steering_group=True)
     log_in_with_password(client, steering)
     assert client.get(reverse("home:start")).url.startswith(reverse("signin:verify"))
     client.post(reverse("logout"))
@@ -293,7 +293,7 @@ def test_check_deploy_refuses_the_second_factor_switched_off(settings) -> None:
 
 
 def test_the_admin_action_opens_the_reset_page_for_one_user(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     device = app_for(admin)
     target, other = member("handledare"), member("handledare")
     log_in_fully(client, admin, device)

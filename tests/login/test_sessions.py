@@ -28,13 +28,13 @@ def test_every_answer_to_a_logged_in_user_is_no_store(client, journey) -> None:
 
 
 def test_static_files_stay_cacheable(client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     response = client.get("/static/js/session.js")
     assert "no-store" not in response.get("Cache-Control", "")
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_active(client, settings) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(reverse("home:start")).status_code == 200
     session = client.session
     session[STARTED] = int(time.time()) - settings.IST_SESSION_MAX_SECONDS - 1
@@ -46,7 +46,7 @@ def test_a_session_ends_after_its_absolute_lifetime_however_active(client, setti
 
 
 def test_keepalive_renews_the_idle_limit(client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     key = client.session.session_key
     Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=1))
     assert client.get(reverse("signin:keepalive")).status_code == 204
@@ -113,7 +113,7 @@ def test_opening_loggkontroll_and_an_extract_is_itself_logged(client, world) -> 
 
 
 def test_a_deactivated_user_with_the_right_password_is_told_the_account_is_deactivated(client) -> None:
-    user = UserFactory(is_active=False)
+    user = UserFactory.create(is_active=False)
     right = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     assert right.status_code == 200
     assert "Kontot är avaktiverat." in right.content.decode()
@@ -124,7 +124,7 @@ def test_a_deactivated_user_with_the_right_password_is_told_the_account_is_deact
 
 
 def test_an_open_session_of_a_deactivated_user_ends(client) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
     user.is_active = False
     user.save(update_fields=["is_active"])

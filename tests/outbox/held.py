@@ -38,7 +38,7 @@ class OutboxEmails:
     def __eq__(self, other: object) -> bool:
         return self._rows() == other
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like the list it stands for
 
     def __repr__(self) -> str:
         return repr(self._rows())

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +42,7 @@ Status = Message.Status
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
-def ok(response) -> bool:  # type: ignore[no-untyped-def]
+def ok(response: HttpResponseBase) -> bool:
     """The normal result of a POST: a redirect, or the htmx fragment."""
     return response.status_code in (200, 302)
 
@@ -97,13 +98,13 @@ def test_every_action_answers_while_the_broker_is_down_and_all_goes_out_once_it_
     detail = reverse("participants:document_detail", args=[draft.public_id])
     assert ok(client.post(detail, {**complete(draft), "action": "finalise"}))
     assert documents.document_render(document_id=draft.pk)
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     Contact.objects.create(enrollment=enrollment, user=party, added_by=colleague)
     party_contact = Contact.objects.get(user=party)
     share = reverse("participants:document_share", args=[draft.public_id])
     assert ok(client.post(share, {"recipients": [party_contact.pk]}))
     # Skapa rapport.
-    client.force_login(UserFactory(is_steering_group=True))
+    client.force_login(UserFactory.create(is_steering_group=True))
     report_url = reverse("reports:report_request", args=["quarterly", "2026Q3"])
     assert ok(client.post(report_url, {"team": "halmstad-hylte"}))
     # The digest (beat's task, run here) and the demo triggers.
@@ -147,7 +148,7 @@ def test_every_action_answers_while_the_broker_is_down_and_all_goes_out_once_it_
     assert not Message.objects.filter(status=Status.FAILED).exists()
     delivered = Counter((m.subject, tuple(m.to)) for m in mail.outbox)
     assert max(delivered.values()) == 1  # every e-mail once
-    subjects = " | ".join(subject for subject, _to in delivered)
+    subjects = " | ".join(str(subject) for subject, _to in delivered)
     for words in ("Komplettering behövs", "Beslut om remiss", "Informationsmöte bokat", "Svar på din fråga"):
         assert words in subjects
     for words in ("Inskrivning", "Ny deltagare", "Handlingsplan att hämta", "att göra"):

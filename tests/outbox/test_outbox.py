@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from kombu.transport.virtual import Channel as VirtualChannel
 
 from ist.messaging import registry
 from ist.outbox import services
@@ -37,7 +39,8 @@ def purge_test_queue():
     from ist.celery import app
 
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)  # this process's queue (tests/conftest.py)
+        # this process's queue (tests/conftest.py)
+        cast("VirtualChannel", conn.default_channel).queue_purge(app.conf.task_default_queue)
 
 
 def email_row(referral, key: str = "1") -> Message:

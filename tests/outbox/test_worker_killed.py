@@ -13,11 +13,13 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
+from kombu.transport.virtual import Channel as VirtualChannel
 
 from ist.celery import app as celery_app
 from ist.outbox import services as outbox
@@ -50,8 +52,8 @@ def workers(tmp_path: Path, settings) -> Iterator[Callable[..., subprocess.Popen
     (tmp_path / "mail").mkdir()
     queue = celery_app.conf.task_default_queue  # this test process's own queue (tests/conftest.py)
     with celery_app.connection_for_write() as conn:  # nothing from earlier tests reaches them
-        conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
-        conn.default_channel.queue_purge(queue)
+        cast("VirtualChannel", conn.default_channel).queue_declare(queue=queue, durable=True, auto_delete=False)
+        cast("VirtualChannel", conn.default_channel).queue_purge(queue)
     started: list[subprocess.Popen] = []
 
     def start(hold: str = "") -> subprocess.Popen:
@@ -91,7 +93,7 @@ def mails(tmp_path: Path) -> list[Path]:
 
 def test_a_worker_killed_while_sending_then_restarted_sends_the_email_once(workers, tmp_path) -> None:
     seed_organisation()
-    referrer, coordinator = ReferrerFactory(), member(Membership.Role.KOORDINATOR)
+    referrer, coordinator = ReferrerFactory.create(), member(Membership.Role.KOORDINATOR)
     item = builders.on_agenda(builders.submitted(referrer), builders.meeting(coordinator), coordinator)
     referral_services.agenda_decide(item=item, decision=AgendaItem.Decision.REJECT, reasoning="Nej.", by=coordinator)
     message = Message.objects.get(kind=Message.Kind.EMAIL)

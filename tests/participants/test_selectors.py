@@ -25,7 +25,13 @@ def test_who_sees_and_changes_an_enrolment(journey) -> None:
     assert enrollment in selectors.enrollments_for(journey["koordinator"], "change")
     assert enrollment in selectors.enrollments_for(journey["referrer"], "view")
     assert enrollment not in selectors.enrollments_for(journey["referrer"], "change")
-    for user in (outsider, journey["samverkansteam"], journey["administrator"], journey["steering"], ReferrerFactory()):
+    for user in (
+        outsider,
+        journey["samverkansteam"],
+        journey["administrator"],
+        journey["steering"],
+        ReferrerFactory.create(),
+    ):
         assert enrollment not in selectors.enrollments_for(user, "view")
 
 
@@ -48,6 +54,7 @@ def test_week_cells_follow_the_phase_requirements(journey) -> None:
     services.activity_log(kind=ActivityKind.PHYSICAL, day=monday, attendance=Attendance.PRESENT, **log)
     services.activity_log(kind=ActivityKind.TALK, day=monday, attendance=Attendance.EXCUSED, **log)
     row = selectors.week_of(selectors.my_week_enrollments(handledare), monday)[0]
+    assert row.period is not None
     assert row.period.phase == Phase.PROVA_PA
     assert row.cells[ActivityKind.PHYSICAL].status == rules.GREEN
     assert row.cells[ActivityKind.TALK].status == rules.EXCUSED  # an excused absence, the talk did not happen

@@ -292,7 +292,7 @@ def test_the_fulfilment_chart_is_an_accessible_svg_with_the_same_numbers_in_a_ta
     client.force_login(journey["koordinator"])
     response = client.get(reverse("participants:detail", args=[journey["enrollment"].pk]))
     html = html_of(response)
-    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    svg = re.findall(r"<svg[^>]*>.*?</svg>", html, re.S)[0]
     assert 'role="img"' in svg
     assert "<title" in svg
     assert "<desc" in svg
@@ -372,7 +372,7 @@ def test_outsider_gets_404_on_the_participant_page_and_the_attempt_is_logged(cli
 
 
 def test_another_referrer_gets_404(client, journey):
-    client.force_login(ReferrerFactory())
+    client.force_login(ReferrerFactory.create())
     assert client.get(reverse("participants:detail", args=[journey["enrollment"].pk])).status_code == 404
 
 
@@ -616,7 +616,7 @@ def test_list_answers_htmx_with_the_results_fragment(client, journey):
 
 
 def test_referrer_lists_only_the_people_they_referred(client, journey):
-    other_referrer = ReferrerFactory()
+    other_referrer = ReferrerFactory.create()
     theirs = builders.enrolled(other_referrer, journey["koordinator"], journey["handledare"])
     client.force_login(journey["referrer"])
     response = client.get(reverse("participants:list"), {"status": "all"})

@@ -7,6 +7,7 @@ import base64
 import io
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -114,7 +115,8 @@ def test_a_rendered_pdf_uses_static_css_and_never_reads_the_rest(page_template, 
         assert f"refused to fetch {refused}" in caplog.text
     assert "print.css" not in caplog.text
     assert no_network == []
-    fonts = {str(f["/BaseFont"]) for f in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()}
+    resources: Any = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]  # indexed by PDF name
+    fonts = {str(f["/BaseFont"]) for f in resources["/Font"].values()}
     assert any(f.endswith("+IST-Sans") for f in fonts)  # the shipped font still came from static/fonts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -42,12 +43,14 @@ def test_rendered_pdf_carries_the_swedish_text_and_page_footer() -> None:
 
 def test_the_pdf_is_tagged_with_title_language_and_embedded_font() -> None:
     reader = PdfReader(io.BytesIO(render_pdf("pdf/sample.html", CONTEXT).content))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # pypdf's objects are indexed by PDF name
     assert "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"]
     assert root["/Lang"] == "sv"
+    assert reader.metadata is not None
     assert reader.metadata.title == "Handlingsplan 1"
-    fonts = {str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    resources: Any = reader.pages[0]["/Resources"]
+    fonts = {str(f["/BaseFont"]) for f in resources["/Font"].values()}
     assert any(f.endswith("+IST-Sans") for f in fonts)  # the shipped font, subset and embedded
 
 

@@ -84,7 +84,7 @@ def test_log_reviewers_find_a_protected_person_as_the_unfiltered_log_shows_them(
     """Loggkontroll is for coordinators and administrators, who both see the protected person's
     entries in the unfiltered log: the search finds them too (it answered "Ingen person matchar")."""
     protect(journey["enrollment"])
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     assert find_people(admin, journey["participant"].last_name)
     assert find_people(journey["koordinator"], journey["participant"].last_name)
 

@@ -67,7 +67,7 @@ def test_a_referrer_sees_a_person_flagged_elsewhere_as_anyone_else(users) -> Non
     seen: dict[str, list[dict[str, str]]] = {}
     made: dict[str, tuple[Referral, ConsultativeQuestion]] = {}
     for case, number in (("flagged", flagged), ("unflagged", unflagged)):
-        referrer, client = ReferrerFactory(), Client()
+        referrer, client = ReferrerFactory.create(), Client()
         client.force_login(referrer)
         question = ask(client, number)
         referral = builders.submitted(referrer, personnummer=number, first_name=FIRST, last_name=LAST)
@@ -91,6 +91,7 @@ def test_a_referrer_sees_a_person_flagged_elsewhere_as_anyone_else(users) -> Non
     assert not question.protected_identity_by_author
     # Completing the referral with the box unticked (as the referrer sees it) keeps the team's flag.
     form_data = {**builders.referral_data(), "personnummer": flagged, "protected_identity": False}
+    assert referral.referrer is not None
     services.referral_save_draft(
         referrer=referral.referrer,
         values=ReferralFields(**form_data),
@@ -116,7 +117,7 @@ def test_a_referrer_sees_a_person_flagged_elsewhere_as_anyone_else(users) -> Non
 
 def test_a_referrer_who_ticks_the_flag_sees_the_protected_view(client, users) -> None:
     """The author's own flag still hides the person from their status pages after sending."""
-    referrer = ReferrerFactory()
+    referrer = ReferrerFactory.create()
     client.force_login(referrer)
     referral = builders.submitted(referrer, protected_identity=True, first_name=FIRST, last_name=LAST)
     assert referral.protected_identity_by_author
@@ -129,7 +130,7 @@ def test_a_referrer_who_ticks_the_flag_sees_the_protected_view(client, users) ->
 def test_only_the_team_removes_a_flag_once_the_referral_is_sent(users) -> None:
     """In a draft the referrer's tick is theirs to take back; once sent, unticking clears only their
     own mark and the flag stays until a coordinator removes it."""
-    referrer = ReferrerFactory()
+    referrer = ReferrerFactory.create()
     draft = builders.draft(referrer, protected_identity=True)
     data = {**builders.referral_data(), "personnummer": draft.personnummer, "protected_identity": False}
     draft = services.referral_save_draft(

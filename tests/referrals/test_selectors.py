@@ -12,7 +12,7 @@ Role = Membership.Role
 
 
 def test_referrer_sees_only_their_own_referrals(world) -> None:
-    other = ReferrerFactory()
+    other = ReferrerFactory.create()
     theirs = builders.submitted(other)
     visible = set(referrals_for(world["referrer"]))
     assert world["referral"] in visible
@@ -56,7 +56,7 @@ def test_questions_are_seen_by_the_asker_and_the_teams_consultants(world) -> Non
     assert world["question"] in set(questions_for(world["referrer"]))
     assert world["question"] in set(questions_for(world["samverkansteam"]))
     assert world["question"] not in set(questions_for(world["handledare"]))
-    assert world["question"] not in set(questions_for(ReferrerFactory()))
+    assert world["question"] not in set(questions_for(ReferrerFactory.create()))
 
 
 def test_meetings_are_for_coordinators_and_samverkansteam(world) -> None:
@@ -71,4 +71,4 @@ def test_loggkontroll_finds_people_by_personnummer_or_name(world) -> None:
     assert found == [(f"pnr:{pnr}", f"{world['referral'].person_name} ({pnr[:8]}-****)")]
     assert referral_subjects_matching(world["koordinator"], world["referral"].last_name)
     assert referral_subjects_matching(member(Role.KOORDINATOR, "kungsbacka"), pnr) == []
-    assert referral_subjects_matching(UserFactory(is_administrator=True), pnr)
+    assert referral_subjects_matching(UserFactory.create(is_administrator=True), pnr)

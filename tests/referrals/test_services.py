@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -34,6 +35,7 @@ def coordinator():
 def test_a_draft_takes_its_team_from_the_municipality(referrer) -> None:
     referral = builders.draft(referrer, municipality="Hylte")
     assert referral.status == Status.DRAFT
+    assert referral.team is not None
     assert referral.team.slug == "halmstad-hylte"
     assert referral.referrer_organisation == referrer.organisation
 
@@ -136,6 +138,7 @@ def test_coordinator_registers_a_paper_referral_as_arrived(coordinator) -> None:
     )
     referral = saved.referral
     assert referral.status == Status.SUBMITTED
+    assert referral.team is not None
     assert referral.team.slug == "laholm"  # the coordinator's choice wins
     assert referral.answer_deadline == date(2026, 10, 15)
     assert referral.registered_by == coordinator
@@ -234,7 +237,7 @@ def test_information_meeting_only_for_accepted_and_outcome_once(referrer, coordi
 
 def test_no_show_keeps_the_offer_open_for_a_new_booking(referrer, coordinator) -> None:
     referral = builders.accepted(builders.submitted(referrer), coordinator)
-    book = {"date": timezone.localdate(), "start_time": time(10, 0), "place": "IST", "attendees": []}
+    book: dict[str, Any] = {"date": timezone.localdate(), "start_time": time(10, 0), "place": "IST", "attendees": []}
     first = services.info_meeting_book(referral=referral, by=coordinator, **book)
     services.info_meeting_record_outcome(meeting=first, outcome="no_show", note="", by=coordinator)
     referral.refresh_from_db()

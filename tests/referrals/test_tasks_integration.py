@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 def test_a_decision_reaches_the_referrer_by_email_through_the_worker(celery_worker) -> None:
     seed_organisation()  # the transactional database starts empty
-    referrer = ReferrerFactory(email="remittent@test.example")
+    referrer = ReferrerFactory.create(email="remittent@test.example")
     coordinator = member(Membership.Role.KOORDINATOR)
     item = builders.on_agenda(builders.submitted(referrer), builders.meeting(coordinator), coordinator)
     services.agenda_decide(item=item, decision=AgendaItem.Decision.ACCEPT, reasoning="I målgruppen.", by=coordinator)

@@ -117,7 +117,7 @@ def test_meeting_list_uses_a_constant_number_of_queries(client, world, django_as
 # -- Creating a meeting --------------------------------------------------------------------------
 
 
-def _meeting_form(token: str) -> dict[str, str]:
+def _meeting_form(token: str) -> dict[str, object]:
     day = timezone.localdate() + timedelta(days=10)
     return {"team": team().pk, "date": day.isoformat(), "start_time": "13:30", "place": "Rådhuset", "form_token": token}
 

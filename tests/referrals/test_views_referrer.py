@@ -32,7 +32,7 @@ Status = Referral.Status
 CONSENT_MESSAGE = "Remissen kan inte skickas utan personens samtycke till att myndigheterna utbyter information."
 
 
-def form_post(action: str = "submit", token: uuid.UUID | None = None, **overrides: Any) -> dict[str, Any]:
+def form_post(action: str = "submit", token: uuid.UUID | str | None = None, **overrides: Any) -> dict[str, Any]:
     """The referral form as a browser posts it: a complete referral unless overridden."""
     data = builders.referral_data(**overrides)
     post: dict[str, Any] = {"action": action, "form_token": str(token or uuid.uuid4())}
@@ -70,7 +70,7 @@ def field_html(html: str, name: str) -> str:
 
 def test_mine_lists_the_referrers_own_referrals_masked_and_logs_the_rows(client, world) -> None:
     referrer = world["referrer"]
-    other = builders.submitted(ReferrerFactory(), first_name="Någon", last_name="Annansson")
+    other = builders.submitted(ReferrerFactory.create(), first_name="Någon", last_name="Annansson")
     client.force_login(referrer)
     response = client.get(reverse("referrals:mine"))
     html = response.content.decode()
@@ -152,7 +152,7 @@ def test_list_pages_keep_a_constant_number_of_queries(client, users, django_asse
 
 
 def test_questions_lists_only_what_the_user_asked(client, world) -> None:
-    builders.question(ReferrerFactory(), question="Någon annans fråga")
+    builders.question(ReferrerFactory.create(), question="Någon annans fråga")
     client.force_login(world["referrer"])
     html = client.get(reverse("referrals:questions")).content.decode()
     assert reverse("referrals:question", args=[world["question"].pk]) in html
@@ -206,6 +206,7 @@ def test_sending_a_complete_referral_goes_to_its_page(client, users) -> None:
     assert response.status_code == 302
     assert response.url == reverse("referrals:detail", args=[referral.pk])
     assert referral.status == Status.SUBMITTED
+    assert referral.team is not None
     assert referral.team.slug == "halmstad-hylte"
     page = client.get(response.url).content.decode()
     assert "Inkommen" in page
@@ -348,7 +349,7 @@ def test_a_sent_referral_cannot_be_edited(client, world) -> None:
 
 
 def test_referrer_cannot_see_or_edit_another_referrers_referral(client, world) -> None:
-    outsider = ReferrerFactory()
+    outsider = ReferrerFactory.create()
     client.force_login(outsider)
     for name, obj in (("referrals:detail", world["referral"]), ("referrals:edit", world["draft"])):
         response = client.get(reverse(name, args=[obj.pk]))
@@ -477,7 +478,7 @@ def test_asker_reads_the_answer(client, world) -> None:
 
 
 def test_another_persons_question_is_404_and_the_attempt_logged(client, world) -> None:
-    outsider = ReferrerFactory()
+    outsider = ReferrerFactory.create()
     client.force_login(outsider)
     assert client.get(reverse("referrals:question", args=[world["question"].pk])).status_code == 404
     assert denied_logged(outsider, world["question"])

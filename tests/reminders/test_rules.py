@@ -50,6 +50,7 @@ def test_answer_deadline_reminds_coordinators_three_days_before_and_when_overdue
     other_team_coordinator = member(Membership.Role.KOORDINATOR, "laholm")
     referral = builders.submitted(referrer)
     deadline = referral.answer_deadline
+    assert deadline is not None
 
     def due(day):
         return who(for_subject(referrals.answer_deadlines(day, CONFIG), referral.pk))
@@ -77,6 +78,7 @@ def test_an_answered_referral_has_no_answer_reminder(users):
     referral = builders.submitted(users["referrer"])
     item = builders.on_agenda(referral, builders.meeting(coordinator), coordinator)
     referral_services.agenda_decide(item=item, decision=AgendaItem.Decision.REJECT, reasoning="Nej.", by=coordinator)
+    assert referral.answer_deadline is not None
     late = referral.answer_deadline + timedelta(days=1)
     assert for_subject(referrals.answer_deadlines(late, CONFIG), referral.pk) == []
 
@@ -233,6 +235,7 @@ def test_first_plan_reminds_14_days_before_and_when_overdue_adds_the_coordinator
     enrollment, handledare, coordinator = journey["enrollment"], journey["handledare"], journey["koordinator"]
     document_builders.phase_two(enrollment, handledare)
     plan_due = due_dates([enrollment.pk])[enrollment.pk].plan_due_on
+    assert plan_due is not None
 
     def due(day):
         return who(for_subject(documents.AREA.due_items(day, CONFIG), enrollment.pk), None) - {
@@ -263,6 +266,7 @@ def test_a_final_plan_moves_the_next_plan_three_months_on(journey):
 def test_report_back_reminds_the_handledare_from_14_days_before(journey):
     enrollment, handledare = journey["enrollment"], journey["handledare"]
     report_due = due_dates([enrollment.pk])[enrollment.pk].report_due_on
+    assert report_due is not None
 
     def due(day):
         return who(for_subject(documents.AREA.due_items(day, CONFIG), enrollment.pk), Kind.REPORT_DUE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -24,10 +25,10 @@ from tests.referrals import builders
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), postgresql_only]
 
 
-def run_together(target, times: int = 2) -> list[object]:
+def run_together(target, times: int = 2) -> list[Any]:
     """Run `target` in `times` threads released at the same moment; their results (or exceptions)."""
     barrier = threading.Barrier(times)
-    results: list[object] = []
+    results: list[Any] = []
 
     def run() -> None:
         try:
@@ -50,7 +51,7 @@ def run_together(target, times: int = 2) -> list[object]:
 def many_due(settings):
     settings.IST_DIGEST_WEEKDAYS = frozenset(range(1, 8))
     seed_organisation()
-    referrer = ReferrerFactory()
+    referrer = ReferrerFactory.create()
     member(Membership.Role.KOORDINATOR)
     late = timezone.localdate() - timedelta(days=1)
     referrals = [builders.submitted(referrer) for _ in range(15)]

@@ -25,7 +25,7 @@ EVERY_DAY = frozenset(range(1, 8))  # the digest goes out on weekdays; this test
 def test_sweeps_and_digests_twice_through_the_worker_give_one_notification_and_one_e_mail_each(celery_worker, settings):
     settings.IST_DIGEST_WEEKDAYS = EVERY_DAY
     seed_organisation()  # the transactional database starts empty
-    referrer = ReferrerFactory()
+    referrer = ReferrerFactory.create()
     first = member(Membership.Role.KOORDINATOR, email="karin@test.example")
     second = member(Membership.Role.KOORDINATOR, email="kerstin@test.example")
     today = timezone.localdate()

@@ -168,7 +168,7 @@ def test_preferences_opt_out_of_kinds_in_the_e_mail(client, users):
     assert list(NotificationPreference.objects.filter(user=user).values_list("kind", flat=True)) == [
         Kind.WEEK_LOG_MISSING
     ]
-    assert not NotificationPreference.objects.filter(user=UserFactory()).exists()
+    assert not NotificationPreference.objects.filter(user=UserFactory.create()).exists()
 
 
 def test_a_bad_preference_value_is_refused_beside_the_field(client, users):

@@ -64,10 +64,10 @@ def _at(day: date) -> datetime:
 def build(offset: int = 0) -> dict[str, Any]:
     """The data set; `offset` keeps personnummer apart when it is built twice (query-count tests)."""
     a, b = Team.objects.get(slug="halmstad-hylte"), Team.objects.get(slug="varberg")
-    staff = UserFactory()
-    fk = OrganisationFactory(kind=Organisation.Kind.FK, name="Försäkringskassan", unit="Halmstad")
-    af = OrganisationFactory(kind=Organisation.Kind.AF, name="Arbetsförmedlingen", unit="Halmstad")
-    kommun = OrganisationFactory(kind=Organisation.Kind.KOMMUN, name="Halmstads kommun", unit="Socialtjänsten")
+    staff = UserFactory.create()
+    fk = OrganisationFactory.create(kind=Organisation.Kind.FK, name="Försäkringskassan", unit="Halmstad")
+    af = OrganisationFactory.create(kind=Organisation.Kind.AF, name="Arbetsförmedlingen", unit="Halmstad")
+    kommun = OrganisationFactory.create(kind=Organisation.Kind.KOMMUN, name="Halmstads kommun", unit="Socialtjänsten")
     town = {m.name: m for m in Municipality.objects.all()}
 
     def referral(team: Team, org: Organisation | None, received: date | None, deadline: date | None, **kw: Any):

@@ -44,7 +44,7 @@ def request(teams: list[Team], **kw) -> ReportFile:
 
 
 def test_a_first_request_stores_a_pending_report_and_queues_one_build(data, django_capture_on_commit_callbacks):
-    user = UserFactory(is_steering_group=True)
+    user = UserFactory.create(is_steering_group=True)
     with django_capture_on_commit_callbacks() as callbacks:
         report = request([data["a"], data["b"]], by=user)
         again = request([data["b"], data["a"]], by=user)  # the same teams in another order: the same report

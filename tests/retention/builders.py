@@ -61,7 +61,7 @@ def age_enrollment(enrollment: Enrollment, closed_on: date) -> Enrollment:
     PhasePeriod.objects.filter(enrollment=enrollment).update(start=closed_on, end=closed_on)
     Document.objects.filter(enrollment=enrollment).update(updated_at=moment, finalised_at=moment)
     Enrollment.objects.filter(pk=enrollment.pk).update(start_date=closed_on)
-    if enrollment.referral_id:
+    if enrollment.referral is not None:
         age_referral(enrollment.referral, closed_on)
     enrollment.refresh_from_db()
     return enrollment

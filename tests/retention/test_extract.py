@@ -4,6 +4,7 @@ files attached byte for byte."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 import pytest
 from django.test import RequestFactory
@@ -19,7 +20,7 @@ from tests.retention import builders
 pytestmark = pytest.mark.django_db
 
 
-def read(extract: RegisterExtract) -> tuple[str, dict[str, list[bytes]]]:
+def read(extract: RegisterExtract) -> tuple[str, Mapping[str, list[bytes]]]:
     with extract.pdf.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     text = "\n".join(page.extract_text() for page in reader.pages)

@@ -35,7 +35,7 @@ def wait_for(condition, timeout: float = 30.0) -> bool:
 
 
 def old_drafts(n: int) -> list[int]:
-    referrer = ReferrerFactory()
+    referrer = ReferrerFactory.create()
     return [builders.age_referral(referral_builders.draft(referrer), OLD).pk for _ in range(n)]
 
 
@@ -57,7 +57,7 @@ def test_nightly_task_runs_on_the_worker_and_a_second_run_removes_nothing(celery
 
 def test_register_extract_is_built_by_the_worker(celery_worker, media) -> None:
     seed_reference_data()
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     extract = services.extract_request(personnummer="198501019817", reason="Brev", by=admin, form_token=None)
     assert wait_for(lambda: RegisterExtract.objects.get(pk=extract.pk).status == RegisterExtract.Status.READY)
     extract.refresh_from_db()

@@ -10,8 +10,11 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 from kombu import Connection
+
+from ist.embedded_broker import Channel
 
 TRANSPORT = "ist.embedded_broker:Transport"
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +49,7 @@ def test_messages_come_out_once_in_order_and_leave_no_row(tmp_path: Path) -> Non
 
 def test_health_ping_reads_the_file(tmp_path: Path) -> None:
     with connect(tmp_path / "broker.sqlite3") as connection:
-        connection.default_channel.ping()
+        cast(Channel, connection.default_channel).ping()
     assert (tmp_path / "broker.sqlite3").exists()
 
 

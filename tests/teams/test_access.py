@@ -33,7 +33,11 @@ def test_samverkansteam_member_only_consults() -> None:
 
 
 def test_users_without_team_roles_have_no_teams() -> None:
-    for user in (UserFactory(is_administrator=True), UserFactory(is_steering_group=True), AnonymousUser()):
+    for user in (
+        UserFactory.create(is_administrator=True),
+        UserFactory.create(is_steering_group=True),
+        AnonymousUser(),
+    ):
         assert not teams_where(user, action="view").exists()
         assert roles_of(user) == frozenset()
 
@@ -58,8 +62,8 @@ def test_grants_are_per_object_explicit_and_revocable() -> None:
     from teams.access import grant, revoke, with_grant
     from teams.models import User
 
-    viewer = UserFactory()
-    shown, hidden = UserFactory(), UserFactory()
+    viewer = UserFactory.create()
+    shown, hidden = UserFactory.create(), UserFactory.create()
     grant("view_user", viewer, shown)
     grant("view_user", viewer, shown)  # idempotent
     assert list(with_grant(viewer, "teams.view_user", User.objects.all())) == [shown]
@@ -72,5 +76,5 @@ def test_administrators_get_no_object_access_without_a_grant() -> None:
     from teams.access import with_grant
     from teams.models import User
 
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     assert not with_grant(admin, "teams.view_user", User.objects.all()).exists()

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_administrator=True))
+    client.force_login(UserFactory.create(is_administrator=True))
     return client
 
 
@@ -102,6 +102,6 @@ def test_deactivate_action_stops_logins_and_deletes_nothing(admin_client) -> Non
 
 
 def test_users_and_teams_cannot_be_deleted(admin_client) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     assert admin_client.get(reverse("admin:teams_user_delete", args=[user.pk])).status_code == 403
     assert admin_client.get(reverse("admin:teams_team_delete", args=[team().pk])).status_code == 403

@@ -35,18 +35,18 @@ def test_email_is_the_login_and_is_stored_lowercase() -> None:
 
 
 def test_emails_are_unique_regardless_of_case() -> None:
-    UserFactory(email="a@test.example")
+    UserFactory.create(email="a@test.example")
     with pytest.raises(IntegrityError):
-        UserFactory(email="A@test.example")
+        UserFactory.create(email="A@test.example")
 
 
 def test_a_referrer_must_belong_to_an_organisation() -> None:
     with pytest.raises(IntegrityError):
-        UserFactory(is_referrer=True, organisation=None)
+        UserFactory.create(is_referrer=True, organisation=None)
 
 
 def test_referrer_with_organisation_is_valid() -> None:
-    user = UserFactory(is_referrer=True, organisation=OrganisationFactory())
+    user = UserFactory.create(is_referrer=True, organisation=OrganisationFactory.create())
     assert user.is_referrer
 
 
@@ -58,7 +58,7 @@ def test_createsuperuser_makes_an_administrator_not_a_superuser() -> None:
 
 
 def test_admin_access_follows_administrator_flag_and_activity() -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     assert admin.is_staff
     assert admin.has_perm("teams.change_user")
     assert admin.has_module_perms("axes")
@@ -67,12 +67,12 @@ def test_admin_access_follows_administrator_flag_and_activity() -> None:
 
 
 def test_administrator_has_no_model_permission_outside_configuration_apps() -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     assert not admin.has_perm("auditlog.view_logentry")
     assert not admin.has_module_perms("auditlog")
 
 
 def test_ordinary_user_has_no_admin_permissions() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     assert not user.is_staff
     assert not user.has_perm("teams.change_team")

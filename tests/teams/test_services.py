@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_deactivation_keeps_the_user_and_memberships_and_is_idempotent() -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     user = member(Membership.Role.HANDLEDARE)
     assert user_deactivate(user=user, by=admin) is True
     assert user_deactivate(user=user, by=admin) is False
@@ -21,26 +21,26 @@ def test_deactivation_keeps_the_user_and_memberships_and_is_idempotent() -> None
 
 
 def test_deactivated_user_cannot_log_in(client) -> None:
-    user = UserFactory()
-    user_deactivate(user=user, by=UserFactory(is_administrator=True))
+    user = UserFactory.create()
+    user_deactivate(user=user, by=UserFactory.create(is_administrator=True))
     response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 
 
 def test_deactivation_ends_an_open_session_at_the_next_request(client) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
     assert client.get(reverse("home:start")).status_code == 200
-    user_deactivate(user=user, by=UserFactory(is_administrator=True))
+    user_deactivate(user=user, by=UserFactory.create(is_administrator=True))
     response = client.get(reverse("home:start"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 def test_reactivation_lets_the_user_log_in_again(client) -> None:
-    admin = UserFactory(is_administrator=True)
-    user = UserFactory()
+    admin = UserFactory.create(is_administrator=True)
+    user = UserFactory.create()
     user_deactivate(user=user, by=admin)
     assert user_reactivate(user=user, by=admin) is True
     assert user_reactivate(user=user, by=admin) is False
@@ -52,7 +52,7 @@ def test_reactivation_lets_the_user_log_in_again(client) -> None:
 def test_deactivation_is_in_the_change_history() -> None:
     from auditlog.models import LogEntry
 
-    user = UserFactory()
-    user_deactivate(user=user, by=UserFactory(is_administrator=True))
+    user = UserFactory.create()
+    user_deactivate(user=user, by=UserFactory.create(is_administrator=True))
     updates = LogEntry.objects.get_for_object(user).filter(action=LogEntry.Action.UPDATE)
     assert any(e.changes_dict.get("is_active") == ["True", "False"] for e in updates)

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             )
         outdir.mkdir(parents=True, exist_ok=True)
         for kind, document in chosen.items():
+            if document is None:  # reported above
+                continue
             rendered = render_pdf(printing.template_for(document), printing.context_for(document), draft=False)
             target = outdir / FILE_NAMES[kind]
             target.write_bytes(rendered.content)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ def complete_plan(document: Document, by: User) -> Document:
     )
 
 
-def final_plan(enrollment: Enrollment, by: User, **finalise: object) -> Document:
+def final_plan(enrollment: Enrollment, by: User, **finalise: Any) -> Document:
     """A finalised (pending-PDF) handlingsplan."""
     document = complete_plan(services.document_start(enrollment=enrollment, kind=Document.Kind.ACTION_PLAN, by=by), by)
     return services.document_finalise(document=document, by=by, expected_revision=document.revision, **finalise)
@@ -91,7 +92,7 @@ def phase_two(enrollment: Enrollment, by: User) -> None:
     )
 
 
-def rendered_plan(world: dict[str, object]) -> Document:
+def rendered_plan(world: dict[str, Any]) -> Document:
     """A finalised handlingsplan of world["enrollment"] with its PDF rendered (as the task would)
     and delivered to world["referrer"]. For the URL matrix and view tests."""
     enrollment, handledare = world["enrollment"], world["handledare"]
@@ -101,7 +102,7 @@ def rendered_plan(world: dict[str, object]) -> Document:
     return plan
 
 
-def draft_plan(world: dict[str, object]) -> Document:
+def draft_plan(world: dict[str, Any]) -> Document:
     return services.document_start(
         enrollment=world["enrollment"], kind=Document.Kind.ACTION_PLAN, by=world["handledare"]
     )

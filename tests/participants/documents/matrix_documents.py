@@ -26,7 +26,9 @@ WRITERS = signed_in(404, koordinator=302, handledare=302, referrer=403)
 
 def _contact(w: dict[str, Any]) -> Contact:
     """A party (e.g. the handläggare at FK) around world["enrollment"]."""
-    return services.contact_add(enrollment=w["enrollment"], user=ReferrerFactory(), role="FK", by=w["handledare"])
+    return services.contact_add(
+        enrollment=w["enrollment"], user=ReferrerFactory.create(), role="FK", by=w["handledare"]
+    )
 
 
 def _final_with_contact(w: dict[str, Any]) -> dict[str, object]:
@@ -40,7 +42,7 @@ def _enrollment_with_contact(w: dict[str, Any]) -> dict[str, object]:
 
 
 def _enrollment_and_party(w: dict[str, Any]) -> dict[str, object]:
-    w["party"] = ReferrerFactory()  # someone with an account who may become a contact
+    w["party"] = ReferrerFactory.create()  # someone with an account who may become a contact
     return {"pk": w["enrollment"].pk}
 
 

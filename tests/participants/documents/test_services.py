@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.messaging.registry import deliver
@@ -42,6 +44,7 @@ def test_a_first_plan_is_prefilled_with_the_phase_requirements_and_a_three_month
     assert plan.status == Status.DRAFT
     assert {row["kind"] for row in plan.planned_activities} == set(ActivityKind.values)
     assert plan.period_start == timezone.localdate()
+    assert plan.period_end is not None
     assert (plan.period_end - plan.period_start).days in range(88, 92)
     again = services.document_start(enrollment=enrollment, kind=Kind.ACTION_PLAN, by=journey["koordinator"])
     assert again.pk == plan.pk  # a second click opens the same draft
@@ -123,7 +126,7 @@ def test_rendering_stores_a_tagged_pdf_once_and_tells_the_referrer_once(
         assert expected in text, text
     assert "UTKAST" not in text
     reader = PdfReader(plan.pdf.path)
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert "/StructTreeRoot" in cast(DictionaryObject, reader.trailer["/Root"])
     # What the queued task sends (the task itself runs in test_tasks_integration.py):
     deliver(DOCUMENT_READY, Delivery.objects.get(document=plan).pk)
     assert [m.to for m in mail.outbox] == [[journey["referrer"].email]]
@@ -153,6 +156,7 @@ def test_the_next_plan_starts_from_the_previous_one_with_its_sub_goals_to_evalua
     assert second.number == 2
     assert second.goal == first.goal
     assert second.direction == first.direction
+    assert first.period_end is not None
     assert second.period_start == first.period_end + timedelta(days=1)
     assert [e.goal for e in second.evaluations.all()] == [s.goal for s in first.sub_goals.all()]
     assert [s.goal for s in second.sub_goals.all()] == [s.goal for s in first.sub_goals.all()]
@@ -163,7 +167,7 @@ def test_the_next_plan_starts_from_the_previous_one_with_its_sub_goals_to_evalua
 
 def test_a_correction_is_a_new_version_that_says_what_changed_and_reaches_the_same_people(enrollment, journey):
     handledare = journey["handledare"]
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     services.contact_add(enrollment=enrollment, user=party, role="Handläggare FK", by=handledare)
     first = builders.final_plan(enrollment, handledare, recipients=[party])
     correction = services.document_correct(document=first, by=handledare)
@@ -187,7 +191,7 @@ def test_a_correction_is_a_new_version_that_says_what_changed_and_reaches_the_sa
 
 def test_removing_a_contact_revokes_their_documents_but_not_the_referrers(enrollment, journey):
     handledare = journey["handledare"]
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     contact = services.contact_add(enrollment=enrollment, user=party, role="", by=handledare)
     plan = builders.final_plan(enrollment, handledare, recipients=[party])
     assert documents_for(party).filter(pk=plan.pk).exists()

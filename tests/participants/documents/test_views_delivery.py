@@ -56,7 +56,7 @@ def test_file_name_has_no_personal_name(plan):
 
 
 def test_outsiders_get_404_and_the_attempt_is_logged(client, journey, plan):
-    stranger = ReferrerFactory()
+    stranger = ReferrerFactory.create()
     client.force_login(stranger)
     assert download(client, plan).status_code == 404
     assert LogEntry.objects.filter(object_pk=str(plan.pk), actor=stranger, additional_data__outcome="denied").exists()
@@ -109,7 +109,7 @@ def test_downloading_does_not_render(client, journey, plan, monkeypatch):
 
 
 def test_shared_documents_lists_what_a_party_was_given(client, journey, plan):
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     services.document_share(document=plan, recipients=[party], by=journey["handledare"])
     client.force_login(party)
     response = client.get(reverse("participants:shared_documents"))
@@ -124,7 +124,7 @@ def test_shared_documents_lists_what_a_party_was_given(client, journey, plan):
 
 
 def test_shared_documents_keeps_a_constant_number_of_queries(client, journey, plan, django_assert_max_num_queries):
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     services.document_share(document=plan, recipients=[party], by=journey["handledare"])
     client.force_login(party)
     with django_assert_max_num_queries(25) as few:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -38,7 +39,7 @@ def html(response) -> str:
     return response.content.decode()
 
 
-def editor_data(document: Document, **fields: object) -> dict[str, object]:
+def editor_data(document: Document, **fields: Any) -> dict[str, object]:
     """What the editor posts for `document` as saved, with `fields` changed (sub_goals: a list of rows)."""
     document.refresh_from_db()
     goals = fields.pop("sub_goals", None)
@@ -128,7 +129,7 @@ def test_the_participant_page_query_count_does_not_grow_with_documents(
     services.document_render(document_id=plan.pk)
     services.document_start(enrollment=enrollment, kind=Kind.REPORT, by=journey["handledare"])
     services.document_start(enrollment=enrollment, kind=Kind.CLOSING, by=journey["handledare"])
-    services.contact_add(enrollment=enrollment, user=ReferrerFactory(), role="FK", by=journey["handledare"])
+    services.contact_add(enrollment=enrollment, user=ReferrerFactory.create(), role="FK", by=journey["handledare"])
     with django_assert_max_num_queries(first):
         response = client.get(url)
     assert len(response.context["documents"]) == 3
@@ -321,7 +322,7 @@ def test_the_referrer_reads_a_delivered_document_but_may_not_correct_it(client, 
 
 
 def test_contacts_are_added_given_a_document_and_removing_revokes_it(client, enrollment, journey):
-    party = ReferrerFactory()
+    party = ReferrerFactory.create()
     client.force_login(journey["handledare"])
     add = reverse("participants:contact_add", args=[enrollment.pk])
     client.post(add, {"user": party.pk, "role": "Handläggare sjukpenning"})
@@ -344,6 +345,8 @@ def test_contacts_are_added_given_a_document_and_removing_revokes_it(client, enr
 
 def test_a_colleague_may_not_add_contacts(client, enrollment, journey, colleague):
     client.force_login(colleague)
-    response = client.post(reverse("participants:contact_add", args=[enrollment.pk]), {"user": ReferrerFactory().pk})
+    response = client.post(
+        reverse("participants:contact_add", args=[enrollment.pk]), {"user": ReferrerFactory.create().pk}
+    )
     assert response.status_code == 403
     assert not Contact.objects.exists()

@@ -23,6 +23,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{line.rule.kind}\t{state}\t{line.record}\t{line.action}\t{line.count}")
             return
         run = services.retention_run(trigger=RetentionRun.Trigger.COMMAND)
-        for line in run.lines.order_by("pk"):
-            self.stdout.write(f"{line.rule}\t{line.record}\t{line.action}\t{line.count}")
+        for logged in run.lines.order_by("pk"):
+            self.stdout.write(f"{logged.rule}\t{logged.record}\t{logged.action}\t{logged.count}")
         self.stdout.write(f"Gallring {run.pk} klar.")
