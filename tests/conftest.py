@@ -57,10 +57,16 @@ def test_queue() -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """pytest-django's hook, plus the run's name in the test databases' names: the browser run's
-    workers use test_<name>_gw0_browser… beside the app run's test_<name>_gw0… (SQLite's test
-    database is in memory, one per process: nothing to rename)."""
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_use_migrations: bool, django_db_blocker
+) -> None:
+    """pytest-django's hook, run before the test databases are made, plus:
+
+    - the run's name in the test databases' names: the browser run's workers use
+      test_<name>_gw0_browser… beside the app run's test_<name>_gw0… (SQLite's test database is in
+      memory, one per process: nothing to rename);
+    - on PostgreSQL, each test database is a copy of one migrated template (tests/template_database.py)
+      instead of every worker migrating its own."""
     if test_run():
         for db_settings in settings.DATABASES.values():
             test = db_settings.setdefault("TEST", {})
@@ -68,6 +74,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
                 continue
             name = test.get("NAME") or f"test_{db_settings['NAME']}"
             test["NAME"] = f"{name}_{test_run()}"
+    if django_db_use_migrations:
+        from tests import template_database
+
+        with django_db_blocker.unblock():
+            template_database.prepare()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
