@@ -12,6 +12,7 @@ Run time here (2 cores, shared): see docs/decisions/0015-forms-robustness.md.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import sys
@@ -98,6 +99,7 @@ def fuzz(client: Client, form: Form, failures: list[str]) -> int:
         nonlocal made
         made += 1
         url, htmx, data = submission
+        cookies = copy.deepcopy(client.cookies)
         try:
             with transaction.atomic():
                 response = submit(client, form, url, htmx, data)
@@ -105,6 +107,9 @@ def fuzz(client: Client, form: Form, failures: list[str]) -> int:
                 raise _RollbackError
         except _RollbackError:
             pass
+        # The rollback undid the session rows too: a submit that logged out or changed the password
+        # (a new session key) must not leave the client signed out for the submits and forms after it.
+        client.cookies = cookies
         # The counters keep what a rolled-back savepoint did, so the last reading is the baseline.
         changed, baseline[:] = after - baseline[0], [after]
         where = f"{form.describe()} {'(htmx) ' if htmx else ''}with {data!r:.400}"
