@@ -26,7 +26,6 @@ from django.core.management import call_command
 from django.db import DatabaseError, connections
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK_KEY = 0x15715  # pg_advisory_lock key: one template build at a time on this server
 
 
 def digest() -> str:
@@ -59,7 +58,8 @@ def prepare(alias: str = "default") -> str | None:
     base = f"test_{db_settings['NAME']}_template_"
     template = f"{base}{digest()}"
     with connection._nodb_cursor() as cursor:  # on the "postgres" database, autocommit
-        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        # One build at a time per database name (the workers of both runs); other names do not wait.
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [base])
         try:
             if not _exists(cursor, template):
                 building = f"{template}_building"
@@ -74,7 +74,7 @@ def prepare(alias: str = "default") -> str | None:
                         with contextlib.suppress(DatabaseError):
                             cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
         finally:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [base])
     db_settings.setdefault("TEST", {})["TEMPLATE"] = template
     return template
 
