@@ -62,20 +62,28 @@ checks: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Two runs: the app's tests, then the browser tests (Chromium + axe), each spread over the workers.
+# Two runs: the app's tests and the browser tests (Chromium + axe), each spread over the workers,
+# at the same time: both wait a lot (PostgreSQL, the live server, Chromium), so together they fill
+# the two cores better than one after the other (docs/performance.md, "Test suite"). The browser
+# run's test databases and Celery queues carry its name (IST_TEST_RUN=browser, tests/conftest.py),
+# so the two runs never share one. Its output goes to $(BROWSER_LOG) and is printed after the app run's.
 # Each takes PYTEST_ARGS, e.g. `make pytest-app PYTEST_ARGS="tests/referrals -x"`.
 # The embedded broker's soak (tests/soak, docs/decisions/0014) runs beside both, not after them:
-# started in the background, waited for at the end. It lasts IST_SOAK_SECONDS (20 by default, CI 180).
+# started in the background, waited for at the end, its two tests side by side (-n 2: they mostly
+# wait). It lasts IST_SOAK_SECONDS (20 by default, CI 180).
 # With PYTEST_ARGS (a chosen part of the suite) it does not run; `make soak` runs it alone.
 SOAK_LOG := var/soak.log
+BROWSER_LOG := var/browser-run.log
 NOT_SOAK := -m "not soak" --ignore=tests/soak
 
 pytest: install system-deps
 	@mkdir -p var
-	@if [ -z "$(PYTEST_ARGS)" ]; then $(DEV_ENV) $(BIN)/pytest -m soak -p no:cacheprovider tests/soak \
+	@if [ -z "$(PYTEST_ARGS)" ]; then $(DEV_ENV) $(BIN)/pytest -m soak -p no:cacheprovider -n 2 tests/soak \
 		>$(SOAK_LOG) 2>&1 & fi; soak=$$!; \
+	$(PYTEST_BROWSER) >$(BROWSER_LOG) 2>&1 & browser=$$!; \
 	$(PYTEST_APP); app=$$?; \
-	$(PYTEST_BROWSER); browser=$$?; \
+	wait $$browser; browser=$$?; \
+	echo "--- browser run, beside the app run (log: $(BROWSER_LOG)) ---"; cat $(BROWSER_LOG); \
 	soaked=0; if [ -n "$$soak" ]; then wait $$soak; soaked=$$?; \
 		echo "--- embedded broker soak (full log: $(SOAK_LOG)) ---"; tail -n 25 $(SOAK_LOG); fi; \
 	test $$app -eq 0 -a $$browser -eq 0 -a $$soaked -eq 0
@@ -83,7 +91,7 @@ pytest: install system-deps
 # --dist load keeps each worker's tests in pytest-django's order (tests in a transaction first, then
 # the transactional ones, whose flush empties the database); loadscope would mix them and fail.
 PYTEST_APP = $(PYTEST) --dist load $(NOT_SOAK) --ignore=tests/browser $(PYTEST_ARGS)
-PYTEST_BROWSER = $(PYTEST) --dist load $(NOT_SOAK) tests/browser $(PYTEST_ARGS)
+PYTEST_BROWSER = IST_TEST_RUN=browser $(PYTEST) --dist load $(NOT_SOAK) tests/browser $(PYTEST_ARGS)
 
 pytest-app: install system-deps
 	$(PYTEST_APP)

@@ -43,12 +43,45 @@ def worker_id() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def test_run() -> str:
+    """The name of this pytest run when two runs share one checkout and database settings at once:
+    `make pytest` starts the browser run (IST_TEST_RUN=browser) beside the app run. Empty otherwise."""
+    return os.environ.get("IST_TEST_RUN", "")
+
+
 def test_queue() -> str:
-    """The Celery queue of this test process: per database (two checkouts, or `make -j` running the
-    app and browser runs at once, use different databases) and per xdist worker. Named once, in
-    pytest_configure: later pytest-django renames the database to the test database's name."""
+    """The Celery queue of this test process: per database (two checkouts use different databases),
+    per run (the app and browser runs of `make pytest` go at the same time) and per xdist worker.
+    Named once, in pytest_configure: later pytest-django renames the database to the test
+    database's name."""
     database = Path(str(settings.DATABASES["default"]["NAME"])).stem
-    return f"ist-tests-{database}-{worker_id()}"
+    run = f"-{test_run()}" if test_run() else ""
+    return f"ist-tests-{database}{run}-{worker_id()}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_use_migrations: bool, django_db_blocker
+) -> None:
+    """pytest-django's hook, run before the test databases are made, plus:
+
+    - the run's name in the test databases' names: the browser run's workers use
+      test_<name>_gw0_browser… beside the app run's test_<name>_gw0… (SQLite's test database is in
+      memory, one per process: nothing to rename);
+    - on PostgreSQL, each test database is a copy of one migrated template (tests/template_database.py)
+      instead of every worker migrating its own."""
+    if test_run():
+        for db_settings in settings.DATABASES.values():
+            test = db_settings.setdefault("TEST", {})
+            if not test.get("NAME") and db_settings["ENGINE"].endswith("sqlite3"):
+                continue
+            name = test.get("NAME") or f"test_{db_settings['NAME']}"
+            test["NAME"] = f"{name}_{test_run()}"
+    if django_db_use_migrations:
+        from tests import template_database
+
+        with django_db_blocker.unblock():
+            template_database.prepare()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

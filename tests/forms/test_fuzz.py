@@ -12,11 +12,14 @@ Run time here (2 cores, shared): see docs/decisions/0015-forms-robustness.md.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -34,6 +37,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db, postgresql_only]
 
 ROLES = ("koordinator", "handledare", "samverkansteam", "referrer", "administrator", "steering")
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "200"))
+# The forms are fuzzed in this many tests, so pytest-xdist spreads them over its workers (one test
+# of 3.5 minutes kept one worker busy while the other had finished; docs/decisions/0020).
+SHARDS = 8
 # Tables a refused submit may still write: the read it made is access-logged (auditlog), a login
 # attempt is counted (axes), a message waits in the session.
 MAY_CHANGE_ON_REFUSAL = {
@@ -93,6 +99,7 @@ def fuzz(client: Client, form: Form, failures: list[str]) -> int:
         nonlocal made
         made += 1
         url, htmx, data = submission
+        cookies = copy.deepcopy(client.cookies)
         try:
             with transaction.atomic():
                 response = submit(client, form, url, htmx, data)
@@ -100,6 +107,9 @@ def fuzz(client: Client, form: Form, failures: list[str]) -> int:
                 raise _RollbackError
         except _RollbackError:
             pass
+        # The rollback undid the session rows too: a submit that logged out or changed the password
+        # (a new session key) must not leave the client signed out for the submits and forms after it.
+        client.cookies = cookies
         # The counters keep what a rolled-back savepoint did, so the last reading is the baseline.
         changed, baseline[:] = after - baseline[0], [after]
         where = f"{form.describe()} {'(htmx) ' if htmx else ''}with {data!r:.400}"
@@ -129,55 +139,71 @@ def discover(accounts: list[User]) -> list[tuple[Client, Form]]:
         for form in forms_reachable(client)[0]:
             form.account = user.email
             found.setdefault(form.key, (client, form))
-    return list(found.values())
+    # In the order of their (method, route): the same on every xdist worker, so the shards split
+    # one list and every form is in exactly one shard.
+    return [found[key] for key in sorted(found)]
 
 
-@pytest.fixture
-def fast_client(monkeypatch, caplog):
+@contextmanager
+def fast_rendering() -> Iterator[None]:
     """The test client without what only assertions on templates need: it copies every template's
     context on every render, a quarter of a submit's time. Refusals are logged by django.request
     (and a login attempt by axes) thousands of times; the test reports what matters itself."""
     from django.template.base import Template
 
-    monkeypatch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
-    caplog.set_level(logging.CRITICAL)
-    logging.disable(logging.ERROR)
-    yield
-    logging.disable(logging.NOTSET)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
+        logging.disable(logging.ERROR)
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
 
 
-def test_every_form_answers_generated_input_without_server_error_or_half_saved_refusal(journey, fast_client) -> None:
+@pytest.fixture(scope="module")
+def reachable_forms(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[tuple[Client, Form]]]:
+    """The seeded world and every form found in it, once per module and xdist worker (as
+    tests/conftest.py `module_journey`): in a transaction rolled back after the module; each shard
+    runs in a savepoint inside it, and each submit in a savepoint inside that."""
+    from tests.conftest import build_journey, build_users, build_world
     from tests.participants.documents.builders import draft_plan, rendered_plan
 
+    with django_db_blocker.unblock(), transaction.atomic():
+        journey = build_journey(build_world(build_users()))
+        rendered_plan(journey)
+        draft_plan(journey)
+        with fast_rendering():
+            forms = discover([journey[role] for role in ROLES])
+        yield forms
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_form_answers_generated_input_without_server_error_or_half_saved_refusal(
+    reachable_forms: list[tuple[Client, Form]], shard: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Shard `shard` of SHARDS: the forms at positions shard, shard + SHARDS, … of the discovered
+    list, so the shards together fuzz every form once and the xdist workers share the work."""
     if os.environ.get("CI") and EXAMPLES < 200 and not os.environ.get("FORM_FUZZ_LOCAL"):
         pytest.fail("FORM_FUZZ_EXAMPLES lowers the count for local work only (with FORM_FUZZ_LOCAL=1); CI runs 200")
 
-    rendered_plan(journey)
-    draft_plan(journey)
+    caplog.set_level(logging.CRITICAL)
+    # Guards against a fuzz that proves nothing: the crawl found the app's forms, each shard has some.
+    assert len(reachable_forms) >= 30, [form.describe() for _client, form in reachable_forms]
+    forms = reachable_forms[shard::SHARDS]
     started = time.monotonic()
-    forms = discover(
-        [
-            journey[role]
-            for role in ("koordinator", "handledare", "samverkansteam", "referrer", "administrator", "steering")
-        ]
-    )
-    discovered = time.monotonic()
     failures: list[str] = []
     only = os.environ.get("FORM_FUZZ_ONLY", "")  # e.g. "/avslut/": one form while working on it
     made = {}
-    for client, form in forms:
-        if only and only not in form.describe():
-            continue
-        t = time.monotonic()
-        made[form.describe()] = fuzz(client, form, failures)
-        if os.environ.get("FORM_FUZZ_TIMES"):
-            print(f"{(time.monotonic() - t) / made[form.describe()] * 1000:6.0f} ms {form.describe()}")
-    print(
-        f"\n{len(forms)} forms, {sum(made.values())} submits; discovery {discovered - started:.0f} s, "
-        f"fuzzing {time.monotonic() - discovered:.0f} s"
-    )
-    # Guards against a fuzz that proves nothing: the crawl found the app's forms, each got its inputs.
-    assert len(forms) >= 30, [form.describe() for _client, form in forms]
-    assert made
+    with fast_rendering():
+        for client, form in forms:
+            if only and only not in form.describe():
+                continue
+            t = time.monotonic()
+            made[form.describe()] = fuzz(client, form, failures)
+            if os.environ.get("FORM_FUZZ_TIMES"):
+                print(f"{(time.monotonic() - t) / made[form.describe()] * 1000:6.0f} ms {form.describe()}")
+    print(f"\nshard {shard}: {len(forms)} forms, {sum(made.values())} submits in {time.monotonic() - started:.0f} s")
+    assert made or only
     assert all(n >= EXAMPLES for n in made.values()), made
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(sorted(failures)[:60])

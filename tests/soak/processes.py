@@ -77,3 +77,18 @@ def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
             return True
         time.sleep(0.5)
     return condition()
+
+
+def wait_while_progressing(remaining: Callable[[], int], stall: float) -> int:
+    """Wait until `remaining()` is 0, for as long as it keeps falling: fails (returns what is left)
+    only when nothing was done for `stall` seconds. A worker that died or hangs is found as surely
+    as with a fixed deadline; one that is slow because the machine is busy (the soak runs beside
+    the rest of the suite) gets the time it needs."""
+    left = remaining()
+    last_progress = time.monotonic()
+    while left and time.monotonic() - last_progress < stall:
+        time.sleep(0.5)
+        now = remaining()
+        if now < left:
+            left, last_progress = now, time.monotonic()
+    return left
