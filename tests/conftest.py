@@ -198,7 +198,7 @@ def build_journey(world: dict[str, Any]) -> dict[str, object]:
 
     from django.utils import timezone
 
-    from participants import services
+    from participants import rules, services
     from participants.models import ActivityKind, ExitReason
     from tests.participants import builders
 
@@ -207,7 +207,9 @@ def build_journey(world: dict[str, Any]) -> dict[str, object]:
     activity = services.activity_log(
         enrollment=enrollment,
         kind=ActivityKind.TALK,
-        day=timezone.localdate() - timedelta(days=1),
+        # Yesterday, but never last week: on a Monday the sweep's "last week" must stay without it,
+        # as on every other day (the week-log tests delete last week's activities).
+        day=max(timezone.localdate() - timedelta(days=1), rules.week_start(timezone.localdate())),
         attendance="present",
         duration_minutes=60,
         note="",
