@@ -49,7 +49,9 @@ def test_coordinator_moves_ticked_participants_in_one_step(page: Page, check_a11
     page.get_by_label("Andra kontaktperson").select_option(label=second.get_full_name())
     page.get_by_role("button", name="Flytta 2 deltagare").click()
 
-    expect(page.get_by_role("status")).to_contain_text(f"2 deltagare har {new.get_full_name()} som ansvarig handledare")
+    expect(page.locator(".messages[role=status]")).to_contain_text(
+        f"2 deltagare har {new.get_full_name()} som ansvarig handledare"
+    )
     check_a11y(page)
     for enrollment in two:
         enrollment.refresh_from_db()
@@ -89,7 +91,7 @@ def test_coordinator_of_both_teams_moves_a_participant_to_another_team(
     page.get_by_label("Ansvarig handledare i det nya teamet").select_option(label=receiver.get_full_name())
     page.get_by_role("button", name="Godkänn flytten").click()
 
-    expect(page.get_by_role("status")).to_contain_text(f"Deltagaren är inskriven i {laholm.name}")
+    expect(page.locator(".messages[role=status]")).to_contain_text(f"Deltagaren är inskriven i {laholm.name}")
     check_a11y(page)
     enrollment.refresh_from_db()
     assert (enrollment.team_id, enrollment.responsible_id) == (laholm.pk, receiver.pk)

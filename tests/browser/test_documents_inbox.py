@@ -4,23 +4,20 @@ no longer marked "Ny" afterwards."""
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from participants.documents import services
 from participants.documents.models import Document, DocumentRead
 from teams.models import User
+from tests.databases import seed_reference_data
 from tests.participants import builders
 from tests.participants.documents.builders import final_plan, phase_two
 
 pytestmark = pytest.mark.browser
-
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
 
 
 def rendered_plan(first_name: str, last_name: str) -> Document:
@@ -37,7 +34,7 @@ def rendered_plan(first_name: str, last_name: str) -> Document:
 
 @pytest.fixture
 def plans(page: Page, notifications_sent) -> tuple[Document, Document]:
-    seed_migration.seed(apps, None)
+    seed_reference_data()  # phase requirements, activity kinds, value lists (idempotent)
     return rendered_plan("Greta", "Grönberg"), rendered_plan("Hugo", "Holm")
 
 

@@ -60,7 +60,7 @@ def test_coordinator_enrols_a_ready_referral_and_opens_the_participant_page(
     # The participant page.
     expect(page.get_by_role("heading", level=1)).to_have_text("Doris Dahlberg")
     expect(page).to_have_url(re.compile(r"/deltagare/\d+/$"))
-    expect(page.get_by_role("status")).to_contain_text("är inskriven och börjar i Prova på")
+    expect(page.locator(".messages[role=status]")).to_contain_text("är inskriven och börjar i Prova på")
     expect(page.locator(".current-phase")).to_contain_text("Prova på")
     expect(page.get_by_role("region", name="Kontakter")).to_contain_text(handledare.get_full_name())
     expect(page.get_by_role("region", name="Kontakter")).to_contain_text("Hassan Olsson")

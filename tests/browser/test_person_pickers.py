@@ -3,26 +3,23 @@ page with the keyboard only; a coordinator filters Loggkontroll by a user she fi
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from participants.documents.models import Contact
 from participants.models import Enrollment
 from teams.models import User
+from tests.databases import seed_reference_data
 from tests.participants import builders
 
 pytestmark = pytest.mark.browser
 
-seed_migration = importlib.import_module("participants.migrations.0002_seed_rules_and_lists")
-
 
 @pytest.fixture
 def enrollment(page: Page, notifications_sent) -> Enrollment:
-    seed_migration.seed(apps, None)
+    seed_reference_data()  # phase requirements, activity kinds, value lists (idempotent)
     coordinator = User.objects.get(email="koordinator@ist.example")
     referrer = User.objects.get(email="remittent.fk@ist.example")
     handledare = User.objects.get(email="handledare@ist.example")
