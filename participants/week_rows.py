@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")  # Swedish, as the date filter's "D"
 SYMBOLS = {Attendance.PRESENT: "✓", Attendance.EXCUSED: "–", Attendance.UNEXCUSED: "✗"}
-ATTENDANCE_LABELS = {value: str(label) for value, label in Attendance.choices}
+ATTENDANCE_LABELS: dict[str, str] = {value: str(label) for value, label in Attendance.choices}
 
 
 def _attr(value: object) -> str:
