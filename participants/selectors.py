@@ -190,7 +190,7 @@ def week_of(enrollments: QuerySet[Enrollment], monday: date, *, today: date | No
     activities = (
         Activity.objects.filter(enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday)
         .order_by("date", "pk")
-        .values_list("enrollment_id", "pk", "date", "attendance", "kind_id", "kind__name", "kind__category")
+        .values_list("enrollment_id", "pk", "date", "attendance", "kind__code", "kind__name", "kind__category")
     )
     this_week: dict[tuple[int, str], list[WeekActivity]] = defaultdict(list)
     last_week_present: dict[tuple[int, str], int] = defaultdict(int)

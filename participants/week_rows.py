@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from participants.views.week import GridCell, GridRow
 
 WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")  # Swedish, as the date filter's "D"
-SYMBOLS = {Attendance.PRESENT: "✓", Attendance.EXCUSED: "–", Attendance.UNEXCUSED: "✗"}
-ATTENDANCE_LABELS: dict[str, str] = {value: str(label) for value, label in Attendance.choices}
+SYMBOLS: dict[str, str] = {Attendance.PRESENT: "✓", Attendance.EXCUSED: "–", Attendance.UNEXCUSED: "✗"}
+ATTENDANCE_LABELS = {value: str(label) for value, label in Attendance.choices}
 
 
 def _attr(value: object) -> str:
