@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    pass
+    from teams.models import User
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ist.settings")
@@ -42,7 +42,7 @@ WEEKS = 52
 PER_WEEK = 4
 
 
-def fill(participants: int = PARTICIPANTS) -> object:
+def fill(participants: int = PARTICIPANTS) -> User:
     """The handledare, `participants` active enrolments in Arbetsförberedande, ~4 activities a week
     for a year."""
     from participants.models import Activity, ActivityKind, Attendance, Enrollment, Participant, Phase, PhasePeriod

@@ -128,7 +128,7 @@ def _get(client: Client, url: str) -> tuple[float, int, int, int]:
     with CaptureQueriesContext(connection) as queries:
         began = time.perf_counter()
         response = client.get(url)
-        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+        size = sum(len(chunk) for chunk in response) if response.streaming else len(response.content)
         elapsed = (time.perf_counter() - began) * 1000
     return elapsed, response.status_code, size, len(queries)
 

@@ -155,6 +155,8 @@ def run(args: argparse.Namespace) -> None:
     timed("document schedule, one SQL query (after)", runs, lambda: due_counts(ids, today=today, soon=soon))
 
     enrollment = Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).select_related("responsible").first()
+    if enrollment is None:
+        raise SystemExit("no active enrolment here: run `manage.py seed_demo --national` first")
     handledare = Client()
     handledare.force_login(enrollment.responsible)
     timed("participant page (contact picker)", runs,

@@ -52,7 +52,7 @@ def main() -> None:
     began = time.perf_counter()
     response = client.post("/statistik/deltagarexport/", form)
     lines = size = 0
-    for chunk in response.streaming_content:
+    for chunk in response:  # the streamed body, chunk by chunk
         lines += chunk.count(b"\n")
         size += len(chunk)
     elapsed = time.perf_counter() - began

@@ -57,7 +57,7 @@ class IndexConcurrently(Operation):
         self.postgres_only = postgres_only
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs = {"name": self.name, "table": self.table, "columns": self.columns}
+        kwargs: dict[str, Any] = {"name": self.name, "table": self.table, "columns": self.columns}
         if self.drop:
             kwargs["drop"] = True
         if self.postgres_only:

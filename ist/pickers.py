@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
@@ -25,6 +25,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LIMIT = 20  # matches shown at most; the user types more to narrow
 SEARCH_SUFFIX = "_q"  # the search box's name: the field's name plus this
@@ -110,7 +113,7 @@ class PersonField(forms.Field):
         search_url: str,
         search_fields: tuple[str, ...] = ("first_name", "last_name", "email"),
         label_from_instance: Callable[[Any], str] | None = None,
-        empty_label: str = "",
+        empty_label: StrOrPromise = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -122,7 +125,7 @@ class PersonField(forms.Field):
         cast("PersonPicker", self.widget).field = self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PersonField:
-        result = cast("PersonField", super().__deepcopy__(memo))
+        result = cast("PersonField", super().__deepcopy__(memo))  # type: ignore[misc]  # Django's Field has it; the stubs omit it
         cast("PersonPicker", result.widget).field = result  # each form's copy renders its own queryset
         return result
 

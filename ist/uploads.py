@@ -167,7 +167,7 @@ class ImageUploadField(UploadField):
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         value = super().clean(data, initial)
-        if isinstance(value, UploadedFile) and PurePosixPath(value.name).suffix not in {
+        if isinstance(value, UploadedFile) and PurePosixPath(value.name or "").suffix not in {
             SUFFIXES[kind] for kind in self.KINDS
         }:
             raise ValidationError(NOT_AN_IMAGE, code="not_an_image")

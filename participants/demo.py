@@ -159,7 +159,7 @@ def seed_participants() -> dict[str, int]:
                     enrollment=enrollment,
                     by=coordinator,
                     values=ClosureFields(
-                        date=closed_on,
+                        date=last_day,  # closed_on, set above for a closed plan
                         reason=reason,
                         occupation_after=occupations[0] if reason.to_work_or_studies else occupations[3],
                         occupation_after_extent=50 if reason.to_work_or_studies else 0,

@@ -26,7 +26,7 @@ from referrals.models import ConsentHow
 from teams.models import Organisation
 
 if TYPE_CHECKING:
-    from teams.models import User
+    from teams.models import Team, User
 
 
 class EnrollForm(forms.ModelForm):
@@ -153,13 +153,15 @@ class BulkReassignForm(forms.Form):
     KEEP = "keep"
     NONE = "none"
 
-    responsible = forms.ModelChoiceField(label="Ny ansvarig handledare", queryset=None, empty_label="Välj handledare")
+    responsible: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Ny ansvarig handledare", queryset=None, empty_label="Välj handledare"
+    )
     second_contact = forms.ChoiceField(label="Andra kontaktperson")
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = handledare
-        self.fields["second_contact"].choices = [
+        cast("forms.ModelChoiceField[Any]", self.fields["responsible"]).queryset = handledare
+        cast("forms.ChoiceField", self.fields["second_contact"]).choices = [
             (self.KEEP, "Behåll nuvarande"),
             (self.NONE, "Ingen"),
             *((str(user.pk), user.get_full_name()) for user in handledare),
@@ -167,7 +169,8 @@ class BulkReassignForm(forms.Form):
         self._handledare = {str(user.pk): user for user in handledare}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         choice = data.get("second_contact")
         responsible = data.get("responsible")
         if choice not in (None, self.KEEP, self.NONE) and responsible and str(responsible.pk) == choice:
@@ -185,7 +188,9 @@ class BulkReassignForm(forms.Form):
 class TransferForm(forms.Form):
     """The sending coordinator proposes a move to another team (the teams are few)."""
 
-    to_team = forms.ModelChoiceField(label="Till team", queryset=None, empty_label="Välj team")
+    to_team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
+        label="Till team", queryset=None, empty_label="Välj team"
+    )
     date = DateField(label="Flyttdatum (första dagen i det nya teamet)")
     note = forms.CharField(
         label="Meddelande till det mottagande teamet", max_length=500, required=False, widget=forms.Textarea
@@ -194,19 +199,19 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["to_team"]).queryset = teams
 
 
 class TransferAcceptForm(forms.Form):
     """The receiving coordinator chooses the participant's handledare in the receiving team."""
 
-    responsible = forms.ModelChoiceField(
+    responsible: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Ansvarig handledare i det nya teamet", queryset=None, empty_label="Välj handledare"
     )
 
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = handledare
+        cast("forms.ModelChoiceField[Any]", self.fields["responsible"]).queryset = handledare
 
 
 class ActivityForm(forms.Form):
@@ -226,7 +231,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: Iterable[ActivityType], keep: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices(kinds, keep=keep)
+        cast("forms.ChoiceField", self.fields["kind"]).choices = kind_choices(kinds, keep=keep)
 
 
 class ActivityHistoryFilter(forms.Form):
@@ -238,10 +243,11 @@ class ActivityHistoryFilter(forms.Form):
 
     def __init__(self, *args: Any, kinds: Iterable[ActivityType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Alla"), *((k.code, k.name) for k in kinds)]
+        cast("forms.ChoiceField", self.fields["kind"]).choices = [("", "Alla"), *((k.code, k.name) for k in kinds)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "Slutdatumet ligger före startdatumet.")
         return data
@@ -255,7 +261,7 @@ class GroupSessionForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: Iterable[ActivityType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices(kinds, group_only=True)
+        cast("forms.ChoiceField", self.fields["kind"]).choices = kind_choices(kinds, group_only=True)
 
 
 class ClosureForm(forms.ModelForm):

@@ -9,6 +9,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
+    import datetime
+
     from participants.models import Activity, EducationLevel, ExitReason, Occupation, Participant
     from referrals.models import SupportKind
     from teams.models import Municipality
@@ -73,6 +75,6 @@ class ClosureFields:
     support_after: SupportKind | None = None
     summary: str = ""
     recommendations: str = ""
-    closing_meeting_on: date | None = None
+    closing_meeting_on: datetime.date | None = None
     care_provider_consulted: bool = False
     parties_consulted: bool = False

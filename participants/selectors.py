@@ -190,12 +190,12 @@ def week_of(enrollments: QuerySet[Enrollment], monday: date, *, today: date | No
     activities = (
         Activity.objects.filter(enrollment_id__in=ids, date__gte=monday - timedelta(days=7), date__lte=sunday)
         .order_by("date", "pk")
-        .values_list("enrollment_id", "pk", "date", "attendance", "kind_id", "kind__name", "kind__category")
+        .values_list("enrollment_id", "pk", "date", "attendance", "kind__code", "kind__name", "kind__category")
     )
     this_week: dict[tuple[int, str], list[WeekActivity]] = defaultdict(list)
     last_week_present: dict[tuple[int, str], int] = defaultdict(int)
-    for enrollment_id, *fields in activities:
-        activity = WeekActivity(*fields)
+    for enrollment_id, pk, day, attendance, kind_id, kind_name, category in activities:
+        activity = WeekActivity(pk, day, attendance, kind_id, kind_name, category)
         key = (enrollment_id, activity.category)
         if activity.date >= monday:
             this_week[key].append(activity)
@@ -258,7 +258,8 @@ def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> li
             (p.phase for p in periods if p.start <= monday + timedelta(days=6) and (p.end is None or p.end >= monday)),
             None,
         )
-        required = met = 0
+        required: float = 0
+        met: float = 0
         for category in RequirementCategory.values:
             req = reqs.for_week(phase, category, monday)  # the requirement in force that week
             if req is None:
@@ -285,7 +286,7 @@ def activity_history(
     """Every activity of the enrolment, newest first, of a kind and within a period if given."""
     rows = enrollment.activities.select_related("kind", "logged_by", "group_session")
     if kind:
-        rows = rows.filter(kind_id=kind)
+        rows = rows.filter(kind__code=kind)  # the column holds the code (to_field): no join
     if start:
         rows = rows.filter(date__gte=start)
     if end:

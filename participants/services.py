@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -313,7 +313,7 @@ def reassign(
     return True
 
 
-KEEP = "keep"
+KEEP: Final = "keep"
 """`reassign_many(second_contact=KEEP)`: every enrolment keeps its second contact (none if that is the
 new handledare)."""
 
@@ -373,7 +373,7 @@ def reassign_many(
                 continue
         else:
             responsible = by_user
-            second = enrollment.second_contact if second_contact == KEEP else second_contact
+            second = enrollment.second_contact if isinstance(second_contact, str) else second_contact  # str: KEEP
             if second is not None and second.pk == by_user.pk:
                 second = None
             target = (responsible.pk, second.pk if second else None)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from participants.views.week import GridCell, GridRow
 
 WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")  # Swedish, as the date filter's "D"
-SYMBOLS = {Attendance.PRESENT: "✓", Attendance.EXCUSED: "–", Attendance.UNEXCUSED: "✗"}
+SYMBOLS: dict[str, str] = {Attendance.PRESENT: "✓", Attendance.EXCUSED: "–", Attendance.UNEXCUSED: "✗"}
 ATTENDANCE_LABELS = {value: str(label) for value, label in Attendance.choices}
 
 

@@ -260,6 +260,8 @@ def seed_decision_dates() -> dict[str, int]:
     )
     for item in items:
         referral = item.referral
+        if referral is None or referral.team is None:  # never: the filter takes submitted referrals only
+            continue
         if item.decided_at is None or timezone.localtime(item.decided_at).date() == item.meeting.date:
             continue
         meeting = item.meeting

@@ -394,7 +394,7 @@ def agenda_add(
     if referral is not None:
         Referral.objects.filter(pk=referral.pk, status=Status.SUBMITTED).update(status=Status.ON_AGENDA)
         _event(referral, Event.ON_AGENDA, by, str(meeting))
-    else:
+    elif question is not None:
         ConsultativeQuestion.objects.filter(pk=question.pk, status=ConsultativeQuestion.Status.NEW).update(
             status=ConsultativeQuestion.Status.ON_AGENDA
         )

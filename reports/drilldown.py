@@ -11,7 +11,7 @@ people and have no list (docs/decisions/0025-report-numbers.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from reports.statistics import AGE_BANDS, OTHER_AGE, UNKNOWN, Period, exit_reaso
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
     from participants.models import Enrollment
     from reports.presentation import ShownSection
@@ -37,7 +38,7 @@ def _present(period: Period) -> Q:
     return Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gte=period.start))
 
 
-def _choice(choices: list[tuple[str, str]], label: str) -> str:
+def _choice(choices: Sequence[tuple[str, StrOrPromise]], label: str) -> str:
     for value, text in choices:
         if str(text) == label:
             return value
@@ -148,8 +149,8 @@ def _follow_ups(period: Period, row: str | None, column: int | None) -> Q:
     return q
 
 
-def _entry_exit(entry: str, exit_: str) -> Callable[[Period, str | None, int | None, list[str]], Q]:
-    def build(period: Period, row: str | None, column: int | None, columns: list[str]) -> Q:
+def _entry_exit(entry: str, exit_: str) -> Callable[[Period, str | None, int | None, list[StrOrPromise]], Q]:
+    def build(period: Period, row: str | None, column: int | None, columns: list[StrOrPromise]) -> Q:
         q = Q(closure__date__range=(period.start, period.end))
         if row is not None:
             q &= Q(**{f"{entry}__isnull": True}) if row == UNKNOWN else Q(**{f"{entry}__label": row})
@@ -212,7 +213,7 @@ class Figure:
 
 
 def people(
-    teams: QuerySet[Team], period: Period, figure: Figure, *, columns: list[str] | None = None
+    teams: QuerySet[Team], period: Period, figure: Figure, *, columns: list[StrOrPromise] | None = None
 ) -> QuerySet[Enrollment]:
     """The enrolments behind a figure, each once; UnknownFigureError for a table, row or column not known."""
     from participants.models import Enrollment
@@ -237,12 +238,12 @@ def add_links(sections: list[ShownSection], *, base: str) -> None:
 
     url = reverse("reports:figure_people")
 
-    def link(table: str, row: str | None, column: int | None, text: str) -> str:
+    def link(table: str, row: StrOrPromise | None, column: int | None, text: str) -> str:
         if not text.isdigit() or text == "0":
             return ""
         extra: dict[str, str] = {"tabell": table}
         if row is not None:
-            extra["rad"] = row
+            extra["rad"] = str(row)
         if column is not None:
             extra["kolumn"] = str(column)
         return f"{url}?{base}&{urlencode(extra)}"
@@ -261,7 +262,7 @@ def add_links(sections: list[ShownSection], *, base: str) -> None:
                 shown.total_link = link(key, None, None, shown.total)
 
 
-COLUMNS = {
+COLUMNS: dict[str, list[StrOrPromise]] = {
     "finsam": ["Deltagare"],
     "municipality": [label for _v, label in Participant.Sex.choices],
     "age": [label for _v, label in Participant.Sex.choices],

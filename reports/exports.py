@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from reports import suppression
 
@@ -86,7 +86,7 @@ def workbook(
 
     note = suppression_note(limit)
     book = Workbook()
-    about = book.active
+    about = cast("Worksheet", book.active)  # a new workbook's one sheet, never None or a chart
     about.title = "Om rapporten"
     _heading(about, [title])
     for key, value in meta:

@@ -427,7 +427,7 @@ def phases(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]
     return table, measures
 
 
-def exit_reason_label(group: str, label: str) -> str:
+def exit_reason_label(group: StrOrPromise, label: str) -> str:
     """ "Avbrott: flyttat", not "Avbrott: Avbrott: flyttat": the group is named once, and not again
     when the reason's own label already starts with it ("Avbrott på egen begäran")."""
     group, label = str(group), str(label)

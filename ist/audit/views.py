@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from ist.audit.selectors import filter_log, log_entries_for, may_review_log
 from ist.audit.subjects import find_people
 from ist.http import AuthenticatedHttpRequest
 from ist.keyset import keyset_page
-from ist.pickers import search_view
+from ist.pickers import PersonField, search_view
 
 PERSON_KEY = re.compile(r"^[a-z]+:\d+$")
 security_log = logging.getLogger("ist.security")
@@ -106,5 +107,5 @@ def actor_search(request: HttpRequest) -> HttpResponse:
     ist.pickers.LIMIT. One query besides the check."""
     if not may_review_log(request.user):
         raise PermissionDenied
-    field = LogFilterForm(viewer=request.user).fields["actor"]
+    field = cast("PersonField", LogFilterForm(viewer=request.user).fields["actor"])
     return search_view(request, field, name="actor")

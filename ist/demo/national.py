@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -101,7 +102,7 @@ def indexes_dropped(table: str) -> Iterator[None]:
                 cursor.execute(definition)
 
 
-def _run(sql: str, params: dict[str, object] | None = None) -> int:
+def _run(sql: str, params: dict[str, Any] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or {})
         return cursor.rowcount

@@ -33,13 +33,13 @@ SUB_GOALS = [
     ("Närvaro tre förmiddagar i veckan", "Arbetsträning i gruppen på Växthuset", Responsible.IST),
     ("Prova på en arbetsplats inom lager", "Studiebesök och två veckors praktik", Responsible.AF),
 ]
-REPORT = {
+REPORT: dict[str, object] = {
     "progress": "Närvaron har ökat från två till tre förmiddagar i veckan. Deltagaren är redo för praktik.",
     "assessment": "Deltagaren klarar nu tre förmiddagar i veckan och bedöms redo för praktik på halvtid.",
     "changes": "Ny läkarkontakt från och med förra månaden; sjukskrivningen är oförändrad.",
     "next_steps": "Praktik på lager två veckor, därefter uppföljningsmöte med Försäkringskassan.",
 }
-CLOSING = {
+CLOSING: dict[str, object] = {
     "summary": "Deltagaren har gått igenom alla fyra faser och fått en anställning på 75 procent.",
     "recommendations": "Fortsatt kontakt med företagshälsovården under de första månaderna.",
     "next_steps": "Uppföljning efter 6 och 12 månader enligt rutin.",

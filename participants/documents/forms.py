@@ -157,7 +157,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
+        cast("PersonField", self.fields["user"]).queryset = people
 
 
 def contact_candidates() -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -133,7 +134,7 @@ def due_counts(team_ids: list[int], *, today: date, soon: date) -> dict[int, Due
         return {}
     if connection.vendor != "postgresql":
         return _due_counts_python(team_ids, today=today, soon=soon)
-    params = {
+    params: dict[str, Any] = {
         "active": Enrollment.Status.ACTIVE.value,
         "teams": list(team_ids),
         "plan": Document.Kind.ACTION_PLAN.value,

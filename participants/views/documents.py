@@ -13,7 +13,7 @@ from __future__ import annotations
 from copy import copy  # a ModelForm writes into its instance: the page keeps showing what is saved
 from datetime import timedelta
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,7 +29,7 @@ from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_a
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.http import AuthenticatedHttpRequest
 from ist.pdf.rendering import render_pdf
-from ist.pickers import search_view
+from ist.pickers import PersonField, search_view
 from ist.uploads import FILE_LOST_MESSAGE
 from participants import selectors as enrolment_selectors
 from participants.documents import forms, printing, selectors, services
@@ -471,7 +471,7 @@ def contact_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     ist.pickers.LIMIT. For whoever may change some enrolment (the picker is on its page); 403 otherwise."""
     if not enrolment_selectors.enrollments_for(request.user, "change").exists():
         raise PermissionDenied
-    field = forms.ContactForm(people=forms.contact_candidates()).fields["user"]
+    field = cast("PersonField", forms.ContactForm(people=forms.contact_candidates()).fields["user"])
     return search_view(request, field, name="user")
 
 

@@ -13,18 +13,19 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from ist.audit.recording import get_visible_or_404
+from ist.http import AuthenticatedHttpRequest
 from participants import selectors
 from participants.forms import ActivityHistoryFilter
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 HISTORY = "participants/history/activities.html"
 PAGE_SIZE = 50
 
 
 @require_safe
-def activities(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def activities(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Every activity of the enrolment; the referrer's read-only view does not include activities."""
     enrollment = get_visible_or_404(
         request, selectors.enrollments_for(request.user, "view"), what="aktivitetshistorik", pk=enrollment_pk

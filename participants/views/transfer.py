@@ -13,6 +13,7 @@ from django.urls import path
 
 from ist.audit.recording import get_visible_or_404, record_access
 from ist.errors import NotAllowedNow
+from ist.http import AuthenticatedHttpRequest
 from participants import forms, selectors, services
 from participants.models import Enrollment, Transfer
 from participants.views.journey import _enrollment
@@ -20,7 +21,7 @@ from teams.access import teams_where
 from teams.models import Team
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
 
 
 PROPOSE = "participants/transfer/propose.html"
@@ -29,7 +30,7 @@ DECIDED = "Förslaget kan inte godkännas: det är redan avgjort, eller inskrivn
 OPEN_ALREADY = "Det finns redan ett förslag om flytt för deltagaren. Det måste godkännas eller avböjas först."
 
 
-def transfer(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def transfer(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """The sending team's coordinator proposes the move; the receiving coordinators are told."""
     enrollment = _enrollment(request, enrollment_pk, "manage", what="flytta till annat team")
     teams = Team.objects.filter(active=True).exclude(pk=enrollment.team_id).order_by("name")
@@ -62,7 +63,7 @@ def transfer(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
     return redirect("participants:detail", enrollment.pk)
 
 
-def transfer_decide(request: HttpRequest, transfer_pk: int) -> HttpResponse:
+def transfer_decide(request: AuthenticatedHttpRequest, transfer_pk: int) -> HttpResponse:
     """The receiving team's coordinator accepts (choosing the handledare) or declines. The sending
     team's coordinators see the proposal (403 on deciding); anyone else: 404."""
     user = request.user

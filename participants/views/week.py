@@ -36,7 +36,7 @@ from teams.access import teams_where
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
     from django.utils.safestring import SafeString
     from django_stubs_ext import StrOrPromise
 
@@ -263,7 +263,13 @@ def _week_enrollments(request: AuthenticatedHttpRequest, handledare: User) -> Qu
 
 
 def _saved(
-    request: HttpRequest, enrollment: Enrollment, back: Back, notice: str, *, column: str | None, what: str = "log"
+    request: AuthenticatedHttpRequest,
+    enrollment: Enrollment,
+    back: Back,
+    notice: str,
+    *,
+    column: str | None,
+    what: str = "log",
 ) -> HttpResponse:
     """After a change: htmx gets the message, the enrolment's row (out of band) and where the focus
     goes next (the next row's same cell: static/js/week.js); others Min vecka."""
@@ -349,7 +355,9 @@ def _activity_values(form: ActivityForm) -> ActivityFields:
     return ActivityFields(**{f.name: data[f.name] for f in fields(ActivityFields)})
 
 
-def _form_answer(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+def _form_answer(
+    request: AuthenticatedHttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
     """The form in Min vecka's row (htmx from the grid: `kolumn` given), else the page or its partial."""
     column = _column(request.POST if request.method == "POST" else request.GET)
     if request.htmx and column is not None:
@@ -361,7 +369,7 @@ def _form_answer(request: HttpRequest, template: str, context: dict[str, Any], *
     return render_page_or_partial(request, template, "form", context, status=status)
 
 
-def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def log(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """Log one activity (?typ=<kind>&datum=YYYY-MM-DD prefill). htmx from the grid: the form in
     the participant's row (focus in its first field, Enter saves), then the row and the focus on
     the next row's same cell."""
@@ -401,7 +409,7 @@ def log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
 
 
 @require_POST
-def quick_log(request: HttpRequest, enrollment_pk: int) -> HttpResponse:
+def quick_log(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """ "Närvarande, standardlängd" in one keypress: the kind `typ` on the day `datum`, present, for
     the kind's default duration. Once per form token (a double press logs once)."""
     enrollment = _changeable(request, enrollment_pk, what="logga aktivitet")
@@ -442,7 +450,7 @@ def _posted_date(text: str) -> date | None:
     return day if in_range(day) else None
 
 
-def _refused(request: HttpRequest, back: Back, message: str) -> HttpResponse:
+def _refused(request: AuthenticatedHttpRequest, back: Back, message: str) -> HttpResponse:
     """A quick log that cannot be saved: the reason in the status line (htmx), else on Min vecka."""
     if not request.htmx:
         messages.error(request, message)
@@ -490,9 +498,10 @@ def activity(request: AuthenticatedHttpRequest, activity_pk: int) -> HttpRespons
                 expected_version=form.cleaned_data["version"] or 0,
             )
         except StaleEdit:
-            item = _activities_for(request.user).filter(pk=item.pk).first()
-            if item is None:  # a colleague removed it meanwhile
+            fresh = _activities_for(request.user).filter(pk=item.pk).first()
+            if fresh is None:  # a colleague removed it meanwhile
                 raise Http404 from None
+            item = fresh
             form = rebind(ActivityForm, request, version=item.version, initial=initial, kinds=kinds, keep=item.kind_id)
             status = 409
         except services.InvalidActivity as exc:

@@ -101,7 +101,7 @@ def figure_people(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "heading": heading,
-        "figure": ", ".join(parts) or "summa",
+        "figure": ", ".join(map(str, parts)) or "summa",
         "period": period,
         "chosen": list(teams),
         "next": f"{query.urlencode()}&efter={rows[-1].pk}" if more and rows else "",

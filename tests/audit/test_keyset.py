@@ -24,6 +24,12 @@ Role = Membership.Role
 URL = reverse("audit:log")
 
 
+def first_team() -> Team:
+    team = Team.objects.first()
+    assert team is not None
+    return team
+
+
 def entries(actor: User, team: Team, count: int, *, same_time: bool = False, start: int = 0) -> list[LogEntry]:
     """`count` reads by `actor` of data in `team`, a second apart (or all at one instant), oldest first."""
     base = timezone.now() - timedelta(days=1)
@@ -56,7 +62,7 @@ def walk_older(client, params: dict[str, str] | None = None) -> list[list[int]]:
 
 
 def test_pages_run_newest_first_without_gaps_or_repeats_and_back(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     handledare = member(Role.HANDLEDARE)
     LogEntry.objects.all().delete()
     made = entries(handledare, handledare.memberships.get().team, 2 * PAGE_SIZE + 20)
@@ -81,9 +87,9 @@ def test_pages_run_newest_first_without_gaps_or_repeats_and_back(client) -> None
 
 
 def test_a_page_of_exactly_the_page_size_has_no_older_page(client) -> None:
-    admin, reader = UserFactory(is_administrator=True), UserFactory()
+    admin, reader = UserFactory.create(is_administrator=True), UserFactory.create()
     LogEntry.objects.all().delete()
-    entries(reader, Team.objects.first(), PAGE_SIZE)
+    entries(reader, first_team(), PAGE_SIZE)
     client.force_login(admin)
     response = client.get(URL, {"actor": reader.pk})
     page = response.context["page"]
@@ -94,10 +100,10 @@ def test_a_page_of_exactly_the_page_size_has_no_older_page(client) -> None:
 
 
 def test_ties_on_the_timestamp_are_broken_by_the_key() -> None:
-    actor = UserFactory()
+    actor = UserFactory.create()
     LogEntry.objects.all().delete()
-    made = entries(actor, Team.objects.first(), 3, start=0)
-    made += entries(actor, Team.objects.first(), 8, same_time=True, start=3)  # eight rows at one instant
+    made = entries(actor, first_team(), 3, start=0)
+    made += entries(actor, first_team(), 8, same_time=True, start=3)  # eight rows at one instant
     everything = LogEntry.objects.all()
     seen, older = [], None
     pages = []
@@ -135,9 +141,9 @@ def test_each_reviewer_pages_through_their_own_scope_only(client) -> None:
 
 
 def test_a_cursor_that_is_not_one_shows_the_first_page(client) -> None:
-    admin, reader = UserFactory(is_administrator=True), UserFactory()
+    admin, reader = UserFactory.create(is_administrator=True), UserFactory.create()
     LogEntry.objects.all().delete()
-    entries(reader, Team.objects.first(), 5)
+    entries(reader, first_team(), 5)
     client.force_login(admin)
     for junk in ["x", "12", "-1-2", "9" * 30 + "-1", "1-2-3"]:
         page = client.get(URL, {"actor": reader.pk, "aldre": junk, "nyare": junk}).context["page"]
@@ -148,8 +154,8 @@ def test_a_cursor_that_is_not_one_shows_the_first_page(client) -> None:
 
 
 def test_deep_pages_take_as_many_queries_as_the_first(client, django_assert_max_num_queries) -> None:
-    admin = UserFactory(is_administrator=True)
-    team = Team.objects.first()
+    admin = UserFactory.create(is_administrator=True)
+    team = first_team()
     LogEntry.objects.all().delete()
     entries(admin, team, 3 * PAGE_SIZE)
     client.force_login(admin)
@@ -166,11 +172,11 @@ def test_deep_pages_take_as_many_queries_as_the_first(client, django_assert_max_
 
 
 def test_search_by_person_returns_the_same_rows_through_the_expression_index() -> None:
-    actor = UserFactory()
+    actor = UserFactory.create()
     LogEntry.objects.all().delete()
-    entries(actor, Team.objects.first(), 70)
+    entries(actor, first_team(), 70)
     wanted = ["pnr:198500000003", "pnr:198500000005"]
-    found = filter_log(log_entries_for(UserFactory(is_administrator=True)), people=wanted)
+    found = filter_log(log_entries_for(UserFactory.create(is_administrator=True)), people=wanted)
     by_hand = [
         e.pk
         for e in LogEntry.objects.order_by("-timestamp", "-pk")
@@ -187,9 +193,9 @@ def test_search_by_person_returns_the_same_rows_through_the_expression_index() -
 
 
 def test_the_read_filter_keeps_ordinary_reads_and_drops_refusals(client) -> None:
-    admin = UserFactory(is_administrator=True)
+    admin = UserFactory.create(is_administrator=True)
     LogEntry.objects.all().delete()
-    reads = entries(admin, Team.objects.first(), 3)
+    reads = entries(admin, first_team(), 3)
     LogEntry.objects.filter(pk=reads[0].pk).update(additional_data={"outcome": "denied", "team": 1})
     client.force_login(admin)
     shown = client.get(URL, {"action": "read"}).context["page"].object_list

@@ -117,7 +117,7 @@ def test_behind_the_proxy_changes_and_lockouts_take_the_proxys_entry_too(client,
     assert settings.AXES_CLIENT_IP_CALLABLE == "ist.audit.recording.client_ip"
     admin = UserFactory(is_administrator=True)
     client.force_login(admin)
-    target = UserFactory()
+    target = UserFactory.create()
     response = client.post(
         f"/admin/teams/user/{target.pk}/change/",
         {

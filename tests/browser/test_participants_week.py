@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from participants import rules
 from participants.models import Activity, GroupSession
@@ -144,7 +144,7 @@ def test_three_participants_logged_with_the_keyboard_only_at_most_five_keys_each
         keys[-1].append(key)
         page.keyboard.press(key)
 
-    def logga(person) -> object:
+    def logga(person) -> Locator:
         return page.get_by_role("link", name=f"Logga fysisk träning för {person.participant}")
 
     status = page.locator("#vecka-status")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -134,7 +135,12 @@ def test_a_referral_sent_back_cannot_be_decided_from_the_agenda(world) -> None:
 
 def test_one_open_information_meeting_at_a_time_and_notes_stay_with_the_team(world) -> None:
     coordinator, referral = world["koordinator"], world["accepted"]
-    book = {"date": timezone.localdate() + timedelta(days=9), "start_time": time(9, 0), "place": "IST", "attendees": []}
+    book: dict[str, Any] = {
+        "date": timezone.localdate() + timedelta(days=9),
+        "start_time": time(9, 0),
+        "place": "IST",
+        "attendees": [],
+    }
     with pytest.raises(NotAllowedNow):
         services.info_meeting_book(referral=referral, by=coordinator, **book)
     services.info_meeting_record_outcome(

@@ -133,10 +133,10 @@ def test_only_the_team_removes_a_flag_once_the_referral_is_sent(users) -> None:
     referrer = ReferrerFactory.create()
     draft = builders.draft(referrer, protected_identity=True)
     data = {**builders.referral_data(), "personnummer": draft.personnummer, "protected_identity": False}
-    draft = services.referral_save_draft(
+    saved = services.referral_save_draft(
         referrer=referrer, values=ReferralFields(**data), referral=draft, expected_version=draft.version
     )
-    assert (draft.referral.protected_identity, draft.referral.protected_identity_by_author) == (False, False)
+    assert (saved.referral.protected_identity, saved.referral.protected_identity_by_author) == (False, False)
 
     sent = builders.submitted(referrer, protected_identity=True)
     services.referral_request_info(referral=sent, by=users["koordinator"], message="Mer, tack.")

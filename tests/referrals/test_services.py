@@ -220,7 +220,12 @@ def test_adding_to_the_agenda_twice_is_harmless(referrer, coordinator) -> None:
 
 def test_information_meeting_only_for_accepted_and_outcome_once(referrer, coordinator) -> None:
     referral = builders.submitted(referrer)
-    book = {"date": timezone.localdate(), "start_time": time(10, 0), "place": "IST", "attendees": [coordinator]}
+    book: dict[str, Any] = {
+        "date": timezone.localdate(),
+        "start_time": time(10, 0),
+        "place": "IST",
+        "attendees": [coordinator],
+    }
     with pytest.raises(NotAllowedNow):
         services.info_meeting_book(referral=referral, by=coordinator, **book)
     referral = builders.accepted(referral, coordinator)

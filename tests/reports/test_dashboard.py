@@ -99,7 +99,7 @@ def test_fulfilment_is_capped_at_each_persons_requirement_and_says_how() -> None
 
     data = dataset.build()
     e1 = Enrollment.objects.get(participant__first_name="P1")
-    Activity.objects.filter(enrollment=e1, kind="fysisk").delete()
+    Activity.objects.filter(enrollment=e1, kind__code="fysisk").delete()
     Activity.objects.bulk_create(
         Activity(
             enrollment=e1,

@@ -31,12 +31,16 @@ def test_demo_decisions_fall_on_meeting_days_spread_over_the_year(settings) -> N
     for item in AgendaItem.objects.exclude(decision="").filter(referral__in=decided).select_related("meeting"):
         assert timezone.localtime(item.decided_at).date() == item.meeting.date
     for r in decided:
+        assert r.received_on is not None
         assert 0 < (timezone.localtime(r.decided_at).date() - r.received_on).days <= 30
         assert r.answer_deadline == r.received_on + timedelta(days=14)
 
     # The statistics over the last year look like a working team's.
     year = Period(today - timedelta(days=365), today)
     answered, mean_days, within = answer_times(Team.objects.all(), year)
+    assert answered.value is not None
+    assert mean_days.value is not None
+    assert within.value is not None
     assert answered.value >= 50
     assert 5 <= mean_days.value <= 16
     assert 60 <= within.value <= 95

@@ -64,7 +64,7 @@ def _enrolments(count: int, start: int) -> None:
     from teams.models import Team
 
     team = Team.objects.get(slug="halmstad-hylte")
-    handledare = UserFactory()
+    handledare = UserFactory.create()
     people = Participant.objects.bulk_create(
         Participant(
             personnummer=f"198500{start + i:06d}",  # month 00: never a real person

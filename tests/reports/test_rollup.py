@@ -64,7 +64,9 @@ def test_before_the_worker_counted_every_day_is_counted_live(scopes) -> None:
 
 def test_after_the_worker_counted_the_rollup_gives_the_same_figures(scopes) -> None:
     result = rollup.refresh(today=TODAY)
-    first = Enrollment.objects.order_by("start_date").first().start_date
+    earliest = Enrollment.objects.order_by("start_date").first()
+    assert earliest is not None
+    first = earliest.start_date
     assert result["added"] == (TODAY - first).days  # every finished day since the first enrolment
     assert not RollupDay.objects.filter(dirty=True, day__lt=TODAY).exists()
     assert ActivityDay.objects.filter(day=date(2026, 7, 2), kind="samtal", attendance="present").get().n == 1

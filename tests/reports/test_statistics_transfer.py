@@ -55,7 +55,7 @@ def test_both_teams_count_the_right_period(journey) -> None:
 
 
 def _volume(teams, period: Period) -> dict[str, int]:
-    return {label: n for label, (n,) in statistics.volume(teams, period).rows}
+    return {str(label): n for label, (n,) in statistics.volume(teams, period).rows}
 
 
 def _activities(teams, period: Period) -> int:

@@ -22,7 +22,7 @@ from reports.suppression import PRIMARY, SECONDARY, suppress
 def _table(rows: list[list[int]], columns: list[str] | None = None, labels: list[str] | None = None) -> Table:
     columns = columns or [f"k{c}" for c in range(len(rows[0]))]
     labels = labels or [f"r{r}" for r in range(len(rows))]
-    return Table("t", "Tabell", "Rad", columns, list(zip(labels, rows, strict=True)))
+    return Table("t", "Tabell", "Rad", list(columns), list(zip(labels, rows, strict=True)))
 
 
 def _printed(rows: list[list[int]], *, limit: int = 5, **kwargs: list[str]) -> list[list[str]]:

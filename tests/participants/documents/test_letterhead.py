@@ -206,6 +206,8 @@ def test_hours_need_no_extra_query_per_activity_kind(journey, enrollment, django
 def test_closing_summary_has_closing_date_reason_and_situation_after(journey, letterhead):
     handledare, closed = journey["handledare"], journey["closed"]
     occupation, support = Occupation.objects.order_by("pk").first(), SupportKind.objects.order_by("pk").first()
+    assert occupation is not None
+    assert support is not None
     Closure.objects.filter(enrollment=closed).update(
         occupation_after=occupation, occupation_after_extent=50, support_after=support
     )
@@ -239,7 +241,8 @@ def test_parties_are_copies_and_the_referrer_the_addressee(journey, enrollment, 
     from tests.factories import ReferrerFactory
 
     handledare = journey["handledare"]
-    party = ReferrerFactory(first_name="Petra", last_name="Part")
+    party = ReferrerFactory.create(first_name="Petra", last_name="Part")
+    assert party.organisation is not None
     party.organisation.kind = "fk"
     party.organisation.save()
     plan = builders.final_plan(enrollment, handledare, recipients=[party])
