@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection, transaction
@@ -173,7 +173,7 @@ def reachable_forms(django_db_setup: None, django_db_blocker: Any) -> Iterator[l
         rendered_plan(journey)
         draft_plan(journey)
         with fast_rendering():
-            forms = discover([journey[role] for role in ROLES])
+            forms = discover([cast(User, journey[role]) for role in ROLES])
         yield forms
         transaction.set_rollback(True)
 
