@@ -45,7 +45,7 @@ def test_handledare_changes_phase_and_closes_the_enrolment(page: Page, check_a11
     page.get_by_label("Ny fas").select_option(label="Arbetsförberedande")
     page.get_by_label("Från och med").fill(today)
     page.get_by_role("button", name="Byt fas").click()
-    expect(page.locator(".messages[role=status]")).to_contain_text("Greta Grönberg är i fasen Arbetsförberedande")
+    expect(page.get_by_role("status")).to_contain_text("Greta Grönberg är i fasen Arbetsförberedande")
     expect(page.locator(".current-phase")).to_have_text("Arbetsförberedande")
     history = page.get_by_role("table")
     expect(history.get_by_role("row")).to_have_count(3)
@@ -116,7 +116,7 @@ def test_coordinator_reassigns_from_the_caseload(page: Page, check_a11y, log_in,
     responsible.select_option(label=other)
     page.get_by_role("button", name="Spara").click()
 
-    expect(page.locator(".messages[role=status]")).to_contain_text(f"{other} är ansvarig handledare för Greta Grönberg")
+    expect(page.get_by_role("status")).to_contain_text(f"{other} är ansvarig handledare för Greta Grönberg")
     check_a11y(page)
     enrollment.refresh_from_db()
     assert enrollment.responsible.get_full_name() == other
