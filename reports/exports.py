@@ -123,7 +123,8 @@ def workbook(
     note = suppression_note(limit)
     book = Workbook()
     about = book.active
-    assert isinstance(about, Sheet)  # a new workbook's one sheet (typed as possibly none)
+    if not isinstance(about, Sheet):  # a new workbook's one sheet (typed as possibly none)
+        raise TypeError("a new workbook has a worksheet")
     about.title = "Om rapporten"
     _heading(about, [title])
     for key, value in meta:
