@@ -11,9 +11,9 @@ people and have no list (docs/decisions/0025-report-numbers.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from participants.models import Enrollment
+    from referrals.models import Referral
     from reports.presentation import ShownSection
     from teams.models import Team
 
@@ -37,10 +38,11 @@ def _present(period: Period) -> Q:
     return Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gte=period.start))
 
 
-def _choice(choices: list[tuple[str, str]], label: str) -> str:
+def _choice(choices: Iterable[tuple[Any, Any]], label: str) -> str:
+    """The stored value of the choice shown as `label` (labels may be lazy translations)."""
     for value, text in choices:
         if str(text) == label:
-            return value
+            return str(value)
     raise UnknownFigureError(label)
 
 
@@ -199,7 +201,66 @@ CROSS_TABLES = {
     "entry_exit_support": _entry_exit("support_at_entry", "closure__support_after"),
     "entry_exit_occupation": _entry_exit("occupation_before", "closure__occupation_after"),
 }
-LINKED = {*TABLES, *CROSS_TABLES}
+
+
+# -- The way in: these count referrals (not enrolled people), so their list is of referrals ---------
+
+
+def _received(period: Period, row: str | None, column: int | None) -> Q:
+    """Mirrors statistics.referrals_received: received in the period, not drafts, by kind of referrer."""
+    from referrals.models import Referral
+    from teams.models import Organisation
+
+    q = Q(received_on__range=(period.start, period.end)) & ~Q(status=Referral.Status.DRAFT)
+    if row == UNKNOWN:
+        q &= ~Q(referrer_organisation__kind__in=Organisation.Kind.values) | Q(referrer_organisation__isnull=True)
+    elif row is not None:
+        q &= Q(referrer_organisation__kind=_choice(Organisation.Kind.choices, row))
+    return q
+
+
+def _decided(period: Period, row: str | None, column: int | None) -> Q:
+    """Mirrors statistics.decisions: a decision on the referral made in the period."""
+    from referrals.models import AgendaItem
+
+    q = Q(agenda_items__decided_at__date__range=(period.start, period.end)) & ~Q(agenda_items__decision="")
+    if row is not None:
+        choices = [(d.value, d.label) for d in AgendaItem.Decision if d != AgendaItem.Decision.ANSWERED]
+        q &= Q(agenda_items__decision=_choice(choices, row))
+    return q
+
+
+def _informed(period: Period, row: str | None, column: int | None) -> Q:
+    """Mirrors statistics.information_meetings: an information meeting held in the period, by outcome."""
+    from referrals.models import InformationMeeting
+
+    q = Q(information_meetings__date__range=(period.start, period.end))
+    if row is not None:
+        choices = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
+        q &= Q(information_meetings__outcome=_choice(choices, row))
+    return q
+
+
+REFERRAL_TABLES: dict[str, Callable[[Period, str | None, int | None], Q]] = {
+    "referrals": _received,
+    "decisions": _decided,
+    "info_meetings": _informed,
+}
+LINKED = {*TABLES, *CROSS_TABLES, *REFERRAL_TABLES}
+
+
+def referrals(teams: QuerySet[Team], period: Period, figure: Figure) -> QuerySet[Referral]:
+    """The referrals behind a figure of a way-in table, each once (the teams' own referrals only);
+    UnknownFigureError for a table, row or column not known."""
+    from referrals.models import Referral
+
+    if figure.table not in REFERRAL_TABLES:
+        raise UnknownFigureError(figure.table)
+    if figure.column not in (None, 0):  # one column each
+        raise UnknownFigureError(figure.column)
+    q = REFERRAL_TABLES[figure.table](period, figure.row, figure.column)
+    ids = Referral.objects.filter(q, team__in=teams).values("pk")
+    return Referral.objects.filter(pk__in=ids)
 
 
 @dataclass(frozen=True)
@@ -254,8 +315,8 @@ def add_links(sections: list[ShownSection], *, base: str) -> None:
                 continue
             totals = shown.table.totals
             for row in shown.rows:
-                row.links = [link(key, row.label, c, text) for c, text in enumerate(row.cells)]
-                row.total_link = link(key, row.label, None, row.total) if totals else ""
+                row.links = [link(key, str(row.label), c, text) for c, text in enumerate(row.cells)]
+                row.total_link = link(key, str(row.label), None, row.total) if totals else ""
             if totals:
                 shown.column_total_links = [link(key, None, c, t) for c, t in enumerate(shown.column_totals)]
                 shown.total_link = link(key, None, None, shown.total)

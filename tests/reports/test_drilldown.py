@@ -98,7 +98,14 @@ def test_another_teams_coordinator_gets_404(client, data) -> None:
 
 def test_an_unknown_figure_is_404(client, data) -> None:
     client.force_login(member(Role.KOORDINATOR))
-    for query in ("tabell=referrals", "tabell=finsam&rad=Okänd", "tabell=municipality&kolumn=9", "tabell=x"):
+    for query in (
+        "tabell=questions",
+        "tabell=referrals&rad=Okänd",
+        "tabell=decisions&kolumn=1",
+        "tabell=finsam&rad=Okänd",
+        "tabell=municipality&kolumn=9",
+        "tabell=x",
+    ):
         assert client.get(f"{PEOPLE}?{Q3}&{query}").status_code == 404, query
 
 
@@ -134,3 +141,41 @@ def test_the_overviews_counts_lead_to_the_people_too(client, data) -> None:
     a = Team.objects.get(slug="halmstad-hylte")
     client.force_login(member(Role.KOORDINATOR, "varberg"))
     assert client.get(f"{PEOPLE}?team={a.pk}&tabell=phase_now").status_code == 404
+
+
+# The way-in tables count referrals: their figures list the referrals behind them.
+REFERRAL_TABLES = ["referrals", "decisions", "info_meetings"]
+
+
+def _referrals(page: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="(/[^"]+/\d+/)">[^<]*</a></th>', page)
+
+
+def test_every_linked_count_of_referrals_lists_as_many_referrals(client, data) -> None:
+    client.force_login(member(Role.KOORDINATOR))
+    page = client.get(reverse("reports:statistics") + "?" + Q3).content.decode()
+    followed = set()
+    for table in REFERRAL_TABLES:
+        for href, n in _links(page, table):
+            response = client.get(href)
+            assert response.status_code == 200, href
+            assert "Remisserna bakom siffran" in response.content.decode()
+            assert len(_referrals(response.content.decode())) == n, href
+            followed.add(table)
+    assert followed == set(REFERRAL_TABLES)
+    # every listed referral is logged as read, under its table
+    assert LogEntry.objects.filter(additional_data__what="statistikunderlag: referrals").exists()
+    assert LogEntry.objects.filter(additional_data__what="statistikunderlag: info_meetings").exists()
+
+
+def test_referral_lists_are_scoped_and_never_for_the_steering_group(client, data) -> None:
+    a = Team.objects.get(slug="halmstad-hylte")
+    address = f"{PEOPLE}?{Q3}&team={a.pk}&tabell=referrals&kolumn=0"
+    client.force_login(member(Role.KOORDINATOR, "varberg"))
+    assert client.get(address).status_code == 404
+    client.force_login(UserFactory(is_steering_group=True))
+    page = client.get(reverse("reports:statistics") + f"?{Q3}&team={a.pk}").content.decode()
+    assert PEOPLE not in page
+    assert client.get(address).status_code == 404
+    client.force_login(UserFactory(is_administrator=True))
+    assert client.get(address).status_code == 404
