@@ -22,6 +22,8 @@ from participants.selectors import activity_kind_choices
 from reports.statistics import AGE_BANDS, OTHER_AGE, UNKNOWN, Period, exit_reason_label
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.db.models import QuerySet
 
     from participants.models import Enrollment
@@ -131,7 +133,7 @@ def _closures(period: Period, row: str | None, column: int | None) -> Q:
         reasons = [
             reason.pk
             for reason in ExitReason.objects.all()
-            if exit_reason_label(ExitReason.Group(reason.group).label, reason.label) == row
+            if exit_reason_label(str(ExitReason.Group(reason.group).label), reason.label) == row
         ]
         if not reasons:
             raise UnknownFigureError(row)
@@ -246,7 +248,31 @@ REFERRAL_TABLES: dict[str, Callable[[Period, str | None, int | None], Q]] = {
     "decisions": _decided,
     "info_meetings": _informed,
 }
-LINKED = {*TABLES, *CROSS_TABLES, *REFERRAL_TABLES}
+# Översikt's document table: rows the next handlingsplan / återrapport, columns overdue (0) and due
+# within `soon` (1), by the rule of participants/documents/schedule.py (due_dates, per enrolment).
+DOCUMENTS = "documents"
+DOCUMENT_ROWS = {"plan": "Handlingsplan", "report": "Återrapport"}
+DOCUMENT_COLUMNS = ["Försenade", "Inom 14 dagar"]
+LINKED = {*TABLES, *CROSS_TABLES, *REFERRAL_TABLES, DOCUMENTS}
+
+
+def due_documents(teams: QuerySet[Team], figure: Figure, *, today: date, soon: date) -> QuerySet[Enrollment]:
+    """The active enrolments behind a document count of Översikt (four queries); UnknownFigureError
+    for a row or column not known. The same rule as due_counts, read per enrolment from due_dates."""
+    from participants.documents.schedule import due_dates
+    from participants.models import Enrollment
+
+    if figure.row not in DOCUMENT_ROWS or figure.column not in (0, 1):
+        raise UnknownFigureError(figure.row)
+    active = list(
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team__in=teams).values_list("pk", flat=True)
+    )
+    ids = []
+    for pk, due in due_dates(active).items():
+        on = due.plan_due_on if figure.row == "plan" else due.report_due_on
+        if on is not None and (on < today if figure.column == 0 else today <= on <= soon):
+            ids.append(pk)
+    return Enrollment.objects.filter(pk__in=ids)
 
 
 def referrals(teams: QuerySet[Team], period: Period, figure: Figure) -> QuerySet[Referral]:
@@ -322,7 +348,7 @@ def add_links(sections: list[ShownSection], *, base: str) -> None:
                 shown.total_link = link(key, None, None, shown.total)
 
 
-COLUMNS = {
+COLUMNS: dict[str, list[Any]] = {
     "finsam": ["Deltagare"],
     "municipality": [label for _v, label in Participant.Sex.choices],
     "age": [label for _v, label in Participant.Sex.choices],

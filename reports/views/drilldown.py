@@ -6,6 +6,7 @@ aggregates only. Every listed enrolment is logged as read (ist/audit/recording.p
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.http import Http404
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from ist.audit.recording import record_access
 from reports import drilldown
+from reports.dashboard import DOCUMENTS_SOON_DAYS
 from reports.forms import StatisticsFilterForm
 from reports.statistics import entry_exit
 from teams.access import teams_where
@@ -46,6 +48,7 @@ TITLES = {
     "referrals": "Remisser som kommit in",
     "decisions": "Beslut om remisser",
     "info_meetings": "Informationsmöten",
+    drilldown.DOCUMENTS: "Översikt: handlingsplaner och återrapporter",
 }
 REFERRALS_PAGE = "reports/figure_referrals.html"
 
@@ -81,9 +84,14 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         return _figure_referrals(request, teams=teams, period=period, figure=figure)
     columns = None
     if table in drilldown.CROSS_TABLES:
-        columns = entry_exit(teams, period, what=table.removeprefix("entry_exit_")).columns
+        columns = [str(c) for c in entry_exit(teams, period, what=table.removeprefix("entry_exit_")).columns]
     try:
-        enrollments = drilldown.people(teams, period, figure, columns=columns)
+        if table == drilldown.DOCUMENTS:  # due today or soon: no period
+            today = timezone.localdate()
+            soon = today + timedelta(days=DOCUMENTS_SOON_DAYS)
+            enrollments = drilldown.due_documents(teams, figure, today=today, soon=soon)
+        else:
+            enrollments = drilldown.people(teams, period, figure, columns=columns)
     except drilldown.UnknownFigureError:
         raise Http404 from None
     after = request.GET.get("efter", "")
@@ -106,10 +114,12 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         parts.append(drilldown.column_label(table, column))
     if table == "caseload":  # the row is the handledare's id: name them instead
         parts = [rows[0].responsible.get_full_name()] if rows else []
+    if table == drilldown.DOCUMENTS and row is not None and column is not None:
+        parts = [drilldown.DOCUMENT_ROWS[row], drilldown.DOCUMENT_COLUMNS[column].lower()]
     context = {
         "rows": rows,
         "heading": heading,
-        "figure": ", ".join(parts) or "summa",
+        "figure": ", ".join(str(part) for part in parts) or "summa",
         "period": period,
         "chosen": list(teams),
         "next": f"{query.urlencode()}&efter={rows[-1].pk}" if more and rows else "",

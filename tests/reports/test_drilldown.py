@@ -9,6 +9,7 @@ import re
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from teams.models import Membership, Team
 from tests.factories import UserFactory, member
@@ -130,6 +131,7 @@ def test_the_overviews_counts_lead_to_the_people_too(client, data) -> None:
     links = [
         (htmllib.unescape(href), int(n))
         for href, n in re.findall(r'<a href="(/statistik/personer/[^"]+)"[^>]*>(\d+)</a>', page)
+        if "tabell=documents" not in href  # the document counts: the next test
     ]
     # Team A today: E1 active (Redo för mer), the only active enrolment; its handledare has one
     assert sorted(href.split("tabell=")[1].split("&")[0] for href, _n in links) == ["caseload", "phase_now"]
@@ -179,3 +181,33 @@ def test_referral_lists_are_scoped_and_never_for_the_steering_group(client, data
     assert client.get(address).status_code == 404
     client.force_login(UserFactory(is_administrator=True))
     assert client.get(address).status_code == 404
+
+
+def test_the_overviews_document_counts_lead_to_the_people_too(client, data) -> None:
+    from reports.dashboard import panels
+
+    user = member(Role.KOORDINATOR)
+    client.force_login(user)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    links = [
+        (htmllib.unescape(href), int(n))
+        for href, n in re.findall(r'<a href="(/statistik/personer/[^"]+tabell=documents[^"]*)"[^>]*>(\d+)</a>', page)
+    ]
+    # every non-zero document count of team A's panel links, and nothing else does
+    a = Team.objects.get(slug="halmstad-hylte")
+    documents = panels(Team.objects.filter(pk=a.pk), today=timezone.localdate())[0].documents
+    assert sorted(n for _href, n in links) == sorted(n for n in documents.values() if n)
+    assert links  # E1, active since the summer, has its återrapport overdue by now
+    for href, n in links:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert len(_names(response.content.decode())) == n, href
+    assert LogEntry.objects.filter(additional_data__what="statistikunderlag: documents").exists()
+    # another team's coordinator and the steering group get 404
+    href = links[0][0]
+    client.force_login(member(Role.KOORDINATOR, "varberg"))
+    assert client.get(href).status_code == 404
+    client.force_login(UserFactory(is_steering_group=True))
+    assert client.get(href).status_code == 404
+    client.force_login(user)
+    assert client.get(href.replace("kolumn=", "kolumn=7")).status_code == 404
