@@ -211,3 +211,26 @@ def test_the_overviews_document_counts_lead_to_the_people_too(client, data) -> N
     assert client.get(href).status_code == 404
     client.force_login(user)
     assert client.get(href.replace("kolumn=", "kolumn=7")).status_code == 404
+
+
+def test_the_referral_and_document_lists_run_a_constant_number_of_queries(client, data) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member(Role.KOORDINATOR))
+    referrals = f"{PEOPLE}?{Q3}&tabell=referrals&kolumn=0"
+    documents = f"{PEOPLE}?tabell=documents&rad=report&kolumn=0"
+    client.get(referrals)  # sessions and caches warm
+
+    def measured(address: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        return len(queries), len(_referrals(response.content.decode()))
+
+    before = {address: measured(address) for address in (referrals, documents)}
+    assert before[referrals][1] >= 2
+    assert all(n <= 16 for n, _rows in before.values()), before
+    more = dataset.build(offset=100)  # twice the rows: the same number of queries
+    assert more
+    for address, (n, rows) in before.items():
+        assert measured(address) == (n, 2 * rows), address
