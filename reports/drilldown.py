@@ -11,9 +11,9 @@ people and have no list (docs/decisions/0025-report-numbers.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -22,10 +22,13 @@ from participants.selectors import activity_kind_choices
 from reports.statistics import AGE_BANDS, OTHER_AGE, UNKNOWN, Period, exit_reason_label
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
     from participants.models import Enrollment
+    from referrals.models import Referral
     from reports.presentation import ShownSection
     from teams.models import Team
 
@@ -38,10 +41,11 @@ def _present(period: Period) -> Q:
     return Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gte=period.start))
 
 
-def _choice(choices: Sequence[tuple[str, StrOrPromise]], label: str) -> str:
+def _choice(choices: Iterable[tuple[Any, Any]], label: str) -> str:
+    """The stored value of the choice shown as `label` (labels may be lazy translations)."""
     for value, text in choices:
         if str(text) == label:
-            return value
+            return str(value)
     raise UnknownFigureError(label)
 
 
@@ -130,7 +134,7 @@ def _closures(period: Period, row: str | None, column: int | None) -> Q:
         reasons = [
             reason.pk
             for reason in ExitReason.objects.all()
-            if exit_reason_label(ExitReason.Group(reason.group).label, reason.label) == row
+            if exit_reason_label(str(ExitReason.Group(reason.group).label), reason.label) == row
         ]
         if not reasons:
             raise UnknownFigureError(row)
@@ -200,7 +204,90 @@ CROSS_TABLES = {
     "entry_exit_support": _entry_exit("support_at_entry", "closure__support_after"),
     "entry_exit_occupation": _entry_exit("occupation_before", "closure__occupation_after"),
 }
-LINKED = {*TABLES, *CROSS_TABLES}
+
+
+# -- The way in: these count referrals (not enrolled people), so their list is of referrals ---------
+
+
+def _received(period: Period, row: str | None, column: int | None) -> Q:
+    """Mirrors statistics.referrals_received: received in the period, not drafts, by kind of referrer."""
+    from referrals.models import Referral
+    from teams.models import Organisation
+
+    q = Q(received_on__range=(period.start, period.end)) & ~Q(status=Referral.Status.DRAFT)
+    if row == UNKNOWN:
+        q &= ~Q(referrer_organisation__kind__in=Organisation.Kind.values) | Q(referrer_organisation__isnull=True)
+    elif row is not None:
+        q &= Q(referrer_organisation__kind=_choice(Organisation.Kind.choices, row))
+    return q
+
+
+def _decided(period: Period, row: str | None, column: int | None) -> Q:
+    """Mirrors statistics.decisions: a decision on the referral made in the period."""
+    from referrals.models import AgendaItem
+
+    q = Q(agenda_items__decided_at__date__range=(period.start, period.end)) & ~Q(agenda_items__decision="")
+    if row is not None:
+        choices = [(d.value, d.label) for d in AgendaItem.Decision if d != AgendaItem.Decision.ANSWERED]
+        q &= Q(agenda_items__decision=_choice(choices, row))
+    return q
+
+
+def _informed(period: Period, row: str | None, column: int | None) -> Q:
+    """Mirrors statistics.information_meetings: an information meeting held in the period, by outcome."""
+    from referrals.models import InformationMeeting
+
+    q = Q(information_meetings__date__range=(period.start, period.end))
+    if row is not None:
+        choices = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
+        q &= Q(information_meetings__outcome=_choice(choices, row))
+    return q
+
+
+REFERRAL_TABLES: dict[str, Callable[[Period, str | None, int | None], Q]] = {
+    "referrals": _received,
+    "decisions": _decided,
+    "info_meetings": _informed,
+}
+# Översikt's document table: rows the next handlingsplan / återrapport, columns overdue (0) and due
+# within `soon` (1), by the rule of participants/documents/schedule.py (due_dates, per enrolment).
+DOCUMENTS = "documents"
+DOCUMENT_ROWS = {"plan": "Handlingsplan", "report": "Återrapport"}
+DOCUMENT_COLUMNS = ["Försenade", "Inom 14 dagar"]
+LINKED = {*TABLES, *CROSS_TABLES, *REFERRAL_TABLES, DOCUMENTS}
+
+
+def due_documents(teams: QuerySet[Team], figure: Figure, *, today: date, soon: date) -> QuerySet[Enrollment]:
+    """The active enrolments behind a document count of Översikt (four queries); UnknownFigureError
+    for a row or column not known. The same rule as due_counts, read per enrolment from due_dates."""
+    from participants.documents.schedule import due_dates
+    from participants.models import Enrollment
+
+    if figure.row not in DOCUMENT_ROWS or figure.column not in (0, 1):
+        raise UnknownFigureError(figure.row)
+    active = list(
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, team__in=teams).values_list("pk", flat=True)
+    )
+    ids = []
+    for pk, due in due_dates(active).items():
+        on = due.plan_due_on if figure.row == "plan" else due.report_due_on
+        if on is not None and (on < today if figure.column == 0 else today <= on <= soon):
+            ids.append(pk)
+    return Enrollment.objects.filter(pk__in=ids)
+
+
+def referrals(teams: QuerySet[Team], period: Period, figure: Figure) -> QuerySet[Referral]:
+    """The referrals behind a figure of a way-in table, each once (the teams' own referrals only);
+    UnknownFigureError for a table, row or column not known."""
+    from referrals.models import Referral
+
+    if figure.table not in REFERRAL_TABLES:
+        raise UnknownFigureError(figure.table)
+    if figure.column not in (None, 0):  # one column each
+        raise UnknownFigureError(figure.column)
+    q = REFERRAL_TABLES[figure.table](period, figure.row, figure.column)
+    ids = Referral.objects.filter(q, team__in=teams).values("pk")
+    return Referral.objects.filter(pk__in=ids)
 
 
 @dataclass(frozen=True)
@@ -213,7 +300,7 @@ class Figure:
 
 
 def people(
-    teams: QuerySet[Team], period: Period, figure: Figure, *, columns: list[StrOrPromise] | None = None
+    teams: QuerySet[Team], period: Period, figure: Figure, *, columns: Sequence[StrOrPromise] | None = None
 ) -> QuerySet[Enrollment]:
     """The enrolments behind a figure, each once; UnknownFigureError for a table, row or column not known."""
     from participants.models import Enrollment
@@ -255,8 +342,8 @@ def add_links(sections: list[ShownSection], *, base: str) -> None:
                 continue
             totals = shown.table.totals
             for row in shown.rows:
-                row.links = [link(key, row.label, c, text) for c, text in enumerate(row.cells)]
-                row.total_link = link(key, row.label, None, row.total) if totals else ""
+                row.links = [link(key, str(row.label), c, text) for c, text in enumerate(row.cells)]
+                row.total_link = link(key, str(row.label), None, row.total) if totals else ""
             if totals:
                 shown.column_total_links = [link(key, None, c, t) for c, t in enumerate(shown.column_totals)]
                 shown.total_link = link(key, None, None, shown.total)

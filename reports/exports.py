@@ -21,6 +21,9 @@ PERCENT_FORMAT = "0.0%"
 DAYS_FORMAT = '0.0" dagar"'
 LABEL_WIDTH = 48
 NUMBER_WIDTH = 14
+# The column (and the measures' third cell) with the same figure in the previous period of the same
+# length (issue 17, point 2), where the sections were compared (`presentation.compare`).
+PREVIOUS = "Föregående period"
 
 
 def table_rows(sections: list[ShownSection]) -> list[list[str]]:
@@ -33,32 +36,64 @@ def table_rows(sections: list[ShownSection]) -> list[list[str]]:
             totals = table.totals
             rate = [table.rate[0]] if table.rate else []
             out.append([table.title])
-            out.append([table.row_heading, *map(str, table.columns), *(["Summa"] if totals else []), *rate])
+            before = [PREVIOUS] if shown.compared else []
+            out.append([table.row_heading, *map(str, table.columns), *(["Summa"] if totals else []), *rate, *before])
             out.extend(
-                [str(row.label), *row.cells, *([row.total] if totals else []), *([row.rate] if rate else [])]
+                [
+                    str(row.label),
+                    *row.cells,
+                    *([row.total] if totals else []),
+                    *([row.rate] if rate else []),
+                    *([row.previous] if before else []),
+                ]
                 for row in shown.rows
             )
             if totals:
-                out.append(["Summa", *shown.column_totals, shown.total, *([""] if rate else [])])
+                out.append(
+                    [
+                        "Summa",
+                        *shown.column_totals,
+                        shown.total,
+                        *([""] if rate else []),
+                        *([shown.previous_total] if before else []),
+                    ]
+                )
             if shown.footnote:
                 out.append([shown.footnote])
             out.append([])
-        out.extend([measure.label, measure.text] for measure in section.measures)
+        compared = any(measure.previous for measure in section.measures)
+        if compared:
+            out.append(["Mått", "Värde", PREVIOUS])
+        out.extend(
+            [measure.label, measure.text, *([measure.previous] if compared else [])] for measure in section.measures
+        )
         if section.measures:
             out.append([])
     return out
 
 
-def write_csv(stream: SupportsWrite[str], sections: list[ShownSection], *, period: Period, teams: list[str]) -> None:
+def write_csv(
+    stream: SupportsWrite[str],
+    sections: list[ShownSection],
+    *,
+    period: Period,
+    teams: list[str],
+    previous: Period | None = None,
+) -> None:
     stream.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a byte-order mark
     writer = csv.writer(stream, delimiter=";")
-    writer.writerows(statistics_sheet(sections, period=period, teams=teams))
+    writer.writerows(statistics_sheet(sections, period=period, teams=teams, previous=previous))
 
 
-def statistics_sheet(sections: list[ShownSection], *, period: Period, teams: list[str]) -> list[list[str]]:
+def statistics_sheet(
+    sections: list[ShownSection], *, period: Period, teams: list[str], previous: Period | None = None
+) -> list[list[str]]:
+    """The CSV's rows: period, teams, the previous period compared with (where the sections carry it),
+    the suppression note and every table."""
     return [
         ["IST statistik", str(period)],
         ["Team", ", ".join(teams)],
+        *([[PREVIOUS, str(previous)]] if previous else []),
         [suppression_note()],
         *table_rows(sections),
     ]
@@ -107,11 +142,12 @@ def workbook(
         sheet.freeze_panes = "B4"
         width = 1
         if section.measures:
+            compared = any(measure.previous for measure in section.measures)
             sheet.append([])
-            _bold_row(sheet, ["Mått", "Värde"])
+            _bold_row(sheet, ["Mått", "Värde", *([PREVIOUS] if compared else [])])
             for measure in section.measures:
-                _measure_row(sheet, measure)
-            width = 2
+                _measure_row(sheet, measure, compared=compared)
+            width = 3 if compared else 2
         for shown in section.tables:
             width = max(width, _table(sheet, shown))
         _widths(sheet, width)
@@ -162,15 +198,18 @@ def _append(sheet: Worksheet, row: list[Any], formats: dict[int, str] | None = N
             cell.alignment = Alignment(horizontal="right")
 
 
-def _measure_row(sheet: Worksheet, measure: ShownMeasure) -> None:
+def _measure_row(sheet: Worksheet, measure: ShownMeasure, *, compared: bool = False) -> None:
+    """A measure's value (a number with its format where shown) and, where compared, the previous
+    period's figure as shown there (text: it was suppressed the same way)."""
+    before: list[Any] = [_count(measure.previous)] if compared else []
     if measure.value is None:
-        _append(sheet, [str(measure.label), measure.text])
+        _append(sheet, [str(measure.label), measure.text, *before])
     elif measure.unit == "%":
-        _append(sheet, [str(measure.label), measure.value / 100], {2: PERCENT_FORMAT})
+        _append(sheet, [str(measure.label), measure.value / 100, *before], {2: PERCENT_FORMAT})
     elif measure.unit == "dagar":
-        _append(sheet, [str(measure.label), measure.value], {2: DAYS_FORMAT})
+        _append(sheet, [str(measure.label), measure.value, *before], {2: DAYS_FORMAT})
     else:
-        _append(sheet, [str(measure.label), measure.value])
+        _append(sheet, [str(measure.label), measure.value, *before])
 
 
 def _table(sheet: Worksheet, shown: ShownTable) -> int:
@@ -184,18 +223,29 @@ def _table(sheet: Worksheet, shown: ShownTable) -> int:
     sheet.append([])
     sheet.append([str(table.title)])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, italic=True)
-    header = [table.row_heading, *table.columns, *(["Summa"] if row_totals else []), *([rate[0]] if rate else [])]
+    compared = shown.compared
+    header = [
+        table.row_heading,
+        *table.columns,
+        *(["Summa"] if row_totals else []),
+        *([rate[0]] if rate else []),
+        *([PREVIOUS] if compared else []),
+    ]
     _bold_row(sheet, header)
-    rate_column = len(header)
+    rate_column = len(header) - (1 if compared else 0)
     for row in shown.rows:
         values: list[Any] = [str(row.label), *(_count(c) for c in row.cells)]
         if row_totals:
             values.append(_count(row.total))
         if rate:
             values.append(row.rate_value / 100 if row.rate_value is not None else row.rate)
+        if compared:
+            values.append(_count(row.previous))
         _append(sheet, values, {rate_column: PERCENT_FORMAT} if rate else None)
     if totals and shown.rows:
         values = ["Summa", *(_count(c) for c in shown.column_totals), *([_count(shown.total)] if row_totals else [])]
+        if compared:
+            values += [*([""] if rate else []), _count(shown.previous_total)]
         _append(sheet, values)
         for column in range(1, len(values) + 1):
             sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True)

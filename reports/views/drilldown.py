@@ -6,6 +6,7 @@ aggregates only. Every listed enrolment is logged as read (ist/audit/recording.p
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.http import Http404
@@ -16,14 +17,17 @@ from django.views.decorators.http import require_safe
 
 from ist.audit.recording import record_access
 from reports import drilldown
+from reports.dashboard import DOCUMENTS_SOON_DAYS
 from reports.forms import StatisticsFilterForm
 from reports.statistics import entry_exit
 from teams.access import teams_where
 from teams.models import Team
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
 
+    from reports.statistics import Period
     from teams.models import User
 
 PAGE = "reports/figure_people.html"
@@ -41,7 +45,12 @@ TITLES = {
     "entry_exit_occupation": "Sysselsättning vid start och avslut",
     "phase_now": "Översikt: inskrivna deltagare per fas i dag",
     "caseload": "Översikt: handledarens pågående deltagare",
+    "referrals": "Remisser som kommit in",
+    "decisions": "Beslut om remisser",
+    "info_meetings": "Informationsmöten",
+    drilldown.DOCUMENTS: "Översikt: handlingsplaner och återrapporter",
 }
+REFERRALS_PAGE = "reports/figure_referrals.html"
 
 
 def _column(text: str) -> int | None:
@@ -71,11 +80,18 @@ def figure_people(request: HttpRequest) -> HttpResponse:
     row = request.GET.get("rad")
     column = _column(request.GET.get("kolumn", ""))
     figure = drilldown.Figure(table, row, column)
+    if table in drilldown.REFERRAL_TABLES:
+        return _figure_referrals(request, teams=teams, period=period, figure=figure)
     columns = None
     if table in drilldown.CROSS_TABLES:
-        columns = entry_exit(teams, period, what=table.removeprefix("entry_exit_")).columns
+        columns = [str(c) for c in entry_exit(teams, period, what=table.removeprefix("entry_exit_")).columns]
     try:
-        enrollments = drilldown.people(teams, period, figure, columns=columns)
+        if table == drilldown.DOCUMENTS:  # due today or soon: no period
+            today = timezone.localdate()
+            soon = today + timedelta(days=DOCUMENTS_SOON_DAYS)
+            enrollments = drilldown.due_documents(teams, figure, today=today, soon=soon)
+        else:
+            enrollments = drilldown.people(teams, period, figure, columns=columns)
     except drilldown.UnknownFigureError:
         raise Http404 from None
     after = request.GET.get("efter", "")
@@ -98,6 +114,8 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         parts.append(drilldown.column_label(table, column))
     if table == "caseload":  # the row is the handledare's id: name them instead
         parts = [rows[0].responsible.get_full_name()] if rows else []
+    if table == drilldown.DOCUMENTS and row is not None and column is not None:
+        parts = [drilldown.DOCUMENT_ROWS[row], drilldown.DOCUMENT_COLUMNS[column].lower()]
     context = {
         "rows": rows,
         "heading": heading,
@@ -110,6 +128,40 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         "restart": query.urlencode(),
     }
     return render(request, PAGE, context)
+
+
+def _figure_referrals(
+    request: HttpRequest, *, teams: QuerySet[Team], period: Period, figure: drilldown.Figure
+) -> HttpResponse:
+    """The referrals behind a way-in figure (one query for the page, one for the access log), paged by key."""
+    try:
+        referrals = drilldown.referrals(teams, period, figure)
+    except drilldown.UnknownFigureError:
+        raise Http404 from None
+    after = request.GET.get("efter", "")
+    if after.isdigit():
+        referrals = referrals.filter(pk__gt=int(after))
+    rows = list(referrals.select_related("team", "referrer_organisation").order_by("pk")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    record_access(request, rows, what=f"statistikunderlag: {figure.table}")
+    query = request.GET.copy()
+    query.pop("efter", None)
+    back = request.GET.copy()
+    for key in ("tabell", "rad", "kolumn", "efter"):
+        back.pop(key, None)
+    context = {
+        "rows": rows,
+        "heading": TITLES[figure.table],
+        "figure": figure.row or "summa",
+        "period": period,
+        "chosen": list(teams),
+        "next": f"{query.urlencode()}&efter={rows[-1].pk}" if more and rows else "",
+        "back": back.urlencode(),
+        "first": bool(after),
+        "restart": query.urlencode(),
+    }
+    return render(request, REFERRALS_PAGE, context)
 
 
 urlpatterns = [path("statistik/personer/", figure_people, name="figure_people")]

@@ -11,13 +11,25 @@ from django.views.decorators.http import require_safe
 
 from ist.http import AuthenticatedHttpRequest
 from reports import exports, presentation
-from reports.statistics import all_sections
+from reports.statistics import Period, all_sections, previous_period
 from reports.views.statistics import PAGE, filtered
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 if TYPE_CHECKING:
-    pass
+    from django.db.models import QuerySet
+
+    from reports.presentation import ShownSection
+    from teams.models import Team
+
+
+def compared_sections(teams: QuerySet[Team], period: Period) -> tuple[list[ShownSection], Period]:
+    """The period's figures, suppressed, each beside the previous period's of the same length
+    (suppressed the same way, as on the page) and that previous period."""
+    before = previous_period(period)
+    sections = presentation.show(all_sections(teams, period), suppress=True)
+    presentation.compare(sections, presentation.show(all_sections(teams, before), suppress=True))
+    return sections, before
 
 
 @require_safe
@@ -27,12 +39,13 @@ def statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not valid:
         return render(request, PAGE, {"form": form}, status=400)
     period = form.period()
-    sections = presentation.show(all_sections(form.chosen_teams(), period), suppress=True)
+    sections, before = compared_sections(form.chosen_teams(), period)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="ist-statistik-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
     )
-    exports.write_csv(response, sections, period=period, teams=[t.name for t in form.chosen_teams()])
+    teams = [t.name for t in form.chosen_teams()]
+    exports.write_csv(response, sections, period=period, teams=teams, previous=before)
     return response
 
 
@@ -44,10 +57,9 @@ def statistics_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, PAGE, {"form": form}, status=400)
     period = form.period()
     teams = [t.name for t in form.chosen_teams()]
-    sections = presentation.show(all_sections(form.chosen_teams(), period), suppress=True)
-    content = exports.workbook(
-        sections, title="IST statistik", meta=[("Period", str(period)), ("Team", ", ".join(teams))]
-    )
+    sections, before = compared_sections(form.chosen_teams(), period)
+    meta = [("Period", str(period)), (exports.PREVIOUS, str(before)), ("Team", ", ".join(teams))]
+    content = exports.workbook(sections, title="IST statistik", meta=meta)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="ist-statistik-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'

@@ -80,6 +80,15 @@ def test_coordinator_reads_overview_and_statistics(page: Page, demo, check_a11y,
     expect(page.get_by_role("columnheader", name="Föregående period").first).to_be_visible()
     check_a11y(page)
 
+    # Round 2: a count of the way in leads to the referrals behind it.
+    received = page.get_by_role("table", name="Remisser som kommit in")
+    total = received.get_by_role("link", name="visa personerna").last
+    count = int(total.inner_text())
+    total.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remisserna bakom siffran")
+    expect(page.get_by_role("table", name="Remisser bakom siffran").locator("tbody tr")).to_have_count(count)
+    check_a11y(page)
+
 
 def test_steering_group_sees_suppressed_statistics_and_downloads_a_report(
     page: Page, demo, celery_worker, check_a11y, log_in, screenshot

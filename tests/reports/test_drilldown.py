@@ -9,6 +9,7 @@ import re
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from teams.models import Membership, Team
 from tests.factories import UserFactory, member
@@ -98,7 +99,14 @@ def test_another_teams_coordinator_gets_404(client, data) -> None:
 
 def test_an_unknown_figure_is_404(client, data) -> None:
     client.force_login(member(Role.KOORDINATOR))
-    for query in ("tabell=referrals", "tabell=finsam&rad=Okänd", "tabell=municipality&kolumn=9", "tabell=x"):
+    for query in (
+        "tabell=questions",
+        "tabell=referrals&rad=Okänd",
+        "tabell=decisions&kolumn=1",
+        "tabell=finsam&rad=Okänd",
+        "tabell=municipality&kolumn=9",
+        "tabell=x",
+    ):
         assert client.get(f"{PEOPLE}?{Q3}&{query}").status_code == 404, query
 
 
@@ -123,6 +131,7 @@ def test_the_overviews_counts_lead_to_the_people_too(client, data) -> None:
     links = [
         (htmllib.unescape(href), int(n))
         for href, n in re.findall(r'<a href="(/statistik/personer/[^"]+)"[^>]*>(\d+)</a>', page)
+        if "tabell=documents" not in href  # the document counts: the next test
     ]
     # Team A today: E1 active (Redo för mer), the only active enrolment; its handledare has one
     assert sorted(href.split("tabell=")[1].split("&")[0] for href, _n in links) == ["caseload", "phase_now"]
@@ -134,3 +143,94 @@ def test_the_overviews_counts_lead_to_the_people_too(client, data) -> None:
     a = Team.objects.get(slug="halmstad-hylte")
     client.force_login(member(Role.KOORDINATOR, "varberg"))
     assert client.get(f"{PEOPLE}?team={a.pk}&tabell=phase_now").status_code == 404
+
+
+# The way-in tables count referrals: their figures list the referrals behind them.
+REFERRAL_TABLES = ["referrals", "decisions", "info_meetings"]
+
+
+def _referrals(page: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="(/[^"]+/\d+/)">[^<]*</a></th>', page)
+
+
+def test_every_linked_count_of_referrals_lists_as_many_referrals(client, data) -> None:
+    client.force_login(member(Role.KOORDINATOR))
+    page = client.get(reverse("reports:statistics") + "?" + Q3).content.decode()
+    followed = set()
+    for table in REFERRAL_TABLES:
+        for href, n in _links(page, table):
+            response = client.get(href)
+            assert response.status_code == 200, href
+            assert "Remisserna bakom siffran" in response.content.decode()
+            assert len(_referrals(response.content.decode())) == n, href
+            followed.add(table)
+    assert followed == set(REFERRAL_TABLES)
+    # every listed referral is logged as read, under its table
+    assert LogEntry.objects.filter(additional_data__what="statistikunderlag: referrals").exists()
+    assert LogEntry.objects.filter(additional_data__what="statistikunderlag: info_meetings").exists()
+
+
+def test_referral_lists_are_scoped_and_never_for_the_steering_group(client, data) -> None:
+    a = Team.objects.get(slug="halmstad-hylte")
+    address = f"{PEOPLE}?{Q3}&team={a.pk}&tabell=referrals&kolumn=0"
+    client.force_login(member(Role.KOORDINATOR, "varberg"))
+    assert client.get(address).status_code == 404
+    client.force_login(UserFactory(is_steering_group=True))
+    page = client.get(reverse("reports:statistics") + f"?{Q3}&team={a.pk}").content.decode()
+    assert PEOPLE not in page
+    assert client.get(address).status_code == 404
+    client.force_login(UserFactory(is_administrator=True))
+    assert client.get(address).status_code == 404
+
+
+def test_the_overviews_document_counts_lead_to_the_people_too(client, data) -> None:
+    from reports.dashboard import panels
+
+    user = member(Role.KOORDINATOR)
+    client.force_login(user)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    links = [
+        (htmllib.unescape(href), int(n))
+        for href, n in re.findall(r'<a href="(/statistik/personer/[^"]+tabell=documents[^"]*)"[^>]*>(\d+)</a>', page)
+    ]
+    # every non-zero document count of team A's panel links, and nothing else does
+    a = Team.objects.get(slug="halmstad-hylte")
+    documents = panels(Team.objects.filter(pk=a.pk), today=timezone.localdate())[0].documents
+    assert sorted(n for _href, n in links) == sorted(n for n in documents.values() if n)
+    assert links  # E1, active since the summer, has its återrapport overdue by now
+    for href, n in links:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert len(_names(response.content.decode())) == n, href
+    assert LogEntry.objects.filter(additional_data__what="statistikunderlag: documents").exists()
+    # another team's coordinator and the steering group get 404
+    href = links[0][0]
+    client.force_login(member(Role.KOORDINATOR, "varberg"))
+    assert client.get(href).status_code == 404
+    client.force_login(UserFactory(is_steering_group=True))
+    assert client.get(href).status_code == 404
+    client.force_login(user)
+    assert client.get(href.replace("kolumn=", "kolumn=7")).status_code == 404
+
+
+def test_the_referral_and_document_lists_run_a_constant_number_of_queries(client, data) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member(Role.KOORDINATOR))
+    referrals = f"{PEOPLE}?{Q3}&tabell=referrals&kolumn=0"
+    documents = f"{PEOPLE}?tabell=documents&rad=report&kolumn=0"
+    client.get(referrals)  # sessions and caches warm
+
+    def measured(address: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        return len(queries), len(_referrals(response.content.decode()))
+
+    before = {address: measured(address) for address in (referrals, documents)}
+    assert before[referrals][1] >= 2
+    assert all(n <= 16 for n, _rows in before.values()), before
+    more = dataset.build(offset=100)  # twice the rows: the same number of queries
+    assert more
+    for address, (n, rows) in before.items():
+        assert measured(address) == (n, 2 * rows), address

@@ -110,13 +110,28 @@ def test_csv_export_is_suppressed_even_for_the_coordinator(client, data) -> None
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["IST statistik", "2026-07-01 – 2026-09-30"]
+    assert rows[2] == ["Föregående period", "2026-03-31 – 2026-06-30"]
+    # Finsam now K 2, M 1 (total 3); then (2026-03-31 – 06-30) K 2, M 0 (total 2): small counts hidden
+    # in both periods the same way, zeros shown
     start = rows.index(["Uppföljning Finsam: deltagare i individinriktad insats"])
     assert rows[start + 1 : start + 5] == [
-        ["Kön", "Deltagare", "Summa"],
-        ["Kvinna", "<5", "<5"],
-        ["Man", "<5", "<5"],
-        ["Summa", "<5", "<5"],
+        ["Kön", "Deltagare", "Summa", "Föregående period"],
+        ["Kvinna", "<5", "<5", "<5"],
+        ["Man", "<5", "<5", "0"],
+        ["Summa", "<5", "<5", "<5"],
     ]
+
+
+def test_the_csv_compares_each_measure_with_the_previous_period(client, data) -> None:
+    client.force_login(member(Role.KOORDINATOR))
+    text = client.get(reverse("reports:statistics_csv") + "?" + Q3).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = rows.index(["Mått", "Värde", "Föregående period"])
+    measures = {row[0]: row[1:] for row in rows[header + 1 :] if len(row) == 3 and row[0] != "Mått"}
+    # Two answered referrals (r1, r2) in both periods: a basis under 5 hides the figure both times.
+    assert measures["Besvarade remisser"] == ["– (underlag <5)", "– (underlag <5)"]
+    # Enrolments closed: some now (hidden as small), none in 2026-03-31 – 06-30 (E6 closed in January)
+    assert measures["Avslutade under perioden"] == ["<5", "0"]
 
 
 def test_dashboard_counts_for_the_coordinators_team(client, data) -> None:

@@ -115,3 +115,37 @@ def test_the_csv_carries_the_note_and_each_tables_footnote(data) -> None:
     start = rows.index(["Uppföljning Finsam: deltagare i individinriktad insats"])
     assert rows[start + 4][0] == "Summa"
     assert rows[start + 5] == ["<5 = 1–4 (litet antal, dolt)."]
+
+
+def test_the_statistics_workbook_has_the_previous_period_beside_each_figure(client, data) -> None:
+    from django.urls import reverse
+
+    from teams.models import Membership
+    from tests.factories import member
+
+    client.force_login(member(Membership.Role.KOORDINATOR))
+    response = client.get(reverse("reports:statistics_xlsx") + "?fran=2026-07-01&till=2026-09-30")
+    book = load_workbook(io.BytesIO(response.content))
+    about = book["Om rapporten"]
+    assert [about["A3"].value, about["B3"].value] == [exports.PREVIOUS, "2026-03-31 – 2026-06-30"]
+
+    # Finsam now K 2, M 1 (total 3), then K 2, M 0 (total 2): suppressed in both periods the same
+    # way (an export leaves the team), the zero a number; one column is its own total (no "Summa" column)
+    sheet = book["Deltagare"]
+    header = _row(sheet, "Kön")
+    assert [sheet.cell(row=header, column=c).value for c in range(1, 5)] == [
+        "Kön",
+        "Deltagare",
+        exports.PREVIOUS,
+        None,
+    ]
+    before = [sheet.cell(row=header + r, column=3).value for r in (1, 2, 3)]
+    assert before == ["<5", 0, "<5"]
+    assert sheet.cell(row=header + 3, column=1).value == "Summa"
+
+    way_in = book["Vägen in"]
+    measures = _row(way_in, "Mått")
+    assert [way_in.cell(row=measures, column=c).value for c in (1, 2, 3)] == ["Mått", "Värde", exports.PREVIOUS]
+    # enrolments closed: some now (small, hidden), none in 2026-03-31 – 06-30 (E6 closed in January)
+    closed = _row(sheet, "Avslutade under perioden")
+    assert [sheet.cell(row=closed, column=c).value for c in (2, 3)] == ["<5", 0]
