@@ -308,7 +308,7 @@ def people(
     if figure.table in TABLES:
         q = TABLES[figure.table](period, figure.row, figure.column)
     elif figure.table in CROSS_TABLES:
-        q = CROSS_TABLES[figure.table](period, figure.row, figure.column, columns or [])
+        q = CROSS_TABLES[figure.table](period, figure.row, figure.column, list(columns or []))
     else:
         raise UnknownFigureError(figure.table)
     ids = Enrollment.objects.filter(q, team__in=teams).values("pk")
