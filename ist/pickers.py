@@ -36,9 +36,10 @@ NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 
 
 def matching(queryset: QuerySet[Any], text: str, *, fields: tuple[str, ...]) -> QuerySet[Any]:
-    """The rows of `queryset` where every word of `text` is in one of `fields` (case-insensitive)."""
+    """The rows of `queryset` where every word of `text` is in one of `fields` (case-insensitive).
+    A NUL byte separates words: no stored text holds one, and PostgreSQL refuses it in a query."""
     condition = Q()
-    for word in text.split()[:5]:
+    for word in text.replace("\x00", " ").split()[:5]:
         either = Q()
         for name in fields:
             either |= Q(**{f"{name}__icontains": word})

@@ -111,3 +111,15 @@ def test_who_may_change_no_enrolment_may_not_search(client, referrers) -> None:
     assert client.get(reverse("participants:contact_search"), {"user_q": "ann"}).status_code == 403
     client.force_login(referrers["anna"])
     assert client.get(reverse("participants:contact_search"), {"user_q": "ann"}).status_code == 403
+
+
+def test_a_nul_byte_in_the_typed_text_separates_words_and_is_no_server_error(
+    client, enrollment, journey, referrers
+) -> None:
+    """Found by the form fuzz: PostgreSQL refuses NUL in a query, so the search must never send one."""
+    client.force_login(journey["handledare"])
+    add = reverse("participants:contact_add", args=[enrollment.pk])
+    response = client.post(add, {"user_q": "Anna\x00Andersson", "role": "Handläggare FK"})
+    assert response.status_code == 302
+    assert Contact.objects.get(enrollment=enrollment).user == referrers["anna"]
+    assert client.post(add, {"user_q": "\x00", "role": ""}).status_code < 500
