@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ist.audit.recording import record_access
+from ist.http import AuthenticatedHttpRequest
 from reports import drilldown
 from reports.dashboard import DOCUMENTS_SOON_DAYS
 from reports.forms import StatisticsFilterForm
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from reports.statistics import Period
-    from teams.models import User
 
 PAGE = "reports/figure_people.html"
 PAGE_SIZE = 50
@@ -62,10 +62,10 @@ def _column(text: str) -> int | None:
 
 
 @require_safe
-def figure_people(request: HttpRequest) -> HttpResponse:
+def figure_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Four queries whatever the list's length: the teams (form), the page of enrolments with their
     people, teams and handledare, the access log, and for the cross tables their columns."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     own = Team.objects.filter(pk__in=teams_where(user, action="manage")).order_by("name")
     if getattr(user, "is_steering_group", False) or not own.exists():
         raise Http404  # aggregates only: never a list of people

@@ -52,7 +52,7 @@ EXPORT_REASON = "Förbundets uppföljning 2026 (beslut i styrgruppen)"
 
 def _export_logged(posted: object) -> bool:
     """The export streams: its rows are read and logged as the client downloads them."""
-    response = posted.response  # type: ignore[attr-defined]
+    response = posted.response  # type: ignore[attr-defined]  # the matrix's Posted, typed object in matrix_roles
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)
     return LogEntry.objects.filter(additional_data__what=f"deltagarexport: {EXPORT_REASON}").exists()
