@@ -7,7 +7,7 @@ aggregates only. Every listed enrolment is logged as read (ist/audit/recording.p
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 from django.shortcuts import render
@@ -94,20 +94,9 @@ def figure_people(request: AuthenticatedHttpRequest) -> HttpResponse:
             enrollments = drilldown.people(teams, period, figure, columns=columns)
     except drilldown.UnknownFigureError:
         raise Http404 from None
-    after = request.GET.get("efter", "")
-    if after.isdigit():
-        enrollments = enrollments.filter(pk__gt=int(after))
-    rows = list(
-        enrollments.select_related("participant", "team", "responsible", "closure").order_by("pk")[: PAGE_SIZE + 1]
+    rows, paging = _page_by_key(
+        request, enrollments.select_related("participant", "team", "responsible", "closure"), what=table
     )
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    record_access(request, rows, what=f"statistikunderlag: {table}")
-    query = request.GET.copy()
-    query.pop("efter", None)
-    back = request.GET.copy()
-    for key in ("tabell", "rad", "kolumn", "efter"):
-        back.pop(key, None)
     heading = TITLES[table]
     parts = [p for p in (row, columns[column] if columns and column is not None else None) if p]
     if column is not None and not columns:
@@ -122,10 +111,7 @@ def figure_people(request: AuthenticatedHttpRequest) -> HttpResponse:
         "figure": ", ".join(map(str, parts)) or "summa",
         "period": period,
         "chosen": list(teams),
-        "next": f"{query.urlencode()}&efter={rows[-1].pk}" if more and rows else "",
-        "back": back.urlencode(),
-        "first": bool(after),
-        "restart": query.urlencode(),
+        **paging,
     }
     return render(request, PAGE, context)
 
@@ -138,30 +124,40 @@ def _figure_referrals(
         referrals = drilldown.referrals(teams, period, figure)
     except drilldown.UnknownFigureError:
         raise Http404 from None
-    after = request.GET.get("efter", "")
-    if after.isdigit():
-        referrals = referrals.filter(pk__gt=int(after))
-    rows = list(referrals.select_related("team", "referrer_organisation").order_by("pk")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    record_access(request, rows, what=f"statistikunderlag: {figure.table}")
-    query = request.GET.copy()
-    query.pop("efter", None)
-    back = request.GET.copy()
-    for key in ("tabell", "rad", "kolumn", "efter"):
-        back.pop(key, None)
+    rows, paging = _page_by_key(request, referrals.select_related("team", "referrer_organisation"), what=figure.table)
     context = {
         "rows": rows,
         "heading": TITLES[figure.table],
         "figure": figure.row or "summa",
         "period": period,
         "chosen": list(teams),
+        **paging,
+    }
+    return render(request, REFERRALS_PAGE, context)
+
+
+def _page_by_key(request: HttpRequest, rows_of: QuerySet[Any], *, what: str) -> tuple[list[Any], dict[str, Any]]:
+    """One page of the list after `?efter=<pk>` (keyset by primary key: one query however deep),
+    its reads access-logged, and the links the page template needs (next, back, restart, first)."""
+    after = request.GET.get("efter", "")
+    if after.isdigit():
+        rows_of = rows_of.filter(pk__gt=int(after))
+    rows = list(rows_of.order_by("pk")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    record_access(request, rows, what=f"statistikunderlag: {what}")
+    query = request.GET.copy()
+    query.pop("efter", None)
+    back = request.GET.copy()
+    for key in ("tabell", "rad", "kolumn", "efter"):
+        back.pop(key, None)
+    links = {
         "next": f"{query.urlencode()}&efter={rows[-1].pk}" if more and rows else "",
         "back": back.urlencode(),
         "first": bool(after),
         "restart": query.urlencode(),
     }
-    return render(request, REFERRALS_PAGE, context)
+    return rows, links
 
 
 urlpatterns = [path("statistik/personer/", figure_people, name="figure_people")]
