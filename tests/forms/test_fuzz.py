@@ -38,8 +38,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db, postgresql_only]
 ROLES = ("koordinator", "handledare", "samverkansteam", "referrer", "administrator", "steering")
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "200"))
 # The forms are fuzzed in this many tests, so pytest-xdist spreads them over its workers (one test
-# of 3.5 minutes kept one worker busy while the other had finished; docs/decisions/0020).
-SHARDS = 8
+# of 3.5 minutes kept one worker busy while the other had finished; docs/decisions/0020). About two
+# forms a shard: a form costs 10–160 ms a submit, and with eight shards of six forms the costliest
+# shard took four times the cheapest, which left one worker alone at the end of the run.
+SHARDS = 24
 # Tables a refused submit may still write: the read it made is access-logged (auditlog), a login
 # attempt is counted (axes), a message waits in the session.
 MAY_CHANGE_ON_REFUSAL = {
