@@ -57,6 +57,7 @@ def test_coordinator_is_told_at_once_of_a_new_referral(
 
     # The coordinator's start page counts it; "Att göra" has it first, naming the team.
     page.goto("/konto/login/")
+    check_a11y(page)
     log_in(page, "koordinator@ist.example")
     waiting = page.get_by_role("list", name="Väntar på dig")
     expect(waiting).to_contain_text("1 ny remiss")
