@@ -293,6 +293,7 @@ def referral_update_by_team(*, referral: Referral, by: User, values: TeamEdit, e
             current.status = Status.SUBMITTED
             current.save(update_fields=["status"])
         _event(current, Event.TEAM_CHANGED, by, f"{old_team} → {current.team}")
+        arrivals.referral_arrived(current)  # new work for the new team's coordinators (and mailbox)
         # The old team's coordinators no longer answer it; its meetings have one point less to prepare.
         sweep_for(current, *[(TeamMeeting, pk) for pk in old_meetings])
     return current

@@ -169,3 +169,27 @@ def test_the_referrers_komplettering_is_overdue_after_the_configured_days(referr
     item = Notification.objects.get(kind=Kind.INFO_ASKED)
     assert item.due_on == timezone.localdate() + timedelta(days=DeadlineSettings.current().needs_info_days)
     assert "komplettera" in item.title
+
+
+def test_a_referral_moved_to_another_team_is_new_work_there_and_leaves_the_old_team(referrer, coordinators) -> None:
+    from referrals.inputs import TeamEdit
+
+    at_once, _digest_user, varberg = coordinators
+    Team.objects.filter(slug="varberg").update(mailbox="ist-varberg@kommun.example")
+    referral = builders.submitted(referrer)
+    services.referral_update_by_team(
+        referral=referral,
+        by=at_once,
+        values=TeamEdit.of(referral, team=team("varberg")),
+        expected_version=referral.version,
+    )
+    open_items = Notification.objects.filter(kind=Kind.NEW_REFERRAL, state=Notification.State.OPEN)
+    assert list(open_items.values_list("recipient_id", "team__slug")) == [(varberg.pk, "varberg")]
+    assert len(emails_of(emails.MAILBOX_REFERRAL)) == 1
+
+
+def test_the_team_mailbox_is_edited_with_the_team_in_the_admin(admin_client) -> None:
+    halmstad = team("halmstad-hylte")
+    page = admin_client.get(f"/admin/teams/team/{halmstad.pk}/change/").content.decode()
+    assert 'name="mailbox"' in page
+    assert "Funktionsbrevlåda" in page
