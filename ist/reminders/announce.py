@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ist.messaging.registry import send
 from ist.reminders import registry
-from ist.reminders.models import NEW_WORK, DeadlineSettings, EmailTiming, Notification
+from ist.reminders.models import NEW_WORK, DeadlineSettings, EmailTiming, Notification, NotificationPreference
 from ist.reminders.sweeps import Subject
 
 NEW_WORK_EMAIL = "reminders_new_work"
@@ -50,10 +50,15 @@ def announce(subject: Subject, kinds: Collection[str] = NEW_WORK, *, today: date
     new = {(i.recipient_id, i.kind, i.due_on): i for i in items if (i.recipient_id, i.kind, i.due_on) not in existing}
     if not new:
         return 0
+    recipients = {key[0] for key in new}
     at_once = set(
-        EmailTiming.objects.filter(user_id__in={key[0] for key in new}, new_work=EmailTiming.When.AT_ONCE).values_list(
+        EmailTiming.objects.filter(user_id__in=recipients, new_work=EmailTiming.When.AT_ONCE).values_list(
             "user_id", flat=True
         )
+    )
+    # A kind the user took out of their e-mail ("E-post om påminnelser") is not e-mailed at once either.
+    opted_out = set(
+        NotificationPreference.objects.filter(user_id__in=at_once, kind__in=list(kinds)).values_list("user_id", "kind")
     )
     Notification.objects.bulk_create(
         [
@@ -66,7 +71,9 @@ def announce(subject: Subject, kinds: Collection[str] = NEW_WORK, *, today: date
                 title=item.title,
                 url=item.url,
                 team_id=item.team_id,
-                emailed_at_once=item.recipient_id in at_once and item.kind in NEW_WORK,
+                emailed_at_once=item.recipient_id in at_once
+                and item.kind in NEW_WORK
+                and (item.recipient_id, item.kind) not in opted_out,
             )
             for item in new.values()
         ],

@@ -193,3 +193,12 @@ def test_the_team_mailbox_is_edited_with_the_team_in_the_admin(admin_client) -> 
     page = admin_client.get(f"/admin/teams/team/{halmstad.pk}/change/").content.decode()
     assert 'name="mailbox"' in page
     assert "Funktionsbrevlåda" in page
+
+
+def test_a_kind_taken_out_of_the_e_mail_is_not_e_mailed_at_once_either(referrer, coordinators) -> None:
+    from ist.reminders.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=coordinators[0], kind=Kind.NEW_REFERRAL)
+    builders.submitted(referrer)
+    assert len(items(Kind.NEW_REFERRAL)) == 2  # still in "Att göra"
+    assert emails_of(NEW_WORK_EMAIL) == []
