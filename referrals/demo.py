@@ -16,7 +16,7 @@ from django.utils import timezone
 from referrals import services
 from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
-from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, SupportKind
+from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent, SupportKind
 from teams.demo import demo_email
 from teams.models import Membership, Team, User
 
@@ -157,6 +157,18 @@ def seed_referrals() -> dict[str, int]:
             referral=sent_back, by=coordinator, message="Beskriv vilket stöd personen har från vården i dag."
         )
         services.agenda_add(meeting=upcoming, referral=referral(6), by=coordinator)
+        # The answer clock (decision 0030): the one sent back has been with the referrer for 5 days
+        # (paused on day 4 of 14); one stalled with its referrer for 20 days (overdue in the
+        # referrer's "Att göra"); one completed after 8 days away, its deadline moved by 8.
+        _backdate_komplettering(sent_back, today - timedelta(days=5))
+        stalled = referral(26)
+        services.referral_request_info(referral=stalled, by=coordinator, message="Saknar uppgift om försörjningen.")
+        _backdate_komplettering(stalled, today - timedelta(days=20))
+        resent = referral(16)
+        services.referral_request_info(referral=resent, by=coordinator, message="Bifoga läkarintyget.")
+        _backdate_komplettering(resent, today - timedelta(days=8))
+        resent.refresh_from_db()
+        services.referral_submit(referral=resent, by=resent.referrer or coordinator, today=today)
         # A draft the referrer has not sent yet
         n += 1
         services.referral_save_draft(
@@ -231,6 +243,13 @@ def seed_meeting_tomorrow() -> dict[str, int]:
     return {"information_meetings_booked": booked}
 
 
+def _backdate_komplettering(referral: Referral, day: date) -> None:
+    """Demo only: a komplettering asked for on `day` (the services stamp today)."""
+    at = timezone.make_aware(datetime.combine(day, time(11, 0)), timezone.get_current_timezone())
+    Referral.objects.filter(pk=referral.pk).update(paused_since=day)
+    ReferralEvent.objects.filter(referral=referral, kind=ReferralEvent.Kind.INFO_REQUESTED).update(at=at)
+
+
 def _decision_offset(pk: int) -> int:
     """Days from receipt to the team's decision: mostly 4–13 (within the 14-day deadline), now and then
     a little late (up to 20), spread evenly by the referral's id so the demo is the same every time."""
@@ -284,6 +303,8 @@ def seed_decision_dates() -> dict[str, int]:
             received_on=received,
             answer_deadline=received + timedelta(days=referral.team.answer_deadline_days) if received else None,
             decided_at=at,
+            # "Mer information": the clock has been paused since the meeting (decision 0030).
+            paused_since=meeting.date if referral.paused_since else None,
         )
         moved += 1
     return {"decisions_dated": moved}

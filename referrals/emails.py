@@ -5,14 +5,51 @@ from __future__ import annotations
 from django.urls import reverse
 
 from ist.messaging.registry import link, register, send
-from referrals.models import ConsultativeQuestion, InformationMeeting, Referral
+from referrals.models import ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent
 
 DECIDED = "referral_decided"
 INFO_REQUESTED = "referral_info_requested"
 INFO_MEETING_BOOKED = "info_meeting_booked"
 QUESTION_ANSWERED = "question_answered"
+MAILBOX_REFERRAL = "mailbox_referral"
+MAILBOX_QUESTION = "mailbox_question"
 
-__all__ = ["DECIDED", "INFO_MEETING_BOOKED", "INFO_REQUESTED", "QUESTION_ANSWERED", "send"]
+__all__ = [
+    "DECIDED",
+    "INFO_MEETING_BOOKED",
+    "INFO_REQUESTED",
+    "MAILBOX_QUESTION",
+    "MAILBOX_REFERRAL",
+    "QUESTION_ANSWERED",
+    "send",
+]
+
+
+@register(MAILBOX_REFERRAL)
+def _mailbox_referral(object_id: int) -> tuple[str, str, list[str]]:
+    """The team's mailbox (Team.mailbox): the number and a link, nothing of the person."""
+    referral = Referral.objects.select_related("team").get(pk=object_id)
+    if referral.team is None or referral.status != Referral.Status.SUBMITTED:
+        return "", "", []  # taken up before the e-mail went
+    resent = referral.paused_days > 0 or referral.events.filter(kind=ReferralEvent.Kind.RESUBMITTED).exists()
+    what = "kompletterats och skickats igen" if resent else "kommit in"
+    deadline = f" Svar senast {referral.answer_deadline:%Y-%m-%d}." if referral.answer_deadline else ""
+    body = (
+        f"Hej!\n\nRemiss nr {referral.pk} till {referral.team} har {what}.{deadline}\n"
+        f"Inkommande remisser: {link(reverse('referrals:triage'))}\n"
+    )
+    subject = f"{'Kompletterad' if resent else 'Ny'} remiss {referral.pk} – {referral.team}"
+    return subject, body, [referral.team.mailbox]
+
+
+@register(MAILBOX_QUESTION)
+def _mailbox_question(object_id: int) -> tuple[str, str, list[str]]:
+    question = ConsultativeQuestion.objects.select_related("team").get(pk=object_id)
+    body = (
+        f"Hej!\n\nEn ny konsultativ fråga (nr {question.pk}) har ställts till {question.team}.\n"
+        f"Inkommande frågor: {link(reverse('referrals:triage'))}\n"
+    )
+    return f"Ny konsultativ fråga {question.pk} – {question.team}", body, [question.team.mailbox]
 
 
 @register(QUESTION_ANSWERED)

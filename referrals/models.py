@@ -74,6 +74,11 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     received_on = models.DateField(_("inkom"), null=True, blank=True)
     answer_deadline = models.DateField(_("svar senast"), null=True, blank=True)
+    # The answer clock pauses while a komplettering is with the referrer (referrals/deadline.py,
+    # docs/decisions/0030): the day it was asked for while paused, and the days paused so far. On
+    # resubmission `answer_deadline` moves by the pause, so every query on it stays right.
+    paused_since = models.DateField(_("svarstiden pausad sedan"), null=True, blank=True, editable=False)
+    paused_days = models.PositiveSmallIntegerField(_("dagar pausad"), default=0, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

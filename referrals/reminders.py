@@ -12,7 +12,9 @@ from django.utils import timezone
 from ist.reminders.models import DeadlineSettings, Kind
 from ist.reminders.registry import register
 from ist.reminders.rules import Due, Rule, coordinators_by_team, initials, iso, last_weekday_before, narrow
-from referrals.models import InformationMeeting, Referral, ReferralEvent, TeamMeeting
+from referrals import deadline as clock
+from referrals.arrivals import kompletteringar_asked, new_questions, new_referrals
+from referrals.models import ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent, TeamMeeting
 from teams.models import Membership
 
 # Sent and not yet answered: the team owes the referrer a decision.
@@ -30,19 +32,27 @@ def answer_deadlines(today: date, config: DeadlineSettings, only: Collection[int
             answer_deadline__isnull=False,
             answer_deadline__lte=today + timedelta(days=config.answer_days_before),
         )
-        .values_list("pk", "team_id", "answer_deadline", "first_name", "last_name")
+        .values_list("pk", "team_id", "answer_deadline", "first_name", "last_name", "received_on", "paused_days")
     )
     items = []
-    for pk, team_id, deadline, first, last in referrals:
+    for pk, team_id, deadline, first, last, received, paused_days in referrals:
         if deadline is None:  # excluded by the filter above
             continue
         overdue = deadline < today
         kind = Kind.ANSWER_OVERDUE if overdue else Kind.ANSWER_SOON
+        # The clock pauses for a komplettering: the deadline has moved by the pause (referrals/deadline.py).
+        now = clock.clock(
+            received_on=received, answer_deadline=deadline, paused_since=None, paused_days=paused_days, today=today
+        )
         title = f"Remiss {pk} ({initials(first, last)}): " + (
-            f"svaret skulle ha lämnats {iso(deadline)}" if overdue else f"svara senast {iso(deadline)}"
+            f"svaret skulle ha lämnats {iso(deadline)} ({now.detail})"
+            if overdue
+            else f"svara senast {iso(deadline)} ({now.detail})"
         )
         url = reverse("referrals:review", args=[pk])
-        items += [Due(user, kind, Referral, pk, deadline, title, url) for user in coordinators.get(team_id, [])]
+        items += [
+            Due(user, kind, Referral, pk, deadline, title, url, team_id) for user in coordinators.get(team_id, [])
+        ]
     return items
 
 
@@ -67,7 +77,7 @@ def waiting_for_information(today: date, config: DeadlineSettings, only: Collect
         )
         url = reverse("referrals:review", args=[pk])
         items += [
-            Due(user, Kind.NEEDS_INFO_WAITING, Referral, pk, due_on, title, url)
+            Due(user, Kind.NEEDS_INFO_WAITING, Referral, pk, due_on, title, url, row["referral__team_id"])
             for user in coordinators.get(row["referral__team_id"], [])
         ]
     return items
@@ -93,7 +103,16 @@ def information_meetings(today: date, config: DeadlineSettings, only: Collection
         )
         staff_url = reverse("referrals:info_meeting", args=[meeting.pk])
         items += [
-            Due(user.pk, Kind.INFO_MEETING_TOMORROW, InformationMeeting, meeting.pk, meeting.date, title, staff_url)
+            Due(
+                user.pk,
+                Kind.INFO_MEETING_TOMORROW,
+                InformationMeeting,
+                meeting.pk,
+                meeting.date,
+                title,
+                staff_url,
+                referral.team_id,
+            )
             for user in meeting.attendees.all()
             if user.is_active
         ]
@@ -108,6 +127,7 @@ def information_meetings(today: date, config: DeadlineSettings, only: Collection
                     meeting.date,
                     title,
                     referrer_url,
+                    referral.team_id,
                 )
             )
     return items
@@ -134,7 +154,8 @@ def team_meetings(today: date, config: DeadlineSettings, only: Collection[int] |
         title = f"Samverkansteamsmöte {iso(day)} kl. {start:%H:%M}: {points} att förbereda"
         url = reverse("referrals:meeting", args=[pk])
         items += [
-            Due(user, Kind.TEAM_MEETING_SOON, TeamMeeting, pk, day, title, url) for user in members.get(team_id, [])
+            Due(user, Kind.TEAM_MEETING_SOON, TeamMeeting, pk, day, title, url, team_id)
+            for user in members.get(team_id, [])
         ]
     return items
 
@@ -144,5 +165,8 @@ RULES = [
     Rule((Kind.ANSWER_SOON, Kind.ANSWER_OVERDUE), Referral, answer_deadlines),
     Rule((Kind.NEEDS_INFO_WAITING,), Referral, waiting_for_information),
     Rule((Kind.INFO_MEETING_TOMORROW,), InformationMeeting, information_meetings),
+    Rule((Kind.NEW_REFERRAL, Kind.REFERRAL_RESUBMITTED), Referral, new_referrals),
+    Rule((Kind.NEW_QUESTION,), ConsultativeQuestion, new_questions),
+    Rule((Kind.INFO_ASKED,), Referral, kompletteringar_asked),
 ]
 AREA = register("referrals", RULES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from referrals.models import (
     AgendaItem,
@@ -65,11 +65,12 @@ def own_referrals(user: User) -> QuerySet[Referral]:
 
 
 def triage_board(user: User, *, team_ids: list[int] | None = None) -> QuerySet[Referral]:
-    """Waiting referrals of the coordinator's teams, oldest deadline first."""
+    """Waiting referrals of the coordinator's teams, oldest deadline first; those out for komplettering
+    (the clock paused, referrals/deadline.py) after them."""
     referrals = referrals_for(user, "manage").filter(status__in=WAITING)
     if team_ids:
         referrals = referrals.filter(team_id__in=team_ids)
-    return referrals.order_by("answer_deadline", "pk")
+    return referrals.order_by(F("paused_since").asc(nulls_first=True), "answer_deadline", "pk")
 
 
 def questions_for(user: User | AnonymousUser) -> QuerySet[ConsultativeQuestion]:

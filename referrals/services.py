@@ -19,7 +19,8 @@ from django.utils import timezone
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.reminders.sweeps import sweep_for
-from referrals import emails
+from referrals import arrivals, emails
+from referrals import deadline as clock
 from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
 from referrals.models import (
     AgendaItem,
@@ -200,12 +201,19 @@ def referral_submit(*, referral: Referral, by: User, today: date | None = None) 
             raise IncompleteReferral({"municipality": "Kommunen hör inte till något team."})
         current.answer_deadline = today + timedelta(days=current.team.answer_deadline_days)
         _event(current, Event.SUBMITTED, by)
+        resumed: list[str] = []
     else:
         _event(current, Event.RESUBMITTED, by)
+        resumed = clock.resume(current, today)  # the answer clock runs again, the deadline moved by the pause
     current.status = Status.SUBMITTED
     current.version += 1
     intake = _record_intake(current, by)
-    current.save(update_fields=["status", "received_on", "answer_deadline", "version", "updated_at", *intake])
+    current.save(
+        update_fields=list(
+            dict.fromkeys(["status", "received_on", "answer_deadline", "version", "updated_at", *resumed, *intake])
+        )
+    )
+    arrivals.referral_arrived(current)  # the team's coordinators (and mailbox) hear of it now
     sweep_for(current)  # "komplettering har dröjt" ends with the completion
     return True
 
@@ -244,6 +252,7 @@ def referral_register(
         _record_intake(referral, by)
         referral.save()
         _event(referral, Event.REGISTERED, by)
+        arrivals.referral_arrived(referral)  # the team's other coordinators (and mailbox) hear of it now
         return referral
 
     return Saved(*create_once(Referral, form_token=form_token, create=create, registered_by=by))
@@ -284,6 +293,7 @@ def referral_update_by_team(*, referral: Referral, by: User, values: TeamEdit, e
             current.status = Status.SUBMITTED
             current.save(update_fields=["status"])
         _event(current, Event.TEAM_CHANGED, by, f"{old_team} → {current.team}")
+        arrivals.referral_arrived(current)  # new work for the new team's coordinators (and mailbox)
         # The old team's coordinators no longer answer it; its meetings have one point less to prepare.
         sweep_for(current, *[(TeamMeeting, pk) for pk in old_meetings])
     return current
@@ -297,9 +307,11 @@ def referral_request_info(*, referral: Referral, by: User, message: str) -> bool
         return False
     current.status = Status.NEEDS_INFO
     current.version += 1
-    current.save(update_fields=["status", "version", "updated_at"])
+    paused = clock.pause(current, timezone.localdate())  # the answer clock stops while the referrer completes it
+    current.save(update_fields=["status", "version", "updated_at", *paused])
     _event(current, Event.INFO_REQUESTED, by, message)
     emails.send(emails.INFO_REQUESTED, current.pk, key=current.version)
+    arrivals.komplettering_asked(current)  # the referrer's "Att göra"
     sweep_for(current)  # answered for now: the answer deadline's items go
     return True
 
@@ -330,7 +342,7 @@ def question_ask(
     named = bool(personnummer or person_name.strip())
     if named and not (consent_given and consent_date):
         raise NotAllowedNow
-    question_row, _created = create_once(
+    question_row, created = create_once(
         ConsultativeQuestion,
         form_token=form_token,
         create=lambda token: ConsultativeQuestion.objects.create(
@@ -349,6 +361,8 @@ def question_ask(
         ),
         asked_by=asked_by,
     )
+    if created:
+        arrivals.question_arrived(question_row)  # the team's coordinators (and mailbox) hear of it now
     return question_row
 
 
@@ -398,6 +412,7 @@ def agenda_add(
         ConsultativeQuestion.objects.filter(pk=question.pk, status=ConsultativeQuestion.Status.NEW).update(
             status=ConsultativeQuestion.Status.ON_AGENDA
         )
+    sweep_for(subject)  # taken up: "Ny remiss" / "Ny fråga" leaves "Att göra"
     return True
 
 
@@ -454,7 +469,11 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
         referral.decision_reason = reasoning
         referral.decided_at = now
         referral.version += 1
-        referral.save(update_fields=["status", "decision_reason", "decided_at", "version", "updated_at"])
+        # "Mer information": a komplettering like any other, the answer clock stops.
+        paused = clock.pause(referral, timezone.localdate()) if decision == Decision.MORE_INFO else []
+        referral.save(update_fields=["status", "decision_reason", "decided_at", "version", "updated_at", *paused])
+        if paused:
+            arrivals.komplettering_asked(referral)
         _event(referral, Event.DECIDED, by, f"{Decision(decision).label}. {reasoning}".strip())
         AgendaItem.objects.filter(referral=referral, decision="").exclude(pk=item.pk).delete()
         emails.send(emails.DECIDED, referral.pk, key=referral.version)

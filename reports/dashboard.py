@@ -76,8 +76,16 @@ def panels(teams: QuerySet[Team], *, today: date) -> list[TeamPanel]:
         .values("team_id")
         .annotate(
             n=Count("pk"),
-            overdue=Count("pk", filter=Q(answer_deadline__lt=today)),
-            soon=Count("pk", filter=Q(answer_deadline__gte=today, answer_deadline__lte=today + timedelta(SOON_DAYS))),
+            # A referral out for komplettering has its clock paused: neither overdue nor soon (decision 0030).
+            overdue=Count("pk", filter=Q(answer_deadline__lt=today, paused_since__isnull=True)),
+            soon=Count(
+                "pk",
+                filter=Q(
+                    answer_deadline__gte=today,
+                    answer_deadline__lte=today + timedelta(SOON_DAYS),
+                    paused_since__isnull=True,
+                ),
+            ),
             oldest=Min("received_on"),
         )
         .order_by()

@@ -43,6 +43,14 @@ class Team(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
     email = models.EmailField(_("e-post"), blank=True)
+    # Told of new work (a new or completed referral, a new question) by number and link only.
+    mailbox = models.EmailField(
+        _("funktionsbrevlåda"),
+        blank=True,
+        help_text=_(
+            "Får ett meddelande (utan personuppgifter) när en remiss eller fråga kommer in. Lämna tomt för inget."
+        ),
+    )
     # The team's part of the letterhead on documents (ist/pdf/letterhead.py).
     address = models.TextField(_("postadress"), blank=True, help_text=_("Visas i brevhuvudet på teamets dokument."))
     phone = models.CharField(_("telefon"), max_length=40, blank=True)

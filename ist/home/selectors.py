@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from ist.reminders.selectors import waiting_work
 from teams.access import roles_of
 from teams.models import Membership, Municipality, Team
 from teams.selectors import memberships_of, municipalities_with_team, teams_for
@@ -24,6 +25,8 @@ class StartPage:
     my_teams: list[Team] = field(default_factory=list)
     all_teams: QuerySet[Team] | None = None
     municipalities: QuerySet[Municipality] | None = None
+    # A coordinator's new work waiting (ist.reminders.selectors.WAITING_WORK names → counts).
+    waiting: dict[str, int] | None = None
 
 
 def start_page_for(user: User) -> StartPage:
@@ -33,6 +36,8 @@ def start_page_for(user: User) -> StartPage:
     if roles:
         page.memberships = list(memberships_of(user))
         page.my_teams = list(teams_for(user, action="member"))
+    if Role.KOORDINATOR in roles:
+        page.waiting = waiting_work(user)
     if user.is_administrator or user.is_steering_group:
         page.all_teams = (
             Team.objects.annotate(

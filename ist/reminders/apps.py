@@ -11,3 +11,6 @@ class RemindersConfig(AppConfig):
     name = "ist.reminders"
     label = "notifications"
     verbose_name = "Påminnelser"
+
+    def ready(self) -> None:
+        from ist.reminders import emails  # noqa: F401  (registers the e-mail of an item sent at once)

@@ -35,10 +35,11 @@ def is_digest_day(day: date) -> bool:
 
 def pending(day: date) -> QuerySet[Notification]:
     """Open, not snoozed past `day`, of a kind the recipient wants by e-mail, and not e-mailed yet
-    (or attached to an earlier day's digest that never went out)."""
+    (or attached to an earlier day's digest that never went out; or e-mailed at once when raised,
+    ist/reminders/announce.py)."""
     opted_out = NotificationPreference.objects.filter(user=OuterRef("recipient"), kind=OuterRef("kind"))
     return (
-        Notification.objects.filter(state=Notification.State.OPEN, recipient__is_active=True)
+        Notification.objects.filter(state=Notification.State.OPEN, recipient__is_active=True, emailed_at_once=False)
         .filter(Q(delivery__isnull=True) | Q(delivery__sent_at__isnull=True, delivery__day__lt=day))
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=day))
         .exclude(Exists(opted_out))

@@ -38,6 +38,15 @@ class Kind(models.TextChoices):
     HALF_YEAR_REPORT = "half_year_report", _("Halvårsrapport till förbundet")
     HANDOVER = "handover", _("Avaktiverad användare: arbete utan ansvarig")
     CONSENT_CHANGED = "consent_changed", _("Samtycket har ändrats eller återkallats")
+    INFO_ASKED = "info_asked", _("Remiss: komplettering begärd av dig")
+    NEW_REFERRAL = "new_referral", _("Ny remiss")
+    REFERRAL_RESUBMITTED = "referral_resubmitted", _("Remiss kompletterad")
+    NEW_QUESTION = "new_question", _("Ny konsultativ fråga")
+
+
+# New work announced to a team's coordinators: an item at once, and an e-mail at once or in the
+# digest by each coordinator's choice (EmailTiming; docs/decisions/0030).
+NEW_WORK = (Kind.NEW_REFERRAL, Kind.REFERRAL_RESUBMITTED, Kind.NEW_QUESTION)
 
 
 class Notification(models.Model):
@@ -61,6 +70,12 @@ class Notification(models.Model):
     delivery = models.ForeignKey(
         "EmailDelivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
+    # The team the work belongs to, named on the item; the coordinator's own overdue answers sort first.
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    # E-mailed at once through the outbox when it was raised (EmailTiming.AT_ONCE): the digest leaves it out.
+    emailed_at_once = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +136,20 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: ingen e-post om {self.kind}"
+
+
+class EmailTiming(models.Model):
+    """When a coordinator hears of new work by e-mail: in the daily digest (no row: the default) or at once."""
+
+    class When(models.TextChoices):
+        DIGEST = "digest", _("I den dagliga sammanfattningen")
+        AT_ONCE = "at_once", _("Direkt, ett e-postmeddelande per remiss eller fråga")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True)
+    new_work = models.CharField(_("ny remiss eller fråga"), max_length=10, choices=When.choices, default=When.DIGEST)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.new_work}"
 
 
 def _days(label: StrOrPromise, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:

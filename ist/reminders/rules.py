@@ -47,6 +47,9 @@ class Due:
     due_on: date
     title: str
     url: str
+    # The team the work belongs to, named on the item ("Att göra" sorts a coordinator's own team's
+    # overdue answers first); None for work of the whole association.
+    team_id: int | None = None
 
 
 # (today, config, only) → the items due today; `only`: ids of the rule's subject model, or None for all.

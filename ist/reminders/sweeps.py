@@ -31,11 +31,18 @@ State = Notification.State
 Key = tuple[int, str, int, int, date]
 # An object whose items to bring up to date: the instance, or its model and id when only the id is at hand.
 Subject = Model | tuple[type[Model], int]
-FIELDS = ["pk", "recipient_id", "kind", "subject_type_id", "subject_id", "due_on", "state", "title", "url"]
+FIELDS = ["pk", "recipient_id", "kind", "subject_type_id", "subject_id", "due_on", "state", "title", "url", "team_id"]
 
 
 def key_of(row: dict[str, Any]) -> Key:
     return (row["recipient_id"], row["kind"], row["subject_type_id"], row["subject_id"], row["due_on"])
+
+
+def _shown(item: dict[str, Any] | Due) -> tuple[str, str, int | None]:
+    """What an item shows that may change while it stays the same item (title, link, team)."""
+    if isinstance(item, Due):
+        return (item.title, item.url, item.team_id)
+    return (item["title"], item["url"], item["team_id"])
 
 
 def sweep(area: str, today: date | None = None) -> dict[str, dict[str, int]]:
@@ -88,6 +95,7 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
                 due_on=key[4],
                 title=wanted[key].title,
                 url=wanted[key].url,
+                team_id=wanted[key].team_id,
             )
             for key in new
         ],
@@ -98,11 +106,11 @@ def apply(items: list[Due], kinds: list[str]) -> dict[str, dict[str, int]]:
     Notification.objects.filter(pk__in=reopen, state=State.RESOLVED).update(state=State.OPEN)
     # A title names what is still missing (e.g. which participants' logs): keep open ones current.
     stale = [
-        Notification(pk=row["pk"], title=wanted[key].title, url=wanted[key].url)
+        Notification(pk=row["pk"], title=wanted[key].title, url=wanted[key].url, team_id=wanted[key].team_id)
         for key, row in existing.items()
-        if row["state"] == State.OPEN and (row["title"], row["url"]) != (wanted[key].title, wanted[key].url)
+        if row["state"] == State.OPEN and _shown(row) != _shown(wanted[key])
     ]
-    Notification.objects.bulk_update(stale, ["title", "url"], batch_size=500)
+    Notification.objects.bulk_update(stale, ["title", "url", "team_id"], batch_size=500)
     gone = [
         row
         for row in Notification.objects.filter(kind__in=kinds, state=State.OPEN).values(*FIELDS)
@@ -173,9 +181,9 @@ def sweep_for(*subjects: Subject, today: date | None = None) -> int:
         stale = []
         for row in open_rows:
             due = wanted.get(key_of(row))
-            if due is not None and (row["title"], row["url"]) != (due.title, due.url):
-                stale.append(Notification(pk=row["pk"], title=due.title, url=due.url))
-        Notification.objects.bulk_update(stale, ["title", "url"])
+            if due is not None and _shown(row) != _shown(due):
+                stale.append(Notification(pk=row["pk"], title=due.title, url=due.url, team_id=due.team_id))
+        Notification.objects.bulk_update(stale, ["title", "url", "team_id"])
         if done:
             logger.info("sweep_for %s %s: resolved %d", model._meta.label, sorted(pks), done)
         resolved += done

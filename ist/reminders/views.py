@@ -21,7 +21,9 @@ from django.views.decorators.http import require_POST, require_safe
 from ist.http import AuthenticatedHttpRequest
 from ist.reminders import selectors
 from ist.reminders.forms import PreferencesForm, SnoozeForm
-from ist.reminders.models import Kind, Notification, NotificationPreference
+from ist.reminders.models import EmailTiming, Kind, Notification, NotificationPreference
+from teams.access import roles_of
+from teams.models import Membership
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -95,12 +97,22 @@ def done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Which kinds come in the daily e-mail; every kind does until the user opts out."""
+    """Which kinds come in the daily e-mail; every kind does until the user opts out. A coordinator
+    also chooses whether new work comes at once or in the digest (default: the digest)."""
     opted_out = set(NotificationPreference.objects.filter(user=request.user).values_list("kind", flat=True))
-    initial = {"by_email": [k for k in Kind.values if k not in opted_out]}
+    timing = EmailTiming.objects.filter(user=request.user).values_list("new_work", flat=True).first()
+    initial = {
+        "by_email": [k for k in Kind.values if k not in opted_out],
+        "new_work": timing or EmailTiming.When.DIGEST,
+    }
+    coordinator = Membership.Role.KOORDINATOR in roles_of(request.user)
     # Not `request.POST or None`: unticking every kind posts nothing, and must still be saved.
-    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial, coordinator=coordinator)
     if request.method == "POST" and form.is_valid():
+        if coordinator:
+            EmailTiming.objects.update_or_create(
+                user=request.user, defaults={"new_work": form.cleaned_data["new_work"]}
+            )
         wanted = set(form.cleaned_data["by_email"])
         unwanted = set(Kind.values) - wanted
         NotificationPreference.objects.filter(user=request.user, kind__in=wanted).delete()

@@ -46,22 +46,22 @@ def plans_and_reports(today: date, config: DeadlineSettings, only: Collection[in
         if plan is not None and plan < today:
             title = f"Handlingsplan för {who} skulle ha varit klar {iso(plan)}"
             url = _write_url(pk, Document.Kind.ACTION_PLAN)
-            items.append(Due(responsible_id, Kind.PLAN_OVERDUE, Enrollment, pk, plan, title, url))
+            items.append(Due(responsible_id, Kind.PLAN_OVERDUE, Enrollment, pk, plan, title, url, team_id))
             items += [
-                Due(user, Kind.PLAN_OVERDUE, Enrollment, pk, plan, title, url)
+                Due(user, Kind.PLAN_OVERDUE, Enrollment, pk, plan, title, url, team_id)
                 for user in coordinators.get(team_id, [])
                 if user != responsible_id
             ]
         elif plan is not None and plan <= today + timedelta(days=config.plan_days_before):
             title = f"Handlingsplan för {who} ska vara klar {iso(plan)}"
             url = _write_url(pk, Document.Kind.ACTION_PLAN)
-            items.append(Due(responsible_id, Kind.PLAN_DUE, Enrollment, pk, plan, title, url))
+            items.append(Due(responsible_id, Kind.PLAN_DUE, Enrollment, pk, plan, title, url, team_id))
         report = due.report_due_on
         if report is not None and report <= today + timedelta(days=config.report_days_before):
             verb = "skulle ha skickats" if report < today else "ska skickas senast"
             title = f"Återrapport för {who} {verb} {iso(report)}"
             url = _write_url(pk, Document.Kind.REPORT)
-            items.append(Due(responsible_id, Kind.REPORT_DUE, Enrollment, pk, report, title, url))
+            items.append(Due(responsible_id, Kind.REPORT_DUE, Enrollment, pk, report, title, url, team_id))
     return items
 
 

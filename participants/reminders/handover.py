@@ -80,7 +80,8 @@ def handover_items(today: date, config: DeadlineSettings, only: Collection[int] 
         url = reverse("participants:handover", args=[user_id])
         due_on = timezone.localdate(user.deactivated_at)
         items += [
-            Due(c_id, Kind.HANDOVER, User, user_id, due_on, title[:200], url) for c_id in coordinators.get(team_id, [])
+            Due(c_id, Kind.HANDOVER, User, user_id, due_on, title[:200], url, team_id)
+            for c_id in coordinators.get(team_id, [])
         ]
     return items
 

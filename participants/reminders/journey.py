@@ -65,9 +65,9 @@ def inriktningstid(today: date, config: DeadlineSettings, only: Collection[int] 
         )
         handledare_url = reverse("participants:detail", kwargs={"enrollment_pk": pk})
         coordinator_url = reverse("participants:extend", kwargs={"enrollment_pk": pk})
-        items.append(Due(responsible_id, kind, Enrollment, pk, target_end, title, handledare_url))
+        items.append(Due(responsible_id, kind, Enrollment, pk, target_end, title, handledare_url, team_id))
         items += [
-            Due(user, kind, Enrollment, pk, target_end, title, coordinator_url)
+            Due(user, kind, Enrollment, pk, target_end, title, coordinator_url, team_id)
             for user in coordinators.get(team_id, [])
             if user != responsible_id
         ]

@@ -34,7 +34,9 @@ from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
+from referrals import deadline as clock
 from referrals import rules, selectors, services
+from referrals.deadline import Clock
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
 from teams.access import teams_where
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 25
 QUESTIONS_SHOWN = 50
-SOON_DAYS = 3
 BOARD = "referrals/triage/board.html"
 REVIEW = "referrals/triage/review.html"
 REGISTER = "referrals/triage/register.html"
@@ -101,30 +102,16 @@ def _days(n: int) -> str:
     return f"{n} dag" if n == 1 else f"{n} dagar"
 
 
-@dataclass(frozen=True)
-class Deadline:
-    state: str  # "within", "soon", "overdue" or "none": a CSS class and the word shown
-    label: str
-    detail: str
-
-
-def deadline_of(referral: Referral, today: date) -> Deadline:
-    """The answer deadline as text and state: overdue, soon (≤ 3 days left) or within."""
-    if referral.answer_deadline is None:
-        return Deadline("none", "Ingen svarstid", "")
-    left = (referral.answer_deadline - today).days
-    if left < 0:
-        return Deadline("overdue", "Försenad", f"{_days(-left)} över")
-    if left <= SOON_DAYS:
-        return Deadline("soon", "Snart", "svar i dag" if left == 0 else f"{_days(left)} kvar")
-    return Deadline("within", "I tid", f"{_days(left)} kvar")
+def deadline_of(referral: Referral, today: date) -> Clock:
+    """The answer clock as text and state: day X of N and days left, paused for a komplettering, or overdue."""
+    return clock.of(referral, today)
 
 
 @dataclass(frozen=True)
 class BoardRow:
     referral: Referral
     waited: str
-    deadline: Deadline
+    deadline: Clock
     missing: list[str]
     hints: list[rules.Hint]
 

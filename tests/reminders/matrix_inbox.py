@@ -41,7 +41,7 @@ POSTS: dict[str, Post] = {
     # Everyone signed in chooses their own e-mail; choosing none opts out of every kind.
     "reminders:preferences": Post(
         answers=signed_in(302),
-        data={"by_email": []},
+        data={"by_email": [], "new_work": "at_once"},
         changed=lambda p: (
             p.role != "anonymous" and NotificationPreference.objects.filter(user=p.world[p.role]).exists()
         ),

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from ist.outbox.models import Message
 from ist.reminders import sweeps
@@ -34,11 +35,17 @@ def test_seed_demo_queues_the_sweeps_and_their_items_reach_every_role(settings):
         for email in ("koordinator@ist.example", "handledare@ist.example")
     }
     assert {"answer_soon", "answer_overdue", "plan_overdue"} <= by_user["koordinator@ist.example"]
+    # New work (decision 0030): a new referral, a completed one and a new question.
+    assert {"new_referral", "referral_resubmitted", "new_question"} <= by_user["koordinator@ist.example"]
     assert {"plan_overdue", "report_due"} <= by_user["handledare@ist.example"]
     samverkan = Notification.objects.filter(recipient__email="samverkan@ist.example")
     assert set(samverkan.values_list("kind", flat=True)) == {"team_meeting_soon"}
     referrer_items = Notification.objects.filter(recipient__is_referrer=True)
-    assert set(referrer_items.values_list("kind", flat=True)) == {"info_meeting_tomorrow"}
+    # The kompletteringar asked of them (decision 0030), one of them overdue.
+    assert set(referrer_items.values_list("kind", flat=True)) == {"info_meeting_tomorrow", "info_asked"}
+    asked = referrer_items.filter(kind="info_asked", state=Notification.State.OPEN)
+    assert asked.filter(due_on__lt=timezone.localdate()).exists()
+    assert asked.filter(due_on__gte=timezone.localdate()).exists()
     for user in User.objects.filter(notifications__isnull=False).distinct():
         client = Client()
         client.force_login(user)

@@ -23,10 +23,13 @@ State = Notification.State
 
 @pytest.fixture
 def overdue(users):
-    """A referral a day past its answer deadline: the coordinator has one reminder."""
+    """A referral a day past its answer deadline: the coordinator has one reminder. On an agenda, so
+    "Ny remiss" (raised when it was sent, tests/referrals/test_arrivals.py) is no longer due."""
     referral = builders.submitted(users["referrer"])
     referral.answer_deadline = timezone.localdate() - timedelta(days=1)
-    referral.save(update_fields=["answer_deadline"])
+    referral.status = Referral.Status.ON_AGENDA
+    referral.save(update_fields=["answer_deadline", "status"])
+    Notification.objects.all().delete()
     return referral
 
 

@@ -60,7 +60,9 @@ def test_sweeps_and_digests_twice_through_the_worker_give_one_notification_and_o
     assert wait_for(lambda: answer_items() == expected)
     time.sleep(1)  # the second round of sweeps has had its chance to duplicate
     assert Notification.objects.filter(kind__in=[Kind.ANSWER_SOON, Kind.ANSWER_OVERDUE]).count() == len(expected)
-    items = list(Notification.objects.select_related("recipient"))  # report deadlines too, on some days
+    # Report deadlines too, on some days; the open ones (a "Ny remiss" raised when the referral was
+    # sent was resolved by the sweep when the test moved its deadline, and a resolved item is not sent).
+    items = list(Notification.objects.filter(state=Notification.State.OPEN).select_related("recipient"))
     recipients = {item.recipient.email for item in items}
 
     send_digests.delay()
