@@ -161,8 +161,8 @@ def person_history(
     """The person's other referrals and stays as `user` may see them; see the module docstring.
 
     `number` may be typed (any format `ist.personnummer` accepts); an invalid one finds nothing.
-    Drafts are the referrer's alone and never counted. Three queries (plus the user's roles, cached
-    for the request). Reads only: the caller logs the read with `record_history`."""
+    Drafts are the referrer's alone and never counted. Three queries (plus the user's roles and
+    coordinated teams, cached for the request). Reads only: the caller logs the read with `record_history`."""
     from participants.selectors import enrollments_for  # participants builds on referrals
 
     number = normalised(number)
@@ -193,7 +193,7 @@ def person_history(
         referrals=[r for r in referrals_seen if r.pk not in shown_with_stay],
         stays=stays,
         elsewhere=elsewhere,
-        managed_team_ids=coordinated_team_ids(user) if referrals_seen else frozenset(),
+        managed_team_ids=coordinated_team_ids(user),
         offer=_offer(referrals_seen),
     )
 
