@@ -76,8 +76,9 @@ class ContactOffer:
     fields: tuple[Offered, ...]
 
     def besides(self, current: dict[str, str]) -> ContactOffer | None:
-        """The offer without the fields that already hold the same value (nothing left: None)."""
-        left = tuple(f for f in self.fields if f.value.strip() != current.get(f.name, "").strip())
+        """The offer for a form whose fields hold `current` (name → value): only its fields, and not
+        those that already hold the same value (nothing left: None)."""
+        left = tuple(f for f in self.fields if f.name in current and f.value.strip() != current[f.name].strip())
         return ContactOffer(self.referral_id, self.received_on, left) if left else None
 
     def values(self) -> dict[str, str]:

@@ -314,6 +314,9 @@ def _render_review(
         prefetch_related_objects([referral], "information_meetings__attendees")  # for the panel included
         history = person_history(request.user, referral.personnummer, exclude_referral=referral.pk)
         record_history(request, history, referral.personnummer)
+        edit_form = edit_form or TeamEditForm(instance=copy(referral), teams=managed)
+        # The correction form has phone and e-mail: offered from an earlier referral, never copied (0031).
+        current = {name: str(edit_form[name].value() or "") for name in ("phone", "email")}
         kinds = dict(Organisation.Kind.choices)
         context |= {
             "deadline": deadline_of(referral, today),
@@ -323,7 +326,8 @@ def _render_review(
             "events": selectors.events_of(referral, for_referrer=False),
             "personnummer": personnummer.formatted(referral.personnummer),
             "authorities": [kinds.get(k, k) for k in referral.authorities_involved or []],
-            "edit_form": edit_form or TeamEditForm(instance=copy(referral), teams=managed),
+            "edit_form": edit_form,
+            "offer": history.offer.besides(current) if history.offer else None,
         }
     return render_page_or_partial(request, REVIEW, "actions", context, status=status)
 
@@ -335,6 +339,13 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _render_review(request, referral)
     teams = teams_where(request.user, action="manage")
     form = TeamEditForm(request.POST, instance=copy(referral), teams=teams)
+    if offers.asked(request.POST):  # "Använd" without JavaScript: the form again, that field filled
+        history = person_history(request.user, referral.personnummer, exclude_referral=referral.pk)
+        offered = history.offer.values() if history.offer else {}
+        posted = offers.used(request.POST, offered)
+        return _render_review(
+            request, referral, edit_form=offers.unchecked(TeamEditForm(posted, instance=copy(referral), teams=teams))
+        )
     if not form.is_valid():
         return _render_review(request, referral, edit_form=form)
     try:

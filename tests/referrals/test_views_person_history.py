@@ -301,3 +301,30 @@ def test_review_page_query_count_does_not_grow_with_the_history(
         builders.submitted(users["referrer"], personnummer=number, municipality=slug)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_review_offers_the_earlier_phone_and_uses_it_only_when_asked(client, users):
+    earlier = builders.submitted(users["referrer"], phone="070-222 22 22", address="Storgatan 9")
+    again = builders.submitted(users["referrer"], personnummer=earlier.personnummer, phone="")
+    client.force_login(users["koordinator"])
+    url = reverse("referrals:review", args=[again.pk])
+    html = client.get(url).content.decode()
+    assert 'value="phone"' in html
+    assert 'value="address"' not in html  # the correction form has no address field
+    data = {
+        "version": again.version,
+        "team": again.team_id,
+        "first_name": again.first_name,
+        "last_name": "Rättad",
+        "phone": "",
+        "email": "",
+        "municipality": again.municipality_id,
+        "anvand": "phone",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["edit_form"]["phone"].value() == "070-222 22 22"
+    assert response.context["edit_form"]["last_name"].value() == "Rättad"
+    again.refresh_from_db()
+    assert (again.phone, again.last_name) == ("", again.last_name)
+    assert again.last_name != "Rättad"  # nothing saved
