@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from teams.models import Team, User
-from tests.participants.stays import a_year_ago, closed_stay
+from tests.participants.stays import a_year_ago, closed_stay, ready_in
 from tests.referrals import builders
 
 pytestmark = pytest.mark.browser
@@ -76,3 +76,46 @@ def test_coordinator_meets_a_returning_person(page: Page, check_a11y, log_in, sc
     expect(page).to_have_url("/remisser/registrera/")  # filled in place: nothing was sent
     check_a11y(page)
     screenshot(page, "kand-person-registrera")
+
+
+def test_coordinator_enrols_a_returning_person_and_chooses_the_old_address(
+    page: Page, check_a11y, log_in, screenshot
+) -> None:
+    referrer = User.objects.get(email="remittent.fk@ist.example")
+    coordinator = User.objects.get(email="koordinator@ist.example")
+    handledare = User.objects.get(email="handledare@ist.example")
+    start, end = a_year_ago()
+    earlier = closed_stay(
+        "laholm",
+        referrer,
+        coordinator,
+        User.objects.get(email="handledare.laholm@ist.example"),
+        start=start,
+        end=end,
+        municipality="Laholm",
+        address="Strandvägen 4, Laholm",
+    )
+    ready = ready_in("halmstad-hylte", referrer, coordinator, personnummer=earlier.participant.personnummer, address="")
+
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "koordinator@ist.example")
+    check_a11y(page)
+    page.goto(f"/deltagare/skriv-in/{ready.pk}/")
+    history = page.get_by_role("region", name="Tidigare inskrivningar och remisser")
+    expect(history).to_contain_text(f"IST Laholm, {start:%Y-%m-%d}–{end:%Y-%m-%d}")
+    expect(history).to_contain_text("Avslutsorsak:")
+    address = page.get_by_label("Adress", exact=True)
+    expect(address).to_have_value("")
+    check_a11y(page)
+
+    page.get_by_role("listitem").filter(has_text="Adress: Strandvägen 4, Laholm").get_by_role(
+        "button", name="Använd"
+    ).click()
+    expect(address).to_have_value("Strandvägen 4, Laholm")
+    page.get_by_label("Ansvarig handledare").select_option(label=handledare.get_full_name())
+    page.get_by_role("button", name="Skriv in", exact=True).last.click()
+    stays = page.get_by_role("region", name="Personens andra inskrivningar och remisser")
+    expect(stays.get_by_role("link", name=f"IST Laholm, {start:%Y-%m-%d}–{end:%Y-%m-%d}")).to_be_visible()
+    expect(page.get_by_text("Strandvägen 4, Laholm")).to_be_visible()
+    check_a11y(page)
