@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 
 from ist.forms import DateField, DateInput, formfield
-from participants.inputs import ClosureFields, EntryVariables, ParticipantCorrection
+from participants.inputs import ClosureFields, ContactDetails, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
     ActivityType,
@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
 
 class EnrollForm(forms.ModelForm):
+    # The person's contact details, prefilled from the referral being enrolled. An earlier referral's
+    # are offered beside them, never copied (docs/decisions/0031).
+    phone = forms.CharField(label="Telefon", max_length=30, required=False)
+    email = forms.EmailField(label="E-post", required=False)
+    address = forms.CharField(label="Adress", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = Enrollment
         formfield_callback = formfield
@@ -66,6 +72,15 @@ class EnrollForm(forms.ModelForm):
     def entry_values(self) -> EntryVariables:
         """The entry variables, typed, as services.enroll takes them."""
         return EntryVariables(**{f.name: self.cleaned_data[f.name] for f in fields(EntryVariables)})
+
+    def contact_values(self) -> ContactDetails:
+        """The contact details as confirmed, typed, as services.enroll takes them."""
+        return ContactDetails(**{f.name: self.cleaned_data[f.name].strip() for f in fields(ContactDetails)})
+
+    def current(self, name: str) -> str:
+        """What the field holds now: as posted, or its initial value."""
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return str(value or "")
 
 
 class ParticipantCorrectionForm(forms.ModelForm):

@@ -28,6 +28,16 @@ class EntryVariables:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ContactDetails:
+    """The person's contact details as the coordinator confirms them at enrolment (EnrollForm): the
+    new referral's, blanks included, unless they chose to use an earlier referral's (docs/decisions/0031)."""
+
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ParticipantCorrection:
     """The person's details a coordinator corrects (ParticipantCorrectionForm)."""
 

@@ -22,7 +22,7 @@ from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.reminders.sweeps import sweep_for
 from participants import emails, rules
-from participants.inputs import ActivityFields, ClosureFields, EntryVariables, ParticipantCorrection
+from participants.inputs import ActivityFields, ClosureFields, ContactDetails, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
     Activity,
@@ -87,12 +87,15 @@ def enroll(
     start_date: date,
     by: User,
     entry: EntryVariables,
+    contact: ContactDetails | None = None,
     form_token: uuid.UUID | None = None,
 ) -> Enrollment:
     """Enrol the person of a referral whose information meeting ended in "wants to start".
 
     The person is found by personnummer (a returning person keeps their history)
     or created; sex and birth year are derived from the number. Starts in Prova på.
+    The person's contact details become `contact` (default: the referral's), blanks included:
+    an earlier record's details are never copied in silently (docs/decisions/0031).
     Pre: the coordinator manages the referral's team; handledare are of that team.
     """
     enrollment, _created = create_once(
@@ -105,6 +108,7 @@ def enroll(
             start_date=start_date,
             by=by,
             entry=entry,
+            contact=contact,
             form_token=token,
         ),
         referral_id=referral.pk,
@@ -120,9 +124,12 @@ def _enroll(
     start_date: date,
     by: User,
     entry: EntryVariables,
+    contact: ContactDetails | None,
     form_token: uuid.UUID | None,
 ) -> Enrollment:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if contact is None:
+        contact = ContactDetails(phone=referral.phone, email=referral.email, address=referral.address)
     if referral.status != Referral.Status.READY or Enrollment.objects.filter(referral=referral).exists():
         raise NotAllowedNow
     identity = personnummer.parse(referral.personnummer)
@@ -131,19 +138,24 @@ def _enroll(
         defaults={
             "first_name": referral.first_name,
             "last_name": referral.last_name,
-            "phone": referral.phone,
-            "email": referral.email,
-            "address": referral.address,
+            "phone": contact.phone,
+            "email": contact.email,
+            "address": contact.address,
             "municipality": referral.municipality,
             "sex": Participant.Sex.MALE if identity.male else Participant.Sex.FEMALE,
             "birth_year": identity.birth_date.year,
         },
     )
-    if not created:  # a returning person: the newest contact details win
-        for field in ("first_name", "last_name", "phone", "email", "address", "municipality"):
-            value = getattr(referral, field)
+    if not created:
+        # A returning person: the new referral's name and municipality (always filled by then), and
+        # the contact details as confirmed, blanks included. An earlier stay's address or phone used to
+        # stay silently where the new referral had none; now the enrol page offers it ("Använd").
+        for name in ("first_name", "last_name", "municipality"):
+            value = getattr(referral, name)
             if value:
-                setattr(participant, field, value)
+                setattr(participant, name, value)
+        for f in fields(contact):
+            setattr(participant, f.name, getattr(contact, f.name))
         participant.save()
     if Enrollment.objects.filter(participant=participant, status=Enrollment.Status.ACTIVE).exists():
         raise NotAllowedNow

@@ -139,15 +139,6 @@ def information_meetings_of(referral: Referral) -> QuerySet[InformationMeeting]:
     return referral.information_meetings.prefetch_related("attendees")
 
 
-def known_person(referral: Referral, user: User) -> QuerySet[Referral]:
-    """Earlier referrals of the same person that the user may see (never a duplicate person)."""
-    if not referral.personnummer:
-        return Referral.objects.none()
-    return (
-        referrals_for(user).filter(personnummer=referral.personnummer).exclude(pk=referral.pk).order_by("-received_on")
-    )
-
-
 def team_staff(team_id: int) -> QuerySet[User]:
     """IST staff of a team (coordinators and handledare), for booking information meetings."""
     return (

@@ -27,7 +27,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from ist import personnummer
+from ist import offers, personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.http import AuthenticatedHttpRequest
@@ -39,6 +39,7 @@ from participants.documents import selectors as documents_selectors
 from participants.forms import EnrollForm, ParticipantCorrectionForm
 from participants.models import Enrollment, Participant, new_form_token
 from referrals.models import Referral
+from referrals.person_history import EMPTY, person_history, record_history
 from referrals.selectors import referrals_for
 from teams.access import teams_where
 
@@ -134,15 +135,29 @@ def _start_from(request: AuthenticatedHttpRequest, form: EnrollForm) -> date:
 
 
 def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
-    """GET: the enrolment form (htmx with ?start_date=: the derived facts). POST: enrol, then the participant page."""
+    """GET: the enrolment form (htmx with ?start_date=: the derived facts). POST: enrol, then the participant page.
+
+    The page shows the person's earlier stays and referrals, and offers an earlier referral's contact
+    details beside the form; a POST from "Använd" (ist/offers.py) shows the form again with that field
+    filled and enrols nobody (docs/decisions/0031)."""
     referral = _managed_referral(request, referral_pk)
     if referral.team_id is None:  # a referral the user manages is their team's
         raise Http404
-    form = EnrollForm(
-        request.POST or None,
-        handledare=selectors.handledare_of(referral.team_id),
-        initial={"start_date": timezone.localdate()},
+    handledare = selectors.handledare_of(referral.team_id)
+    initial = {
+        "start_date": timezone.localdate(),
+        "phone": referral.phone,
+        "email": referral.email,
+        "address": referral.address,
+    }
+    # The derived facts (htmx, start date changed) need no history.
+    history = (
+        EMPTY if request.htmx else person_history(request.user, referral.personnummer, exclude_referral=referral.pk)
     )
+    form = EnrollForm(request.POST or None, handledare=handledare, initial=initial)
+    if request.method == "POST" and offers.asked(request.POST):
+        offered = history.offer.values() if history.offer else {}
+        form = offers.unchecked(EnrollForm(offers.used(request.POST, offered), handledare=handledare, initial=initial))
     form.fields["start_date"].widget.attrs.update(
         {
             "hx-get": reverse("participants:enroll", args=[referral.pk]),
@@ -155,7 +170,7 @@ def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     token = form_token(request) if request.method == "POST" else new_form_token()
     status = 200
     problem, existing = "", None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not offers.asked(request.POST) and form.is_valid():
         data = form.cleaned_data
         try:
             enrollment = services.enroll(
@@ -165,6 +180,7 @@ def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
                 start_date=data["start_date"],
                 by=request.user,
                 entry=form.entry_values(),
+                contact=form.contact_values(),
                 form_token=token,
             )
         except NotAllowedNow:
@@ -178,6 +194,8 @@ def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
         problem, existing = _problem(request, referral)
         if problem and request.method == "POST":
             status = 409
+    record_history(request, history, referral.personnummer)
+    current = {name: form.current(name) for name in ("phone", "email", "address")}
     context = {
         "referral": referral,
         "form": form,
@@ -185,6 +203,8 @@ def enroll(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
         "derived": derive(referral, _start_from(request, form)),
         "problem": problem,
         "existing": existing,
+        "history": history,
+        "offer": history.offer.besides(current) if history.offer else None,
     }
     return render_page_or_partial(request, ENROLL, "derived", context, status=status)
 
@@ -283,7 +303,16 @@ def detail(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespons
     current = next((p for p in periods if p.end is None), None)
     weeks_in_phase = (rules.week_start(today) - rules.week_start(current.start)).days // 7 + 1 if current else 0
     weeks = selectors.fulfilment_by_week(enrollment, weeks=CHART_WEEKS, today=today)
+    # The person's earlier and later stays, as this user may see them (docs/decisions/0031).
+    history = person_history(
+        user,
+        enrollment.participant.personnummer,
+        exclude_enrollment=enrollment.pk,
+        exclude_referral=enrollment.referral_id,
+    ).around(enrollment.start_date)
+    record_history(request, history, enrollment.participant.personnummer)
     context: dict[str, Any] = {
+        "history": history,
         "enrollment": enrollment,
         "participant": enrollment.participant,
         "referral": enrollment.referral,

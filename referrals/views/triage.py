@@ -23,11 +23,11 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from ist import personnummer
+from ist import offers, personnummer
 from ist.audit.recording import get_allowed_or_403, record_access
 from ist.errors import StaleEdit
 from ist.http import AuthenticatedHttpRequest
@@ -39,6 +39,7 @@ from referrals import rules, selectors, services
 from referrals.deadline import Clock
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
+from referrals.person_history import EMPTY, normalised, person_history, record_history, with_history
 from teams.access import teams_where
 from teams.models import Organisation
 
@@ -114,6 +115,7 @@ class BoardRow:
     deadline: Clock
     missing: list[str]
     hints: list[rules.Hint]
+    known: bool = False  # the person has another referral or a stay (referrals/person_history.py)
 
 
 def _missing_labels(referral: Referral) -> list[str]:
@@ -121,7 +123,7 @@ def _missing_labels(referral: Referral) -> list[str]:
     return [str(getattr(Referral._meta.get_field(name), "verbose_name", name)) for name in missing]
 
 
-def board_row(referral: Referral, today: date) -> BoardRow:
+def board_row(referral: Referral, today: date, *, known: bool = False) -> BoardRow:
     waited = _days((today - referral.received_on).days) if referral.received_on else "–"
     return BoardRow(
         referral,
@@ -129,6 +131,7 @@ def board_row(referral: Referral, today: date) -> BoardRow:
         deadline_of(referral, today),
         _missing_labels(referral),
         rules.target_group_hints(referral, today),
+        known,
     )
 
 
@@ -156,13 +159,14 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     questions = list(selectors.waiting_questions(request.user, team_ids=team_ids)[:QUESTIONS_SHOWN])
     record_access(request, [*page.object_list, *questions], what="triage")
+    known = with_history(r.personnummer for r in page.object_list)  # one query for the page's marks
     meetings = list(_upcoming_meetings(request.user))
     query = request.GET.copy()
     query.pop("sida", None)
     context = {
         "form": form,
         "page": page,
-        "rows": [board_row(referral, today) for referral in page.object_list],
+        "rows": [board_row(r, today, known=r.personnummer in known) for r in page.object_list],
         "questions": [(q, [m for m in meetings if m.team_id == q.team_id]) for q in questions],
         "questions_cut": len(questions) == QUESTIONS_SHOWN,
         "query": query.urlencode(),
@@ -189,14 +193,26 @@ def question_agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 def register(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A referral on paper or by e-mail (with its scan), or after an information meeting without one."""
+    """A referral on paper or by e-mail (with its scan), or after an information meeting without one.
+
+    htmx GET with ?personnummer=: the person's earlier referrals and stays, and the contact details
+    of the newest one offered (docs/decisions/0031). A POST from "Använd" or "Visa tidigare
+    uppgifter" (ist/offers.py) shows the form again as typed and saves nothing."""
     teams = _managed_teams(request.user)
+    if request.htmx and request.method == "GET" and "personnummer" in request.GET:
+        return _known_person(request, request.GET["personnummer"])
     initial = {"received_on": timezone.localdate(), "team": teams[0] if len(teams) == 1 else None}
-    form = RegisterReferralForm(
-        request.POST or None, request.FILES or None, teams=teams_where(request.user, action="manage"), initial=initial
-    )
+    managed = teams_where(request.user, action="manage")
+    form = RegisterReferralForm(request.POST or None, request.FILES or None, teams=managed, initial=initial)
     token = form_token(request) if request.method == "POST" else new_form_token()
-    if request.method == "POST" and form.is_valid():
+    typed = request.POST.get("personnummer", "")
+    history = None
+    if request.method == "POST" and offers.asked(request.POST):
+        history = person_history(request.user, typed)
+        offered = history.offer.values() if history.offer else {}
+        posted = offers.used(request.POST, offered)
+        form = offers.unchecked(RegisterReferralForm(posted, request.FILES or None, teams=managed, initial=initial))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             saved = services.referral_register(
@@ -214,9 +230,38 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request, "Remissen är registrerad." if saved.created else "Remissen var redan registrerad."
             )
             return redirect("referrals:review", pk=saved.referral.pk)
+    if history is None:  # shown again after a failed submit: the history too; a new form has none yet
+        history = person_history(request.user, typed) if request.method == "POST" else EMPTY
+    record_history(request, history, typed)
+    _lookup_on_change(form)
     file_lost = request.method == "POST" and bool(request.FILES.get("attachment"))
-    context = {"form": form, "form_token": token, "file_lost_message": FILE_LOST_MESSAGE if file_lost else ""}
+    context = {
+        "form": form,
+        "form_token": token,
+        "file_lost_message": FILE_LOST_MESSAGE if file_lost else "",
+        "history": history,
+        "looked_up": bool(normalised(typed)),
+    }
     return render(request, REGISTER, context)
+
+
+def _lookup_on_change(form: RegisterReferralForm) -> None:
+    """The personnummer field asks for the person's history when it changes (leaving the field)."""
+    form.fields["personnummer"].widget.attrs.update(
+        {
+            "hx-get": reverse("referrals:register"),
+            "hx-trigger": "change",
+            "hx-target": "#known-person",
+            "aria-describedby": "id_personnummer_helptext known-person",
+        }
+    )
+
+
+def _known_person(request: AuthenticatedHttpRequest, typed: str) -> HttpResponse:
+    history = person_history(request.user, typed)
+    record_history(request, history, typed)
+    context = {"history": history, "looked_up": bool(normalised(typed))}
+    return render(request, "referrals/_fieldsets.html#known_person", context)
 
 
 # -- Reviewing one referral -------------------------------------------------------------
@@ -254,20 +299,22 @@ def _render_review(
         today = timezone.localdate()
         managed = teams_where(request.user, action="manage")
         prefetch_related_objects([referral], "information_meetings__attendees")  # for the panel included
-        known = list(selectors.known_person(referral, request.user))
-        if known:
-            record_access(request, known, what="känd person")
+        history = person_history(request.user, referral.personnummer, exclude_referral=referral.pk)
+        record_history(request, history, referral.personnummer)
+        edit_form = edit_form or TeamEditForm(instance=copy(referral), teams=managed)
+        # The correction form has phone and e-mail: offered from an earlier referral, never copied (0031).
+        current = {name: str(edit_form[name].value() or "") for name in ("phone", "email")}
         kinds = dict(Organisation.Kind.choices)
         context |= {
             "deadline": deadline_of(referral, today),
             "hints": rules.target_group_hints(referral, today),
             "missing": rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB),
-            "known": known,
-            "managed_team_ids": set(managed.values_list("pk", flat=True)),
+            "history": history,
             "events": selectors.events_of(referral, for_referrer=False),
             "personnummer": personnummer.formatted(referral.personnummer),
             "authorities": [kinds.get(k, k) for k in referral.authorities_involved or []],
-            "edit_form": edit_form or TeamEditForm(instance=copy(referral), teams=managed),
+            "edit_form": edit_form,
+            "offer": history.offer.besides(current) if history.offer else None,
         }
     return render_page_or_partial(request, REVIEW, "actions", context, status=status)
 
@@ -279,6 +326,13 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _render_review(request, referral)
     teams = teams_where(request.user, action="manage")
     form = TeamEditForm(request.POST, instance=copy(referral), teams=teams)
+    if offers.asked(request.POST):  # "Använd" without JavaScript: the form again, that field filled
+        history = person_history(request.user, referral.personnummer, exclude_referral=referral.pk)
+        offered = history.offer.values() if history.offer else {}
+        posted = offers.used(request.POST, offered)
+        return _render_review(
+            request, referral, edit_form=offers.unchecked(TeamEditForm(posted, instance=copy(referral), teams=teams))
+        )
     if not form.is_valid():
         return _render_review(request, referral, edit_form=form)
     try:

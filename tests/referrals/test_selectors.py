@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from referrals.selectors import known_person, meetings_for, questions_for, referral_subjects_matching, referrals_for
+from referrals.person_history import person_history
+from referrals.selectors import meetings_for, questions_for, referral_subjects_matching, referrals_for
 from teams.models import Membership
 from tests.factories import ReferrerFactory, UserFactory, member
 from tests.referrals import builders
@@ -48,8 +49,11 @@ def test_only_coordinators_manage(world) -> None:
 
 def test_a_known_person_is_found_by_personnummer(world) -> None:
     again = builders.submitted(world["referrer"], personnummer=world["referral"].personnummer)
-    assert list(known_person(again, world["koordinator"])) == [world["referral"]]
-    assert not known_person(again, member(Role.KOORDINATOR, "kungsbacka")).exists()
+    mine = person_history(world["koordinator"], again.personnummer, exclude_referral=again.pk)
+    assert mine.referrals == [world["referral"]]
+    other = person_history(member(Role.KOORDINATOR, "kungsbacka"), again.personnummer, exclude_referral=again.pk)
+    assert other.referrals == []
+    assert [t.slug for t in other.elsewhere] == ["halmstad-hylte"]
 
 
 def test_questions_are_seen_by_the_asker_and_the_teams_consultants(world) -> None:

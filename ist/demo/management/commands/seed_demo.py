@@ -14,6 +14,7 @@ from ist.login.demo import seed_demo_totp
 from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
 from participants.demo import seed_participants, seed_privacy
+from participants.demo_history import seed_returning
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_decision_dates, seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
@@ -26,6 +27,7 @@ SEEDERS = [
     seed_demo_totp,
     seed_referrals,
     seed_participants,
+    seed_returning,  # a returning person's two stays (issue 18, decision 0031)
     seed_decision_dates,  # after both demos that decide referrals (issue 17)
     seed_documents,
     seed_privacy,
