@@ -79,7 +79,7 @@ def held_by(day: date | str = "date", *, via: str = "enrollment") -> Case:
     )
 
 
-def moved() -> QuerySet[Transfer, int]:
+def moved() -> QuerySet[Transfer, Any]:
     """The enrolments that ever moved between teams (by an accepted transfer), as a subquery."""
     return Transfer.objects.filter(status=Transfer.Status.ACCEPTED).values("enrollment_id")
 

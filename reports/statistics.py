@@ -349,7 +349,7 @@ def _held_on(teams: QuerySet[Team], day: date | str) -> Q:
     """Enrolments that one of `teams` held on `day` (a date, or the name of the enrolment's own date
     field): rollup.held_by, the one definition the activity figures use too. The first part lets
     PostgreSQL use the team index; only enrolments that ever moved can be held by another team."""
-    held = In(rollup.held_by(day, via=""), teams.values("pk"))
+    held: In[Any] = In(rollup.held_by(day, via=""), teams.values("pk"))
     return (Q(team__in=teams) | Q(pk__in=rollup.moved())) & Q(held)
 
 

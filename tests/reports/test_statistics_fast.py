@@ -89,7 +89,7 @@ def _live_activities(teams, period: Period) -> Counter:
         ).order_by("date", "pk")
         held = later[0].from_team_id if later else activity.enrollment.team_id
         if held in ids:
-            counted[(activity.kind, activity.attendance)] += 1
+            counted[(activity.kind_id, activity.attendance)] += 1
     return counted
 
 
