@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,6 +42,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+if TYPE_CHECKING:
+    from participants.documents.models import Document
 
 P95_TARGET_MS = 150
 FLOOR_RATIO_TARGET = 2.0
@@ -93,6 +97,7 @@ def pages() -> list[Page]:
         Page("Statistik, alla team, ett år", demo_email("styrgrupp"), f"/statistik/?{year}", "statistics", 1000),
     ]
     if plan is not None:
+        stored_pdf(plan)
         found.append(
             Page(
                 "Dokument (PDF)",
@@ -102,6 +107,26 @@ def pages() -> list[Page]:
             )
         )
     return found
+
+
+def stored_pdf(plan: Document) -> None:
+    """The plan's PDF in this checkout's MEDIA_ROOT: the seeder wrote it into the media of the
+    checkout it ran in (var/media is not shared between worktrees). If it is missing or not the
+    recorded bytes, render it again as the seeder did (the same template and context, stored with
+    its digest), so the download measures serving a stored file, not a 404."""
+    from ist.pdf.rendering import render_pdf
+    from ist.pdf.storage import store, stored_sha256
+    from participants.documents import printing
+
+    try:
+        if plan.pdf and stored_sha256(plan.pdf) == plan.sha256:
+            return
+    except FileNotFoundError:
+        pass
+    rendered = render_pdf(printing.template_for(plan), printing.context_for(plan))
+    plan.sha256 = store(plan.pdf, f"{plan.public_id}-v{plan.version}.pdf", rendered.content)
+    plan.save(update_fields=["pdf", "sha256"])
+    print(f"(rendered {plan.reference} into {settings.MEDIA_ROOT}: its file was not in this checkout)")
 
 
 def login(email: str) -> Client:

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Case, Count, F, Min, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -51,15 +51,37 @@ KEY = ("kind", "attendance")
 BATCH_DAYS = 31  # days counted per transaction by the worker
 
 
-def held_by() -> Coalesce:
-    """The team that held an activity's enrolment on the activity's day (docs/decisions/0028): the
-    team it left by the first accepted transfer dated after the day, else its current team."""
+def held_by(day: date | str = "date", *, via: str = "enrollment") -> Case:
+    """The team that held an enrolment on `day` (docs/decisions/0028): the team it left by the first
+    accepted transfer dated after the day, else its current team. The one definition of "whose was
+    it that day": the rollup, its live part and every per-enrolment figure of reports.statistics
+    use it.
+
+    `via` is the path from the row to its enrolment ("enrollment" for activities, "" for
+    enrolments themselves); `day` a date, or the name of the row's own date field (default: the
+    activity's `date`). Only enrolments that ever moved need the transfers: the few moved ones are
+    one uncorrelated (hashed) subquery, and the correlated lookup runs for those rows alone, so a
+    scan of every enrolment or a year of activities pays a hash probe per row, not an index probe.
+    """
+    on: date | OuterRef = OuterRef(day) if isinstance(day, str) else day
+    enrollment = f"{via}_id" if via else "pk"
+    team = f"{via}__team_id" if via else "team_id"
     left_later = Transfer.objects.filter(
-        enrollment=OuterRef("enrollment"), status=Transfer.Status.ACCEPTED, date__gt=OuterRef("date")
+        enrollment=OuterRef(enrollment), status=Transfer.Status.ACCEPTED, date__gt=on
     ).order_by("date", "pk")
-    return Coalesce(
-        Subquery(left_later.values("from_team_id")[:1]), F("enrollment__team_id"), output_field=BigIntegerField()
+    return Case(
+        When(
+            Q(**{f"{enrollment}__in": moved()}),
+            then=Coalesce(Subquery(left_later.values("from_team_id")[:1]), F(team)),
+        ),
+        default=F(team),
+        output_field=BigIntegerField(),
     )
+
+
+def moved() -> QuerySet[Transfer, Any]:
+    """The enrolments that ever moved between teams (by an accepted transfer), as a subquery."""
+    return Transfer.objects.filter(status=Transfer.Status.ACCEPTED).values("enrollment_id")
 
 
 # -- Writers ----------------------------------------------------------------------------------
@@ -165,37 +187,61 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
 def counts(teams: QuerySet[Team], period: Period, *, today: date | None = None) -> dict[tuple[str, ...], int]:
     """Activities booked in the period by the teams, per KEY (kind, attendance): counted days from the
     rollup, the rest live. At most three queries (the days counted, the rollup, the live rest)."""
+    return counts_over(teams, [period], today=today)[0]
+
+
+def counts_over(
+    teams: QuerySet[Team], periods: Sequence[Period], *, today: date | None = None
+) -> list[dict[tuple[str, ...], int]]:
+    """`counts` for several periods (the page's and the one before) in the same three queries: each
+    query reads the days of every period once and sums per period with `FILTER (WHERE day in it)`."""
     today = today or timezone.localdate()
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
     counted = set(
-        RollupDay.objects.filter(
-            day__range=(period.start, min(period.end, today - timedelta(days=1))), dirty=False
-        ).values_list("day", flat=True)
+        RollupDay.objects.filter(day__range=(first, min(last, today - timedelta(days=1))), dirty=False).values_list(
+            "day", flat=True
+        )
     )
-    result: dict[tuple[str, ...], int] = defaultdict(int)
-    if counted:  # each day is read from exactly one place: the rollup if counted when we looked, else live
-        for row in (
-            ActivityDay.objects.filter(team__in=teams, day__in=sorted(counted))
-            .values(*KEY)
-            .annotate(n=Sum("n"))
-            .order_by()
-        ):
-            result[tuple(row[column] for column in KEY)] += row["n"]
-    every_day = [period.start + timedelta(days=i) for i in range((period.end - period.start).days + 1)]
-    live = _runs([day for day in every_day if day not in counted])
-    if live:
+    # Each day is read from exactly one place: the rollup if counted when we looked, else live.
+    wanted = sorted({p.start + timedelta(days=i) for p in periods for i in range((p.end - p.start).days + 1)})
+    live = [day for day in wanted if day not in counted]
+    results: list[dict[tuple[str, ...], int]] = [defaultdict(int) for _ in periods]
+    if counted:
         within = Q()
-        for first, last in live:
-            within |= Q(date__range=(first, last))
-        for row in (
-            Activity.objects.filter(within)
-            .annotate(held_by=held_by())
+        for period in periods:
+            within |= Q(day__range=(period.start, period.end))
+        sums = {f"n_{i}": Sum("n", filter=Q(day__range=(p.start, p.end))) for i, p in enumerate(periods)}
+        rows = (
+            ActivityDay.objects.filter(within, team__in=teams)
+            .exclude(day__in=live)  # few: today, later days, dirty and never-counted days
+            .values(*KEY)
+            .annotate(**sums)
+            .order_by()
+        )
+        _add(results, rows)
+    if live:
+        days = Q()
+        for first_day, last_day in _runs(live):
+            days |= Q(date__range=(first_day, last_day))
+        each = {f"n_{i}": Count("pk", filter=Q(date__range=(p.start, p.end))) for i, p in enumerate(periods)}
+        rows = (
+            Activity.objects.filter(days)
+            .alias(held_by=held_by())
             .filter(held_by__in=teams)
             .values(*KEY)
-            .annotate(n=Count("pk"))
+            .annotate(**each)
             .order_by()
-        ):
-            result[tuple(row[column] for column in KEY)] += row["n"]
-    return dict(result)
+        )
+        _add(results, rows)
+    return [dict(result) for result in results]
+
+
+def _add(results: list[dict[tuple[str, ...], int]], rows: Iterable[dict[str, Any]]) -> None:
+    for row in rows:
+        key = tuple(row[column] for column in KEY)
+        for i, result in enumerate(results):
+            if row[f"n_{i}"]:
+                result[key] += row[f"n_{i}"]
 
 
 COLUMNS = {
@@ -208,10 +254,18 @@ COLUMNS = {
 def activities_by_kind(teams: QuerySet[Team], period: Period) -> list[dict[str, Any]]:
     """What reports.statistics.activities counts: per kind, the activities present, excused and
     unexcused (the same rows its live aggregate gave)."""
-    by_kind: dict[str, dict[str, Any]] = {}
-    for (kind, attendance), n in counts(teams, period).items():
-        row = by_kind.setdefault(kind, {"kind": kind, "present": 0, "excused": 0, "unexcused": 0})
-        column = COLUMNS.get(attendance)
-        if column:
-            row[column] += n
-    return list(by_kind.values())
+    return activities_by_kind_over(teams, [period])[0]
+
+
+def activities_by_kind_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list[dict[str, Any]]]:
+    """`activities_by_kind` for several periods, in the queries of one (counts_over)."""
+    result = []
+    for period_counts in counts_over(teams, periods):
+        by_kind: dict[str, dict[str, Any]] = {}
+        for (kind, attendance), n in period_counts.items():
+            row = by_kind.setdefault(kind, {"kind": kind, "present": 0, "excused": 0, "unexcused": 0})
+            column = COLUMNS.get(attendance)
+            if column:
+                row[column] += n
+        result.append(list(by_kind.values()))
+    return result

@@ -9,25 +9,22 @@ their numbers agree. Suppression of small counts is applied later, on the way ou
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import (
+    Aggregate,
     Avg,
-    Case,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Q,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import In
 
 from participants.models import (
     Attendance,
@@ -46,8 +43,6 @@ from reports import rollup
 from teams.models import Organisation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
@@ -156,92 +151,190 @@ def _by_kind_of_organisation(rows: Iterable[dict[str, Any]], key: str) -> list[t
     return _ordered(counts, Organisation.Kind.choices, 1)
 
 
+T = TypeVar("T")
+Measures = dict[str, Callable[["Period", Q], Aggregate]]
+
+
+def _per_period(
+    queryset: QuerySet[Any],
+    periods: Sequence[Period],
+    within: Callable[[Period], Q],
+    keys: Sequence[str],
+    measures: Measures,
+    *,
+    order: Sequence[str] = (),
+) -> list[list[dict[str, Any]]]:
+    """Every period's figures in one query (the page compares a period with the one before: one
+    pass over the rows, not one per period). The rows of any period are read once; each measure is
+    computed per period with `FILTER (WHERE <that period>)`. Returns, per period, the grouped rows
+    (`keys` and the measures' names) as the single-period query gave them: a group with nothing in
+    that period is left out, as its query would have left it out. Without `keys`, one row."""
+    wanted = Q()
+    for period in periods:
+        wanted |= within(period)
+    annotations = {
+        f"{name}_{i}": make(period, within(period))
+        for i, period in enumerate(periods)
+        for name, make in measures.items()
+    }
+    filtered = queryset.filter(wanted)
+    if not keys:
+        row = filtered.aggregate(**annotations)
+        return [[{name: row[f"{name}_{i}"] for name in measures}] for i in range(len(periods))]
+    rows = list(filtered.values(*keys).annotate(**annotations).order_by(*order))
+    result: list[list[dict[str, Any]]] = []
+    for i in range(len(periods)):
+        found = []
+        for row in rows:
+            values = {name: row[f"{name}_{i}"] for name in measures}
+            if any(values.values()):
+                found.append({**{key: row[key] for key in keys}, **values})
+        result.append(found)
+    return result
+
+
+def _count(_period: Period, within: Q) -> Aggregate:
+    return Count("pk", filter=within)
+
+
+def _one(period: Period, figures: Callable[[QuerySet[Team], Sequence[Period]], list[T]], teams: QuerySet[Team]) -> T:
+    return figures(teams, [period])[0]
+
+
 # -- The way in -------------------------------------------------------------------------
 
 
-def referrals_received(teams: QuerySet[Team], period: Period) -> Table:
+def referrals_received_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
     """Referrals received in the period (by the day they arrived), by kind of referring organisation."""
-    rows = (
-        Referral.objects.filter(team__in=teams, received_on__range=_in(period))
-        .exclude(status=Referral.Status.DRAFT)
-        .values("referrer_organisation__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
+    per_period = _per_period(
+        Referral.objects.filter(team__in=teams).exclude(status=Referral.Status.DRAFT),
+        periods,
+        lambda period: Q(received_on__range=_in(period)),
+        ["referrer_organisation__kind"],
+        {"n": _count},
     )
-    return Table(
-        "referrals",
-        "Remisser som kommit in",
-        "Remitterande organisation",
-        ["Remisser"],
-        _by_kind_of_organisation(rows, "referrer_organisation__kind"),
+    return [
+        Table(
+            "referrals",
+            "Remisser som kommit in",
+            "Remitterande organisation",
+            ["Remisser"],
+            _by_kind_of_organisation(rows, "referrer_organisation__kind"),
+        )
+        for rows in per_period
+    ]
+
+
+def referrals_received(teams: QuerySet[Team], period: Period) -> Table:
+    return _one(period, referrals_received_over, teams)
+
+
+def decisions_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """The samverkansteam's decisions on referrals made in the period, by decision."""
+    per_period = _per_period(
+        AgendaItem.objects.filter(referral__isnull=False, meeting__team__in=teams).exclude(decision=""),
+        periods,
+        lambda period: Q(decided_at__date__range=_in(period)),
+        ["decision"],
+        {"n": _count},
     )
+    order = [(d.value, d.label) for d in AgendaItem.Decision if d != AgendaItem.Decision.ANSWERED]
+    return [
+        Table(
+            "decisions",
+            "Beslut om remisser",
+            "Beslut",
+            ["Beslut"],
+            _ordered({row["decision"]: [row["n"]] for row in rows}, order, 1),
+        )
+        for rows in per_period
+    ]
 
 
 def decisions(teams: QuerySet[Team], period: Period) -> Table:
-    """The samverkansteam's decisions on referrals made in the period, by decision."""
-    rows = (
-        AgendaItem.objects.filter(referral__isnull=False, meeting__team__in=teams, decided_at__date__range=_in(period))
-        .exclude(decision="")
-        .values("decision")
-        .annotate(n=Count("pk"))
-        .order_by()
+    return _one(period, decisions_over, teams)
+
+
+def answer_times_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list[Measure]]:
+    """Referrals received in the period that have an answer: mean days to the answer, share within deadline."""
+    days = ExpressionWrapper(TruncDate("decided_at") - F("received_on"), output_field=DurationField())
+    per_period = _per_period(
+        Referral.objects.filter(team__in=teams, decided_at__isnull=False),
+        periods,
+        lambda period: Q(received_on__range=_in(period)),
+        [],
+        {
+            "n": _count,
+            "within": lambda _p, within: Count("pk", filter=within & Q(decided_at__date__lte=F("answer_deadline"))),
+            "mean": lambda _p, within: Avg(days, filter=within),
+        },
     )
-    counts = {row["decision"]: [row["n"]] for row in rows}
-    order = [(d.value, d.label) for d in AgendaItem.Decision if d != AgendaItem.Decision.ANSWERED]
-    return Table("decisions", "Beslut om remisser", "Beslut", ["Beslut"], _ordered(counts, order, 1))
+    result = []
+    for [row] in per_period:
+        n, mean = row["n"], row["mean"]
+        result.append(
+            [
+                Measure("Besvarade remisser", n, "st", n),
+                Measure("Dagar från inkommen till svar, medel", _days(mean), "dagar", n),
+                Measure("Besvarade inom svarstiden", round(100 * row["within"] / n, 1) if n else None, "%", n),
+            ]
+        )
+    return result
 
 
 def answer_times(teams: QuerySet[Team], period: Period) -> list[Measure]:
-    """Referrals received in the period that have an answer: mean days to the answer, share within deadline."""
-    days = ExpressionWrapper(TruncDate("decided_at") - F("received_on"), output_field=DurationField())
-    result = Referral.objects.filter(
-        team__in=teams, received_on__range=_in(period), decided_at__isnull=False
-    ).aggregate(
-        n=Count("pk"),
-        within=Count("pk", filter=Q(decided_at__date__lte=F("answer_deadline"))),
-        mean=Avg(days),
+    return _one(period, answer_times_over, teams)
+
+
+def information_meetings_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """Information meetings held in the period, by outcome."""
+    per_period = _per_period(
+        InformationMeeting.objects.filter(referral__team__in=teams),
+        periods,
+        lambda period: Q(date__range=_in(period)),
+        ["outcome"],
+        {"n": _count},
     )
-    n, mean = result["n"], result["mean"]
+    order: list[tuple[str, StrOrPromise]] = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
     return [
-        Measure("Besvarade remisser", n, "st", n),
-        Measure(
-            "Dagar från inkommen till svar, medel",
-            _days(mean),
-            "dagar",
-            n,
-        ),
-        Measure("Besvarade inom svarstiden", round(100 * result["within"] / n, 1) if n else None, "%", n),
+        Table(
+            "info_meetings",
+            "Informationsmöten",
+            "Utfall",
+            ["Möten"],
+            _ordered({row["outcome"]: [row["n"]] for row in rows}, order, 1),
+        )
+        for rows in per_period
     ]
 
 
 def information_meetings(teams: QuerySet[Team], period: Period) -> Table:
-    """Information meetings held in the period, by outcome."""
-    rows = (
-        InformationMeeting.objects.filter(referral__team__in=teams, date__range=_in(period))
-        .values("outcome")
-        .annotate(n=Count("pk"))
-        .order_by()
+    return _one(period, information_meetings_over, teams)
+
+
+def questions_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """Consultative questions asked in the period, by kind of organisation asking."""
+    per_period = _per_period(
+        ConsultativeQuestion.objects.filter(team__in=teams),
+        periods,
+        lambda period: Q(created_at__date__range=_in(period)),
+        ["organisation__kind"],
+        {"n": _count},
     )
-    counts = {row["outcome"]: [row["n"]] for row in rows}
-    order: list[tuple[str, StrOrPromise]] = [*InformationMeeting.Outcome.choices, ("", "Utfall inte registrerat")]
-    return Table("info_meetings", "Informationsmöten", "Utfall", ["Möten"], _ordered(counts, order, 1))
+    return [
+        Table(
+            "questions",
+            "Konsultativa frågor",
+            "Organisation",
+            ["Frågor"],
+            _by_kind_of_organisation(rows, "organisation__kind"),
+        )
+        for rows in per_period
+    ]
 
 
 def questions(teams: QuerySet[Team], period: Period) -> Table:
-    """Consultative questions asked in the period, by kind of organisation asking."""
-    rows = (
-        ConsultativeQuestion.objects.filter(team__in=teams, created_at__date__range=_in(period))
-        .values("organisation__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return Table(
-        "questions",
-        "Konsultativa frågor",
-        "Organisation",
-        ["Frågor"],
-        _by_kind_of_organisation(rows, "organisation__kind"),
-    )
+    return _one(period, questions_over, teams)
 
 
 # -- Participants ------------------------------------------------------------------------
@@ -252,55 +345,75 @@ def _present_in(period: Period) -> Q:
     return Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gte=period.start))
 
 
+def _held_on(teams: QuerySet[Team], day: date | str) -> Q:
+    """Enrolments that one of `teams` held on `day` (a date, or the name of the enrolment's own date
+    field): rollup.held_by, the one definition the activity figures use too. The first part lets
+    PostgreSQL use the team index; only enrolments that ever moved can be held by another team."""
+    held: In[Any] = In(rollup.held_by(day, via=""), teams.values("pk"))
+    return (Q(team__in=teams) | Q(pk__in=rollup.moved())) & Q(held)
+
+
 def _in_teams_during(teams: QuerySet[Team], period: Period) -> Q:
-    """Enrolments that belonged to one of `teams` some day in the period, by the accepted transfers
-    (participants.Transfer, the team-period record): the current team unless the enrolment moved
-    there after the period, or a team it left by a transfer dated after the period began. A single
-    move is exact; a chain of moves within one period counts the teams it passed through."""
-    accepted = Transfer.objects.filter(enrollment=OuterRef("pk"), status=Transfer.Status.ACCEPTED)
-    joined_after = accepted.filter(to_team=OuterRef("team"), date__gt=period.end)
-    left_during = accepted.filter(from_team__in=teams, date__gt=period.start)
-    return (Q(team__in=teams) & ~Exists(joined_after)) | Exists(left_during)
+    """Enrolments that belonged to one of `teams` some day in the period: held by one on its first
+    day, or moved to one by an accepted transfer dated within it (participants.Transfer, the
+    team-period record; a transfer's date is the first day with the new team)."""
+    moved_in = Transfer.objects.filter(
+        status=Transfer.Status.ACCEPTED, to_team__in=teams, date__gt=period.start, date__lte=period.end
+    ).values("enrollment_id")
+    return _held_on(teams, period.start) | Q(pk__in=moved_in)
 
 
-def _held_on(teams: QuerySet[Team], day: date | OuterRef, *, via: str = "") -> Q:
-    """Rows whose enrolment (reached through `via`; "" for enrolments themselves) belonged to one of
-    `teams` on `day` (a date, or OuterRef to the row's own date), by the accepted transfers: the
-    current team unless the enrolment moved there after the day, or a team it left after the day."""
-    accepted = Transfer.objects.filter(enrollment=OuterRef(via or "pk"), status=Transfer.Status.ACCEPTED)
-    joined_later = accepted.filter(to_team=OuterRef(f"{via}__team" if via else "team"), date__gt=day)
-    left_later = accepted.filter(from_team__in=teams, date__gt=day)
-    return (Q(**{f"{via}__team__in" if via else "team__in": teams}) & ~Exists(joined_later)) | Exists(left_later)
+def _enrolled_during(teams: QuerySet[Team]) -> Callable[[Period], Q]:
+    """People enrolled in one of `teams` some day in the period."""
+    return lambda period: _present_in(period) & _in_teams_during(teams, period)
+
+
+def volume_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """Enrolments started, closed and present in the period, and active at its end (present: in the
+    team some day of the period, transfers counted by their date)."""
+
+    def started(period: Period, _within: Q) -> Aggregate:
+        return Count("pk", filter=_held_on(teams, "start_date") & Q(start_date__range=_in(period)))
+
+    def closed(period: Period, _within: Q) -> Aggregate:
+        # Closures belong to the current team: only an active enrolment moves.
+        return Count("pk", filter=Q(team__in=teams) & Q(closure__date__range=_in(period)))
+
+    def present(period: Period, _within: Q) -> Aggregate:
+        return Count("pk", filter=_enrolled_during(teams)(period))
+
+    def at_end(period: Period, _within: Q) -> Aggregate:
+        open_at_end = Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end))
+        return Count("pk", filter=_held_on(teams, period.end) & open_at_end)
+
+    per_period = _per_period(
+        Enrollment.objects.all(),
+        periods,
+        lambda _period: Q(team__in=teams) | Q(pk__in=rollup.moved()),
+        [],
+        {"started": started, "closed": closed, "present": present, "at_end": at_end},
+    )
+    return [
+        Table(
+            "volume",
+            "Inskrivningar",
+            "Mått",
+            ["Antal"],
+            [
+                ("Inskrivna under perioden", [row["started"]]),
+                ("Avslutade under perioden", [row["closed"]]),
+                ("Inskrivna någon gång under perioden", [row["present"]]),
+                ("Inskrivna vid periodens slut", [row["at_end"]]),
+            ],
+            chart=False,
+            totals=False,
+        )
+        for [row] in per_period
+    ]
 
 
 def volume(teams: QuerySet[Team], period: Period) -> Table:
-    """Enrolments started, closed and present in the period, and active at its end (present: in the
-    team some day of the period, transfers counted by their date)."""
-    during = _in_teams_during(teams, period)
-    started_here = _held_on(teams, OuterRef("start_date"))
-    here_at_end = _held_on(teams, period.end)
-    open_at_end = Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end))
-    # Closures belong to the current team: only an active enrolment moves.
-    result = Enrollment.objects.filter(Q(team__in=teams) | during).aggregate(
-        started=Count("pk", filter=started_here & Q(start_date__range=_in(period))),
-        closed=Count("pk", filter=Q(team__in=teams) & Q(closure__date__range=_in(period))),
-        present=Count("pk", filter=_present_in(period) & during),
-        at_end=Count("pk", filter=here_at_end & open_at_end),
-    )
-    return Table(
-        "volume",
-        "Inskrivningar",
-        "Mått",
-        ["Antal"],
-        [
-            ("Inskrivna under perioden", [result["started"]]),
-            ("Avslutade under perioden", [result["closed"]]),
-            ("Inskrivna någon gång under perioden", [result["present"]]),
-            ("Inskrivna vid periodens slut", [result["at_end"]]),
-        ],
-        chart=False,
-        totals=False,
-    )
+    return _one(period, volume_over, teams)
 
 
 SEXES = Participant.Sex.choices
@@ -310,121 +423,185 @@ def _by_sex(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[int]]:
     counts: dict[Any, list[int]] = {}
     index = {value: i for i, (value, _label) in enumerate(SEXES)}
     for row in rows:  # one row per (category, sex): a handful of aggregate rows, not people
-        counts.setdefault(row[key], [0] * len(SEXES))[index[row["participant__sex"]]] = row["n"]
+        counts.setdefault(row[key], [0] * len(SEXES))[index[row["participant__sex"]]] += row["n"]
     return counts
 
 
-def participants_by_municipality(teams: QuerySet[Team], period: Period) -> Table:
+def _people(_period: Period, within: Q) -> Aggregate:
+    """Each person once."""
+    return Count("participant", distinct=True, filter=within)
+
+
+def participants_by_municipality_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
     """People enrolled some day in the period, by home municipality and sex (each person once)."""
-    rows = (
-        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
-        .values("participant__municipality__name", "participant__sex")
-        .annotate(n=Count("participant", distinct=True))
-        .order_by()
+    per_period = _per_period(
+        Enrollment.objects.all(),
+        periods,
+        _enrolled_during(teams),
+        ["participant__municipality__name", "participant__sex"],
+        {"n": _people},
     )
-    counts = _by_sex(rows, "participant__municipality__name")
-    order = [(name, name) for name in sorted(counts)]
-    return Table(
-        "municipality",
-        "Deltagare per hemkommun",
-        "Kommun",
-        [label for _value, label in SEXES],
-        _ordered(counts, order, len(SEXES)),
-    )
+    tables = []
+    for rows in per_period:
+        counts = _by_sex(rows, "participant__municipality__name")
+        order = [(name, name) for name in sorted(counts)]
+        tables.append(
+            Table(
+                "municipality",
+                "Deltagare per hemkommun",
+                "Kommun",
+                [label for _value, label in SEXES],
+                _ordered(counts, order, len(SEXES)),
+            )
+        )
+    return tables
 
 
-def _age_case() -> Case:
-    """Age band of the annotation `age_years`."""
-    whens = [When(Q(age_years__gte=low) & Q(age_years__lte=high), then=Value(label)) for label, low, high in AGE_BANDS]
-    return Case(*whens, default=Value(OTHER_AGE))
+def participants_by_municipality(teams: QuerySet[Team], period: Period) -> Table:
+    return _one(period, participants_by_municipality_over, teams)
+
+
+def _age_band(age: int | None) -> str:
+    """The age band of an age reached in the period's last year."""
+    for label, low, high in AGE_BANDS:
+        if age is not None and low <= age <= high:
+            return label
+    return OTHER_AGE
+
+
+def participants_by_age_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """People enrolled some day in the period, by age band (age reached in the period's last year) and sex.
+    Counted per birth year (a person has one), so the bands of periods ending in different years
+    come from the same query; each person is once in one birth year, so the bands' sums are exact."""
+    per_period = _per_period(
+        Enrollment.objects.all(),
+        periods,
+        _enrolled_during(teams),
+        ["participant__birth_year", "participant__sex"],
+        {"n": _people},
+    )
+    tables = []
+    for period, rows in zip(periods, per_period, strict=True):
+        banded = [
+            {
+                "band": _age_band(
+                    None if row["participant__birth_year"] is None else period.end.year - row["participant__birth_year"]
+                ),
+                "participant__sex": row["participant__sex"],
+                "n": row["n"],
+            }
+            for row in rows
+        ]
+        counts = _by_sex(banded, "band")
+        order = [(label, label) for label, _low, _high in AGE_BANDS] + [(OTHER_AGE, OTHER_AGE)]
+        table_rows = [row for row in _ordered(counts, order, len(SEXES)) if row[0] != OTHER_AGE or any(row[1])]
+        tables.append(
+            Table("age", "Deltagare per åldersgrupp", "Ålder", [label for _value, label in SEXES], table_rows)
+        )
+    return tables
 
 
 def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
-    """People enrolled some day in the period, by age band (age reached in the period's last year) and sex."""
-    age = ExpressionWrapper(Value(period.end.year) - F("participant__birth_year"), output_field=IntegerField())
-    rows = (
-        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
-        .annotate(age_years=age)
-        .annotate(band=_age_case())
-        .values("band", "participant__sex")
-        .annotate(n=Count("participant", distinct=True))
-        .order_by()
+    return _one(period, participants_by_age_over, teams)
+
+
+def finsam_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """Uppföljning Finsam: the number of people in the individual-oriented activity by sex, in the period."""
+    per_period = _per_period(
+        Enrollment.objects.all(), periods, _enrolled_during(teams), ["participant__sex"], {"n": _people}
     )
-    counts = _by_sex(rows, "band")
-    order = [(label, label) for label, _low, _high in AGE_BANDS] + [(OTHER_AGE, OTHER_AGE)]
-    table_rows = [row for row in _ordered(counts, order, len(SEXES)) if row[0] != OTHER_AGE or any(row[1])]
-    return Table("age", "Deltagare per åldersgrupp", "Ålder", [label for _value, label in SEXES], table_rows)
+    return [
+        Table(
+            "finsam",
+            "Uppföljning Finsam: deltagare i individinriktad insats",
+            "Kön",
+            ["Deltagare"],
+            _ordered({row["participant__sex"]: [row["n"]] for row in rows}, SEXES, 1),
+            note="Insats: Individsamverkansteamen (IST). Varje person räknas en gång per period.",
+        )
+        for rows in per_period
+    ]
 
 
 def finsam(teams: QuerySet[Team], period: Period) -> Table:
-    """Uppföljning Finsam: the number of people in the individual-oriented activity by sex, in the period."""
-    rows = (
-        Enrollment.objects.filter(_present_in(period), _in_teams_during(teams, period))
-        .values("participant__sex")
-        .annotate(n=Count("participant", distinct=True))
-        .order_by()
-    )
-    counts = {row["participant__sex"]: [row["n"]] for row in rows}
-    return Table(
-        "finsam",
-        "Uppföljning Finsam: deltagare i individinriktad insats",
-        "Kön",
-        ["Deltagare"],
-        _ordered(counts, SEXES, 1),
-        note="Insats: Individsamverkansteamen (IST). Varje person räknas en gång per period.",
-    )
+    return _one(period, finsam_over, teams)
 
 
 # -- What happens in IST -------------------------------------------------------------------
 
 
-def activities(teams: QuerySet[Team], period: Period) -> Table:
+def activities_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
     """Activities booked in the period by kind (the kinds administrators keep, keyed on the kind's
     code: participants.selectors.activity_kind_choices), split by attendance, with the rate; an
     activity counts for the team that held the enrolment on its day (transfers, rollup.held_by)."""
-    rows = rollup.activities_by_kind(teams, period)  # finished days from the daily rollup, the rest live
-    counts = {row["kind"]: [row["present"], row["excused"], row["unexcused"]] for row in rows}
-    return Table(
-        "activities",
-        "Aktiviteter",
-        "Aktivitet",
-        [Attendance.PRESENT.label, Attendance.EXCUSED.label, Attendance.UNEXCUSED.label],
-        _ordered(counts, activity_kind_choices(), 3),  # every kind of activity, as data
-        rate=("Närvaro", 0, None),
-    )
+    kinds = activity_kind_choices()
+    tables = []
+    for rows in rollup.activities_by_kind_over(teams, periods):  # the daily rollup, the rest live
+        counts = {row["kind"]: [row["present"], row["excused"], row["unexcused"]] for row in rows}
+        tables.append(
+            Table(
+                "activities",
+                "Aktiviteter",
+                "Aktivitet",
+                [Attendance.PRESENT.label, Attendance.EXCUSED.label, Attendance.UNEXCUSED.label],
+                _ordered(counts, kinds, 3),  # every kind of activity, as data
+                rate=("Närvaro", 0, None),
+            )
+        )
+    return tables
 
 
-def phases(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
+def activities(teams: QuerySet[Team], period: Period) -> Table:
+    return _one(period, activities_over, teams)
+
+
+def phases_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[tuple[Table, list[Measure]]]:
     """Phase transitions in the period (entries into each phase; the first Prova på is the enrolment
     itself and is counted too) and the mean days spent in each phase, of phase periods that ended in
     the period."""
-    in_period = Q(start__range=_in(period))
-    ended = Q(end__range=_in(period))
-    rows = (
-        PhasePeriod.objects.filter(in_period | ended, enrollment__team__in=teams)
-        .values("phase")
-        .annotate(
-            entered=Count("pk", filter=in_period),
-            left=Count("pk", filter=ended),
-            mean=Avg(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()), filter=ended),
+    spent = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+
+    def entered(period: Period, _within: Q) -> Aggregate:
+        return Count("pk", filter=Q(start__range=_in(period)))
+
+    def left(period: Period, _within: Q) -> Aggregate:
+        return Count("pk", filter=Q(end__range=_in(period)))
+
+    def mean(period: Period, _within: Q) -> Aggregate:
+        return Avg(spent, filter=Q(end__range=_in(period)))
+
+    per_period = _per_period(
+        PhasePeriod.objects.filter(enrollment__team__in=teams),
+        periods,
+        lambda period: Q(start__range=_in(period)) | Q(end__range=_in(period)),
+        ["phase"],
+        {"entered": entered, "left": left, "mean": mean},
+    )
+    result = []
+    for rows in per_period:
+        by_phase = {row["phase"]: row for row in rows}
+        table = Table(
+            "phases",
+            "Faser: påbörjade och avslutade",
+            "Fas",
+            ["Påbörjade", "Lämnade"],
+            _ordered({p: [r["entered"], r["left"]] for p, r in by_phase.items()}, Phase.choices, 2),
+            totals=False,
         )
-        .order_by()
-    )
-    by_phase = {row["phase"]: row for row in rows}
-    table = Table(
-        "phases",
-        "Faser: påbörjade och avslutade",
-        "Fas",
-        ["Påbörjade", "Lämnade"],
-        _ordered({p: [r["entered"], r["left"]] for p, r in by_phase.items()}, Phase.choices, 2),
-        totals=False,
-    )
-    measures = []
-    for value, label in Phase.choices:
-        row = by_phase.get(value)
-        mean = row["mean"] if row else None
-        measures.append(Measure(f"Tid i {label}, medel", _days(mean), "dagar", row["left"] if row else 0))
-    return table, measures
+        measures = []
+        for value, label in Phase.choices:
+            row = by_phase.get(value)
+            measures.append(
+                Measure(
+                    f"Tid i {label}, medel", _days(row["mean"] if row else None), "dagar", row["left"] if row else 0
+                )
+            )
+        result.append((table, measures))
+    return result
+
+
+def phases(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
+    return _one(period, phases_over, teams)
 
 
 def exit_reason_label(group: StrOrPromise, label: str) -> str:
@@ -436,70 +613,100 @@ def exit_reason_label(group: StrOrPromise, label: str) -> str:
     return f"{group}: {label}"
 
 
-def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
+def _closures_in(period: Period) -> Q:
+    return Q(date__range=_in(period))
+
+
+def closures_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[tuple[Table, list[Measure]]]:
     """Closures in the period by reason, completions and interruptions apart; the share to work or studies."""
-    rows = list(
-        Closure.objects.filter(enrollment__team__in=teams, date__range=_in(period))
-        .values("reason__group", "reason__label", "reason__position", "reason__to_work_or_studies")
-        .annotate(n=Count("pk"))
-        .order_by("reason__group", "reason__position", "reason__label")
+    per_period = _per_period(
+        Closure.objects.filter(enrollment__team__in=teams),
+        periods,
+        _closures_in,
+        ["reason__group", "reason__label", "reason__position", "reason__to_work_or_studies"],
+        {"n": _count},
+        order=["reason__group", "reason__position", "reason__label"],
     )
-    table_rows = [
-        (exit_reason_label(ExitReason.Group(row["reason__group"]).label, row["reason__label"]), [row["n"]])
-        for row in rows
+    result = []
+    for rows in per_period:
+        table_rows = [
+            (exit_reason_label(ExitReason.Group(row["reason__group"]).label, row["reason__label"]), [row["n"]])
+            for row in rows
+        ]
+        total = sum(row["n"] for row in rows)
+        to_work = sum(row["n"] for row in rows if row["reason__to_work_or_studies"])
+        measures = [
+            Measure("Andel till arbete eller studier", round(100 * to_work / total, 1) if total else None, "%", total),
+        ]
+        result.append((Table("closures", "Avslut per orsak", "Avslutsorsak", ["Avslut"], table_rows), measures))
+    return result
+
+
+def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
+    return _one(period, closures_over, teams)
+
+
+def follow_ups_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """Follow-ups due in the period, at 6 and 12 months after closure, by what was found."""
+    per_period = _per_period(
+        FollowUp.objects.filter(enrollment__team__in=teams),
+        periods,
+        lambda period: Q(due_on__range=_in(period)),
+        ["found"],
+        {
+            "six": lambda _p, within: Count("pk", filter=within & Q(months=6)),
+            "twelve": lambda _p, within: Count("pk", filter=within & Q(months=12)),
+        },
+    )
+    order: list[tuple[str, StrOrPromise]] = [*FollowUp.Found.choices, ("", "Inte gjord ännu")]
+    return [
+        Table(
+            "follow_ups",
+            "Uppföljning efter avslut",
+            "Resultat",
+            ["6 månader", "12 månader"],
+            _ordered({row["found"]: [row["six"], row["twelve"]] for row in rows}, order, 2),
+        )
+        for rows in per_period
     ]
-    total = sum(row["n"] for row in rows)
-    to_work = sum(row["n"] for row in rows if row["reason__to_work_or_studies"])
-    measures = [
-        Measure("Andel till arbete eller studier", round(100 * to_work / total, 1) if total else None, "%", total),
-    ]
-    return Table("closures", "Avslut per orsak", "Avslutsorsak", ["Avslut"], table_rows), measures
 
 
 def follow_ups(teams: QuerySet[Team], period: Period) -> Table:
-    """Follow-ups due in the period, at 6 and 12 months after closure, by what was found."""
-    rows = (
-        FollowUp.objects.filter(enrollment__team__in=teams, due_on__range=_in(period))
-        .values("found")
-        .annotate(
-            six=Count("pk", filter=Q(months=6)),
-            twelve=Count("pk", filter=Q(months=12)),
-        )
-        .order_by()
-    )
-    counts = {row["found"]: [row["six"], row["twelve"]] for row in rows}
-    order: list[tuple[str, StrOrPromise]] = [*FollowUp.Found.choices, ("", "Inte gjord ännu")]
-    return Table(
-        "follow_ups", "Uppföljning efter avslut", "Resultat", ["6 månader", "12 månader"], _ordered(counts, order, 2)
-    )
+    return _one(period, follow_ups_over, teams)
 
 
-def entry_exit(teams: QuerySet[Team], period: Period, *, what: str) -> Table:
+def entry_exit_over(teams: QuerySet[Team], periods: Sequence[Period], *, what: str) -> list[Table]:
     """Closed enrolments (closure in the period): support source or occupation at entry against exit."""
     entry, exit_ = {
         "support": ("enrollment__support_at_entry__label", "support_after__label"),
         "occupation": ("enrollment__occupation_before__label", "occupation_after__label"),
     }[what]
-    rows = list(
-        Closure.objects.filter(enrollment__team__in=teams, date__range=_in(period))
-        .values(entry, exit_)
-        .annotate(n=Count("pk"))
-        .order_by()
+    per_period = _per_period(
+        Closure.objects.filter(enrollment__team__in=teams), periods, _closures_in, [entry, exit_], {"n": _count}
     )
-    columns = sorted({row[exit_] or UNKNOWN for row in rows})
-    row_labels = sorted({row[entry] or UNKNOWN for row in rows})
-    cells = {label: [0] * len(columns) for label in row_labels}
-    for row in rows:  # one row per (entry, exit) pair: aggregate rows, not people
-        cells[row[entry] or UNKNOWN][columns.index(row[exit_] or UNKNOWN)] = row["n"]
     title = "Försörjning vid start och avslut" if what == "support" else "Sysselsättning vid start och avslut"
-    return Table(
-        f"entry_exit_{what}",
-        title,
-        "Vid start \\ vid avslut",
-        columns,
-        [(label, cells[label]) for label in row_labels],
-        chart=False,
-    )
+    tables = []
+    for rows in per_period:
+        columns = sorted({row[exit_] or UNKNOWN for row in rows})
+        row_labels = sorted({row[entry] or UNKNOWN for row in rows})
+        cells = {label: [0] * len(columns) for label in row_labels}
+        for row in rows:  # one row per (entry, exit) pair: aggregate rows, not people
+            cells[row[entry] or UNKNOWN][columns.index(row[exit_] or UNKNOWN)] = row["n"]
+        tables.append(
+            Table(
+                f"entry_exit_{what}",
+                title,
+                "Vid start \\ vid avslut",
+                columns,
+                [(label, cells[label]) for label in row_labels],
+                chart=False,
+            )
+        )
+    return tables
+
+
+def entry_exit(teams: QuerySet[Team], period: Period, *, what: str) -> Table:
+    return entry_exit_over(teams, [period], what=what)[0]
 
 
 def previous_period(period: Period) -> Period:
@@ -509,38 +716,64 @@ def previous_period(period: Period) -> Period:
     return Period(end - length, end)
 
 
+def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list[Section]]:
+    """Every figure for the teams, per period, in the order the page and the reports show them. Each
+    figure group is one query for all the periods (the page's period and the one before it)."""
+    way_in = zip(
+        referrals_received_over(teams, periods),
+        decisions_over(teams, periods),
+        information_meetings_over(teams, periods),
+        answer_times_over(teams, periods),
+        strict=True,
+    )
+    people = zip(
+        volume_over(teams, periods),
+        finsam_over(teams, periods),
+        participants_by_municipality_over(teams, periods),
+        participants_by_age_over(teams, periods),
+        strict=True,
+    )
+    in_ist = zip(activities_over(teams, periods), phases_over(teams, periods), strict=True)
+    way_out = zip(
+        closures_over(teams, periods),
+        follow_ups_over(teams, periods),
+        entry_exit_over(teams, periods, what="support"),
+        entry_exit_over(teams, periods, what="occupation"),
+        strict=True,
+    )
+    asked = questions_over(teams, periods)
+    result = []
+    for (referrals, decided, meetings, answers), (vol, fin, muni, age), (acts, (phase_table, phase_measures)), (
+        (closure_table, closure_measures),
+        follow,
+        support,
+        occupation,
+    ), question in zip(way_in, people, in_ist, way_out, asked, strict=True):
+        result.append(
+            [
+                Section("way_in", "Vägen in", [referrals, decided, meetings], answers),
+                Section("participants", "Deltagare", [vol, fin, muni, age]),
+                Section("in_ist", "Under tiden i IST", [acts, phase_table], phase_measures),
+                Section(
+                    "way_out",
+                    "Avslut och uppföljning",
+                    [closure_table, follow, support, occupation],
+                    closure_measures,
+                ),
+                Section("questions", "Konsultativa frågor", [question]),
+            ]
+        )
+    return result
+
+
 def all_sections(teams: QuerySet[Team], period: Period) -> list[Section]:
     """Every figure for the teams and period, in the order the page and the reports show them."""
-    phase_table, phase_measures = phases(teams, period)
-    closure_table, closure_measures = closures(teams, period)
-    return [
-        Section(
-            "way_in",
-            "Vägen in",
-            [referrals_received(teams, period), decisions(teams, period), information_meetings(teams, period)],
-            answer_times(teams, period),
-        ),
-        Section(
-            "participants",
-            "Deltagare",
-            [
-                volume(teams, period),
-                finsam(teams, period),
-                participants_by_municipality(teams, period),
-                participants_by_age(teams, period),
-            ],
-        ),
-        Section("in_ist", "Under tiden i IST", [activities(teams, period), phase_table], phase_measures),
-        Section(
-            "way_out",
-            "Avslut och uppföljning",
-            [
-                closure_table,
-                follow_ups(teams, period),
-                entry_exit(teams, period, what="support"),
-                entry_exit(teams, period, what="occupation"),
-            ],
-            closure_measures,
-        ),
-        Section("questions", "Konsultativa frågor", [questions(teams, period)]),
-    ]
+    return sections_over(teams, [period])[0]
+
+
+def with_previous(teams: QuerySet[Team], period: Period) -> tuple[list[Section], list[Section], Period]:
+    """The period's figures, the previous period's (previous_period) and that period: what the page
+    and the export compare, in one query per figure group."""
+    before = previous_period(period)
+    now, then = sections_over(teams, [period, before])
+    return now, then, before

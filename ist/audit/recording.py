@@ -11,6 +11,7 @@ one row per object).
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,10 +20,14 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.http import HttpRequest
 
     from ist.http import AuthenticatedHttpRequest
@@ -57,7 +62,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def record_access(request: HttpRequest, objects: Iterable[Model], *, what: str = "", outcome: str = "") -> int:
     """Log that request.user was shown (or refused, outcome=DENIED) these objects."""
-    rows = []
+    rows: list[tuple[int, str, int | None, str, str | None]] = []
     for obj in objects:
         extra: dict[str, Any] = dict(getattr(obj, "get_additional_data", dict)() or {})
         if what:
@@ -65,21 +70,63 @@ def record_access(request: HttpRequest, objects: Iterable[Model], *, what: str =
         if outcome:
             extra["outcome"] = outcome
         rows.append(
-            LogEntry(
-                content_type=ContentType.objects.get_for_model(obj),  # cached after the first call
-                object_pk=str(obj.pk),
-                object_id=obj.pk if isinstance(obj.pk, int) else None,
-                object_repr=str(obj)[:200],
-                action=LogEntry.Action.ACCESS,
-                changes_text="",
-                actor=request.user if request.user.is_authenticated else None,
-                actor_email=getattr(request.user, "email", None),
-                remote_addr=client_ip(request),
-                additional_data=extra or None,
+            (
+                ContentType.objects.get_for_model(obj).pk,  # cached after the first call
+                str(obj.pk),
+                obj.pk if isinstance(obj.pk, int) else None,
+                str(obj)[:200],
+                json.dumps(extra) if extra else None,
             )
         )
-    LogEntry.objects.bulk_create(rows)
+    if not rows:
+        return 0
+    actor = request.user if request.user.is_authenticated else None
+    common = (actor.pk if actor else None, getattr(request.user, "email", None), client_ip(request), timezone.now())
+    if connection.vendor == "postgresql":
+        _insert_unnested(rows, *common)
+    else:  # the embedded SQLite default: the ORM
+        LogEntry.objects.bulk_create(
+            LogEntry(
+                content_type_id=content_type,
+                object_pk=pk,
+                object_id=object_id,
+                object_repr=text,
+                action=LogEntry.Action.ACCESS,
+                changes_text="",
+                actor_id=common[0],
+                actor_email=common[1],
+                remote_addr=common[2],
+                timestamp=common[3],
+                additional_data=None if extra is None else json.loads(extra),
+            )
+            for content_type, pk, object_id, text, extra in rows
+        )
     return len(rows)
+
+
+def _insert_unnested(
+    rows: list[tuple[int, str, int | None, str, str | None]],
+    actor_id: int | None,
+    actor_email: str | None,
+    remote_addr: str | None,
+    now: datetime,
+) -> None:
+    """One INSERT of every row, the varying columns as five arrays (PostgreSQL's unnest): a list page
+    logs 160 rows in a few milliseconds, where building 160 model instances for bulk_create and
+    binding 160 × 11 parameters cost Min vecka ~20 ms a request (docs/performance.md). The same
+    columns and values as LogEntry rows made by the ORM; one timestamp per request, as one read."""
+    columns = list(zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {LogEntry._meta.db_table}
+                (content_type_id, object_pk, object_id, object_repr, additional_data,
+                 action, changes_text, actor_id, actor_email, remote_addr, timestamp)
+            SELECT t.content_type_id, t.object_pk, t.object_id, t.object_repr, t.additional_data::jsonb,
+                   %s, '', %s, %s, %s::inet, %s
+            FROM unnest(%s::integer[], %s::text[], %s::bigint[], %s::text[], %s::text[])
+                AS t(content_type_id, object_pk, object_id, object_repr, additional_data)""",  # noqa: S608 - a model's own table name
+            [LogEntry.Action.ACCESS, actor_id, actor_email, remote_addr, now, *[list(column) for column in columns]],
+        )
 
 
 def get_visible_or_404(request: HttpRequest, queryset: QuerySet[M], *, what: str = "", **lookup: Any) -> M:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from ist.http import AuthenticatedHttpRequest
 from reports import exports, presentation
-from reports.statistics import Period, all_sections, previous_period
+from reports.statistics import Period, with_previous
 from reports.views.statistics import PAGE, filtered
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 def compared_sections(teams: QuerySet[Team], period: Period) -> tuple[list[ShownSection], Period]:
     """The period's figures, suppressed, each beside the previous period's of the same length
     (suppressed the same way, as on the page) and that previous period."""
-    before = previous_period(period)
-    sections = presentation.show(all_sections(teams, period), suppress=True)
-    presentation.compare(sections, presentation.show(all_sections(teams, before), suppress=True))
+    now, then, before = with_previous(teams, period)  # one query per figure group for both periods
+    sections = presentation.show(now, suppress=True)
+    presentation.compare(sections, presentation.show(then, suppress=True))
     return sections, before
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from ist.http import AuthenticatedHttpRequest
 from reports import charts, drilldown, presentation, scope, suppression
 from reports.forms import StatisticsFilterForm
-from reports.statistics import all_sections, previous_period
+from reports.statistics import with_previous
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -37,9 +37,9 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
         team_ids = [team.pk for team in teams]
         suppress = not scope.sees_counts_as_counted(request.user, team_ids)
         chosen = teams.filter(pk__in=team_ids)
-        sections = presentation.show(all_sections(chosen, form.period()), suppress=suppress)
-        before = previous_period(form.period())
-        presentation.compare(sections, presentation.show(all_sections(chosen, before), suppress=suppress))
+        now, then, before = with_previous(chosen, form.period())  # one query per figure group for both
+        sections = presentation.show(now, suppress=suppress)
+        presentation.compare(sections, presentation.show(then, suppress=suppress))
         for section in sections:
             for shown in section.tables:
                 shown.chart = charts.bar_chart(shown)
