@@ -336,6 +336,7 @@ def week(request: AuthenticatedHttpRequest) -> HttpResponse:
         "previous_label": rules.week_label(previous),
         "following_label": rules.week_label(following),
         "status_labels": rules.STATUS_LABELS,
+        "week_groups": selectors.week_groups(handledare, request.user, monday),  # "Gruppträffar"
         "week_over": today > monday + timedelta(days=6),
         # The quick logs' common values, inherited by every button (hx-vals): the week and the day.
         "table_vals": json.dumps(
