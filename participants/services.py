@@ -852,7 +852,7 @@ def group_session_correct(
     participant's timeline, as a correction of one activity is. A second identical submit changes
     nothing; a colleague's change since the form was shown: StaleEdit. Pre: as group_meeting_log.
     Raises InvalidActivity (date), DuplicateSession (the group's other session at that time)."""
-    current = GroupSession.objects.select_for_update().select_related("group", "kind").get(pk=session.pk)
+    current = GroupSession.objects.select_for_update(of=("self",)).select_related("group", "kind").get(pk=session.pk)
     activities = {a.enrollment_id: a for a in current.activities.select_related("enrollment", "kind")}
     shared = {"date": values.date, "duration_minutes": values.duration_minutes, "note": values.note}
     session_wanted = {**shared, "start_time": values.start_time}
@@ -919,7 +919,7 @@ def group_session_delete(*, session: GroupSession, by: User, expected_version: i
     """Remove a whole session logged by mistake: every activity of it, each on its participant's
     timeline and in the audit trail. Removing it twice: False. A colleague's correction since the
     form was shown: StaleEdit."""
-    current = GroupSession.objects.select_for_update().select_related("group", "kind").filter(pk=session.pk).first()
+    current = GroupSession.objects.select_for_update(of=("self",)).select_related("group", "kind").filter(pk=session.pk).first()
     if current is None:
         return False
     if expected_version is not None and current.version != expected_version:
