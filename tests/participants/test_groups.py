@@ -112,7 +112,9 @@ def test_a_session_logs_every_attendee_and_refuses_a_second_identical_one(people
     assert (session.group, session.start_time, session.kind_id) == (group, time(9, 30), "fysisk")
     assert dict(session.activities.values_list("enrollment_id", "attendance")) == attendance
     # A double click: the same form again gives the first session, nothing twice.
-    twice = services.group_meeting_log(group=group, values=session_values(), attendance=attendance, by=by, form_token=token)
+    twice = services.group_meeting_log(
+        group=group, values=session_values(), attendance=attendance, by=by, form_token=token
+    )
     assert (twice.session, twice.created) == (session, False)
     # Back and "Spara" from a reloaded form: refused, naming the stored session.
     with pytest.raises(services.DuplicateSession) as refused:
@@ -180,9 +182,13 @@ def test_a_correction_sent_twice_changes_nothing_and_a_stale_one_is_caught(peopl
         group=group, values=session_values(), attendance={a.pk: "present", b.pk: "present"}, by=by
     ).session
     wanted = {a.pk: "present", b.pk: "unexcused"}
-    services.group_session_correct(session=session, values=session_values(), attendance=wanted, by=by, expected_version=1)
+    services.group_session_correct(
+        session=session, values=session_values(), attendance=wanted, by=by, expected_version=1
+    )
     # The same submit again (version 1 is old now, but it asks for what is saved): no error, no change.
-    services.group_session_correct(session=session, values=session_values(), attendance=wanted, by=by, expected_version=1)
+    services.group_session_correct(
+        session=session, values=session_values(), attendance=wanted, by=by, expected_version=1
+    )
     session.refresh_from_db()
     assert session.version == 2
     assert b.events.filter(kind=CORRECTED).count() == 1
@@ -303,9 +309,7 @@ def test_another_teams_coordinator_gets_404_and_the_attempt_is_logged(client, pe
     assert client.get(url("group_edit", group_pk=group.pk)).status_code == 404
     assert client.post(url("group_session_new", group_pk=group.pk), session_post({})).status_code == 404
     assert not GroupSession.objects.exists()
-    assert LogEntry.objects.filter(
-        actor=outsider, object_pk=str(group.pk), additional_data__outcome="denied"
-    ).exists()
+    assert LogEntry.objects.filter(actor=outsider, object_pk=str(group.pk), additional_data__outcome="denied").exists()
     assert group.name not in client.get(url("groups")).content.decode()
 
 
@@ -358,9 +362,7 @@ def test_session_page_preselects_every_member_as_present(client, people, group) 
     assert accessed(people["handledare"], people["members"][0], "gruppträff")
 
 
-def test_logging_a_session_with_exceptions_and_a_guest_then_the_second_submit_is_refused(
-    client, people, group
-) -> None:
+def test_logging_a_session_with_exceptions_and_a_guest_then_the_second_submit_is_refused(client, people, group) -> None:
     a, b, guest = people["members"]
     client.force_login(people["handledare"])
     data = session_post({b.pk: Attendance.EXCUSED}, guests=[guest.pk], fran="vecka")  # a: untouched, present
