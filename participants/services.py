@@ -613,6 +613,21 @@ def activity_delete(*, activity: Activity, by: User, expected_version: int | Non
     current.delete()
 
 
+def _refuse_same_one_off(team_id: int, kind: str, day: date, people: set[int]) -> None:
+    """A one-off session (no saved group, no time) is the same as a stored one of the team, kind
+    and date with exactly the same participants: Back and "Spara" on a reloaded form stored it twice
+    ("✓ ons ✓ ons", issue 19). Two sessions of one day with other participants are fine."""
+    same_day = GroupSession.objects.filter(team_id=team_id, kind_id=kind, date=day, group__isnull=True)
+    stored: dict[int, set[int]] = {}
+    for session_id, enrollment_id in Activity.objects.filter(group_session__in=same_day).values_list(
+        "group_session_id", "enrollment_id"
+    ):
+        stored.setdefault(session_id, set()).add(enrollment_id)
+    for session_id, attendees in stored.items():
+        if attendees == people:
+            raise DuplicateSession(GroupSession.objects.get(pk=session_id))
+
+
 @transaction.atomic
 def group_session_log(
     *,
@@ -626,7 +641,8 @@ def group_session_log(
     form_token: uuid.UUID | None = None,
     today: date | None = None,
 ) -> GroupSession:
-    """One session with an attendance list: enrolment id → attendance. Once per form token.
+    """One session with an attendance list: enrolment id → attendance. Once per form token; the
+    same team, kind, date and participants from another form: DuplicateSession.
 
     Pre: every enrolment is active in `team_id` and changeable by `by`.
     """
@@ -666,6 +682,8 @@ def _group_session_create(
     enrollments = list(Enrollment.objects.filter(pk__in=attendance, team_id=team_id))
     if len(enrollments) != len(attendance):
         raise NotAllowedNow
+    if group is None:
+        _refuse_same_one_off(team_id, kind, day, set(attendance))
     for enrollment in enrollments:
         _check_date(enrollment, day, today)
     _check_kind(kind)
@@ -919,7 +937,12 @@ def group_session_delete(*, session: GroupSession, by: User, expected_version: i
     """Remove a whole session logged by mistake: every activity of it, each on its participant's
     timeline and in the audit trail. Removing it twice: False. A colleague's correction since the
     form was shown: StaleEdit."""
-    current = GroupSession.objects.select_for_update(of=("self",)).select_related("group", "kind").filter(pk=session.pk).first()
+    current = (
+        GroupSession.objects.select_for_update(of=("self",))
+        .select_related("group", "kind")
+        .filter(pk=session.pk)
+        .first()
+    )
     if current is None:
         return False
     if expected_version is not None and current.version != expected_version:

@@ -68,7 +68,9 @@ def test_handledare_logs_a_saved_groups_session_with_two_exceptions_and_cannot_s
     expect(page.get_by_label("Datum")).to_have_value(today.isoformat())
     expect(page.get_by_label("Klockan")).to_have_value("09:30")
     for person in people[:3]:
-        expect(page.get_by_role("group", name=f"Närvaro för {person.participant}").get_by_label("Närvarande")).to_be_checked()
+        expect(
+            page.get_by_role("group", name=f"Närvaro för {person.participant}").get_by_label("Närvarande")
+        ).to_be_checked()
     check_a11y(page)
 
     # The two exceptions: Bertil by a click, Cecilia by keyboard (arrow keys move the radio).

@@ -462,3 +462,41 @@ def test_groups_are_for_ist_staff_only(client, people, group, role: str) -> None
     assert client.get(url("groups")).status_code == 403
     assert client.get(url("group_new")).status_code == 403
     assert client.get(url("group_detail", group_pk=group.pk)).status_code == 403
+
+
+def test_a_one_off_session_with_the_same_participants_is_refused_the_second_time(client, people) -> None:
+    """The old bug ("✓ ons ✓ ons"): Back and "Spara" on the one-off group page stored it twice."""
+    from tests.participants.test_views_week import group_post
+
+    a, b, _ = people["members"]
+    client.force_login(people["handledare"])
+    data = group_post({a.pk: Attendance.PRESENT, b.pk: Attendance.EXCUSED}, day=a_past_wednesday())
+    assert client.post(reverse("participants:group"), data).status_code == 302
+    again = client.post(reverse("participants:group"), {**data, "form_token": str(uuid.uuid4())})
+    assert again.status_code == 409
+    session = GroupSession.objects.get()
+    assert "Gruppträffen är redan registrerad – ändra den i stället." in again.content.decode()
+    assert url("group_session", session_pk=session.pk) in again.content.decode()
+    # Another set of participants the same day is another session.
+    other = group_post({a.pk: Attendance.PRESENT}, day=a_past_wednesday())
+    assert client.post(reverse("participants:group"), other).status_code == 302
+    assert GroupSession.objects.count() == 2
+
+
+def test_a_one_off_session_is_corrected_as_a_whole_without_a_time(client, people) -> None:
+    a, b, _ = people["members"]
+    session = services.group_session_log(
+        team_id=a.team_id,
+        kind="fysisk",
+        day=a_past_wednesday(),
+        duration_minutes=60,
+        note="",
+        attendance={a.pk: "present", b.pk: "present"},
+        by=people["handledare"],
+    )
+    client.force_login(people["handledare"])
+    data = session_post({a.pk: "present", b.pk: "unexcused"}, start="", version="1")
+    response = client.post(url("group_session", session_pk=session.pk), data)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("participants:week"))
+    assert session.activities.get(enrollment=b).attendance == "unexcused"
