@@ -617,7 +617,7 @@ def _refuse_same_one_off(team_id: int, kind: str, day: date, people: set[int]) -
     """A one-off session (no saved group, no time) is the same as a stored one of the team, kind
     and date with exactly the same participants: Back and "Spara" on a reloaded form stored it twice
     ("✓ ons ✓ ons", issue 19). Two sessions of one day with other participants are fine."""
-    same_day = GroupSession.objects.filter(team_id=team_id, kind_id=kind, date=day, group__isnull=True)
+    same_day = GroupSession.objects.filter(team_id=team_id, kind__code=kind, date=day, group__isnull=True)
     stored: dict[int, set[int]] = {}
     for session_id, enrollment_id in Activity.objects.filter(group_session__in=same_day).values_list(
         "group_session_id", "enrollment_id"

@@ -22,7 +22,7 @@ def _group(w: World) -> ActivityGroup:
 
 def _session(w: World) -> GroupSession:
     if "group_session" not in w:
-        attendance = {w["enrollment"].pk: Attendance.PRESENT}
+        attendance: dict[int, str] = {w["enrollment"].pk: Attendance.PRESENT}
         logged = services.group_meeting_log(
             group=_group(w), values=session_values(), attendance=attendance, by=w["handledare"]
         )

@@ -102,7 +102,7 @@ def test_a_group_is_created_once_per_form_token(people) -> None:
 def test_a_session_logs_every_attendee_and_refuses_a_second_identical_one(people, group) -> None:
     a, b, guest = people["members"]
     by = people["handledare"]
-    attendance = {a.pk: Attendance.PRESENT, b.pk: Attendance.UNEXCUSED, guest.pk: Attendance.PRESENT}
+    attendance: dict[int, str] = {a.pk: Attendance.PRESENT, b.pk: Attendance.UNEXCUSED, guest.pk: Attendance.PRESENT}
     token = uuid.uuid4()
     logged = services.group_meeting_log(
         group=group, values=session_values(), attendance=attendance, by=by, form_token=token
