@@ -21,6 +21,8 @@ class ParticipantsConfig(AppConfig):
         auditlog.register(models.Participant)
         auditlog.register(models.Enrollment, exclude_fields=["version"])
         auditlog.register(models.Activity, exclude_fields=["version"])
+        auditlog.register(models.ActivityGroup, exclude_fields=["version"], m2m_fields={"members"})
+        auditlog.register(models.GroupSession, exclude_fields=["version"])
         auditlog.register(models.PhasePeriod)
         auditlog.register(models.Extension)
         auditlog.register(models.Closure)

@@ -212,3 +212,50 @@ def seed_privacy() -> dict[str, int]:
             expected_version=None,
         )
     return {"protected": int(protected is not None), "withdrawn": int(withdrawn)}
+
+
+def seed_groups() -> dict[str, int]:
+    """Two saved groups of the demo handledare in IST Halmstad/Hylte with the last four weeks'
+    sessions (issue 19.4), so Min vecka's "Gruppträffar" and a group's page show something in
+    `make run`: a few absences, with and without notice. Made through the services. Idempotent."""
+    from participants.inputs import GroupFields, SessionFields
+    from participants.models import ActivityGroup, Weekday
+
+    if ActivityGroup.objects.exists():
+        return {"groups": 0, "group_sessions": 0}
+    handledare = User.objects.get(email=demo_email("handledare"))
+    team = Team.objects.get(slug="halmstad-hylte")
+    own = list(
+        Enrollment.objects.filter(team=team, status=Enrollment.Status.ACTIVE, responsible=handledare).order_by("pk")
+    )
+    if not own:
+        return {"groups": 0, "group_sessions": 0}
+    today = timezone.localdate()
+    plans = [
+        ("Morgongympa", "fysisk", Weekday.WEDNESDAY, time(9, 30), 60, own[:6]),
+        ("Studiecirkel arbetsliv", "grupptraff", Weekday.TUESDAY, time(13, 0), 90, own[-4:]),
+    ]
+    sessions = 0
+    for name, kind, weekday, start, minutes, members in plans:
+        group = services.group_create(
+            team=team,
+            values=GroupFields(name=name, kind=kind, weekday=weekday, start_time=start, duration_minutes=minutes),
+            members=members,
+            by=handledare,
+        )
+        last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)  # the last usual day before today
+        for week in range(4):
+            day = last - timedelta(weeks=week)
+            present = [m for m in members if m.start_date <= day]
+            if not present:
+                continue
+            attendance = {m.pk: Attendance.PRESENT.value for m in present}
+            attendance[present[week % len(present)].pk] = Attendance.EXCUSED if week % 2 else Attendance.UNEXCUSED
+            services.group_meeting_log(
+                group=group,
+                values=SessionFields(date=day, start_time=start, duration_minutes=minutes, note=""),
+                attendance=attendance,
+                by=handledare,
+            )
+            sessions += 1
+    return {"groups": len(plans), "group_sessions": sessions}

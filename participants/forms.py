@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
-from ist.forms import DateField, DateInput, formfield
+from ist.forms import DateField, DateInput, TimeInput, formfield
 from participants.inputs import ClosureFields, ContactDetails, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
@@ -21,6 +21,7 @@ from participants.models import (
     FollowUp,
     Participant,
     Phase,
+    Weekday,
 )
 from referrals.models import ConsentHow
 from teams.models import Organisation
@@ -277,6 +278,37 @@ class GroupSessionForm(forms.Form):
     def __init__(self, *args: Any, kinds: Iterable[ActivityType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["kind"]).choices = kind_choices(kinds, group_only=True)
+
+
+class GroupForm(forms.Form):
+    """A saved group's own fields; its members are checkboxes of the participants the user may
+    change in the team (templates/participants/groups/form.html), never a select of everyone."""
+
+    name = forms.CharField(label="Namn", max_length=120)
+    kind = forms.ChoiceField(label="Aktivitet")
+    weekday = forms.TypedChoiceField(label="Veckodag", choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(
+        label="Klockan", widget=TimeInput(), error_messages={"invalid": "Skriv klockslaget som TT:MM, t.ex. 09:30."}
+    )
+    duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600, initial=90)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, kinds: Iterable[ActivityType], keep: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["kind"]).choices = kind_choices(kinds, keep=keep, group_only=True)
+
+
+class GroupMeetingForm(forms.Form):
+    """A session of a saved group as a whole (new or corrected); the attendance list is beside it."""
+
+    date = DateField(label="Datum")
+    start_time = forms.TimeField(
+        label="Klockan", widget=TimeInput(), error_messages={"invalid": "Skriv klockslaget som TT:MM, t.ex. 09:30."}
+    )
+    duration_minutes = forms.IntegerField(label="Längd (minuter)", min_value=5, max_value=600)
+    note = forms.CharField(label="Anteckning", max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ClosureForm(forms.ModelForm):

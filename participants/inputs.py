@@ -88,3 +88,24 @@ class ClosureFields:
     closing_meeting_on: datetime.date | None = None
     care_provider_consulted: bool = False
     parties_consulted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupFields:
+    """A saved group's own fields (GroupForm); its members are passed beside them."""
+
+    name: str
+    kind: str  # the ActivityType's code
+    weekday: int
+    start_time: datetime.time
+    duration_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionFields:
+    """A group session as a whole (GroupSessionForm of a saved group): what every activity of it shares."""
+
+    date: date
+    start_time: datetime.time | None
+    duration_minutes: int
+    note: str

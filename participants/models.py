@@ -388,8 +388,65 @@ class PhasePeriod(models.Model):
         return self.enrollment.get_additional_data()
 
 
+class Weekday(models.IntegerChoices):
+    """ISO weekday order, Monday first (date.weekday())."""
+
+    MONDAY = 0, _("måndag")
+    TUESDAY = 1, _("tisdag")
+    WEDNESDAY = 2, _("onsdag")
+    THURSDAY = 3, _("torsdag")
+    FRIDAY = 4, _("fredag")
+    SATURDAY = 5, _("lördag")
+    SUNDAY = 6, _("söndag")
+
+
+class ActivityGroup(models.Model):
+    """A saved group (issue 19.4): the same participants meet for the same kind of activity on a
+    usual weekday and time, so a session is logged in one go with everyone preselected as present.
+    Never deleted once it has sessions: archived (docs/decisions/0035)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="activity_groups", verbose_name=_("team"))
+    name = models.CharField(_("namn"), max_length=120)
+    kind = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="kind",
+        related_name="+",
+        verbose_name=_("aktivitet"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("veckodag"), choices=Weekday.choices)
+    start_time = models.TimeField(_("klockan"))
+    duration_minutes = models.PositiveSmallIntegerField(_("längd (minuter)"))
+    members = models.ManyToManyField(
+        Enrollment, related_name="activity_groups", blank=True, verbose_name=_("deltagare")
+    )
+    archived_at = models.DateTimeField(_("arkiverad"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("grupp")
+        verbose_name_plural = _("grupper")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"team": self.team_id}
+
+    @property
+    def usual(self) -> str:
+        """ "onsdagar 09:30" """
+        return f"{Weekday(self.weekday).label}ar {self.start_time:%H:%M}"
+
+
 class GroupSession(models.Model):
-    """One physical-training or group work-training session, logged for many participants at once."""
+    """One physical-training or group work-training session, logged for many participants at once.
+    A saved group's session has a start time; the same group, date and time is stored once."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="group_sessions")
     kind = models.ForeignKey(
@@ -405,9 +462,28 @@ class GroupSession(models.Model):
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
     led_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    group = models.ForeignKey(
+        ActivityGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("grupp"),
+    )
+    start_time = models.TimeField(_("klockan"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # a whole session corrected at once
 
     class Meta:
         ordering = ["-date"]
+        constraints = [
+            # The refusal of a second identical session (Back + "Spara" with a new form): the same
+            # group, date and start time. The service says so first; this catches a race.
+            models.UniqueConstraint(
+                fields=["group", "date", "start_time"],
+                condition=Q(group__isnull=False),
+                name="group_session_once_per_group_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind.name} {self.date:%Y-%m-%d}"

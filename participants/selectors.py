@@ -7,16 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from participants import rules
 from participants.models import (
     Activity,
+    ActivityGroup,
     ActivityType,
     Attendance,
     Enrollment,
     FollowUp,
+    GroupSession,
     Participant,
     Phase,
     PhasePeriod,
@@ -231,6 +233,53 @@ def my_week_enrollments(user: User) -> QuerySet[Enrollment]:
         .filter(_mine(user), status=Enrollment.Status.ACTIVE)
         .order_by("participant__last_name", "participant__first_name")
     )
+
+
+def groups_for(user: User | AnonymousUser) -> QuerySet[ActivityGroup]:
+    """Saved groups of the teams where the user is IST staff (handledare, coordinator): they see,
+    create, edit and archive them (docs/decisions/0035). Anyone else: none (404)."""
+    return ActivityGroup.objects.filter(team__in=teams_where(user, action="change")).select_related("team", "kind")
+
+
+def group_sessions_for(user: User | AnonymousUser) -> QuerySet[GroupSession]:
+    """Sessions of saved groups (and one-off group sessions) of the user's teams as IST staff."""
+    return GroupSession.objects.filter(team__in=teams_where(user, action="change")).select_related(
+        "team", "kind", "group", "led_by"
+    )
+
+
+def _counted_sessions() -> QuerySet[GroupSession]:
+    present = Count("activities", filter=Q(activities__attendance=Attendance.PRESENT))
+    return GroupSession.objects.annotate(present=present, attendees=Count("activities"))
+
+
+@dataclass(frozen=True)
+class WeekGroup:
+    """A saved group in Min vecka's "Gruppträffar": its usual day that week and the sessions logged."""
+
+    group: ActivityGroup
+    day: date
+    sessions: list[GroupSession]
+
+
+def week_groups(handledare: User, viewer: User, monday: date) -> list[WeekGroup]:
+    """The active saved groups, in the viewer's teams, that hold one of the handledare's own
+    participants or that the handledare made, with their sessions of the week. Two queries."""
+    mine = my_week_enrollments(handledare).values("pk")
+    week = _counted_sessions().filter(date__range=(monday, monday + timedelta(days=6))).order_by("date", "start_time")
+    groups = (
+        groups_for(viewer)
+        .filter(archived_at__isnull=True)
+        .filter(Q(members__in=mine) | Q(created_by=handledare))
+        .distinct()
+        .prefetch_related(Prefetch("sessions", queryset=week, to_attr="week_sessions"))
+    )
+    return [WeekGroup(g, monday + timedelta(days=g.weekday), g.week_sessions) for g in groups]
+
+
+def group_page_sessions(group: ActivityGroup, *, limit: int = 30) -> list[GroupSession]:
+    """The group's latest sessions with their counts (the group's page). One query."""
+    return list(_counted_sessions().filter(group=group).order_by("-date", "-start_time")[:limit])
 
 
 def fulfilment_by_week(enrollment: Enrollment, *, weeks: int, today: date) -> list[dict[str, object]]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, time
 from typing import TYPE_CHECKING, Final, Literal
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,10 +22,19 @@ from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.reminders.sweeps import sweep_for
 from participants import emails, rules
-from participants.inputs import ActivityFields, ClosureFields, ContactDetails, EntryVariables, ParticipantCorrection
+from participants.inputs import (
+    ActivityFields,
+    ClosureFields,
+    ContactDetails,
+    EntryVariables,
+    GroupFields,
+    ParticipantCorrection,
+    SessionFields,
+)
 from participants.models import (
     PHASE_ORDER,
     Activity,
+    ActivityGroup,
     ActivityType,
     Attendance,
     Closure,
@@ -49,7 +58,7 @@ if TYPE_CHECKING:
 Event = EnrollmentEvent.Kind
 FOLLOW_UP_MONTHS = (6, 12)
 
-__all__ = ["InvalidActivity"]
+__all__ = ["DuplicateSession", "InvalidActivity"]
 
 
 class InvalidActivity(Exception):  # noqa: N818 - a domain outcome, shown beside the field
@@ -57,6 +66,15 @@ class InvalidActivity(Exception):  # noqa: N818 - a domain outcome, shown beside
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class DuplicateSession(Exception):  # noqa: N818 - a domain outcome: the session is already stored
+    """The saved group already has a session on that date and time (another form than the first:
+    Back and "Spara" after a reload). Carries the stored session, to link to it."""
+
+    def __init__(self, session: GroupSession) -> None:
+        super().__init__("Gruppträffen är redan registrerad – ändra den i stället.")
+        self.session = session
 
 
 def _event(enrollment: Enrollment, kind: str, by: User | None, message: str = "") -> None:
@@ -608,6 +626,21 @@ def activity_delete(*, activity: Activity, by: User, expected_version: int | Non
     current.delete()
 
 
+def _refuse_same_one_off(team_id: int, kind: str, day: date, people: set[int]) -> None:
+    """A one-off session (no saved group, no time) is the same as a stored one of the team, kind
+    and date with exactly the same participants: Back and "Spara" on a reloaded form stored it twice
+    ("✓ ons ✓ ons", issue 19). Two sessions of one day with other participants are fine."""
+    same_day = GroupSession.objects.filter(team_id=team_id, kind__code=kind, date=day, group__isnull=True)
+    stored: dict[int, set[int]] = {}
+    for session_id, enrollment_id in Activity.objects.filter(group_session__in=same_day).values_list(
+        "group_session_id", "enrollment_id"
+    ):
+        stored.setdefault(session_id, set()).add(enrollment_id)
+    for session_id, attendees in stored.items():
+        if attendees == people:
+            raise DuplicateSession(GroupSession.objects.get(pk=session_id))
+
+
 @transaction.atomic
 def group_session_log(
     *,
@@ -621,7 +654,8 @@ def group_session_log(
     form_token: uuid.UUID | None = None,
     today: date | None = None,
 ) -> GroupSession:
-    """One session with an attendance list: enrolment id → attendance. Once per form token.
+    """One session with an attendance list: enrolment id → attendance. Once per form token; the
+    same team, kind, date and participants from another form: DuplicateSession.
 
     Pre: every enrolment is active in `team_id` and changeable by `by`.
     """
@@ -655,10 +689,14 @@ def _group_session_create(
     by: User,
     form_token: uuid.UUID | None,
     today: date,
+    group: ActivityGroup | None = None,
+    start_time: time | None = None,
 ) -> GroupSession:
     enrollments = list(Enrollment.objects.filter(pk__in=attendance, team_id=team_id))
     if len(enrollments) != len(attendance):
         raise NotAllowedNow
+    if group is None:
+        _refuse_same_one_off(team_id, kind, day, set(attendance))
     for enrollment in enrollments:
         _check_date(enrollment, day, today)
     _check_kind(kind)
@@ -670,6 +708,8 @@ def _group_session_create(
         note=note,
         led_by=by,
         form_token=form_token,
+        group=group,
+        start_time=start_time,
     )
     Activity.objects.bulk_create(
         [
@@ -689,6 +729,247 @@ def _group_session_create(
     rollup.mark_dirty(days=[day])
     sweep_for(*{(User, e.responsible_id) for e in enrollments})  # "veckologg saknas", per handledare
     return session
+
+
+# -- Saved groups and their sessions (issue 19.4, docs/decisions/0035) ---------------------
+
+
+def _check_group(team_id: int, values: GroupFields, members: list[Enrollment], *, current_kind: str | None) -> None:
+    _check_kind(values.kind, current=current_kind)
+    if any(m.team_id != team_id or m.status != Enrollment.Status.ACTIVE for m in members):
+        raise NotAllowedNow  # a member moved or closed since the form was shown
+
+
+@transaction.atomic
+def group_create(
+    *,
+    team: Team,
+    values: GroupFields,
+    members: list[Enrollment],
+    by: User,
+    form_token: uuid.UUID | None = None,
+) -> ActivityGroup:
+    """Save a group of the team's active participants. Once per form token.
+    Pre: `by` is staff of the team and may change every member. Raises InvalidActivity (kind),
+    NotAllowedNow (a member no longer active in the team)."""
+
+    def create(token: uuid.UUID | None) -> ActivityGroup:
+        _check_group(team.pk, values, members, current_kind=None)
+        group = ActivityGroup.objects.create(
+            team=team,
+            name=values.name,
+            kind_id=values.kind,
+            weekday=values.weekday,
+            start_time=values.start_time,
+            duration_minutes=values.duration_minutes,
+            created_by=by,
+            form_token=token,
+        )
+        group.members.set(members)
+        return group
+
+    group, _created = create_once(ActivityGroup, form_token=form_token, create=create, created_by=by)
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *, group: ActivityGroup, values: GroupFields, members: list[Enrollment], by: User, expected_version: int
+) -> ActivityGroup:
+    """Change a group's fields and members (sessions already logged keep who attended). A second
+    identical submit changes nothing; a colleague's change since the form was shown: StaleEdit.
+    Pre: as group_create; `members` is the whole new membership."""
+    current = ActivityGroup.objects.select_for_update().get(pk=group.pk)
+    wanted = {f.name: getattr(values, f.name) for f in fields(values)}
+    wanted["kind_id"] = wanted.pop("kind")
+    unchanged = all(getattr(current, k) == v for k, v in wanted.items()) and set(
+        current.members.values_list("pk", flat=True)
+    ) == {m.pk for m in members}
+    if unchanged:
+        return current
+    if current.version != expected_version:
+        raise StaleEdit
+    _check_group(current.team_id, values, members, current_kind=current.kind_id)
+    for name, value in wanted.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    current.members.set(members)
+    return current
+
+
+@transaction.atomic
+def group_archive(*, group: ActivityGroup, archived: bool, by: User) -> bool:
+    """Archive a group no longer meeting (its sessions stay), or take it back. Idempotent: False if
+    it already was so. Pre: `by` is staff of the group's team."""
+    current = ActivityGroup.objects.select_for_update().get(pk=group.pk)
+    if (current.archived_at is not None) == archived:
+        return False
+    current.archived_at = timezone.now() if archived else None
+    current.version += 1
+    current.save(update_fields=["archived_at", "version"])
+    return True
+
+
+@dataclass(frozen=True)
+class SessionLogged:
+    session: GroupSession
+    created: bool  # False: a double submit of the same form, which changed nothing
+
+
+@transaction.atomic
+def group_meeting_log(
+    *,
+    group: ActivityGroup,
+    values: SessionFields,
+    attendance: dict[int, str],
+    by: User,
+    form_token: uuid.UUID | None = None,
+    today: date | None = None,
+) -> SessionLogged:
+    """Log a session of a saved group in one go: enrolment id -> attendance (members and anyone
+    added for this session). Once per form token (a double click); a second form for the same
+    group, date and start time: DuplicateSession. Pre: every enrolment is active in the group's
+    team and changeable by `by`. Raises InvalidActivity (date), NotAllowedNow."""
+
+    def create(token: uuid.UUID | None) -> GroupSession:
+        existing = GroupSession.objects.filter(group=group, date=values.date, start_time=values.start_time).first()
+        if existing is not None:
+            raise DuplicateSession(existing)
+        try:
+            with transaction.atomic():
+                return _group_session_create(
+                    team_id=group.team_id,
+                    kind=group.kind_id,
+                    day=values.date,
+                    duration_minutes=values.duration_minutes,
+                    note=values.note,
+                    attendance=attendance,
+                    by=by,
+                    form_token=token,
+                    today=today or timezone.localdate(),
+                    group=group,
+                    start_time=values.start_time,
+                )
+        except IntegrityError:  # a colleague stored the same session a moment ago
+            same = GroupSession.objects.filter(group=group, date=values.date, start_time=values.start_time).first()
+            if same is None:
+                raise
+            raise DuplicateSession(same) from None
+
+    session, created = create_once(GroupSession, form_token=form_token, create=create, led_by=by)
+    return SessionLogged(session, created)
+
+
+def _session_note(session: GroupSession) -> str:
+    when = f" {session.start_time:%H:%M}" if session.start_time else ""
+    name = session.group.name if session.group_id and session.group else session.kind.name
+    return f"Gruppträff {name} {session.date:%Y-%m-%d}{when}"
+
+
+@transaction.atomic
+def group_session_correct(
+    *,
+    session: GroupSession,
+    values: SessionFields,
+    attendance: dict[int, str],
+    by: User,
+    expected_version: int,
+    today: date | None = None,
+) -> GroupSession:
+    """Correct a whole session at once: its date, time, length and note for every activity, and the
+    attendance list (enrolment id -> attendance; an enrolment left out is removed from the session,
+    a new one added). Every activity changed is saved one by one (the audit trail) and put on its
+    participant's timeline, as a correction of one activity is. A second identical submit changes
+    nothing; a colleague's change since the form was shown: StaleEdit. Pre: as group_meeting_log.
+    Raises InvalidActivity (date), DuplicateSession (the group's other session at that time)."""
+    current = GroupSession.objects.select_for_update(of=("self",)).select_related("group", "kind").get(pk=session.pk)
+    activities = {a.enrollment_id: a for a in current.activities.select_related("enrollment", "kind")}
+    shared = {"date": values.date, "duration_minutes": values.duration_minutes, "note": values.note}
+    session_wanted = {**shared, "start_time": values.start_time}
+    same_session = all(getattr(current, k) == v for k, v in session_wanted.items())
+    same_people = set(activities) == set(attendance) and all(
+        all(getattr(a, k) == v for k, v in shared.items()) and a.attendance == attendance[pk]
+        for pk, a in activities.items()
+    )
+    if same_session and same_people:
+        return current
+    if current.version != expected_version:
+        raise StaleEdit
+    if current.group_id and (values.date, values.start_time) != (current.date, current.start_time):
+        clash = GroupSession.objects.filter(group_id=current.group_id, date=values.date, start_time=values.start_time)
+        if (other := clash.exclude(pk=current.pk).first()) is not None:
+            raise DuplicateSession(other)
+    added = [pk for pk in attendance if pk not in activities]
+    newcomers = list(Enrollment.objects.filter(pk__in=added, team_id=current.team_id, status=Enrollment.Status.ACTIVE))
+    if len(newcomers) != len(added):
+        raise NotAllowedNow
+    day = today or timezone.localdate()
+    for enrollment in [*(a.enrollment for pk, a in activities.items() if pk in attendance), *newcomers]:
+        _check_date(enrollment, values.date, day)
+    old_day = current.date
+    for name, value in session_wanted.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    what = _session_note(current)
+    responsible: set[int] = set()
+    for pk, activity in activities.items():
+        responsible.add(activity.enrollment.responsible_id)
+        if pk not in attendance:
+            _event(activity.enrollment, Event.ACTIVITY_CORRECTED, by, f"{what}: borttagen ur träffen")
+            activity.delete()  # one by one: each removal is in the audit trail
+            continue
+        wanted = {**shared, "attendance": attendance[pk]}
+        changed = [k for k, v in wanted.items() if getattr(activity, k) != v]
+        if not changed:
+            continue
+        for name in changed:
+            setattr(activity, name, wanted[name])
+        activity.version += 1
+        activity.save(update_fields=[*changed, "version"])
+        _event(activity.enrollment, Event.ACTIVITY_CORRECTED, by, f"{what} ({', '.join(changed)})")
+    for enrollment in newcomers:
+        responsible.add(enrollment.responsible_id)
+        Activity.objects.create(
+            enrollment=enrollment,
+            kind_id=current.kind_id,
+            group_session=current,
+            logged_by=by,
+            attendance=attendance[enrollment.pk],
+            **shared,
+        )
+        _event(enrollment, Event.ACTIVITY_CORRECTED, by, f"{what}: tillagd i träffen")
+    rollup.mark_dirty(days=[old_day, values.date])
+    sweep_for(*((User, pk) for pk in responsible))
+    return current
+
+
+@transaction.atomic
+def group_session_delete(*, session: GroupSession, by: User, expected_version: int | None = None) -> bool:
+    """Remove a whole session logged by mistake: every activity of it, each on its participant's
+    timeline and in the audit trail. Removing it twice: False. A colleague's correction since the
+    form was shown: StaleEdit."""
+    current = (
+        GroupSession.objects.select_for_update(of=("self",))
+        .select_related("group", "kind")
+        .filter(pk=session.pk)
+        .first()
+    )
+    if current is None:
+        return False
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit
+    what = _session_note(current)
+    responsible = set()
+    for activity in current.activities.select_related("enrollment"):
+        responsible.add(activity.enrollment.responsible_id)
+        _event(activity.enrollment, Event.ACTIVITY_CORRECTED, by, f"{what}: borttagen")
+        activity.delete()
+    rollup.mark_dirty(days=[current.date])
+    current.delete()
+    sweep_for(*((User, pk) for pk in responsible))
+    return True
 
 
 # -- Closure and follow-up -------------------------------------------------------------

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from participants.views import delivery, documents, enrolment, history, journey, privacy, transfer, week
+from participants.views import delivery, documents, enrolment, groups, history, journey, privacy, transfer, week
 
 app_name = "participants"
 urlpatterns = [
     *enrolment.urlpatterns,
     *week.urlpatterns,
+    *groups.urlpatterns,
     *history.urlpatterns,
     *journey.urlpatterns,
     *documents.urlpatterns,

@@ -23,6 +23,19 @@ def test_seed_demo_is_idempotent(demo, settings) -> None:
     assert Referral.objects.filter(consent_withdrawn_on__isnull=False, enrollment__isnull=False).count() == 1
 
 
+def test_demo_has_two_saved_groups_with_weeks_of_sessions(demo) -> None:
+    """Issue 19.4 in `make run`: two groups of the demo handledare, a few weeks of sessions each,
+    some absences among them."""
+    from participants.models import Activity, ActivityGroup, GroupSession
+
+    groups = ActivityGroup.objects.filter(created_by__email="handledare@ist.example")
+    assert groups.count() == 2
+    for group in groups:
+        assert GroupSession.objects.filter(group=group).count() >= 3, group
+    absent = Activity.objects.filter(group_session__group__in=groups).exclude(attendance="present")
+    assert absent.exists()
+
+
 def test_seed_demo_refuses_to_run_in_production(settings) -> None:
     settings.DEBUG = False
     users = User.objects.count()

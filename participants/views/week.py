@@ -336,6 +336,7 @@ def week(request: AuthenticatedHttpRequest) -> HttpResponse:
         "previous_label": rules.week_label(previous),
         "following_label": rules.week_label(following),
         "status_labels": rules.STATUS_LABELS,
+        "week_groups": selectors.week_groups(handledare, request.user, monday),  # "Gruppträffar"
         "week_over": today > monday + timedelta(days=6),
         # The quick logs' common values, inherited by every button (hx-vals): the week and the day.
         "table_vals": json.dumps(
@@ -557,7 +558,7 @@ def group(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None, initial={"date": timezone.localdate()}, kinds=selectors.activity_kinds()
     )
     token = form_token(request) if request.method == "POST" else new_form_token()
-    status, attendance_error = 200, ""
+    status, attendance_error, duplicate = 200, "", None
     if request.method == "POST" and form.is_valid():
         attendance = {a.enrollment.pk: a.value for a in attendees if a.value != NOT_IN_GROUP}
         data = dict(form.cleaned_data)  # add_error below drops the field from cleaned_data
@@ -582,6 +583,8 @@ def group(request: AuthenticatedHttpRequest) -> HttpResponse:
                         a.error = f"Inskriven från {a.enrollment.start_date:%Y-%m-%d}."
             except NotAllowedNow:
                 status, attendance_error = 409, "Någon deltagare går inte längre att logga för. Ladda om sidan."
+            except services.DuplicateSession as exc:
+                status, duplicate = 409, exc.session
             else:
                 n = len(attendance)
                 messages.success(request, f"Gruppaktiviteten är sparad för {n} deltagare.")
@@ -592,6 +595,7 @@ def group(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "attendees": attendees,
         "attendance_error": attendance_error,
+        "duplicate": duplicate,
         "form_token": token,
     }
     return render(request, GROUP, context, status=status)

@@ -6,9 +6,32 @@ from typing import Any
 
 from django.utils import timezone
 
-from participants.models import Activity, ActivityKind, Attendance, GroupSession
-from tests.matrix_roles import Post, fresh_token, signed_in
+from participants import services
+from participants.models import Activity, ActivityGroup, ActivityKind, Attendance, GroupSession
+from tests.matrix_roles import Post, World, fresh_token, signed_in
+from tests.participants.test_groups import saved_group, session_post, session_values
 from tests.participants.test_views_week import activity_post, group_post
+
+
+def _group(w: World) -> ActivityGroup:
+    """A saved group of the world's handledare with its participant (made once per test)."""
+    if "group" not in w:
+        w["group"] = saved_group(w["handledare"], [w["enrollment"]])
+    return w["group"]
+
+
+def _session(w: World) -> GroupSession:
+    if "group_session" not in w:
+        attendance: dict[int, str] = {w["enrollment"].pk: Attendance.PRESENT}
+        logged = services.group_meeting_log(
+            group=_group(w), values=session_values(), attendance=attendance, by=w["handledare"]
+        )
+        w["group_session"] = logged.session
+    return w["group_session"]
+
+
+STAFF = signed_in(403, koordinator=200, handledare=200)
+STAFF_POST = signed_in(403, koordinator=302, handledare=302)
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
@@ -36,6 +59,14 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     ),
     # "Närvarande, standardlängd": POST only (a button in Min vecka's row).
     "participants:quick_log": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", signed_in(405)),
+    # Saved groups and their sessions (docs/decisions/0035): the team's IST staff; everyone else
+    # gets the 403 page as for Min vecka (a coordinator of another team: 404, tests/participants/test_groups.py).
+    "participants:groups": ({}, "", STAFF),
+    "participants:group_new": ({}, "", STAFF),
+    "participants:group_detail": (lambda w: {"group_pk": _group(w).pk}, "", STAFF),
+    "participants:group_edit": (lambda w: {"group_pk": _group(w).pk}, "", STAFF),
+    "participants:group_session_new": (lambda w: {"group_pk": _group(w).pk}, "", STAFF),
+    "participants:group_session": (lambda w: {"session_pk": _session(w).pk}, "", STAFF),
 }
 
 POSTS: dict[str, Post] = {
@@ -60,5 +91,41 @@ POSTS: dict[str, Post] = {
         answers=signed_in(403, koordinator=302, handledare=302),
         data=lambda w: group_post({w["enrollment"].pk: Attendance.PRESENT}, token=fresh_token(w)),
         changed=lambda p: GroupSession.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "participants:group_new": Post(
+        answers=STAFF_POST,
+        data=lambda w: {
+            "name": "Matrisgruppen",
+            "kind": "fysisk",
+            "weekday": "2",
+            "start_time": "09:30",
+            "duration_minutes": "60",
+            "medlem": [str(w["enrollment"].pk)],
+            "form_token": fresh_token(w),
+        },
+        changed=lambda p: ActivityGroup.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "participants:group_edit": Post(
+        answers=STAFF_POST,
+        data=lambda w: {
+            "name": "Omdöpt",
+            "kind": "fysisk",
+            "weekday": "3",
+            "start_time": "10:00",
+            "duration_minutes": "60",
+            "medlem": [str(w["enrollment"].pk)],
+            "version": "1",
+        },
+        changed=lambda p: ActivityGroup.objects.get(pk=p.kwargs["group_pk"]).name == "Omdöpt",
+    ),
+    "participants:group_session_new": Post(
+        answers=STAFF_POST,
+        data=lambda w: session_post({}, token=fresh_token(w)),
+        changed=lambda p: GroupSession.objects.filter(form_token=p.world["token"]).exists(),
+    ),
+    "participants:group_session": Post(
+        answers=STAFF_POST,
+        data=lambda w: session_post({w["enrollment"].pk: Attendance.EXCUSED}, version="1", note="Rättad"),
+        changed=lambda p: GroupSession.objects.get(pk=p.kwargs["session_pk"]).note == "Rättad",
     ),
 }

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ist.login.demo import seed_demo_totp
 from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
-from participants.demo import seed_participants, seed_privacy
+from participants.demo import seed_groups, seed_participants, seed_privacy
 from participants.demo_history import seed_returning
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_decision_dates, seed_meeting_tomorrow, seed_referrals
@@ -31,6 +31,7 @@ SEEDERS = [
     seed_decision_dates,  # after both demos that decide referrals (issue 17)
     seed_documents,
     seed_privacy,
+    seed_groups,  # after the protected person is chosen (issue 19.4)
     seed_retention,
     seed_reports,
     seed_meeting_tomorrow,
