@@ -34,7 +34,7 @@ from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
-from referrals import rules, selectors, services
+from referrals import letters, rules, selectors, services
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
 from teams.access import teams_where
@@ -272,6 +272,7 @@ def _render_review(
             record_access(request, known, what="känd person")
         kinds = dict(Organisation.Kind.choices)
         context |= {
+            "letters": list(letters.letters_of(referral)),
             "deadline": deadline_of(referral, today),
             "hints": rules.target_group_hints(referral, today),
             "missing": rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB),
