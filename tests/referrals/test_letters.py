@@ -87,8 +87,10 @@ def test_a_decision_on_a_paper_referral_makes_a_beslutsbrev_with_the_reasoning_o
     assert (letter.kind, letter.agenda_item_id, letter.status) == (Letter.Kind.DECISION, item.pk, "pending")
     assert Message.objects.filter(key=f"task:render-letter:{letter.pk}:created").exists()  # through the outbox
     text = _text(_rendered(letter))
-    assert letter.status == Letter.Status.READY and letter.sha256
-    assert "Beslut om remiss" in text and "Remissen är avslagen" in text
+    assert letter.status == Letter.Status.READY
+    assert letter.sha256
+    assert "Beslut om remiss" in text
+    assert "Remissen är avslagen" in text
     assert "Arbetsförmedlingen som passar bättre" in " ".join(text.split())  # the reasoning, whatever the wrapping
     assert "IST Halmstad/Hylte" in text  # the team's letterhead
     assert "Kim Handläggare" in text  # to the paper referrer
@@ -134,7 +136,9 @@ def test_booking_makes_a_kallelse_with_date_time_place_and_address(coordinator):
     letter = Letter.objects.get(information_meeting=meeting)
     text = _text(_rendered(letter))
     assert "Välkommen till ett informationsmöte" in text
-    assert f"{day:%Y-%m-%d}" in text and "13:30" in text and "Storgatan 5" in text
+    assert f"{day:%Y-%m-%d}" in text
+    assert "13:30" in text
+    assert "Storgatan 5" in text
     assert "Karin Koordinator" in text  # whom they meet
     assert "Legitimation" in text  # what to bring
     assert "302 44 Halmstad" in text  # the person's address
@@ -145,7 +149,8 @@ def test_a_protected_person_gets_no_address_printed(coordinator):
     data = {"protected_identity": True, "address": "Hemliga vägen 7\n302 99 Halmstad"}
     referral = builders.accepted(_paper(coordinator, data=data), coordinator)
     text = _text(_rendered(Letter.objects.get(information_meeting=_book(referral, coordinator))))
-    assert "Hemliga vägen" not in text and "302 99" not in text
+    assert "Hemliga vägen" not in text
+    assert "302 99" not in text
     assert "Välkommen till ett informationsmöte" in text
 
 
@@ -182,7 +187,8 @@ def test_a_komplettering_asked_of_a_paper_referrer_does_not_ask_them_to_log_in(c
     services.referral_request_info(referral=referral, by=coordinator, message="Läkarintyg saknas.")
     deliver(emails.INFO_REQUESTED, referral.pk)
     body = mail.outbox[-1].body
-    assert "logga in" not in body.lower() and "/remisser/" not in body
+    assert "logga in" not in body.lower()
+    assert "/remisser/" not in body
 
 
 # -- Calendar invites -----------------------------------------------------------------------------------
@@ -204,8 +210,9 @@ def test_the_booking_e_mail_carries_an_invite_without_personal_data(coordinator)
     assert set(by_address) == {"remittent@kommun.example", coordinator.email}
     for message in by_address.values():
         ((name, content, mimetype),) = message.attachments
-        assert name.endswith(".ics") and mimetype.startswith("text/calendar")
-        calendar, event = _event(content)
+        assert name.endswith(".ics")
+        assert mimetype.startswith("text/calendar")
+        _calendar, event = _event(content)
         assert str(event["summary"]) == "Informationsmöte, IST Halmstad/Hylte"
         assert event.decoded("dtstart") == timezone.datetime.combine(meeting.date, time(13, 30), tzinfo=STOCKHOLM)
         assert event["dtstart"].params["TZID"] == "Europe/Stockholm"
@@ -231,8 +238,10 @@ def test_the_uid_is_stable_and_a_cancellation_says_cancel():
     # Summer time begins that morning: 09:00 in Stockholm is 07:00 UTC.
     assert first.decoded("dtstart").utcoffset() == timedelta(hours=2)
     calendar, cancelled = _event(ics(Invite(**{**invite.__dict__, "cancelled": True})))
-    assert str(calendar["method"]) == "CANCEL" and str(cancelled["status"]) == "CANCELLED"
-    assert str(cancelled["uid"]) == invite.uid and cancelled["sequence"] > first["sequence"]
+    assert str(calendar["method"]) == "CANCEL"
+    assert str(cancelled["status"]) == "CANCELLED"
+    assert str(cancelled["uid"]) == invite.uid
+    assert cancelled["sequence"] > first["sequence"]
 
 
 def test_a_new_samverkansteam_meeting_is_mailed_to_the_team_with_an_invite(coordinator):
@@ -250,7 +259,8 @@ def test_a_new_samverkansteam_meeting_is_mailed_to_the_team_with_an_invite(coord
 def test_calendar_downloads_for_those_who_see_the_meeting(client, world):
     client.force_login(world["samverkansteam"])
     response = client.get(reverse("referrals:meeting_calendar", kwargs={"pk": world["meeting"].pk}))
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
     _calendar, event = _event(response.content)
     assert "Samverkansteamsmöte" in str(event["summary"])
     client.force_login(world["referrer"])
@@ -279,7 +289,8 @@ def test_the_outcome_form_says_why_beside_the_field_and_keeps_the_note(client, w
     response = client.post(page, {"outcome": "wants_to_start", "note": "Vill börja i januari"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Mötet har inte ägt rum ännu" in html and 'id="outcome-error"' in html
+    assert "Mötet har inte ägt rum ännu" in html
+    assert 'id="outcome-error"' in html
     assert "Vill börja i januari" in html  # what was typed stays
     assert InformationMeeting.objects.get(pk=world["info_meeting"].pk).outcome == ""
 
@@ -320,7 +331,8 @@ def test_the_coordinator_downloads_and_marks_it_sent_once(client, coordinator):
     assert client.get(pdf).status_code == 409  # still being made
     _rendered(letter)
     response = client.get(pdf)
-    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     assert "Beslutsbrev-remiss" in response["Content-Disposition"]
     assert referral.last_name not in response["Content-Disposition"]
     assert REASONING[:30] in _text(b"".join(response.streaming_content))
