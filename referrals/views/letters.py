@@ -41,7 +41,7 @@ def letter_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
     form = SentForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            return _page(request, letter, form, status=400)
+            return _page(request, letter, form)
         try:
             if letters.letter_mark_sent(letter=letter, how=form.cleaned_data["how"], by=request.user):
                 messages.success(request, "Brevet är markerat som skickat.")

@@ -251,8 +251,6 @@ def info_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.info(request, "Utfallet var redan registrerat och har inte ändrats.")
             return redirect("referrals:info_meeting", pk=meeting.pk)
-    elif form is not None and form.is_bound:
-        status = 400
     referral = meeting.referral
     context = {
         "meeting": meeting,
