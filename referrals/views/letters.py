@@ -11,7 +11,7 @@ import io
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_safe
@@ -55,7 +55,7 @@ def letter_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResp
 
 
 @require_safe
-def letter_pdf(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+def letter_pdf(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponseBase:
     """The stored PDF, served only if it is the one recorded (ist/pdf/storage.py, 0009)."""
     letter = get_visible_or_404(request, letters.letters_for(request.user), what="brev, pdf", public_id=public_id)
     if letter.status != Letter.Status.READY:
@@ -66,11 +66,11 @@ def letter_pdf(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespons
     if content is None:
         record_access(request, [letter], what="brev", outcome="tampered")
         return render(request, "referrals/letters/tampered.html", status=500)
-    response = FileResponse(
+    download = FileResponse(
         io.BytesIO(content), content_type="application/pdf", as_attachment=True, filename=letter.filename
     )
-    response["Cache-Control"] = "no-store, private"
-    return response
+    download["Cache-Control"] = "no-store, private"
+    return download
 
 
 def _calendar(invite: Invite) -> HttpResponse:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -28,7 +29,7 @@ def _pdf_text(path: Path) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
 
 
-def _paper(coordinator: User, **data: object) -> Referral:
+def _paper(coordinator: User, **data: Any) -> Referral:
     values = RegisteredReferralFields(
         **builders.referral_data(**data), referrer_name="Kim Handläggare", referrer_email="kim@fk.example"
     )
