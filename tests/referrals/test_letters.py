@@ -29,6 +29,8 @@ from tests.referrals import builders
 
 pytestmark = pytest.mark.django_db
 Decision = AgendaItem.Decision
+# The letter page: session, user, the letter in scope, the access log, the menu (8 measured, a small margin).
+QUERIES_LETTER_PAGE = 10
 REASONING = "Personen har redan ett pågående stöd från Arbetsförmedlingen som passar bättre."
 
 
@@ -376,3 +378,15 @@ def test_gallring_of_the_referral_deletes_its_letters_and_their_files(coordinato
     assert not Letter.objects.filter(referral=referral).exists()
     assert letter.pdf.name in outcome.files
     assert outcome.counts[("Brev", DELETED)] == 1
+
+
+def test_the_letter_page_takes_a_fixed_number_of_queries(client, coordinator, django_assert_max_num_queries):
+    referral = _paper(coordinator)
+    _decide(referral, coordinator)
+    letter = Letter.objects.get(referral=referral)
+    _rendered(letter)
+    client.force_login(coordinator)
+    page = reverse("referrals:letter", kwargs={"public_id": letter.public_id})
+    client.get(page)  # the session warm
+    with django_assert_max_num_queries(QUERIES_LETTER_PAGE):
+        assert client.get(page).status_code == 200
