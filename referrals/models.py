@@ -467,3 +467,71 @@ class InformationMeeting(models.Model):
 
 def new_form_token() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class Letter(models.Model):
+    """A letter on paper for someone without an account (docs/decisions/0032): the team's decision
+    on a referral to a paper referrer or the support authority (beslutsbrev), or the person's
+    invitation to the information meeting (kallelse). Rendered to PDF in a task with the shared
+    letterhead (referrals/letters.py), stored with its SHA-256, downloaded by the coordinator, who
+    prints it or sends it through the partner's secure channel and records that here."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Beslutsbrev")
+        INVITATION = "invitation", _("Kallelse till informationsmöte")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Skapas")
+        READY = "ready", _("Klar")
+
+    class SentHow(models.TextChoices):
+        POST = "post", _("Utskrivet och skickat med post")
+        SECURE = "secure", _("Skickat via partnerns säkra kanal")
+        HANDED = "handed", _("Lämnat personligen")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    # What the letter is about: the decision (agenda item) or the information meeting.
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="letters")
+    information_meeting = models.ForeignKey(
+        InformationMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    pdf = models.FileField(upload_to=RandomName("letters"), blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_how = models.CharField(_("skickat hur"), max_length=10, choices=SentHow.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("brev")
+        verbose_name_plural = _("brev")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="decision", agenda_item__isnull=False, information_meeting__isnull=True)
+                | Q(kind="invitation", agenda_item__isnull=True, information_meeting__isnull=False),
+                name="letter_one_subject",
+            ),
+            models.UniqueConstraint(fields=["agenda_item"], name="letter_unique_decision"),
+            models.UniqueConstraint(fields=["information_meeting"], name="letter_unique_invitation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, remiss {self.referral_id}"
+
+    @property
+    def filename(self) -> str:
+        """ASCII, no personal data: the kind and the referral's number (0009)."""
+        prefix = "Beslutsbrev" if self.kind == self.Kind.DECISION else "Kallelse"
+        return f"{prefix}-remiss-{self.referral_id}-{self.pk}.pdf"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.referral.get_additional_data()

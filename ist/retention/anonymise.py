@@ -40,6 +40,7 @@ from referrals.models import (
     AgendaItem,
     ConsultativeQuestion,
     InformationMeeting,
+    Letter,
     Referral,
     ReferralEvent,
     ReferralUserObjectPermission,
@@ -141,7 +142,11 @@ def anonymise_referrals(ids: list[int], now: datetime) -> Outcome:
     outcome.add_files(referrals.values_list("attachment", flat=True))
     items = list(AgendaItem.objects.filter(referral__in=ids).values_list("pk", flat=True))
     meetings = list(InformationMeeting.objects.filter(referral__in=ids).values_list("pk", flat=True))
+    # The letters (beslutsbrev, kallelse) name the person and may hold the address: they go, files too.
+    letters = Letter.objects.filter(referral__in=ids)
+    outcome.add_files(list(letters.values_list("pdf", flat=True)))
     with disable_auditlog():
+        outcome.add("Brev", DELETED, letters.delete()[0])
         ReferralEvent.objects.filter(referral__in=ids).delete()
         ReferralUserObjectPermission.objects.filter(content_object__in=ids).delete()
         AgendaItem.objects.filter(pk__in=items).update(reasoning="")

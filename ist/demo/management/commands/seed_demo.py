@@ -16,7 +16,7 @@ from ist.retention.demo import seed_retention
 from participants.demo import seed_groups, seed_participants, seed_privacy
 from participants.demo_history import seed_returning
 from participants.documents.demo import seed_documents
-from referrals.demo import seed_decision_dates, seed_meeting_tomorrow, seed_referrals
+from referrals.demo import seed_decision_dates, seed_letters, seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
 from teams.demo import seed_letterhead, seed_organisation
 
@@ -35,6 +35,7 @@ SEEDERS = [
     seed_retention,
     seed_reports,
     seed_meeting_tomorrow,
+    seed_letters,  # after every seeder that books information meetings (issue 18)
     seed_reminders,
 ]
 
