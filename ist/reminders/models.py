@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     HALF_YEAR_REPORT = "half_year_report", _("Halvårsrapport till förbundet")
     HANDOVER = "handover", _("Avaktiverad användare: arbete utan ansvarig")
     CONSENT_CHANGED = "consent_changed", _("Samtycket har ändrats eller återkallats")
+    QUESTIONNAIRE_DUE = "questionnaire_due", _("Enkät att lämna ut")
 
 
 class Notification(models.Model):
