@@ -75,7 +75,9 @@ def count_in(rule: RuleFacts, *, start: date, closed_on: date | None, first: dat
     return sum(1 for day in occasions(rule, start=start, closed_on=closed_on, until=last) if day >= first)
 
 
-def due_pairs(rules: Iterable[RuleFacts], *, start: date, closed_on: date | None, today: date) -> list[tuple[int, date]]:
+def due_pairs(
+    rules: Iterable[RuleFacts], *, start: date, closed_on: date | None, today: date
+) -> list[tuple[int, date]]:
     """(rule pk, occasion) of every rule open today for one enrolment."""
     result = []
     for rule in rules:

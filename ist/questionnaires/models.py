@@ -27,7 +27,7 @@ from participants.models import Enrollment
 from teams.models import Team
 
 
-class FrozenVersion(ValidationError):
+class FrozenVersion(ValidationError):  # noqa: N818 - named for what it is, as ist.errors.StaleEdit
     """A published version's questions and options cannot change."""
 
     def __init__(self) -> None:
@@ -112,7 +112,9 @@ class QuestionnaireVersion(models.Model):
 
 
 def _published(version_id: int | None) -> bool:
-    return bool(version_id) and QuestionnaireVersion.objects.filter(pk=version_id, published_at__isnull=False).exists()
+    if version_id is None:
+        return False
+    return QuestionnaireVersion.objects.filter(pk=version_id, published_at__isnull=False).exists()
 
 
 class FrozenQuerySet(models.QuerySet):
@@ -184,10 +186,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.text}"
 
-    @property
-    def has_options(self) -> bool:
-        return self.answer_type != self.Type.TEXT
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Why here: the freeze must hold for every way in (admin, shell, a script), not only the services.
         if _published(self.version_id) or (self.pk and _published(type(self).objects.get(pk=self.pk).version_id)):
@@ -198,6 +196,10 @@ class Question(models.Model):
         if _published(self.version_id):
             raise FrozenVersion
         return super().delete(*args, **kwargs)
+
+    @property
+    def has_options(self) -> bool:
+        return self.answer_type != self.Type.TEXT
 
 
 class Option(models.Model):
@@ -219,9 +221,6 @@ class Option(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def _version_id(self, question_id: int | None) -> int | None:
-        return Question.objects.filter(pk=question_id).values_list("version_id", flat=True).first()
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         old = type(self).objects.filter(pk=self.pk).values_list("question_id", flat=True).first() if self.pk else None
         if _published(self._version_id(self.question_id)) or (old and _published(self._version_id(old))):
@@ -232,6 +231,11 @@ class Option(models.Model):
         if _published(self._version_id(self.question_id)):
             raise FrozenVersion
         return super().delete(*args, **kwargs)
+
+    def _version_id(self, question_id: int | None) -> int | None:
+        if question_id is None:
+            return None
+        return Question.objects.filter(pk=question_id).values_list("version_id", flat=True).first()
 
 
 class DueRule(models.Model):

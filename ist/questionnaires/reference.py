@@ -83,8 +83,15 @@ QUESTIONNAIRES: list[tuple[str, str, bool, str, list[Q], list[tuple[str, int | N
         "Dina svar är anonyma och används för att utveckla samarbetet.",
         [
             ("Hur väl fungerade samarbetet med IST?", "", "skala", True, None, False, scale(USEFUL, 4)),
-            ("Fick du den information du behövde om personens insats?", "", "ett_val", True, None, False,
-             scale(["Ja", "Delvis", "Nej"])),
+            (
+                "Fick du den information du behövde om personens insats?",
+                "",
+                "ett_val",
+                True,
+                None,
+                False,
+                scale(["Ja", "Delvis", "Nej"]),
+            ),
             ("Övriga synpunkter", "", "fritext", False, None, False, []),
         ],
         [("avslut", None, "inremittent")],
@@ -116,7 +123,7 @@ def create_reference(apps: Apps, schema_editor: Any = None) -> None:
     """Create what is missing; never changes existing rows (an administrator may have edited them)."""
     Indicator = apps.get_model("questionnaires", "Indicator")
     Questionnaire = apps.get_model("questionnaires", "Questionnaire")
-    Version = apps.get_model("questionnaires", "QuestionnaireVersion")
+    Version = apps.get_model("questionnaires", "QuestionnaireVersion")  # noqa: N806 - a model class
     Question = apps.get_model("questionnaires", "Question")
     Option = apps.get_model("questionnaires", "Option")
     DueRule = apps.get_model("questionnaires", "DueRule")

@@ -65,9 +65,13 @@ def with_questions(version_pk: int) -> QuestionnaireVersion:
 
 def rule_facts() -> list[tuple[DueRule, due.RuleFacts]]:
     """Active rules of active questionnaires that have a published version. One query."""
-    rules = DueRule.objects.filter(
-        active=True, questionnaire__active=True, questionnaire__versions__published_at__isnull=False
-    ).select_related("questionnaire").distinct()
+    rules = (
+        DueRule.objects.filter(
+            active=True, questionnaire__active=True, questionnaire__versions__published_at__isnull=False
+        )
+        .select_related("questionnaire")
+        .distinct()
+    )
     return [(rule, due.RuleFacts(rule.pk, rule.trigger, rule.months, rule.days_open)) for rule in rules]
 
 
@@ -84,7 +88,9 @@ def open_due(enrollment_ids: Collection[int] | None, today: date) -> dict[int, l
     rules = rule_facts()
     if not rules:
         return {}
-    enrollments = Enrollment.objects.all() if enrollment_ids is None else Enrollment.objects.filter(pk__in=enrollment_ids)
+    enrollments = (
+        Enrollment.objects.all() if enrollment_ids is None else Enrollment.objects.filter(pk__in=enrollment_ids)
+    )
     if enrollment_ids is None:
         from datetime import timedelta
 
@@ -103,9 +109,9 @@ def open_due(enrollment_ids: Collection[int] | None, today: date) -> dict[int, l
     if not wanted:
         return {}
     handed_out = set(
-        Invitation.objects.filter(
-            enrollment_id__in={pk for pk, _r, _o in wanted}, rule__isnull=False
-        ).values_list("enrollment_id", "rule_id", "occasion")
+        Invitation.objects.filter(enrollment_id__in={pk for pk, _r, _o in wanted}, rule__isnull=False).values_list(
+            "enrollment_id", "rule_id", "occasion"
+        )
     )
     for pk, rule, occasion in wanted:
         if (pk, rule.pk, occasion) not in handed_out:
@@ -141,7 +147,7 @@ def progression(enrollment: Enrollment) -> list[Progress]:
     by_text: dict[str, Progress] = {}
     question_ids: set[int] = set()
     for day, text, value, label, question_id in answers:
-        if value is None:
+        if value is None or day is None:
             continue
         by_text.setdefault(text, Progress(text, 0)).points.append((day, value, label))
         question_ids.add(question_id)

@@ -111,7 +111,13 @@ def invitation_create(
 
     def create(token: uuid.UUID | None) -> Invitation:
         return Invitation.objects.create(
-            version=version, rule=rule, enrollment=enrollment, occasion=occasion, how=how, created_by=by, form_token=token
+            version=version,
+            rule=rule,
+            enrollment=enrollment,
+            occasion=occasion,
+            how=how,
+            created_by=by,
+            form_token=token,
         )
 
     invitation, created = idempotency.create_once(Invitation, form_token=form_token, create=create, created_by=by)
@@ -127,7 +133,9 @@ def link_create(*, invitation: Invitation, days: int = LINK_DAYS) -> str:
     now = timezone.now()
     AnswerLink.objects.filter(invitation=invitation, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    AnswerLink.objects.create(invitation=invitation, token_hash=token_hash(token), expires_at=now + timedelta(days=days))
+    AnswerLink.objects.create(
+        invitation=invitation, token_hash=token_hash(token), expires_at=now + timedelta(days=days)
+    )
     return token
 
 
@@ -217,22 +225,39 @@ def answer_by_link(*, token: str, answers: Sequence[AnswerInput], how: str = How
 
 
 @transaction.atomic
-def response_from_paper(
+def paper_entry(
     *,
-    version: QuestionnaireVersion,
     enrollment: Enrollment,
+    version: QuestionnaireVersion,
     answers: Sequence[AnswerInput],
     answered_on: date,
     by: User,
-) -> Response:
-    """Staff type in a paper form (marked "Inskrivet från papper"). Anonymous questionnaires keep only the
-    enrolment's team and the month. Pre: `by` may change the enrolment."""
-    return response_submit(
-        version=version,
-        team=enrollment.team,
-        respondent_group=version.questionnaire.respondent_group,
-        how=How.PAPER,
-        enrollment=enrollment,
-        answers=answers,
-        on=answered_on,
-    )
+    form_token: uuid.UUID | None = None,
+) -> bool:
+    """Staff type in a paper form: a hand-out marked "Inskrivet från papper" and the answers (an
+    anonymous questionnaire keeps only the enrolment's team and the month). A double submit of the same
+    form stores the answers once (False the second time). Pre: `by` may change the enrolment."""
+
+    def create(token: uuid.UUID | None) -> Invitation:
+        invitation = Invitation.objects.create(
+            version=version,
+            rule=None,
+            enrollment=enrollment,
+            occasion=answered_on,
+            how=How.PAPER,
+            created_by=by,
+            form_token=token,
+        )
+        response_submit(
+            version=version,
+            team=enrollment.team,
+            respondent_group=version.questionnaire.respondent_group,
+            how=How.PAPER,
+            enrollment=enrollment,
+            answers=answers,
+            on=answered_on,
+        )
+        return invitation
+
+    _invitation, created = idempotency.create_once(Invitation, form_token=form_token, create=create, created_by=by)
+    return created

@@ -8,228 +8,481 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participants', '0013_team_transfer'),
-        ('teams', '0005_letterhead'),
+        ("participants", "0013_team_transfer"),
+        ("teams", "0005_letterhead"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DueRule',
+            name="DueRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('inskrivning', 'Vid inskrivning'), ('var_n_manad', 'Var N:e månad under inskrivningen'), ('avslut', 'Vid avslut')], max_length=15, verbose_name='när')),
-                ('months', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(24)], verbose_name='var N:e månad')),
-                ('recipient', models.CharField(choices=[('deltagare', 'Deltagaren'), ('inremittent', 'Inremittenten')], default='deltagare', max_length=15, verbose_name='till')),
-                ('days_open', models.PositiveSmallIntegerField(default=30, help_text='Så länge syns enkäten i Att göra efter att den blivit aktuell.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(180)], verbose_name='dagar att svara')),
-                ('active', models.BooleanField(default=True, verbose_name='i bruk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("inskrivning", "Vid inskrivning"),
+                            ("var_n_manad", "Var N:e månad under inskrivningen"),
+                            ("avslut", "Vid avslut"),
+                        ],
+                        max_length=15,
+                        verbose_name="när",
+                    ),
+                ),
+                (
+                    "months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="var N:e månad",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(
+                        choices=[("deltagare", "Deltagaren"), ("inremittent", "Inremittenten")],
+                        default="deltagare",
+                        max_length=15,
+                        verbose_name="till",
+                    ),
+                ),
+                (
+                    "days_open",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="Så länge syns enkäten i Att göra efter att den blivit aktuell.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="dagar att svara",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="i bruk")),
             ],
             options={
-                'verbose_name': 'regel för när enkäten ska besvaras',
-                'verbose_name_plural': 'regler för när enkäten ska besvaras',
-                'ordering': ['questionnaire', 'pk'],
+                "verbose_name": "regel för när enkäten ska besvaras",
+                "verbose_name_plural": "regler för när enkäten ska besvaras",
+                "ordering": ["questionnaire", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='namn')),
-                ('description', models.TextField(blank=True, verbose_name='beskrivning')),
-                ('goal_percent', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='mål (% positiva)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="namn")),
+                ("description", models.TextField(blank=True, verbose_name="beskrivning")),
+                (
+                    "goal_percent",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="mål (% positiva)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indikator',
-                'verbose_name_plural': 'indikatorer',
-                'ordering': ['name'],
+                "verbose_name": "indikator",
+                "verbose_name_plural": "indikatorer",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='namn')),
-                ('respondent_group', models.CharField(choices=[('deltagare_pagaende', 'Deltagare, pågående insats'), ('deltagare_avslut', 'Deltagare, avslutad insats'), ('inremittent', 'Inremittent'), ('personal', 'Personal')], max_length=20, verbose_name='svarande')),
-                ('anonymous', models.BooleanField(default=True, help_text='Anonyma svar sparas utan koppling till person eller inskrivning (bara team, månad och svarsgrupp). Avmarkera för självskattningar som följs över tid.', verbose_name='anonym')),
-                ('active', models.BooleanField(default=True, verbose_name='i bruk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="namn")),
+                (
+                    "respondent_group",
+                    models.CharField(
+                        choices=[
+                            ("deltagare_pagaende", "Deltagare, pågående insats"),
+                            ("deltagare_avslut", "Deltagare, avslutad insats"),
+                            ("inremittent", "Inremittent"),
+                            ("personal", "Personal"),
+                        ],
+                        max_length=20,
+                        verbose_name="svarande",
+                    ),
+                ),
+                (
+                    "anonymous",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Anonyma svar sparas utan koppling till person eller inskrivning (bara team, månad och svarsgrupp). Avmarkera för självskattningar som följs över tid.",
+                        verbose_name="anonym",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="i bruk")),
             ],
             options={
-                'verbose_name': 'enkät',
-                'verbose_name_plural': 'enkäter',
-                'ordering': ['name'],
+                "verbose_name": "enkät",
+                "verbose_name_plural": "enkäter",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occasion', models.DateField(verbose_name='tillfälle')),
-                ('how', models.CharField(choices=[('lank', 'Engångslänk'), ('deltagarlage', 'Deltagarläge'), ('papper', 'Inskrivet från papper')], max_length=15, verbose_name='hur')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('form_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questionnaire_invitations', to='participants.enrollment')),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations', to='questionnaires.duerule')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occasion", models.DateField(verbose_name="tillfälle")),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("lank", "Engångslänk"),
+                            ("deltagarlage", "Deltagarläge"),
+                            ("papper", "Inskrivet från papper"),
+                        ],
+                        max_length=15,
+                        verbose_name="hur",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("form_token", models.UUIDField(blank=True, editable=False, null=True, unique=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questionnaire_invitations",
+                        to="participants.enrollment",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations",
+                        to="questionnaires.duerule",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utskick',
-                'verbose_name_plural': 'utskick',
-                'ordering': ['-created_at'],
+                "verbose_name": "utskick",
+                "verbose_name_plural": "utskick",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AnswerLink',
+            name="AnswerLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='questionnaires.invitation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="questionnaires.invitation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'engångslänk',
-                'verbose_name_plural': 'engångslänkar',
+                "verbose_name": "engångslänk",
+                "verbose_name_plural": "engångslänkar",
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='ordning')),
-                ('text', models.CharField(max_length=400, verbose_name='fråga')),
-                ('help_text', models.CharField(blank=True, max_length=400, verbose_name='hjälptext')),
-                ('answer_type', models.CharField(choices=[('skala', 'Skala med namngivna steg'), ('ett_val', 'Ett svarsalternativ'), ('flera_val', 'Flera svarsalternativ'), ('fritext', 'Fritext')], max_length=10, verbose_name='svarstyp')),
-                ('required', models.BooleanField(default=True, verbose_name='obligatorisk')),
-                ('measures_progress', models.BooleanField(default=False, help_text='Skalfråga i en självskattning: deltagarsidan visar den över tid.', verbose_name='mäter steg mot arbete')),
-                ('indicator', models.ForeignKey(blank=True, help_text='Svarsalternativ markerade som positiva räknas till indikatorns andel positiva.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='questionnaires.indicator', verbose_name='indikator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="ordning")),
+                ("text", models.CharField(max_length=400, verbose_name="fråga")),
+                ("help_text", models.CharField(blank=True, max_length=400, verbose_name="hjälptext")),
+                (
+                    "answer_type",
+                    models.CharField(
+                        choices=[
+                            ("skala", "Skala med namngivna steg"),
+                            ("ett_val", "Ett svarsalternativ"),
+                            ("flera_val", "Flera svarsalternativ"),
+                            ("fritext", "Fritext"),
+                        ],
+                        max_length=10,
+                        verbose_name="svarstyp",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="obligatorisk")),
+                (
+                    "measures_progress",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Skalfråga i en självskattning: deltagarsidan visar den över tid.",
+                        verbose_name="mäter steg mot arbete",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Svarsalternativ markerade som positiva räknas till indikatorns andel positiva.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="questionnaires.indicator",
+                        verbose_name="indikator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fråga',
-                'verbose_name_plural': 'frågor',
-                'ordering': ['version', 'order', 'pk'],
+                "verbose_name": "fråga",
+                "verbose_name_plural": "frågor",
+                "ordering": ["version", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='ordning')),
-                ('label', models.CharField(max_length=200, verbose_name='svarsalternativ')),
-                ('value', models.SmallIntegerField(default=0, verbose_name='värde')),
-                ('positive', models.BooleanField(default=False, verbose_name='räknas som positivt')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='questionnaires.question', verbose_name='fråga')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="ordning")),
+                ("label", models.CharField(max_length=200, verbose_name="svarsalternativ")),
+                ("value", models.SmallIntegerField(default=0, verbose_name="värde")),
+                ("positive", models.BooleanField(default=False, verbose_name="räknas som positivt")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="questionnaires.question",
+                        verbose_name="fråga",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'svarsalternativ',
-                'verbose_name_plural': 'svarsalternativ',
-                'ordering': ['question', 'order', 'pk'],
+                "verbose_name": "svarsalternativ",
+                "verbose_name_plural": "svarsalternativ",
+                "ordering": ["question", "order", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='duerule',
-            name='questionnaire',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='due_rules', to='questionnaires.questionnaire', verbose_name='enkät'),
+            model_name="duerule",
+            name="questionnaire",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="due_rules",
+                to="questionnaires.questionnaire",
+                verbose_name="enkät",
+            ),
         ),
         migrations.CreateModel(
-            name='QuestionnaireVersion',
+            name="QuestionnaireVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('intro', models.TextField(blank=True, help_text='Visas överst för den som svarar.', verbose_name='inledning')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='publicerad')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='questionnaires.questionnaire', verbose_name='enkät')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="version")),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, help_text="Visas överst för den som svarar.", verbose_name="inledning"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="publicerad"),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="questionnaires.questionnaire",
+                        verbose_name="enkät",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enkätversion',
-                'verbose_name_plural': 'enkätversioner',
-                'ordering': ['questionnaire', '-number'],
+                "verbose_name": "enkätversion",
+                "verbose_name_plural": "enkätversioner",
+                "ordering": ["questionnaire", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='questionnaires.questionnaireversion', verbose_name='version'),
+            model_name="question",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="questionnaires.questionnaireversion",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='questionnaires.questionnaireversion'),
+            model_name="invitation",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="questionnaires.questionnaireversion"
+            ),
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('respondent_group', models.CharField(choices=[('deltagare_pagaende', 'Deltagare, pågående insats'), ('deltagare_avslut', 'Deltagare, avslutad insats'), ('inremittent', 'Inremittent'), ('personal', 'Personal')], max_length=20)),
-                ('month', models.DateField(verbose_name='månad')),
-                ('how', models.CharField(choices=[('lank', 'Engångslänk'), ('deltagarlage', 'Deltagarläge'), ('papper', 'Inskrivet från papper')], max_length=15, verbose_name='hur')),
-                ('identified', models.BooleanField(default=False)),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='besvarad')),
-                ('enrollment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='questionnaire_responses', to='participants.enrollment')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='teams.team')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='questionnaires.questionnaireversion')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "respondent_group",
+                    models.CharField(
+                        choices=[
+                            ("deltagare_pagaende", "Deltagare, pågående insats"),
+                            ("deltagare_avslut", "Deltagare, avslutad insats"),
+                            ("inremittent", "Inremittent"),
+                            ("personal", "Personal"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="månad")),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("lank", "Engångslänk"),
+                            ("deltagarlage", "Deltagarläge"),
+                            ("papper", "Inskrivet från papper"),
+                        ],
+                        max_length=15,
+                        verbose_name="hur",
+                    ),
+                ),
+                ("identified", models.BooleanField(default=False)),
+                ("answered_on", models.DateField(blank=True, null=True, verbose_name="besvarad")),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questionnaire_responses",
+                        to="participants.enrollment",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="teams.team"),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="questionnaires.questionnaireversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enkätsvar',
-                'verbose_name_plural': 'enkätsvar',
+                "verbose_name": "enkätsvar",
+                "verbose_name_plural": "enkätsvar",
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True)),
-                ('option', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='questionnaires.option')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='questionnaires.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='questionnaires.response')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(blank=True)),
+                (
+                    "option",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="questionnaires.option",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="questionnaires.response",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'svar',
-                'verbose_name_plural': 'svar',
+                "verbose_name": "svar",
+                "verbose_name_plural": "svar",
             },
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.UniqueConstraint(fields=('question', 'order'), name='option_order_unique'),
+            model_name="option",
+            constraint=models.UniqueConstraint(fields=("question", "order"), name="option_order_unique"),
         ),
         migrations.AddConstraint(
-            model_name='duerule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('months__isnull', False), ('trigger', 'var_n_manad')), models.Q(('trigger', 'var_n_manad'), _negated=True), _connector='OR'), name='due_rule_every_needs_months'),
+            model_name="duerule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("months__isnull", False), ("trigger", "var_n_manad")),
+                    models.Q(("trigger", "var_n_manad"), _negated=True),
+                    _connector="OR",
+                ),
+                name="due_rule_every_needs_months",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='questionnaireversion',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'number'), name='questionnaire_version_unique'),
+            model_name="questionnaireversion",
+            constraint=models.UniqueConstraint(fields=("questionnaire", "number"), name="questionnaire_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('version', 'order'), name='question_order_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("version", "order"), name="question_order_unique"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('measures_progress', False), ('answer_type', 'skala'), _connector='OR'), name='question_progress_is_scale'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("measures_progress", False), ("answer_type", "skala"), _connector="OR"),
+                name="question_progress_is_scale",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['enrollment', 'rule', 'occasion'], name='invitation_occasion_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["enrollment", "rule", "occasion"], name="invitation_occasion_idx"),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['team', 'month'], name='response_team_month_idx'),
+            model_name="response",
+            index=models.Index(fields=["team", "month"], name="response_team_month_idx"),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['enrollment', 'answered_on'], name='response_enrollment_idx'),
+            model_name="response",
+            index=models.Index(fields=["enrollment", "answered_on"], name="response_enrollment_idx"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answered_on__isnull', False), ('enrollment__isnull', False), ('identified', True)), models.Q(('answered_on__isnull', True), ('enrollment__isnull', True), ('identified', False)), _connector='OR'), name='response_anonymous_has_no_person'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("answered_on__isnull", False), ("enrollment__isnull", False), ("identified", True)),
+                    models.Q(("answered_on__isnull", True), ("enrollment__isnull", True), ("identified", False)),
+                    _connector="OR",
+                ),
+                name="response_anonymous_has_no_person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['question', 'option'], name='answer_question_option_idx'),
+            model_name="answer",
+            index=models.Index(fields=["question", "option"], name="answer_question_option_idx"),
         ),
     ]
