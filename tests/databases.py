@@ -17,7 +17,8 @@ from django.db import connection
 def seed_reference_data() -> None:
     """The rows data migrations made from the apps' reference modules (the five teams and the demo
     organisation, support kinds, phase requirements, activity kinds, value lists, retention rules, the
-    reference questionnaires), which a transactional test database (and the flush between live-server tests) does not have."""
+    reference questionnaires), which a transactional test database (and the flush between live-server
+    tests) does not have."""
     from django.apps import apps
 
     from ist.questionnaires.reference import create_reference
