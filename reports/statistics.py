@@ -511,6 +511,8 @@ def previous_period(period: Period) -> Period:
 
 def all_sections(teams: QuerySet[Team], period: Period) -> list[Section]:
     """Every figure for the teams and period, in the order the page and the reports show them."""
+    from reports.questionnaires import section as voice_section  # it builds on this module's Table
+
     phase_table, phase_measures = phases(teams, period)
     closure_table, closure_measures = closures(teams, period)
     return [
@@ -543,4 +545,5 @@ def all_sections(teams: QuerySet[Team], period: Period) -> list[Section]:
             closure_measures,
         ),
         Section("questions", "Konsultativa frågor", [questions(teams, period)]),
+        voice_section(teams, period),
     ]
