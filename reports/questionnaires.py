@@ -193,7 +193,8 @@ def moved_toward_work(teams: QuerySet[Team], period: Period) -> Table:
         row_heading="Självskattning",
         columns=[MOVED, NOT_MOVED],
         rows=[("Deltagare med minst två självskattningar", [moved, not_moved])] if moved or not_moved else [],
-        note="Närmare arbete: den senaste självskattningen (gjord under perioden) är minst ett steg högre än den första.",
+        note="Närmare arbete: den senaste självskattningen (gjord under perioden) är minst ett steg högre "
+        "än den första.",
         rate=("Andel närmare arbete", 0, None),
     )
 
