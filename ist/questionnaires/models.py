@@ -361,9 +361,6 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"Svar {self.month:%Y-%m}"
 
-    def get_additional_data(self) -> dict[str, Any]:
-        return {"enrollment": self.enrollment_id, "team": self.team_id} if self.identified else {"team": self.team_id}
-
 
 class Answer(models.Model):
     """One answer to one question; a question with several choices has one row per chosen option."""

@@ -59,7 +59,8 @@ def panel_context(request: HttpRequest, enrollment: Enrollment) -> dict[str, Any
     ]
     responses = list(selectors.identified_responses(enrollment))
     if responses:
-        record_access(request, responses, what="självskattning")
+        # One entry on the enrolment (it names the person, so the registerutdrag lists the read).
+        record_access(request, [enrollment], what="självskattning")
     progress = selectors.progression(enrollment)
     charts = [(p, chart.line_chart(p)) for p in progress]
     return {"due": offers, "others": others, "responses": responses, "progress": charts, "enrollment": enrollment}

@@ -183,7 +183,9 @@ def test_the_handledare_sees_the_progression_as_a_chart_and_a_table_and_the_read
     assert "<circle" in page
     table = page[page.index('class="progression-table"') :]
     assert [int(s) for s in re.findall(r"<td>(\d)</td>", table)[:4]] == [2, 3, 3, 5]
-    assert LogEntry.objects.filter(actor=handledare, additional_data__what="självskattning").count() == 4
+    read = LogEntry.objects.get(actor=handledare, additional_data__what="självskattning")
+    assert read.object_pk == str(enrollment.pk)
+    assert read.additional_data["person"] == f"pnr:{enrollment.participant.personnummer}"
     # Constant queries: more answers, the same count.
     for step in (4, 5, 6):
         builders.self_assessment(enrollment, step, today)
