@@ -92,13 +92,17 @@ def test_an_anonymous_answer_through_a_link_keeps_only_team_month_and_group(jour
     response = services.answer_by_link(token=token, answers=answers)
     assert response is not None
     values = Response.objects.filter(pk=response.pk).values().get()
-    assert values["enrollment_id"] is None and values["answered_on"] is None and values["identified"] is False
+    assert values["enrollment_id"] is None
+    assert values["answered_on"] is None
+    assert values["identified"] is False
     identifying = {enrollment.pk, enrollment.participant_id, invitation.pk, journey["handledare"].pk}
     assert {k: v for k, v in values.items() if k.endswith("_id") and k not in ("version_id", "team_id")} == {
         "enrollment_id": None
     }
-    assert values["version_id"] == version.pk and values["team_id"] == enrollment.team_id
-    assert isinstance(values["id"], type(response.pk)) and values["id"] not in identifying
+    assert values["version_id"] == version.pk
+    assert values["team_id"] == enrollment.team_id
+    assert isinstance(values["id"], type(response.pk))
+    assert values["id"] not in identifying
     assert values["month"] == timezone.localdate().replace(day=1)
 
 
