@@ -4,20 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0005_outbox_task_names_after_rename'),
+        ("notifications", "0005_outbox_task_names_after_rename"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('answer_soon', 'Remiss: svarstiden går snart ut'), ('answer_overdue', 'Remiss: svarstiden har gått ut'), ('needs_info_waiting', 'Remiss: komplettering har dröjt'), ('info_meeting_tomorrow', 'Informationsmöte i morgon'), ('team_meeting_soon', 'Samverkansteamsmöte att förbereda'), ('prova_pa_ending', 'Prova på slutar snart'), ('plan_due', 'Handlingsplan ska skrivas'), ('plan_overdue', 'Handlingsplan är försenad'), ('report_due', 'Återrapport ska skrivas'), ('inriktningstid_ending', 'Inriktningstiden slutar snart'), ('inriktningstid_overdue', 'Inriktningstiden har gått ut'), ('week_log_missing', 'Veckologg saknas'), ('follow_up_due', 'Uppföljning efter avslut'), ('quarterly_report', 'Kvartalsrapport till styrgruppen'), ('half_year_report', 'Halvårsrapport till förbundet'), ('handover', 'Avaktiverad användare: arbete utan ansvarig'), ('consent_changed', 'Samtycket har ändrats eller återkallats'), ('questionnaire_due', 'Enkät att lämna ut')], max_length=30, verbose_name='typ'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("answer_soon", "Remiss: svarstiden går snart ut"),
+                    ("answer_overdue", "Remiss: svarstiden har gått ut"),
+                    ("needs_info_waiting", "Remiss: komplettering har dröjt"),
+                    ("info_meeting_tomorrow", "Informationsmöte i morgon"),
+                    ("team_meeting_soon", "Samverkansteamsmöte att förbereda"),
+                    ("prova_pa_ending", "Prova på slutar snart"),
+                    ("plan_due", "Handlingsplan ska skrivas"),
+                    ("plan_overdue", "Handlingsplan är försenad"),
+                    ("report_due", "Återrapport ska skrivas"),
+                    ("inriktningstid_ending", "Inriktningstiden slutar snart"),
+                    ("inriktningstid_overdue", "Inriktningstiden har gått ut"),
+                    ("week_log_missing", "Veckologg saknas"),
+                    ("follow_up_due", "Uppföljning efter avslut"),
+                    ("quarterly_report", "Kvartalsrapport till styrgruppen"),
+                    ("half_year_report", "Halvårsrapport till förbundet"),
+                    ("handover", "Avaktiverad användare: arbete utan ansvarig"),
+                    ("consent_changed", "Samtycket har ändrats eller återkallats"),
+                    ("questionnaire_due", "Enkät att lämna ut"),
+                ],
+                max_length=30,
+                verbose_name="typ",
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('answer_soon', 'Remiss: svarstiden går snart ut'), ('answer_overdue', 'Remiss: svarstiden har gått ut'), ('needs_info_waiting', 'Remiss: komplettering har dröjt'), ('info_meeting_tomorrow', 'Informationsmöte i morgon'), ('team_meeting_soon', 'Samverkansteamsmöte att förbereda'), ('prova_pa_ending', 'Prova på slutar snart'), ('plan_due', 'Handlingsplan ska skrivas'), ('plan_overdue', 'Handlingsplan är försenad'), ('report_due', 'Återrapport ska skrivas'), ('inriktningstid_ending', 'Inriktningstiden slutar snart'), ('inriktningstid_overdue', 'Inriktningstiden har gått ut'), ('week_log_missing', 'Veckologg saknas'), ('follow_up_due', 'Uppföljning efter avslut'), ('quarterly_report', 'Kvartalsrapport till styrgruppen'), ('half_year_report', 'Halvårsrapport till förbundet'), ('handover', 'Avaktiverad användare: arbete utan ansvarig'), ('consent_changed', 'Samtycket har ändrats eller återkallats'), ('questionnaire_due', 'Enkät att lämna ut')], max_length=30),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("answer_soon", "Remiss: svarstiden går snart ut"),
+                    ("answer_overdue", "Remiss: svarstiden har gått ut"),
+                    ("needs_info_waiting", "Remiss: komplettering har dröjt"),
+                    ("info_meeting_tomorrow", "Informationsmöte i morgon"),
+                    ("team_meeting_soon", "Samverkansteamsmöte att förbereda"),
+                    ("prova_pa_ending", "Prova på slutar snart"),
+                    ("plan_due", "Handlingsplan ska skrivas"),
+                    ("plan_overdue", "Handlingsplan är försenad"),
+                    ("report_due", "Återrapport ska skrivas"),
+                    ("inriktningstid_ending", "Inriktningstiden slutar snart"),
+                    ("inriktningstid_overdue", "Inriktningstiden har gått ut"),
+                    ("week_log_missing", "Veckologg saknas"),
+                    ("follow_up_due", "Uppföljning efter avslut"),
+                    ("quarterly_report", "Kvartalsrapport till styrgruppen"),
+                    ("half_year_report", "Halvårsrapport till förbundet"),
+                    ("handover", "Avaktiverad användare: arbete utan ansvarig"),
+                    ("consent_changed", "Samtycket har ändrats eller återkallats"),
+                    ("questionnaire_due", "Enkät att lämna ut"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
