@@ -51,6 +51,7 @@ from tests.participants.documents import matrix_documents as documents_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
+from tests.questionnaires import matrix_questionnaires as questionnaires_matrix
 from tests.reminders import matrix_inbox as inbox_matrix
 from tests.reports import matrix_reports as reports_matrix
 from tests.retention import matrix_retention as retention_matrix
@@ -69,6 +70,7 @@ APP_MATRICES = [
     login_matrix,
     retention_matrix,
     privacy_matrix,
+    questionnaires_matrix,
 ]
 
 NEW_PASSWORD = "ett-nytt-langt-losenord-77"
