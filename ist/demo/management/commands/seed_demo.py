@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ist.login.demo import seed_demo_totp
+from ist.questionnaires.demo import seed_questionnaires
 from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
 from participants.demo import seed_participants, seed_privacy
@@ -30,6 +31,7 @@ SEEDERS = [
     seed_documents,
     seed_privacy,
     seed_retention,
+    seed_questionnaires,  # issue 20: answers over a year, self-assessments with progression
     seed_reports,
     seed_meeting_tomorrow,
     seed_reminders,
