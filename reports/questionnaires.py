@@ -14,6 +14,7 @@ one step higher than its first.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
@@ -173,15 +174,17 @@ def moved_toward_work(teams: QuerySet[Team], period: Period) -> Table:
         .values_list("response__enrollment_id", "response__answered_on", "option__value")
     )
     first: dict[int, int] = {}
-    last: dict[int, tuple[object, int]] = {}
+    last: dict[int, tuple[date, int]] = {}
     answers: dict[int, int] = defaultdict(int)
     for enrollment_id, day, value in rows:
+        if enrollment_id is None or day is None or value is None:
+            continue  # the filter excludes these; the types allow them
         first.setdefault(enrollment_id, value)
         last[enrollment_id] = (day, value)
         answers[enrollment_id] += 1
     moved = not_moved = 0
-    for enrollment_id, (day, value) in last.items():
-        if answers[enrollment_id] < 2 or not (period.start <= day <= period.end):  # type: ignore[operator]  # a date
+    for enrollment_id, (last_day, value) in last.items():
+        if answers[enrollment_id] < 2 or not (period.start <= last_day <= period.end):
             continue
         if value - first[enrollment_id] >= 1:
             moved += 1

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from ist.questionnaires import reference, services
 from ist.questionnaires.models import How, Response
@@ -18,7 +18,7 @@ from tests.questionnaires import builders as answers
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 667}
+PHONE: ViewportSize = {"width": 375, "height": 667}
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def reachable(model: type[models.Model], skip: set[tuple[type[models.Model], str
 
 def test_no_model_field_leads_from_an_answer_to_a_person() -> None:
     # The one way is Response.enrollment, which the database keeps empty on anonymous answers (next test).
-    skip = {(Response, "enrollment")}
+    skip: set[tuple[type[models.Model], str]] = {(Response, "enrollment")}
     assert reachable(Response, skip) & PERSONAL == set()
     assert reachable(Answer, skip) & PERSONAL == set()
     # Nor does anything point at an answer except its own rows.
