@@ -48,10 +48,10 @@ from tests.participants import matrix_privacy as privacy_matrix
 from tests.participants import matrix_week as week_matrix
 from tests.participants.documents import matrix_delivery as delivery_matrix
 from tests.participants.documents import matrix_documents as documents_matrix
+from tests.questionnaires import matrix_questionnaires as questionnaires_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
-from tests.questionnaires import matrix_questionnaires as questionnaires_matrix
 from tests.reminders import matrix_inbox as inbox_matrix
 from tests.reports import matrix_reports as reports_matrix
 from tests.retention import matrix_retention as retention_matrix
