@@ -36,8 +36,14 @@ def seed_questionnaires() -> dict[str, int]:
     rng = random.Random(2020)  # noqa: S311 - demo data, the same every time
     today = timezone.localdate()
     versions = selectors.published_versions()
-    example = selectors.with_questions(versions[Questionnaire.objects.get(name=reference.EXAMPLE).pk].pk)
-    steps_questionnaire = Questionnaire.objects.get(name=reference.STEPS)
+    example_questionnaire = Questionnaire.objects.filter(name=reference.EXAMPLE).first()
+    steps_questionnaire = Questionnaire.objects.filter(name=reference.STEPS).first()
+    if not (example_questionnaire and steps_questionnaire) or not {
+        example_questionnaire.pk,
+        steps_questionnaire.pk,
+    } <= set(versions):
+        return {"answers": 0, "self_assessments": 0}  # the reference questionnaires were removed
+    example = selectors.with_questions(versions[example_questionnaire.pk].pk)
     steps = selectors.with_questions(versions[steps_questionnaire.pk].pk)
     rules = {rule.trigger: rule for rule in steps_questionnaire.due_rules.all()}
     answers = assessments = 0
