@@ -212,3 +212,40 @@ def test_others_on_the_team_do_not_see_the_self_assessment(journey, client) -> N
     page = client.get(reverse("participants:detail", args=[enrollment.pk])).content.decode()
     assert "progression-table" not in page
     assert "Enkäter och självskattning" not in page
+
+
+def test_an_e_mailed_link_goes_through_the_outbox_and_is_made_when_sent(journey, client, mailoutbox) -> None:
+    from ist.messaging.registry import deliver
+    from ist.outbox.models import Message
+
+    enrollment = journey["enrollment"]
+    enrollment.participant.email = "greta@example.org"
+    enrollment.participant.save(update_fields=["email"])
+    client.force_login(journey["handledare"])
+    response = client.post(hand_out_url(enrollment, q(reference.EXAMPLE)), {"how": "epost"})
+    assert response.status_code == 302
+    message = Message.objects.get(name="questionnaires.link")
+    assert not AnswerLink.objects.exists()  # the token is made by the worker, into the e-mail only
+    assert not mailoutbox
+    invitation = Invitation.objects.get()
+    assert message.args == [invitation.pk]
+    assert deliver("questionnaires.link", invitation.pk) == 1
+    body = mailoutbox[0].body
+    assert mailoutbox[0].to == ["greta@example.org"]
+    assert enrollment.participant.last_name not in body
+    path = re.search(r"https?://[^/\s]+(/enkat/svara/\S+/)", body)
+    assert path is not None
+    assert Client().get(path.group(1)).status_code == 200
+
+
+def test_no_address_no_e_mail_and_a_message_says_why(journey, client) -> None:
+    from ist.outbox.models import Message
+
+    enrollment = journey["enrollment"]
+    enrollment.participant.email = ""
+    enrollment.participant.save(update_fields=["email"])
+    client.force_login(journey["handledare"])
+    response = client.post(hand_out_url(enrollment, q(reference.EXAMPLE)), {"how": "epost"}, follow=True)
+    assert "Det finns ingen e-postadress att skicka länken till." in response.content.decode()
+    assert not Message.objects.filter(name="questionnaires.link").exists()
+    assert not Invitation.objects.exists()
