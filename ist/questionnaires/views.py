@@ -113,7 +113,7 @@ def hand_out(request: AuthenticatedHttpRequest, enrollment_pk: int, questionnair
         return redirect("questionnaires:participant_mode")
     token = services.link_create(invitation=invitation)
     url = absolute(reverse("questionnaires:answer", kwargs={"token": token}))
-    qr = segno.make(url, error="m").svg_inline(scale=5, title="QR-kod till enkäten")
+    qr = segno.make(url, error="m").svg_inline(scale=5, title="QR-kod till enkäten", omitsize=True)  # sized by CSS
     context = {"enrollment": enrollment, "version": version, "url": url, "qr": qr, "days": services.LINK_DAYS}
     return render(request, "questionnaires/link.html", context)
 

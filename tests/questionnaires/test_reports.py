@@ -116,3 +116,39 @@ def test_moved_toward_work_by_the_decisions_definition(users) -> None:
     assert dict(table.rows) == {"Deltagare med minst två självskattningar": [1, 2]}
     assert shown_rows(table, suppress=False)["Deltagare med minst två självskattningar"][1] == "33,3 %"
     assert shown_rows(table, suppress=True)["Deltagare med minst två självskattningar"] == (["<5", "<5"], "–")
+
+
+def test_the_half_year_report_shows_the_indicator_shares_in_pdf_and_xlsx(users) -> None:
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from reports import periodic
+
+    for i in range(20):
+        anonymous(5 if i < 15 else 2, 3 if i < 10 else 2)
+    report = periodic.build("halfyear", "2026H1", team())
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(periodic.pdf(report).content)).pages).split()
+    )
+    assert "Deltagarnas röst (enkäter)" in text
+    assert "Indikatorer: andel positiva svar" in text
+    assert "75,0 %" in text
+    with zipfile.ZipFile(io.BytesIO(periodic.xlsx(report))) as book:
+        sheets = b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml")).decode()
+    assert "Deltagarnas röst (enkäter)" in sheets or "Deltagarnas r" in sheets
+    assert reference.SUPPORT in sheets
+
+
+def test_the_section_runs_a_constant_number_of_queries(users, django_assert_max_num_queries) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous(5, 4)
+    with CaptureQueriesContext(connection) as first:
+        voice.section(team(), H1)
+    for i in range(10):
+        anonymous(1 + i % 5, 1 + i % 4)
+    with django_assert_max_num_queries(len(first)):
+        voice.section(team(), H1)
