@@ -45,47 +45,50 @@ def _label(name: str, group: str) -> str:
     return f"{name} ({Group(group).label.lower()})" if group in Group.values else name
 
 
-def due_counts(teams: QuerySet[Team], period: Period) -> dict[int, int]:
-    """Questionnaire id → occasions due in the period for the teams' enrolments (by the active due rules).
-    Two queries; the occasions themselves are computed from dates (ist/questionnaires/due.py)."""
+def group_of(questionnaire_group: str, trigger: str) -> str:
+    """The respondent group of an answer: a participant questionnaire handed out at closure is answered
+    by a participant at the end of the insats (ist/questionnaires/services.py does the same)."""
+    if questionnaire_group == Group.DURING and trigger == due.CLOSURE:
+        return Group.AT_END
+    return questionnaire_group
+
+
+def due_counts(teams: QuerySet[Team], period: Period) -> dict[tuple[str, str], int]:
+    """(questionnaire name, respondent group) → occasions due in the period for the teams' enrolments (by
+    the active due rules). Two queries; the occasions are computed from dates (ist/questionnaires/due.py)."""
     rules = [
-        (rule.questionnaire_id, due.RuleFacts(rule.pk, rule.trigger, rule.months, rule.days_open))
-        for rule in DueRule.objects.filter(active=True, questionnaire__active=True)
+        (
+            (rule.questionnaire.name, group_of(rule.questionnaire.respondent_group, rule.trigger)),
+            due.RuleFacts(rule.pk, rule.trigger, rule.months, rule.days_open),
+        )
+        for rule in DueRule.objects.filter(active=True, questionnaire__active=True).select_related("questionnaire")
     ]
     if not rules:
         return {}
     enrollments = Enrollment.objects.filter(team__in=teams, start_date__lte=period.end).filter(
         Q(closure__isnull=True) | Q(closure__date__gte=period.start)
     )
-    counts: dict[int, int] = defaultdict(int)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for start, closed_on in enrollments.values_list("start_date", "closure__date"):
-        for questionnaire_id, facts in rules:
-            counts[questionnaire_id] += due.count_in(
-                facts, start=start, closed_on=closed_on, first=period.start, last=period.end
-            )
+        for key, facts in rules:
+            counts[key] += due.count_in(facts, start=start, closed_on=closed_on, first=period.start, last=period.end)
     return dict(counts)
 
 
 def responses(teams: QuerySet[Team], period: Period) -> Table:
-    """Answers and occasions due per questionnaire and respondent group, with the response rate."""
-    answered = (
-        _answered(teams, period)
-        .values("version__questionnaire_id", "version__questionnaire__name", "respondent_group")
+    """Answers and occasions due per questionnaire and respondent group, with the response rate. A
+    questionnaire that was due but not answered shows with 0 answers."""
+    answered = {
+        (row["version__questionnaire__name"], row["respondent_group"]): row["n"]
+        for row in _answered(teams, period)
+        .values("version__questionnaire__name", "respondent_group")
         .annotate(n=Count("pk"))
-        .order_by("version__questionnaire__name", "respondent_group")
-    )
-    due_by_questionnaire = due_counts(teams, period)
-    rows: list[tuple[StrOrPromise, list[int]]] = []
-    seen = set()
-    for row in answered:
-        questionnaire_id = row["version__questionnaire_id"]
-        rows.append(
-            (
-                _label(row["version__questionnaire__name"], row["respondent_group"]),
-                [row["n"], due_by_questionnaire.get(questionnaire_id, 0) if questionnaire_id not in seen else 0],
-            )
-        )
-        seen.add(questionnaire_id)
+    }
+    due_by_key = {key: n for key, n in due_counts(teams, period).items() if n}
+    rows: list[tuple[StrOrPromise, list[int]]] = [
+        (_label(name, group), [answered.get((name, group), 0), due_by_key.get((name, group), 0)])
+        for name, group in sorted(set(answered) | set(due_by_key))
+    ]
     return Table(
         key="q_responses",
         title="Enkätsvar och svarsfrekvens",

@@ -143,7 +143,7 @@ def link_valid(token: str) -> AnswerLink | None:
     """The link of `token` if it can still be used (not used, not expired), else None."""
     return (
         AnswerLink.objects.filter(token_hash=token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
-        .select_related("invitation__version__questionnaire", "invitation__enrollment")
+        .select_related("invitation__version__questionnaire", "invitation__enrollment", "invitation__rule")
         .first()
     )
 
@@ -197,7 +197,11 @@ def response_submit(
 
 
 def _group_of(invitation: Invitation) -> str:
-    return invitation.version.questionnaire.respondent_group
+    """A participant questionnaire handed out at closure is answered at the end of the insats."""
+    group = invitation.version.questionnaire.respondent_group
+    if group == RespondentGroup.DURING and invitation.rule is not None and invitation.rule.trigger == "avslut":
+        return RespondentGroup.AT_END
+    return group
 
 
 @transaction.atomic

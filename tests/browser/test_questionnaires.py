@@ -118,3 +118,20 @@ def test_deltagarlage_then_the_handledare_sees_the_progression(page: Page, check
     expect(panel.locator(".progression-table tbody tr").last).to_contain_text("En bit närmare")
     expect(panel.get_by_text("Ingen enkät är aktuell just nu.")).to_be_visible()
     check_a11y(page)
+
+
+def test_the_handledare_prints_a_one_time_link_as_a_qr_code(page: Page, check_a11y, log_in, enrollment) -> None:
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "handledare@ist.example")
+    page.goto(f"/deltagare/{enrollment.pk}/")
+    check_a11y(page)
+    page.get_by_text("Lämna ut eller skriv in en annan enkät").click()
+    form = page.locator("form.hand-out-form").filter(has_text=f"Lämna ut {reference.EXAMPLE}")
+    form.get_by_role("radio", name="Engångslänk och QR-kod (för papper)").check()
+    form.get_by_role("button", name="Lämna ut").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(reference.EXAMPLE)
+    expect(page.locator(".qr-code svg")).to_have_count(1)
+    link = page.locator(".answer-link a").get_attribute("href") or ""
+    assert "/enkat/svara/" in link
+    check_a11y(page)

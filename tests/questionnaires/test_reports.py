@@ -101,6 +101,30 @@ def test_response_rate_against_the_occasions_due(users) -> None:
     assert shown_rows(table, suppress=True)[f"{reference.STEPS} (deltagare, pågående insats)"] == (["<5", "<5"], "–")
 
 
+def test_a_questionnaire_due_at_closure_is_counted_for_the_participants_at_the_end(users) -> None:
+    from participants import services as participant_services
+    from participants.inputs import ClosureFields
+    from participants.models import ExitReason
+
+    enrollment = participant_builders.enrolled(
+        users["referrer"], users["koordinator"], users["handledare"], start=date(2026, 1, 15)
+    )
+    participant_services.close(
+        enrollment=enrollment,
+        by=users["koordinator"],
+        values=ClosureFields(date=date(2026, 3, 31), reason=ExitReason.objects.get(code="arbete")),
+    )
+    rows = dict(voice.responses(team(), H1).rows)
+    # Closed 31 March: the self-assessment at enrolment (15 Jan; 15 Apr is after the closure) and at
+    # closure; the example questionnaire and the referrer's at closure; nobody answered.
+    assert rows == {
+        f"{reference.EXAMPLE} (deltagare, avslutad insats)": [0, 1],
+        f"{reference.REFERRER} (inremittent)": [0, 1],
+        f"{reference.STEPS} (deltagare, avslutad insats)": [0, 1],
+        f"{reference.STEPS} (deltagare, pågående insats)": [0, 1],
+    }
+
+
 def test_moved_toward_work_by_the_decisions_definition(users) -> None:
     people = [
         participant_builders.enrolled(users["referrer"], users["koordinator"], users["handledare"]) for _ in range(5)
