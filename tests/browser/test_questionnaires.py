@@ -124,6 +124,7 @@ def test_the_handledare_prints_a_one_time_link_as_a_qr_code(page: Page, check_a1
     page.goto("/konto/login/")
     check_a11y(page)
     log_in(page, "handledare@ist.example")
+    check_a11y(page)
     page.goto(f"/deltagare/{enrollment.pk}/")
     check_a11y(page)
     page.get_by_text("Lämna ut eller skriv in en annan enkät").click()
