@@ -188,7 +188,7 @@ class Question(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Why here: the freeze must hold for every way in (admin, shell, a script), not only the services.
-        if _published(self.version_id) or (self.pk and _published(type(self).objects.get(pk=self.pk).version_id)):
+        if self._frozen():
             raise FrozenVersion
         super().save(*args, **kwargs)
 
@@ -197,9 +197,19 @@ class Question(models.Model):
             raise FrozenVersion
         return super().delete(*args, **kwargs)
 
+    def clean(self) -> None:
+        # The admin's form shows the refusal beside the question instead of failing on save.
+        if self._frozen():
+            raise FrozenVersion
+
     @property
     def has_options(self) -> bool:
         return self.answer_type != self.Type.TEXT
+
+    def _frozen(self) -> bool:
+        """In a published version now, or moved out of one."""
+        before = type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True).first() if self.pk else None
+        return _published(self.version_id) or _published(before)
 
 
 class Option(models.Model):
@@ -222,8 +232,7 @@ class Option(models.Model):
         return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        old = type(self).objects.filter(pk=self.pk).values_list("question_id", flat=True).first() if self.pk else None
-        if _published(self._version_id(self.question_id)) or (old and _published(self._version_id(old))):
+        if self._frozen():
             raise FrozenVersion
         super().save(*args, **kwargs)
 
@@ -231,6 +240,15 @@ class Option(models.Model):
         if _published(self._version_id(self.question_id)):
             raise FrozenVersion
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        # The admin's form shows the refusal beside the option instead of failing on save.
+        if self._frozen():
+            raise FrozenVersion
+
+    def _frozen(self) -> bool:
+        old = type(self).objects.filter(pk=self.pk).values_list("question_id", flat=True).first() if self.pk else None
+        return _published(self._version_id(self.question_id)) or _published(self._version_id(old))
 
     def _version_id(self, question_id: int | None) -> int | None:
         if question_id is None:

@@ -83,3 +83,28 @@ def test_publishing_needs_questions_with_options(users) -> None:
     with pytest.raises(NotAllowedNow):
         services.version_publish(version=draft, by=users["administrator"])
     assert not QuestionnaireVersion.objects.get(pk=draft.pk).published
+
+
+def test_the_admin_refuses_a_question_in_a_published_version_beside_the_form(users, client) -> None:
+    from django.urls import reverse
+
+    version = published()
+    client.force_login(users["administrator"])
+    response = client.post(
+        reverse("admin:questionnaires_question_add"),
+        {
+            "version": version.pk,
+            "order": 9,
+            "text": "En ny fråga",
+            "help_text": "",
+            "answer_type": "fritext",
+            "required": "on",
+            "options-TOTAL_FORMS": "0",
+            "options-INITIAL_FORMS": "0",
+            "options-MIN_NUM_FORMS": "0",
+            "options-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "Versionen är publicerad och kan inte ändras." in response.content.decode()
+    assert not Question.objects.filter(text="En ny fråga").exists()
