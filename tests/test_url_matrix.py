@@ -48,6 +48,7 @@ from tests.participants import matrix_privacy as privacy_matrix
 from tests.participants import matrix_week as week_matrix
 from tests.participants.documents import matrix_delivery as delivery_matrix
 from tests.participants.documents import matrix_documents as documents_matrix
+from tests.questionnaires import matrix_questionnaires as questionnaires_matrix
 from tests.referrals import matrix_letters as letters_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
@@ -71,6 +72,7 @@ APP_MATRICES = [
     login_matrix,
     retention_matrix,
     privacy_matrix,
+    questionnaires_matrix,
 ]
 
 NEW_PASSWORD = "ett-nytt-langt-losenord-77"

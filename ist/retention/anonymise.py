@@ -282,6 +282,18 @@ def delete_rows(record: str, model: type[Model], *, file_field: str = "") -> Cal
     return apply
 
 
+def anonymise_answers(ids: list[int], now: datetime) -> Outcome:
+    """The identified questionnaire answers of closed enrolments become anonymous (ist/questionnaires/retention.py)."""
+    from ist.questionnaires.retention import make_anonymous
+
+    outcome = Outcome()
+    with disable_auditlog():
+        answers, hand_outs = make_anonymous(ids, now)
+    outcome.add("Självskattning", ANONYMISED, answers)
+    outcome.add("Utskick av enkät", DELETED, hand_outs)
+    return outcome
+
+
 def not_held(held: list[str], *paths: str) -> Q:
     """Rows whose person (at any of the personnummer `paths`) has no spärr."""
     condition = Q()
