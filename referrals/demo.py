@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from referrals import services
+from referrals import lifecycle, services
 from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, SupportKind
@@ -157,6 +157,21 @@ def seed_referrals() -> dict[str, int]:
             referral=sent_back, by=coordinator, message="Beskriv vilket stöd personen har från vården i dag."
         )
         services.agenda_add(meeting=upcoming, referral=referral(6), by=coordinator)
+        # Återtagen (decision 0029): one withdrawn by its referrer before the decision, and one the
+        # coordinator closed when the komplettering never came.
+        withdrawn = referral(15)
+        lifecycle.referral_withdraw(
+            referral=withdrawn,
+            by=withdrawn.referrer or coordinator,
+            reason="Personen har fått en plats i Arbetsförmedlingens program och vill avvakta.",
+        )
+        stalled = referral(45)
+        services.referral_request_info(referral=stalled, by=coordinator, message="Bifoga läkarintyg om arbetsförmågan.")
+        lifecycle.referral_close_stalled(
+            referral=stalled,
+            by=coordinator,
+            reason="Kompletteringen har inte kommit in trots påminnelse.",
+        )
         # A draft the referrer has not sent yet
         n += 1
         services.referral_save_draft(
@@ -186,6 +201,16 @@ def seed_referrals() -> dict[str, int]:
         )
         services.agenda_add(meeting=upcoming, question=waiting, by=coordinator)
         services.question_ask(asked_by=next(referrers), team=team, question="Finns det plats i Prova på i vår?")
+        # A question that came by phone, registered by the coordinator (issue 18, point 8)
+        lifecycle.question_register(
+            by=coordinator,
+            team=team,
+            channel=ConsultativeQuestion.Channel.PHONE,
+            asker_name="Lena Vårdcentral",
+            asker_contact="035-12 34 56",
+            organisation=None,
+            question="Kan en patient med långvarig smärta som inte är sjukskriven remitteras till IST?",
+        )
     return {"referrals_created": made, "questions": ConsultativeQuestion.objects.count()}
 
 

@@ -246,7 +246,7 @@ def _journeys(size: Size) -> dict[str, int]:
         '[]'::jsonb, false, false, false"""
     referrers = "JOIN nat_ref r ON r.n = {n} %% %(referrers)s"
     behind = referral_values.format(
-        status="'ready'",
+        status="CASE WHEN e.closed THEN 'closed' ELSE 'enrolled' END",  # the referral follows the stay (0029)
         received="(e.start_date - 30)",
         pnr="e.pnr",
         first="e.first_name",
