@@ -210,18 +210,30 @@ class Stay:
 
 def stay_of(referral: Referral, viewer: User) -> Stay | None:
     """The stay behind an Inskriven or Avslutad referral, or None when there is none or the viewer
-    may not be told: the referrer only within the consent (its scope covers their organisation and
-    it is not withdrawn) and never for a protected person (docs/decisions/0019)."""
+    may not be told. The team's staff who see the enrolment are told; the referrer only within the
+    consent (its scope covers their organisation and it is not withdrawn). What the referrer sees
+    does not depend on the participant's protected flag: a flag set after enrolment must change
+    nothing on their referral's pages (docs/decisions/0019); the participant page behind the link
+    applies its own rule."""
     if referral.status not in (Status.ENROLLED, Status.CLOSED):
         return None
-    from participants import selectors as participant_selectors  # participants builds on referrals
+    from participants import selectors as participant_selectors  # participants builds on referrals: read lazily
+    from participants.models import Enrollment
 
-    visible = participant_selectors.enrollments_for(viewer, "view").filter(referral=referral)
-    enrollment = visible.select_related("closure__reason").prefetch_related("phase_periods").first()
+    enrollment = (
+        Enrollment.objects.filter(referral=referral)
+        .select_related("responsible", "closure__reason")
+        .prefetch_related("phase_periods")
+        .first()
+    )
     if enrollment is None:
         return None
-    staff = participant_selectors.is_staff_for(viewer, enrollment)
-    if not staff and not (referral.consent_covers(viewer) and not enrollment.participant.protected_identity):
+    staff = (
+        participant_selectors.is_staff_for(viewer, enrollment)
+        and participant_selectors.enrollments_for(viewer, "view").filter(pk=enrollment.pk).exists()
+    )
+    told = referral.referrer_id == viewer.pk and referral.consent_covers(viewer)
+    if not (staff or told):
         return None
     periods = sorted(enrollment.phase_periods.all(), key=lambda p: p.start)
     closure = getattr(enrollment, "closure", None) if enrollment.status == "closed" else None

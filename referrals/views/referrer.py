@@ -140,7 +140,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = MineFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    referrals = selectors.own_referrals(user).select_related("enrollment__participant")
+    referrals = selectors.own_referrals(user).select_related("enrollment")
     if filters.get("status"):
         referrals = referrals.filter(status=filters["status"])
     words = (filters.get("namn") or "").split()
@@ -168,13 +168,13 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _participant_url(referral: Referral, user: User) -> str:
-    """The participant page of the stay behind an enrolled referral, if the referrer may open it:
-    not for a protected person (participants.selectors.enrollments_for), and only within the consent
-    (referrals.lifecycle.stay_of says the same on the referral page). No query: all select_related."""
+    """The participant page of the stay behind an enrolled referral, within the consent (the rule of
+    referrals.lifecycle.stay_of on the referral page; the participant page applies its own). No
+    query: the enrolment comes with the list."""
     if referral.status not in (Referral.Status.ENROLLED, Referral.Status.CLOSED):
         return ""
     enrollment = getattr(referral, "enrollment", None)
-    if enrollment is None or enrollment.participant.protected_identity or not referral.consent_covers(user):
+    if enrollment is None or not referral.consent_covers(user):
         return ""
     return reverse("participants:detail", args=[enrollment.pk])
 
