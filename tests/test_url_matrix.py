@@ -48,6 +48,7 @@ from tests.participants import matrix_privacy as privacy_matrix
 from tests.participants import matrix_week as week_matrix
 from tests.participants.documents import matrix_delivery as delivery_matrix
 from tests.participants.documents import matrix_documents as documents_matrix
+from tests.referrals import matrix_lifecycle as lifecycle_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
@@ -59,6 +60,7 @@ APP_MATRICES = [
     referrer_matrix,
     triage_matrix,
     meetings_matrix,
+    lifecycle_matrix,
     enrolment_matrix,
     week_matrix,
     journey_matrix,
