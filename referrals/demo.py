@@ -18,7 +18,7 @@ from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, SupportKind
 from teams.demo import demo_email
-from teams.models import Membership, Team, User
+from teams.models import Membership, Organisation, Team, User
 
 Decision = AgendaItem.Decision
 Outcome = InformationMeeting.Outcome
@@ -208,7 +208,7 @@ def seed_referrals() -> dict[str, int]:
             channel=ConsultativeQuestion.Channel.PHONE,
             asker_name="Lena Vårdcentral",
             asker_contact="035-12 34 56",
-            organisation=None,
+            organisation=Organisation.objects.filter(kind=Organisation.Kind.REGION, active=True).first(),
             question="Kan en patient med långvarig smärta som inte är sjukskriven remitteras till IST?",
         )
     return {"referrals_created": made, "questions": ConsultativeQuestion.objects.count()}
