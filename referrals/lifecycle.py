@@ -127,9 +127,9 @@ def on_enrolled(*, referral_id: int, by: User, start_date: date) -> None:
 
 
 def on_closed(*, referral_id: int, by: User, closed_on: date) -> None:
-    """Avslutad: called by the closure service in its transaction. A referral still READY (enrolled
-    before the life cycle had its end, and not moved by the data migration) is closed too."""
-    moved = Referral.objects.filter(pk=referral_id, status__in=[Status.ENROLLED, Status.READY]).update(
+    """Avslutad: called by the closure service in its transaction. Only an Inskriven referral moves
+    (the data migration made every enrolled one so); any other is left as it is."""
+    moved = Referral.objects.filter(pk=referral_id, status=Status.ENROLLED).update(
         status=Status.CLOSED, version=F("version") + 1, updated_at=timezone.now()
     )
     if moved:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -43,6 +44,11 @@ def handledare():
     return member(Membership.Role.HANDLEDARE)
 
 
+def _referral_of(row: Any) -> Referral:
+    """The referral of an enrolment or an agenda item."""
+    return Referral.objects.get(pk=row.referral_id)
+
+
 def _emails(name: str, referral: Referral) -> list[Message]:
     return list(Message.objects.filter(name=name, args__contains=[referral.pk]))
 
@@ -52,7 +58,7 @@ def _emails(name: str, referral: Referral) -> list[Message]:
 
 def test_enrolment_moves_the_referral_to_inskriven_with_an_event(referrer, coordinator, handledare) -> None:
     enrollment = participant_builders.enrolled(referrer, coordinator, handledare, start=date(2026, 10, 5))
-    referral = Referral.objects.get(pk=enrollment.referral_id)
+    referral = _referral_of(enrollment)
     assert referral.status == Status.ENROLLED
     event = referral.events.get(kind=Kind.ENROLLED)
     assert event.message == "Start 2026-10-05"
@@ -61,13 +67,13 @@ def test_enrolment_moves_the_referral_to_inskriven_with_an_event(referrer, coord
 
 def test_closure_moves_the_referral_to_avslutad_with_an_event(referrer, coordinator, handledare) -> None:
     enrollment = participant_builders.enrolled(referrer, coordinator, handledare)
-    version = Referral.objects.get(pk=enrollment.referral_id).version
+    version = _referral_of(enrollment).version
     participant_services.close(
         enrollment=enrollment,
         by=coordinator,
         values=ClosureFields(date=timezone.localdate(), reason=ExitReason.objects.get(code="flyttat")),
     )
-    referral = Referral.objects.get(pk=enrollment.referral_id)
+    referral = _referral_of(enrollment)
     assert referral.status == Status.CLOSED
     assert referral.version == version + 1
     # The exit reason is the participant's: the timeline (which the referrer reads) has the date only.
@@ -93,7 +99,7 @@ def test_a_failed_enrolment_leaves_the_referral_as_it_was(referrer, coordinator,
 
 def test_the_stay_is_told_to_the_referrer_within_the_consent(referrer, coordinator, handledare) -> None:
     enrollment = participant_builders.enrolled(referrer, coordinator, handledare, start=date(2026, 9, 1))
-    referral = Referral.objects.get(pk=enrollment.referral_id)
+    referral = _referral_of(enrollment)
     stay = lifecycle.stay_of(referral, referrer)
     assert stay is not None
     assert (stay.start_date, stay.handledare, stay.phase) == (date(2026, 9, 1), handledare.get_full_name(), "Prova på")
@@ -102,7 +108,7 @@ def test_the_stay_is_told_to_the_referrer_within_the_consent(referrer, coordinat
     referral.refresh_from_db()
     assert lifecycle.stay_of(referral, referrer) is None
     assert lifecycle.stay_of(referral, coordinator) is not None  # the team still sees its own participant
-    other_referrer = ReferrerFactory()
+    other_referrer = ReferrerFactory.create()
     assert lifecycle.stay_of(referral, other_referrer) is None
 
 
@@ -112,20 +118,20 @@ def test_the_stay_of_a_closed_referral_has_its_closing_date_and_exit_reason(refe
     participant_services.close(
         enrollment=enrollment, by=coordinator, values=ClosureFields(date=timezone.localdate(), reason=reason)
     )
-    stay = lifecycle.stay_of(Referral.objects.get(pk=enrollment.referral_id), referrer)
+    stay = lifecycle.stay_of(_referral_of(enrollment), referrer)
     assert stay is not None
     assert (stay.closed_on, stay.exit_reason) == (timezone.localdate(), str(reason))
 
 
 def test_the_decision_box_tells_the_truth_at_each_state(referrer, coordinator, handledare) -> None:
     enrollment = participant_builders.enrolled(referrer, coordinator, handledare)
-    referral = Referral.objects.get(pk=enrollment.referral_id)
+    referral = _referral_of(enrollment)
     box = lifecycle.decision_box(referral)
     assert box is not None
     assert (box.decision, box.now) == ("Antagen", "Personen är inskriven i IST.")
     rejected = builders.on_agenda(builders.submitted(referrer), builders.meeting(coordinator), coordinator)
     services.agenda_decide(item=rejected, decision=AgendaItem.Decision.REJECT, reasoning="Nej.", by=coordinator)
-    box = lifecycle.decision_box(Referral.objects.get(pk=rejected.referral_id))
+    box = lifecycle.decision_box(_referral_of(rejected))
     assert box is not None
     assert box.decision == "Avslagen"
     assert lifecycle.decision_box(builders.submitted(referrer)) is None
@@ -209,7 +215,7 @@ def test_a_withdrawn_referral_cannot_be_sent_again_or_put_on_an_agenda(referrer,
 
 
 def test_a_paper_referral_closed_by_the_team_is_not_told_to_log_in(coordinator) -> None:
-    referral = builders.submitted(ReferrerFactory())
+    referral = builders.submitted(ReferrerFactory.create())
     Referral.objects.filter(pk=referral.pk).update(referrer=None, referrer_email="papper@kommun.example")
     services.referral_request_info(referral=referral, by=coordinator, message="Mer")
     lifecycle.referral_close_stalled(referral=referral, by=coordinator, reason="Ingen komplettering")
@@ -281,9 +287,9 @@ def test_the_data_migration_moves_enrolled_and_closed_referrals(referrer, coordi
     migration = importlib.import_module("referrals.migrations.0010_referral_life_cycle_data")
     migration.forward(apps, None)
     migration.forward(apps, None)  # twice: nothing more happens
-    assert Referral.objects.get(pk=active.referral_id).status == Status.ENROLLED
-    assert Referral.objects.get(pk=closed.referral_id).status == Status.CLOSED
-    assert ReferralEvent.objects.filter(referral_id=closed.referral_id, kind=Kind.CLOSED).count() == 1
+    assert _referral_of(active).status == Status.ENROLLED
+    assert _referral_of(closed).status == Status.CLOSED
+    assert ReferralEvent.objects.filter(referral=_referral_of(closed), kind=Kind.CLOSED).count() == 1
     assert ReferralEvent.objects.filter(kind=Kind.ENROLLED).count() == 2
 
 
@@ -323,7 +329,7 @@ STEPS = (
 )
 
 
-def _step(name: str, referral: Referral, people: dict[str, object]) -> None:
+def _step(name: str, referral: Referral, people: dict[str, Any]) -> None:
     """One user action through the services; a step the state does not allow is refused (NotAllowedNow)
     or changes nothing. Either is fine: the property is about the statuses that result."""
     from participants.models import Enrollment
@@ -410,7 +416,7 @@ def test_every_path_through_the_life_cycle_ends_in_exactly_one_final_state(refer
         try:
             with transaction.atomic():
                 referral = builders.draft(referrer)
-                path = [Status.DRAFT]
+                path: list[str] = [Status.DRAFT]
                 for name in [*steps, *["finish"] * 4]:
                     current = Referral.objects.get(pk=referral.pk).status
                     todo = FINISH.get(Status(current), []) if name == "finish" else [name]
