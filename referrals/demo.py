@@ -165,10 +165,12 @@ def seed_referrals() -> dict[str, int]:
             by=withdrawn.referrer or coordinator,
             reason="Personen har fått en plats i Arbetsförmedlingens program och vill avvakta.",
         )
-        stalled = referral(45)
-        services.referral_request_info(referral=stalled, by=coordinator, message="Bifoga läkarintyg om arbetsförmågan.")
+        unanswered = referral(45)
+        services.referral_request_info(
+            referral=unanswered, by=coordinator, message="Bifoga läkarintyg om arbetsförmågan."
+        )
         lifecycle.referral_close_stalled(
-            referral=stalled,
+            referral=unanswered,
             by=coordinator,
             reason="Kompletteringen har inte kommit in trots påminnelse.",
         )
