@@ -14,12 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from referrals import services
+from referrals import lifecycle, services
 from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent, SupportKind
 from teams.demo import demo_email
-from teams.models import Membership, Team, User
+from teams.models import Membership, Organisation, Team, User
 
 Decision = AgendaItem.Decision
 Outcome = InformationMeeting.Outcome
@@ -170,6 +170,23 @@ def seed_referrals() -> dict[str, int]:
         _backdate_komplettering(resent, today - timedelta(days=8))
         resent.refresh_from_db()
         services.referral_submit(referral=resent, by=resent.referrer or coordinator, today=today)
+        # Återtagen (decision 0029): one withdrawn by its referrer before the decision, and one the
+        # coordinator closed when the komplettering never came.
+        withdrawn = referral(15)
+        lifecycle.referral_withdraw(
+            referral=withdrawn,
+            by=withdrawn.referrer or coordinator,
+            reason="Personen har fått en plats i Arbetsförmedlingens program och vill avvakta.",
+        )
+        unanswered = referral(45)
+        services.referral_request_info(
+            referral=unanswered, by=coordinator, message="Bifoga läkarintyg om arbetsförmågan."
+        )
+        lifecycle.referral_close_stalled(
+            referral=unanswered,
+            by=coordinator,
+            reason="Kompletteringen har inte kommit in trots påminnelse.",
+        )
         # A draft the referrer has not sent yet
         n += 1
         services.referral_save_draft(
@@ -199,6 +216,16 @@ def seed_referrals() -> dict[str, int]:
         )
         services.agenda_add(meeting=upcoming, question=waiting, by=coordinator)
         services.question_ask(asked_by=next(referrers), team=team, question="Finns det plats i Prova på i vår?")
+        # A question that came by phone, registered by the coordinator (issue 18, point 8)
+        lifecycle.question_register(
+            by=coordinator,
+            team=team,
+            channel=ConsultativeQuestion.Channel.PHONE,
+            asker_name="Lena Vårdcentral",
+            asker_contact="035-12 34 56",
+            organisation=Organisation.objects.filter(kind=Organisation.Kind.REGION, active=True).first(),
+            question="Kan en patient med långvarig smärta som inte är sjukskriven remitteras till IST?",
+        )
     return {"referrals_created": made, "questions": ConsultativeQuestion.objects.count()}
 
 

@@ -25,8 +25,11 @@ MEETING_BOOKED = "team_meeting_booked"
 QUESTION_ANSWERED = "question_answered"
 MAILBOX_REFERRAL = "mailbox_referral"
 MAILBOX_QUESTION = "mailbox_question"
+WITHDRAWN = "referral_withdrawn"
+CLOSED_BY_TEAM = "referral_closed_by_team"
 
 __all__ = [
+    "CLOSED_BY_TEAM",
     "DECIDED",
     "INFO_MEETING_BOOKED",
     "INFO_REQUESTED",
@@ -34,6 +37,7 @@ __all__ = [
     "MAILBOX_REFERRAL",
     "MEETING_BOOKED",
     "QUESTION_ANSWERED",
+    "WITHDRAWN",
     "send",
 ]
 
@@ -113,7 +117,9 @@ def _question_answered(object_id: int) -> tuple[str, str, list[str]]:
         f"Hej!\n\n{question.team} har besvarat din konsultativa fråga (nr {question.pk}).\n"
         f"Logga in för att läsa svaret: {link(reverse('referrals:question', args=[question.pk]))}\n"
     )
-    return f"Svar på din fråga till {question.team}", body, [question.asked_by.email]
+    # A question registered from a phone call or a visit has no account to write to: the
+    # coordinator gives the answer the way the question came.
+    return f"Svar på din fråga till {question.team}", body, [question.asked_by.email] if question.asked_by else []
 
 
 def _when(day: date, start: object) -> str:
@@ -205,3 +211,33 @@ def _decided(object_id: int) -> list[Mail]:
         readable = letters.reader(address, referral) is not None
         mails.append(Mail(subject, with_link if readable else by_letter, [address]))
     return mails
+
+
+@register(WITHDRAWN)
+def _withdrawn(object_id: int) -> tuple[str, str, list[str]]:
+    """The team's coordinators: the referral they were to answer is withdrawn (the reason is behind login)."""
+    referral = Referral.objects.select_related("team").get(pk=object_id)
+    coordinators = User.objects.filter(
+        is_active=True, memberships__team=referral.team, memberships__role=Membership.Role.KOORDINATOR
+    ).values_list("email", flat=True)
+    body = (
+        f"Hej!\n\nInremittenten har återtagit remiss nr {referral.pk} till {referral.team}. "
+        "Teamet behöver inte besluta om den.\n"
+        f"Skälet står på remissen: {link(reverse('referrals:detail', args=[referral.pk]))}\n"
+    )
+    return f"Remiss {referral.pk} återtagen", body, list(coordinators)
+
+
+@register(CLOSED_BY_TEAM)
+def _closed_by_team(object_id: int) -> tuple[str, str, list[str]]:
+    """The referrer: the team closed the referral whose komplettering never came."""
+    referral = Referral.objects.select_related("team").get(pk=object_id)
+    body = (
+        f"Hej!\n\n{referral.team} har avslutat remiss nr {referral.pk} eftersom kompletteringen "
+        "inte kom in. Skicka en ny remiss om personen fortfarande behöver stöd.\n"
+    )
+    if referral.referrer_id:
+        body += f"Skälet står på remissen: {link(reverse('referrals:detail', args=[referral.pk]))}\n"
+    else:  # a paper referral: no account to log in to
+        body += f"Kontakta {referral.team} om du vill veta mer.\n"
+    return f"Remiss {referral.pk} avslutad", body, [referral.referrer_email]

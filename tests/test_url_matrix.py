@@ -50,6 +50,7 @@ from tests.participants.documents import matrix_delivery as delivery_matrix
 from tests.participants.documents import matrix_documents as documents_matrix
 from tests.questionnaires import matrix_questionnaires as questionnaires_matrix
 from tests.referrals import matrix_letters as letters_matrix
+from tests.referrals import matrix_lifecycle as lifecycle_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
@@ -62,6 +63,7 @@ APP_MATRICES = [
     triage_matrix,
     meetings_matrix,
     letters_matrix,
+    lifecycle_matrix,
     enrolment_matrix,
     week_matrix,
     journey_matrix,

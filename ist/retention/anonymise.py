@@ -101,12 +101,21 @@ REFERRAL_BLANK = {
     "referrer_email": "",
     "support_contact_email": "",
     "decision_reason": "",
+    "withdrawal_reason": "",
     "attachment": "",
     "form_token": None,
 }
 # Participant: sex, birth_year and municipality stay (Finsam, age band, municipality tables).
 PARTICIPANT_BLANK = {"first_name": "", "last_name": "", "phone": "", "email": "", "address": ""}
-QUESTION_BLANK = {"personnummer": "", "person_name": "", "question": "", "answer": "", "form_token": None}
+QUESTION_BLANK = {
+    "personnummer": "",
+    "person_name": "",
+    "question": "",
+    "answer": "",
+    "asker_name": "",
+    "asker_contact": "",
+    "form_token": None,
+}
 
 
 def _purge_change_history(model: type[Model], ids: Iterable[int]) -> None:

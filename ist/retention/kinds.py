@@ -30,7 +30,8 @@ from referrals.models import ConsultativeQuestion, Referral
 if TYPE_CHECKING:
     from ist.retention.models import RetentionRule
 
-NOT_ENROLLED = [Referral.Status.REJECTED, Referral.Status.DECLINED]
+# Ended without a stay: rejected, declined after the information meeting, or withdrawn (decision 0029).
+NOT_ENROLLED = [Referral.Status.REJECTED, Referral.Status.DECLINED, Referral.Status.WITHDRAWN]
 
 
 def months_before(day: date, months: int) -> date:
