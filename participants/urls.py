@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from participants.views import delivery, documents, enrolment, history, journey, privacy, transfer, week
+from participants.views import agenda, delivery, documents, enrolment, history, journey, privacy, transfer, week
 
 app_name = "participants"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     *delivery.urlpatterns,
     *privacy.urlpatterns,
     *transfer.urlpatterns,
+    *agenda.urlpatterns,
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from referrals import services
+from referrals import meetings, services
 from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, SupportKind
@@ -106,9 +106,10 @@ def seed_referrals() -> dict[str, int]:
                 place="Stadshuset, rum 3",
                 by=coordinator,
             )
-            services.meeting_record_attendance(
+            meetings.attendance_record(
                 meeting=meeting,
-                rows=[
+                members=[],
+                others=[
                     ("kommun", "Per Lund"),
                     ("fk", "Sara Samverkan"),
                     ("af", "Ali Hussein"),
