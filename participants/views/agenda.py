@@ -84,7 +84,7 @@ def meeting_add(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpRespo
         raise PermissionDenied
     page = reverse("referrals:meeting", kwargs={"pk": meeting.pk})
     form = MeetingEnrollmentForm(
-        request.POST, enrollments=meeting_candidates(request.user).filter(team=meeting.team_id)
+        request.POST, enrollments=meeting_candidates(request.user).filter(team=meeting.team_id), prefix="deltagare"
     )
     if form.is_valid():
         data = form.cleaned_data
