@@ -55,19 +55,19 @@ def items_of(enrollment: Enrollment) -> QuerySet[AgendaItem]:
 
 @transaction.atomic
 def enrollment_to_agenda(
-    *, enrollment: Enrollment, meeting: TeamMeeting, reason: str, note: str, by: User
+    *, enrollment: Enrollment, meeting: TeamMeeting, reason: str, note: str, by: User, today: date | None = None
 ) -> tuple[AgendaItem, bool]:
     """Put an active enrolment on an upcoming meeting of its team, last on the agenda.
 
     Pre: `by` coordinates the team or is the enrolment's handledare (the caller's selector). Returns
     (item, created): the same enrolment on the same meeting again (a double submit) gives the item
     already there. NotAllowedNow for another team's, a past or an approved meeting, or a closed
-    enrolment."""
+    enrolment. `today` is for the demo's history (meetings that were upcoming then)."""
     current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     locked = TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
     if current.status != Enrollment.Status.ACTIVE:
         raise NotAllowedNow(NOT_ACTIVE)
-    if locked.team_id != current.team_id or not upcoming_meetings(current).filter(pk=locked.pk).exists():
+    if locked.team_id != current.team_id or not upcoming_meetings(current, today=today).filter(pk=locked.pk).exists():
         raise NotAllowedNow("Välj ett kommande möte i deltagarens team.")
     if reason not in DECISIONS:
         raise NotAllowedNow("Välj ett skäl.")

@@ -53,12 +53,12 @@ def test_coordinator_holds_a_meeting_and_books_the_information_meeting(
     for n, (kind, name) in enumerate(
         [("kommun", "Per Lund"), ("af", "Ali Hussein"), ("fk", "Sara Samverkan"), ("region", "Maria Holm")], start=1
     ):
-        row = page.get_by_role("group", name=f"Deltagare {n}")
+        row = page.get_by_role("group", name=f"Annan närvarande {n}")
         row.get_by_label("Part").select_option(kind)
         row.get_by_label("Namn").fill(name)
     page.get_by_role("button", name="Spara närvaro").click()
     expect(page.get_by_role("status")).to_contain_text("Närvaron är sparad.")
-    expect(page.get_by_role("group", name="Deltagare 4").get_by_label("Namn")).to_have_value("Maria Holm")
+    expect(page.get_by_role("group", name="Annan närvarande 4").get_by_label("Namn")).to_have_value("Maria Holm")
     check_a11y(page)
 
     # Decisions, in place (htmx): accept the first, reject the second (first without reasoning).

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ist.login.demo import seed_demo_totp
 from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
-from participants.demo import seed_participants, seed_privacy
+from participants.demo import seed_agendas, seed_participants, seed_privacy
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_decision_dates, seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
@@ -27,6 +27,7 @@ SEEDERS = [
     seed_referrals,
     seed_participants,
     seed_decision_dates,  # after both demos that decide referrals (issue 17)
+    seed_agendas,  # enrolments on the samverkansteam's agendas, approved minutes (issue 18)
     seed_documents,
     seed_privacy,
     seed_retention,
