@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -69,9 +69,12 @@ def meeting_candidates(user: User) -> QuerySet[Enrollment]:
     return selectors.enrollments_for(user, "manage").filter(status=Enrollment.Status.ACTIVE)
 
 
-def meeting_enrollment_form(user: User, **kwargs: object) -> MeetingEnrollmentForm:
-    """The meeting page's form (referrals.views.meetings shows it to the meeting's coordinators)."""
-    return MeetingEnrollmentForm(enrollments=meeting_candidates(user), **kwargs)
+def meeting_enrollment_form(
+    user: User, *, team_id: int, data: QueryDict | dict[str, str] | None
+) -> MeetingEnrollmentForm:
+    """The meeting page's form (referrals.views.meetings shows it to the meeting's coordinators):
+    the active enrolments of the meeting's team."""
+    return MeetingEnrollmentForm(data, enrollments=meeting_candidates(user).filter(team=team_id), prefix="deltagare")
 
 
 @require_POST
@@ -83,9 +86,7 @@ def meeting_add(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpRespo
     if not meeting_selectors.meetings_for(request.user, "manage").filter(pk=meeting.pk).exists():
         raise PermissionDenied
     page = reverse("referrals:meeting", kwargs={"pk": meeting.pk})
-    form = MeetingEnrollmentForm(
-        request.POST, enrollments=meeting_candidates(request.user).filter(team=meeting.team_id), prefix="deltagare"
-    )
+    form = meeting_enrollment_form(request.user, team_id=meeting.team_id, data=request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:

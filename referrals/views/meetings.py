@@ -120,7 +120,7 @@ def _meeting_page(
             "members_form": members,
             "attendance": others,
             "next_meeting": meetings.next_meeting(meeting),
-            "add_form": meeting_enrollment_form(request.user, data=typed or None, prefix="deltagare"),
+            "add_form": meeting_enrollment_form(request.user, team_id=meeting.team_id, data=typed or None),
             "minutes_form": minutes_form or _minutes_form(meeting),
         }
     return render(request, MEETING, context, status=status)
@@ -330,6 +330,7 @@ def decide(request: AuthenticatedHttpRequest, item_pk: int) -> HttpResponse:
     context = {
         "item": _prepare(item, True, form),
         "runs": True,
+        "coordinates": True,
         "notice": notice if form is None else "",
         "decisions_open": meetings.decisions_open(item.meeting),
         "meeting": item.meeting,

@@ -125,4 +125,6 @@ def test_coordinator_runs_the_meeting_and_archives_the_minutes(
     assert "Protokollförare: Maria Holm" in text
     assert "Förlängning beviljas" in text
     assert "Greta Grönberg" in text
-    assert Extension.objects.get(enrollment=enrollment).agenda_item.meeting_id == meeting.pk
+    extension = Extension.objects.select_related("agenda_item").get(enrollment=enrollment)
+    assert extension.agenda_item is not None
+    assert extension.agenda_item.meeting_id == meeting.pk
