@@ -88,7 +88,7 @@ def test_coordinator_runs_the_meeting_and_archives_the_minutes(
 
     # Decisions on the day: the extension (with its new end date), then the questions.
     item = page.locator(".agenda-item").filter(has_text="Greta Grönberg")
-    item.get_by_label("Förlängning beviljas").check()
+    item.get_by_label("Förlängning beviljas", exact=True).check()
     new_end = enrollment.target_end + timedelta(days=90)
     item.get_by_label("Nytt slutdatum för inriktningstiden").fill(new_end.isoformat())
     item.get_by_label("Teamets bedömning").fill("Tydlig progression; förlängs ett kvartal.")
@@ -97,7 +97,7 @@ def test_coordinator_runs_the_meeting_and_archives_the_minutes(
     expect(item).to_contain_text(f"till {new_end:%Y-%m-%d}")
     for text in ("sjukersättning", "Prova på"):
         question = page.locator(".agenda-item").filter(has_text=text)
-        question.get_by_label("Svar").fill("Ja, efter bedömning i teamet.")
+        question.get_by_label("Svar", exact=True).fill("Ja, efter bedömning i teamet.")
         question.get_by_role("button", name="Registrera beslut").click()
         expect(question).to_contain_text("Beslut: Frågan besvarad")
     check_a11y(page)
