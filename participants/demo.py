@@ -230,9 +230,11 @@ def seed_agendas() -> dict[str, int]:
         if AgendaItem.objects.filter(meeting__team=team, enrollment__isnull=False).exists():
             continue
         coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+        # The last past meeting with its attendance recorded (referrals.demo): its minutes get approved.
         past = (
-            TeamMeeting.objects.filter(team=team, date__lt=today, date__gte=today - timedelta(days=60))
-            .order_by("date")
+            TeamMeeting.objects.filter(team=team, date__lt=today, attendances__isnull=False)
+            .distinct()
+            .order_by("-date")
             .first()
         )
         upcoming = TeamMeeting.objects.filter(team=team, date__gt=today).order_by("date").first()
