@@ -4,6 +4,7 @@ Idempotent: a team that already has enrolments is left alone."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import date, time, timedelta
 
@@ -259,3 +260,68 @@ def seed_groups() -> dict[str, int]:
             )
             sessions += 1
     return {"groups": len(plans), "group_sessions": sessions}
+
+
+def seed_agendas() -> dict[str, int]:
+    """Enrolments on the samverkansteam's agendas (issue 18): on the last past meeting a follow-up and
+    an extension decided there, with the minutes approved and archived as a PDF; on the next meeting
+    a consultation and a closure for health reasons to take up. Idempotent per team."""
+    from participants import agenda
+    from referrals import meetings
+    from referrals.models import TeamMeeting
+
+    today = timezone.localdate()
+    reasons, decisions = AgendaItem.Reason, AgendaItem.Decision
+    put = approved = 0
+    for team in Team.objects.order_by("name"):
+        if AgendaItem.objects.filter(meeting__team=team, enrollment__isnull=False).exists():
+            continue
+        coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+        # The last past meeting with its attendance recorded (referrals.demo): its minutes get approved.
+        past = (
+            TeamMeeting.objects.filter(team=team, date__lt=today, attendances__isnull=False)
+            .distinct()
+            .order_by("-date")
+            .first()
+        )
+        upcoming = TeamMeeting.objects.filter(team=team, date__gt=today).order_by("date").first()
+        active = list(
+            Enrollment.objects.filter(
+                team=team, status=Enrollment.Status.ACTIVE, participant__protected_identity=False
+            ).order_by("start_date")[:4]
+        )
+        if coordinator is None or past is None or upcoming is None or len(active) < 4:
+            continue
+        week_before = past.date - timedelta(days=7)  # put on the agenda a week before that meeting
+        plans = [
+            (past, active[0], reasons.FOLLOW_UP, "Tre månader sedan start: hur går det?", decisions.FOLLOWED_UP),
+            (past, active[1], reasons.EXTENSION, "Behöver mer tid i arbetsträningen.", decisions.EXTEND),
+            (upcoming, active[2], reasons.CONSULTATION, "Behov av stöd från psykiatrin?", None),
+            (upcoming, active[3], reasons.HEALTH_CLOSURE, "Vården bedömer att personen inte orkar delta nu.", None),
+        ]
+        for meeting, enrollment, reason, note, decision in plans:
+            item, _created = agenda.enrollment_to_agenda(
+                enrollment=enrollment,
+                meeting=meeting,
+                reason=reason,
+                note=note,
+                by=enrollment.responsible,
+                today=week_before if meeting == past else today,
+            )
+            put += 1
+            if decision is None:
+                continue
+            enrollment.refresh_from_db()
+            new_end = enrollment.target_end + timedelta(days=91) if decision == decisions.EXTEND else None
+            # Beyond the age rule's maximum the extension is refused and the item stays undecided.
+            with contextlib.suppress(services.InvalidActivity):
+                agenda.enrollment_decide(
+                    item=item, decision=decision, reasoning="Teamet är enigt.", by=coordinator, new_end=new_end
+                )
+        names = list(past.attendances.values_list("name", flat=True))
+        if len(names) >= 2 and meetings.minutes_approve(
+            meeting=past, minute_taker=names[0], adjuster=names[1], by=coordinator, expected_version=None
+        ):
+            meetings.minutes_render(meeting_id=past.pk)  # the worker would; the demo shows the PDF at once
+            approved += 1
+    return {"enrolments_on_agendas": put, "minutes_approved": approved}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 
 from ist.forms import DateField, DateInput, TimeInput, formfield
+from ist.pickers import PersonField
 from participants.inputs import ClosureFields, ContactDetails, EntryVariables, ParticipantCorrection
 from participants.models import (
     PHASE_ORDER,
@@ -23,7 +24,7 @@ from participants.models import (
     Phase,
     Weekday,
 )
-from referrals.models import ConsentHow
+from referrals.models import AgendaItem, ConsentHow
 from teams.models import Organisation
 
 if TYPE_CHECKING:
@@ -124,10 +125,16 @@ class PhaseChangeForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
+    """An extension the styrgrupp decided. The samverkansteam's are decided at its meeting, on the
+    agenda item (participants/agenda.py), and recorded there."""
+
     new_end = DateField(label="Nytt slutdatum")
-    decided_on = DateField(label="Beslutsdatum")
+    decided_on = DateField(label="Styrgruppens beslutsdatum")
     decided_by = forms.CharField(
-        label="Beslutat av", max_length=200, help_text="Namn och roll, t.ex. samverkansteamet."
+        label="Styrgruppens beslut",
+        max_length=200,
+        required=False,
+        help_text="Till exempel protokollets paragraf. Frivilligt.",
     )
     reason = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -418,3 +425,54 @@ class HandoverForm(forms.Form):
     def __init__(self, *args: Any, handledare: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Any]", self.fields["to"]).queryset = handledare
+
+
+def _meeting_label(meeting: Any) -> str:
+    return f"{meeting.date:%Y-%m-%d} (v. {meeting.date.isocalendar().week}) kl. {meeting.start_time:%H:%M}"
+
+
+class AgendaForm(forms.Form):
+    """Put an enrolment on one of its team's upcoming samverkansteam meetings."""
+
+    meeting: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Möte", queryset=None, empty_label="Välj ett kommande möte"
+    )
+    reason = forms.ChoiceField(label="Skäl", choices=AgendaItem.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Inför mötet",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Vad teamet behöver veta. Skriv inget som inte alla i samverkansteamet får läsa.",
+    )
+
+    def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Any]", self.fields["meeting"])
+        field.queryset = meetings
+        field.label_from_instance = _meeting_label  # type: ignore[method-assign,assignment]  # Django's way to label the choices
+
+
+class MeetingEnrollmentForm(forms.Form):
+    """On the meeting page: an enrolment of the meeting's team, found with the person picker."""
+
+    enrollment = PersonField(
+        label="Deltagare",
+        search_url="participants:agenda_search",
+        search_fields=("participant__first_name", "participant__last_name"),
+        label_from_instance=lambda e: (
+            f"{e.participant} (inskriven {e.start_date:%Y-%m-%d}, {e.responsible.get_full_name()})"
+        ),
+    )
+    reason = forms.ChoiceField(label="Skäl", choices=AgendaItem.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Inför mötet",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Skriv inget som inte alla i samverkansteamet får läsa.",
+    )
+
+    def __init__(self, *args: Any, enrollments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("PersonField", self.fields["enrollment"]).queryset = enrollments

@@ -347,12 +347,30 @@ class EnrollmentEvent(models.Model):
 
 
 class Extension(models.Model):
-    """A decision to extend the inriktningstid."""
+    """A decision to extend the inriktningstid: by the samverkansteam at a meeting (linked to the
+    agenda item's decision) or by the styrgrupp. Rows from before issue 18 keep their free text."""
+
+    class DecidedIn(models.TextChoices):
+        MEETING = "meeting", _("Samverkansteamet")
+        STYRGRUPP = "styrgrupp", _("Styrgruppen")
+        FREE_TEXT = "free_text", _("Annat (fritext, före ändringen)")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="extensions")
     previous_end = models.DateField(_("tidigare slut"))
     new_end = models.DateField(_("nytt slut"))
     decided_on = models.DateField(_("beslutsdatum"))
+    decided_in = models.CharField(
+        _("beslutat i"), max_length=10, choices=DecidedIn.choices, default=DecidedIn.FREE_TEXT
+    )
+    # The samverkansteam's decision this extension carries out (referrals builds nothing on participants).
+    agenda_item = models.OneToOneField(
+        "referrals.AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extension",
+        verbose_name=_("beslut på samverkansteamsmöte"),
+    )
     decided_by = models.CharField(_("beslutat av"), max_length=200)
     reason = models.TextField(_("motivering"))
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

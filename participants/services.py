@@ -49,7 +49,7 @@ from participants.models import (
     Transfer,
 )
 from referrals import lifecycle
-from referrals.models import Referral
+from referrals.models import AgendaItem, Referral
 from reports import rollup
 from teams.models import Team, User
 
@@ -275,12 +275,16 @@ def extend(
     enrollment: Enrollment,
     new_end: date,
     decided_on: date,
+    decided_in: str,
     decided_by: str,
     reason: str,
     by: User,
+    agenda_item: AgendaItem | None = None,
     expected_version: int | None = None,
 ) -> Extension:
-    """Record a decision to extend the inriktningstid, within the age rule's maximum.
+    """Record a decision to extend the inriktningstid, within the age rule's maximum: the
+    samverkansteam's (`agenda_item`, its decision at a meeting; participants.agenda calls this) or
+    the styrgrupp's (`decided_in`, with `decided_by` naming the decision, e.g. its paragraph).
     StaleEdit if the enrolment changed after the form was opened (e.g. a double submit)."""
     enrollment = _locked(enrollment, expected_version)
     if enrollment.status != Enrollment.Status.ACTIVE:
@@ -296,7 +300,9 @@ def extend(
         previous_end=enrollment.target_end,
         new_end=new_end,
         decided_on=decided_on,
+        decided_in=decided_in,
         decided_by=decided_by,
+        agenda_item=agenda_item,
         reason=reason,
         recorded_by=by,
     )

@@ -1,6 +1,17 @@
 from __future__ import annotations
 
-from participants.views import delivery, documents, enrolment, groups, history, journey, privacy, transfer, week
+from participants.views import (
+    agenda,
+    delivery,
+    documents,
+    enrolment,
+    groups,
+    history,
+    journey,
+    privacy,
+    transfer,
+    week,
+)
 
 app_name = "participants"
 urlpatterns = [
@@ -13,4 +24,5 @@ urlpatterns = [
     *delivery.urlpatterns,
     *privacy.urlpatterns,
     *transfer.urlpatterns,
+    *agenda.urlpatterns,
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from referrals import lifecycle, services
+from referrals import lifecycle, meetings, services
 from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent, SupportKind
@@ -107,9 +107,10 @@ def seed_referrals() -> dict[str, int]:
                 place="Stadshuset, rum 3",
                 by=coordinator,
             )
-            services.meeting_record_attendance(
+            meetings.attendance_record(
                 meeting=meeting,
-                rows=[
+                members=[],
+                others=[
                     ("kommun", "Per Lund"),
                     ("fk", "Sara Samverkan"),
                     ("af", "Ali Hussein"),

@@ -11,6 +11,7 @@ from ist import personnummer
 from ist.forms import DateField, DateInput, TimeInput, formfield
 from ist.uploads import UploadField
 from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
+from referrals.meetings import ENROLLMENT_DECISIONS
 from referrals.models import AgendaItem, ConsentHow, InformationMeeting, Referral, SupportKind, TeamMeeting
 from teams.models import Municipality, Organisation, Team
 
@@ -306,14 +307,63 @@ class AttendanceForm(forms.Form):
 AttendanceFormSet = forms.formset_factory(AttendanceForm, extra=2, max_num=30)
 
 
+def _member_label(user: Any) -> str:
+    name = str(user.get_full_name())
+    return f"{name} ({user.organisation})" if user.organisation_id else name
+
+
+class MembersForm(forms.Form):
+    """The team's registered samverkansteam members as checkboxes (never a list of every user)."""
+
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Samverkansteamets ledamöter",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Kryssa för dem som var med. Andra deltagare skrivs in nedan.",
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField[Any]", self.fields["members"])
+        field.queryset = members
+        field.label_from_instance = _member_label  # type: ignore[method-assign,assignment]  # Django's way to label the choices
+
+
+class MinutesForm(forms.Form):
+    """The justering: protokollförare and justerare, both among the attendees."""
+
+    minute_taker = forms.ChoiceField(label="Protokollförare")
+    adjuster = forms.ChoiceField(
+        label="Justerare", help_text="En av de närvarande, som har läst och godkänt protokollet."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, attendees: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Välj bland de närvarande"), *[(name, name) for name in attendees]]
+        cast("forms.ChoiceField", self.fields["minute_taker"]).choices = choices
+        cast("forms.ChoiceField", self.fields["adjuster"]).choices = choices
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Beslut", widget=forms.RadioSelect)
     reasoning = forms.CharField(label="Motivering", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    new_end = DateField(label="Nytt slutdatum för inriktningstiden", required=False)
 
     def __init__(self, *args: Any, item: AgendaItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         decision = AgendaItem.Decision
-        if item.referral_id:
+        self.extension = item.reason == AgendaItem.Reason.EXTENSION
+        if not self.extension:
+            del self.fields["new_end"]
+        if item.enrollment_id:
+            choices = ENROLLMENT_DECISIONS.get(item.reason, ())
+            cast("forms.ChoiceField", self.fields["decision"]).choices = [(d.value, d.label) for d in choices]
+            if len(choices) == 1:
+                self.fields["decision"].initial = choices[0]
+            self.fields["reasoning"].label = "Teamets bedömning"
+        elif item.referral_id:
             cast("forms.ChoiceField", self.fields["decision"]).choices = [
                 (d.value, d.label) for d in (decision.ACCEPT, decision.REJECT, decision.MORE_INFO)
             ]
@@ -332,6 +382,8 @@ class DecisionForm(forms.Form):
             and not data.get("reasoning", "").strip()
         ):
             self.add_error("reasoning", "Skriv motiveringen (vid avslag) eller svaret (på en fråga).")
+        if self.extension and data.get("decision") == AgendaItem.Decision.EXTEND and not data.get("new_end"):
+            self.add_error("new_end", "Ange det nya slutdatumet när förlängning beviljas.")
         return data
 
 

@@ -407,8 +407,26 @@ class TeamMeeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # Optimistic locking of the attendance list: a save based on an older list is refused.
+    # Optimistic locking of the attendance list and the agenda's order: a save based on an older
+    # version is refused (two coordinators reordering at once).
     version = models.PositiveIntegerField(default=1)
+
+    # The minutes (issue 18): who kept them, who checked them (an attendee), and when they were
+    # approved; from then on the meeting is locked and the minutes are archived as a PDF.
+    minute_taker = models.CharField(_("protokollförare"), max_length=200, blank=True)
+    adjuster = models.CharField(_("justerare"), max_length=200, blank=True)
+    approved_at = models.DateTimeField(_("justerat"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("justeringen registrerad av"),
+    )
+    minutes_pdf = models.FileField(_("protokoll (PDF)"), upload_to=RandomName("minutes"), blank=True)
+    minutes_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    minutes_rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -422,11 +440,19 @@ class TeamMeeting(models.Model):
     def get_additional_data(self) -> dict[str, Any]:
         return {"team": self.team_id}
 
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
 
 class MeetingAttendance(models.Model):
-    """Who attended for which organisation."""
+    """Who attended for which organisation: a registered samverkansteam member, or a free-text row."""
 
     meeting = models.ForeignKey(TeamMeeting, on_delete=models.CASCADE, related_name="attendances")
+    # The team's registered member this row is for (ticked in the list); empty for someone else.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     organisation_kind = models.CharField(_("part"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("namn"), max_length=200)
 
@@ -441,7 +467,7 @@ class MeetingAttendance(models.Model):
 
 
 class AgendaItem(models.Model):
-    """One referral or question on a meeting's agenda, with the team's decision."""
+    """One referral, question or enrolment on a meeting's agenda, with the team's decision."""
 
     if TYPE_CHECKING:  # set for the template by referrals.views.meetings._prepare
         authorities: list[str]
@@ -452,12 +478,37 @@ class AgendaItem(models.Model):
         REJECT = "reject", _("Avslås")
         MORE_INFO = "more_info", _("Mer information behövs")
         ANSWERED = "answered", _("Frågan besvarad")
+        # An enrolment (issue 18): what the team decided for the reason it was put on the agenda.
+        FOLLOWED_UP = "followed_up", _("Uppföljning genomförd")
+        EXTEND = "extend", _("Förlängning beviljas")
+        NO_EXTEND = "no_extend", _("Förlängning beviljas inte")
+        TO_STYRGRUPP = "to_styrgrupp", _("Hänskjuts till styrgruppen")
+        CLOSE_HEALTH = "close_health", _("Avslut av hälsoskäl tillstyrks")
+        CONTINUE = "continue", _("Fortsatt inskrivning")
+        CONSULTED = "consulted", _("Konsultation genomförd")
+
+    class Reason(models.TextChoices):
+        """Why an enrolment is on the agenda."""
+
+        FOLLOW_UP = "follow_up", _("Uppföljning")
+        EXTENSION = "extension", _("Förlängning")
+        HEALTH_CLOSURE = "health_closure", _("Avslut av hälsoskäl")
+        CONSULTATION = "consultation", _("Konsultation")
 
     meeting = models.ForeignKey(TeamMeeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items")
     question = models.ForeignKey(
         ConsultativeQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    # An enrolled participant the team follows up (participants builds on referrals: a lazy reference).
+    enrollment = models.ForeignKey(
+        "participants.Enrollment", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    reason = models.CharField(_("skäl"), max_length=20, choices=Reason.choices, blank=True)
+    note = models.TextField(_("inför mötet"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision = models.CharField(_("beslut"), max_length=20, choices=Decision.choices, blank=True)
     reasoning = models.TextField(_("motivering"), blank=True)
@@ -470,19 +521,26 @@ class AgendaItem(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(referral__isnull=False, question__isnull=True)
-                | Q(referral__isnull=True, question__isnull=False),
+                condition=Q(referral__isnull=False, question__isnull=True, enrollment__isnull=True)
+                | Q(referral__isnull=True, question__isnull=False, enrollment__isnull=True)
+                | Q(referral__isnull=True, question__isnull=True, enrollment__isnull=False, reason__gt=""),
                 name="agenda_item_one_subject",
             ),
             models.UniqueConstraint(fields=["meeting", "referral"], name="agenda_unique_referral"),
             models.UniqueConstraint(fields=["meeting", "question"], name="agenda_unique_question"),
+            models.UniqueConstraint(fields=["meeting", "enrollment"], name="agenda_unique_enrollment"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting}: {self.referral or self.question}"
+        return f"{self.meeting}: {self.subject}"
+
+    @property
+    def subject(self) -> Any:
+        """What the item is about: the referral, the question or the enrolment."""
+        return self.referral or self.question or self.enrollment
 
     def get_additional_data(self) -> dict[str, Any]:
-        subject = self.referral or self.question
+        subject = self.subject
         return subject.get_additional_data() if subject else {}
 
 

@@ -107,6 +107,9 @@ def agenda_of(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
         "referral__team",
         "referral__referrer_organisation",
         "question__organisation",
+        "enrollment__participant",
+        "enrollment__responsible",
+        "extension",
         "decided_by",
     )
 
@@ -114,7 +117,13 @@ def agenda_of(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
 def agenda_items_for(user: User | AnonymousUser, action: str = "consult") -> QuerySet[AgendaItem]:
     """Agenda items of the meetings the user may consult on (or run: action="manage")."""
     return AgendaItem.objects.filter(meeting__in=meetings_for(user, action)).select_related(
-        "meeting__team", "referral__municipality", "question__organisation", "decided_by"
+        "meeting__team",
+        "referral__municipality",
+        "question__organisation",
+        "enrollment__participant",
+        "enrollment__responsible",
+        "extension",
+        "decided_by",
     )
 
 

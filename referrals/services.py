@@ -22,12 +22,12 @@ from ist.reminders.sweeps import sweep_for
 from referrals import arrivals, emails, letters
 from referrals import deadline as clock
 from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
+from referrals.meetings import decisions_open, not_before_message, require_open
 from referrals.models import (
     AgendaItem,
     ConsentHow,
     ConsultativeQuestion,
     InformationMeeting,
-    MeetingAttendance,
     Referral,
     ReferralEvent,
     TeamMeeting,
@@ -420,26 +420,6 @@ def agenda_add(
     return True
 
 
-@transaction.atomic
-def meeting_record_attendance(
-    *, meeting: TeamMeeting, rows: list[tuple[str, str]], expected_version: int | None = None
-) -> None:
-    """Replace the attendance list with (organisation kind, name) rows.
-
-    StaleEdit if someone saved the list after this form was opened (`expected_version`).
-    """
-    current = TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit
-    current.version += 1
-    current.save(update_fields=["version"])
-    meeting.version = current.version
-    meeting.attendances.all().delete()
-    MeetingAttendance.objects.bulk_create(
-        [MeetingAttendance(meeting=meeting, organisation_kind=kind, name=name) for kind, name in dict.fromkeys(rows)]
-    )
-
-
 _REFERRAL_AFTER = {
     Decision.ACCEPT: Status.ACCEPTED,
     Decision.REJECT: Status.REJECTED,
@@ -454,8 +434,14 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
     A referral: accept (an information meeting is offered), reject, or ask for
     more information; the referrer and the support authority are told. A
     question: answered with the reasoning as the answer. A second decision on
-    the same item changes nothing and returns False.
+    the same item changes nothing and returns False. Not before the meeting's day, nor after its
+    minutes are approved (NotAllowedNow); an enrolment's item is participants.agenda's to decide.
     """
+    if item.enrollment_id:
+        raise NotAllowedNow
+    require_open(item.meeting)
+    if not decisions_open(item.meeting):
+        raise NotAllowedNow(not_before_message(item.meeting))
     now = timezone.now()
     claimed = AgendaItem.objects.filter(pk=item.pk, decision="").update(
         decision=decision, reasoning=reasoning, decided_at=now, decided_by=by

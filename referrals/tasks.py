@@ -5,9 +5,14 @@ from __future__ import annotations
 from celery import shared_task
 
 from ist.pdf.storage import RENDER_TASK_OPTIONS
-from referrals import letters
+from referrals import letters, meetings
 
 
 @shared_task(**RENDER_TASK_OPTIONS, soft_time_limit=120, time_limit=180)
 def render_letter(letter_id: int) -> bool:
     return letters.letter_render(letter_id=letter_id)
+
+
+@shared_task(**RENDER_TASK_OPTIONS, soft_time_limit=120, time_limit=180)
+def render_minutes(meeting_id: int) -> bool:
+    return meetings.minutes_render(meeting_id=meeting_id)

@@ -83,3 +83,20 @@ def test_demo_journeys_cover_every_phase_reason_and_due_follow_ups(demo) -> None
     for period in PhasePeriod.objects.exclude(end=None):
         assert period.end is not None
         assert period.end >= period.start
+
+
+def test_demo_has_enrolments_on_agendas_and_approved_minutes_with_their_pdf(demo) -> None:
+    from django.utils import timezone
+
+    from participants.models import Extension
+    from referrals.models import AgendaItem, TeamMeeting
+
+    today = timezone.localdate()
+    on_agendas = AgendaItem.objects.filter(enrollment__isnull=False)
+    assert on_agendas.filter(meeting__date__lt=today).exists()
+    assert on_agendas.filter(meeting__date__gt=today, decision="").exists()
+    assert Extension.objects.filter(agenda_item__isnull=False, decided_in=Extension.DecidedIn.MEETING).exists()
+    archived = TeamMeeting.objects.filter(approved_at__isnull=False).exclude(minutes_sha256="").first()
+    assert archived is not None
+    assert archived.adjuster
+    assert archived.minutes_pdf.open("rb").read(5) == b"%PDF-"

@@ -18,8 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["ist", "teams", "referrals", "participants", "reports"]
-# Modules that hold services without the name (the consent and identity use cases).
-ALSO = ["participants.privacy"]
+# Modules that hold services without the name (consent and identity; running meetings, enrolments on agendas).
+ALSO = ["participants.privacy", "referrals.meetings", "participants.agenda"]
 # A dict or mapping keyed by names (str, or not said), Any or object. A mapping keyed by ids
 # (`attendance: dict[int, str]`, enrolment id -> attendance) is typed data, not a bag of fields.
 FREE = re.compile(r"\b(?:dict|Dict|Mapping|MutableMapping)\b(?!\[int\b)|\bAny\b|\bobject\b")

@@ -64,6 +64,15 @@ def _cached_related(obj: Any, name: str) -> Any:
     return cache.get(name)
 
 
+def _agenda_subject(item: Any) -> Any:
+    """What an agenda item is about: its referral, its enrolment (issue 18) or its question."""
+    if item.referral_id:
+        return item.referral
+    if getattr(item, "enrollment_id", None):
+        return item.enrollment
+    return item.question
+
+
 def facts_of(subject: Any) -> Facts:
     if subject is None:
         return Facts(protected=False)
@@ -73,10 +82,11 @@ def facts_of(subject: Any) -> Facts:
             team_id=subject.team_id,
             staff_ids=(subject.responsible_id, subject.second_contact_id),
         )
+    # An agenda item before a document: it has an `enrollment_id` too (empty unless it is an enrolment's).
+    if hasattr(subject, "meeting_id") and hasattr(subject, "question_id"):  # an agenda item
+        return facts_of(_agenda_subject(subject))
     if hasattr(subject, "enrollment_id") and not hasattr(subject, "protected_identity"):  # a document
         return facts_of(subject.enrollment)
-    if hasattr(subject, "meeting_id") and hasattr(subject, "question_id"):  # an agenda item
-        return facts_of(subject.referral if subject.referral_id else subject.question)
     if hasattr(subject, "protected_identity") and hasattr(subject, "team_id"):  # a referral or a question
         staff: tuple[int | None, ...] = ()
         enrollment = _cached_related(subject, "enrollment")
@@ -114,10 +124,10 @@ def _person(subject: Any) -> Any:
     """The object holding the name fields: the participant of an enrolment, else the subject."""
     if hasattr(subject, "participant_id") and hasattr(subject, "responsible_id"):
         return subject.participant
+    if hasattr(subject, "meeting_id") and hasattr(subject, "question_id"):
+        return _person(_agenda_subject(subject))
     if hasattr(subject, "enrollment_id") and not hasattr(subject, "protected_identity"):
         return subject.enrollment.participant
-    if hasattr(subject, "meeting_id") and hasattr(subject, "question_id"):
-        return subject.referral if subject.referral_id else subject.question
     return subject
 
 

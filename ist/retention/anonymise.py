@@ -205,6 +205,7 @@ def anonymise_enrollments(ids: list[int], now: datetime) -> Outcome:
         Closure: list(Closure.objects.filter(enrollment__in=ids).values_list("pk", flat=True)),
         FollowUp: list(FollowUp.objects.filter(enrollment__in=ids).values_list("pk", flat=True)),
         Contact: list(Contact.objects.filter(enrollment__in=ids).values_list("pk", flat=True)),
+        AgendaItem: list(AgendaItem.objects.filter(enrollment__in=ids).values_list("pk", flat=True)),
         Document: document_ids,
         Enrollment: ids,
     }
@@ -220,6 +221,8 @@ def anonymise_enrollments(ids: list[int], now: datetime) -> Outcome:
         Extension.objects.filter(enrollment__in=ids).update(reason="", decided_by="")
         Closure.objects.filter(enrollment__in=ids).update(summary="", recommendations="")
         FollowUp.objects.filter(enrollment__in=ids).exclude(note="").update(note="")
+        # The samverkansteam's items on the person (issue 18): what was written for and at the meeting.
+        AgendaItem.objects.filter(enrollment__in=ids).update(note="", reasoning="")
         for model, pks in related.items():
             _purge_change_history(model, pks)
             _drop_notifications(model, pks)

@@ -30,7 +30,7 @@ from ist.http import AuthenticatedHttpRequest
 from ist.stale import STALE_MESSAGE, rebind
 from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
-from participants.models import Enrollment, ExitReason, FollowUp, Phase
+from participants.models import Enrollment, ExitReason, Extension, FollowUp, Phase
 from teams.access import teams_where
 
 if TYPE_CHECKING:
@@ -173,7 +173,8 @@ def extend(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespons
                 by=request.user,
                 new_end=data["new_end"],
                 decided_on=data["decided_on"],
-                decided_by=data["decided_by"],
+                decided_in=Extension.DecidedIn.STYRGRUPP,
+                decided_by=f"Styrgruppen, {data['decided_by']}" if data["decided_by"] else "Styrgruppen",
                 reason=data["reason"],
                 expected_version=data["version"],
             )
@@ -190,7 +191,7 @@ def extend(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespons
         "enrollment": enrollment,
         "age": age,
         "limit": rules.latest_allowed_end(enrollment.start_date, age),
-        "extensions": enrollment.extensions.select_related("recorded_by"),
+        "extensions": enrollment.extensions.select_related("recorded_by", "agenda_item__meeting"),
         "form": form if active else None,
         "refused": NOT_ACTIVE if not active else "",
     }

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from participants.models import Enrollment, Extension, FollowUp, Phase, PhasePeriod, Transfer
+from referrals.models import AgendaItem
 from teams.models import Membership, Team
 from tests.factories import member
 from tests.matrix_roles import Post, fresh_token, signed_in
@@ -58,6 +59,11 @@ def _enrollment(p: Any) -> Enrollment:
 ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "participants:phase": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", CHANGE),
     "participants:extend": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", MANAGE),
+    # The samverkansteam's agenda (issue 18): whoever may change the enrolment puts it there.
+    "participants:agenda": (lambda w: {"enrollment_pk": w["enrollment"].pk}, "", CHANGE),
+    "participants:agenda_meeting_add": (lambda w: {"meeting_pk": w["meeting"].pk}, "", signed_in(405)),  # POST only
+    # The meeting page's picker: coordinators (who have enrolments to put on an agenda) only.
+    "participants:agenda_search": ({}, "q=a", signed_in(403, koordinator=200)),
     "participants:caseload": ({}, "", signed_in(403, koordinator=200)),
     "participants:reassign": (_enrollment_and_colleague, "", MANAGE),
     # Without a selection the page says to tick participants first (coordinators); others 403.
@@ -130,5 +136,20 @@ POSTS: dict[str, Post] = {
         answers=CHANGES,
         data={"found": FollowUp.Found.WORK, "note": "Heltid."},
         changed=lambda p: FollowUp.objects.get(pk=p.kwargs["follow_up_pk"]).found != "",
+    ),
+    "participants:agenda": Post(
+        answers=signed_in(404, koordinator=302, handledare=302, referrer=403),
+        data=lambda w: {"meeting": w["meeting"].pk, "reason": "follow_up", "note": "Hur går arbetsträningen?"},
+        changed=lambda p: AgendaItem.objects.filter(
+            enrollment=p.world["enrollment"], meeting=p.world["meeting"]
+        ).exists(),
+    ),
+    # From the meeting page: the meeting's coordinators; the samverkansteam sees the meeting (403).
+    "participants:agenda_meeting_add": Post(
+        answers=signed_in(404, koordinator=302, samverkansteam=403),
+        data=lambda w: {"deltagare-enrollment": w["enrollment"].pk, "deltagare-reason": "consultation"},
+        changed=lambda p: AgendaItem.objects.filter(
+            enrollment=p.world["enrollment"], meeting_id=p.kwargs["meeting_pk"]
+        ).exists(),
     ),
 }

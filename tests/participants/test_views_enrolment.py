@@ -414,7 +414,8 @@ def test_participant_page_keeps_a_constant_number_of_queries(client, journey, dj
         enrollment=enrollment,
         new_end=enrollment.target_end + timedelta(days=30),
         decided_on=today,
-        decided_by="Samverkansteamet",
+        decided_in="styrgrupp",
+        decided_by="Styrgruppen",
         reason="Behöver mer tid",
         by=journey["koordinator"],
     )

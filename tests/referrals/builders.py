@@ -72,7 +72,8 @@ def question(asker: User, team_slug: str = "halmstad-hylte", **overrides: Any) -
     return services.question_ask(asked_by=asker, team=team(team_slug), **fields)
 
 
-def meeting(by: User, team_slug: str = "halmstad-hylte", days_ahead: int = 7) -> TeamMeeting:
+def meeting(by: User, team_slug: str = "halmstad-hylte", days_ahead: int = 0) -> TeamMeeting:
+    """A meeting today by default: decisions are recorded from the meeting's day on (issue 18)."""
     from tests.factories import team
 
     return services.meeting_create(

@@ -7,11 +7,51 @@ from typing import Any
 
 from django.utils import timezone
 
-from referrals import services
+from referrals import meetings, services
 from referrals.models import AgendaItem, InformationMeeting, MeetingAttendance, TeamMeeting
 from teams.models import Team
 from tests.matrix_roles import Post, fresh_token, signed_in
 from tests.referrals import builders
+
+
+def _two_questions(w: dict[str, Any]) -> dict[str, int]:
+    """A meeting of the world's team with two questions on its agenda (kept in w["reorder"]), and a
+    later meeting to move one to; the kwargs name the second item."""
+    from referrals import services
+
+    meeting = builders.meeting(w["koordinator"])
+    builders.meeting(w["koordinator"], days_ahead=7)
+    for _ in range(2):
+        services.agenda_add(meeting=meeting, question=builders.question(w["referrer"]), by=w["koordinator"])
+    w["reorder"] = meeting
+    return {"pk": meeting.pk, "item_pk": list(meeting.items.order_by("position"))[1].pk}
+
+
+def _version(w: dict[str, Any], key: str) -> str:
+    return str(TeamMeeting.objects.get(pk=w[key].pk).version)
+
+
+def _attended(w: dict[str, Any]) -> dict[str, int]:
+    """A meeting today with one attendee, ready for the justering (kept in w["to_approve"])."""
+    meeting = builders.meeting(w["koordinator"])
+    meetings.attendance_record(meeting=meeting, members=[], others=[("fk", "Sara Samverkan")])
+    w["to_approve"] = meeting
+    return {"pk": meeting.pk}
+
+
+def _archived(w: dict[str, Any]) -> dict[str, int]:
+    """A meeting whose minutes are approved and archived as a PDF."""
+    kwargs = _attended(w)
+    meeting = w["to_approve"]
+    meetings.minutes_approve(
+        meeting=meeting,
+        minute_taker="Sara Samverkan",
+        adjuster="Sara Samverkan",
+        by=w["koordinator"],
+        expected_version=None,
+    )
+    meetings.minutes_render(meeting_id=meeting.pk)
+    return kwargs
 
 
 def _accepted_without_meeting(w: dict[str, Any]) -> dict[str, int]:
@@ -42,6 +82,12 @@ ENTRIES: dict[str, tuple[Any, str, dict[str, object]]] = {
     "referrals:minutes": (lambda w: {"pk": w["meeting"].pk}, "", signed_in(404, koordinator=200, samverkansteam=200)),
     "referrals:meeting_attendance": (lambda w: {"pk": w["meeting"].pk}, "", signed_in(405)),  # POST only
     "referrals:decide": (lambda w: {"item_pk": w["item"].pk}, "", signed_in(405)),  # POST only
+    # Running the meeting (issue 18): POST only; the minutes' PDF for whoever sees the meeting.
+    "referrals:agenda_move": (_two_questions, "", signed_in(405)),
+    "referrals:agenda_remove": (_two_questions, "", signed_in(405)),
+    "referrals:agenda_next": (_two_questions, "", signed_in(405)),
+    "referrals:minutes_approve": (_attended, "", signed_in(405)),
+    "referrals:minutes_pdf": (_archived, "", signed_in(404, koordinator=200, samverkansteam=200)),
     # Booking: the team's coordinators; those who see the referral but may not book get 403.
     "referrals:info_meeting_new": (
         _accepted_without_meeting,
@@ -106,5 +152,29 @@ POSTS: dict[str, Post] = {
         answers=RUNS,
         data=lambda w: {f"punkt-{w['item'].pk}-decision": "accept", f"punkt-{w['item'].pk}-reasoning": ""},
         changed=lambda p: AgendaItem.objects.get(pk=p.kwargs["item_pk"]).decision != "",
+    ),
+    "referrals:agenda_move": Post(
+        answers=RUNS,
+        data=lambda w: {"till": "0", "version": _version(w, "reorder")},
+        changed=lambda p: p.world["reorder"].items.order_by("position").first().pk == p.kwargs["item_pk"],
+    ),
+    "referrals:agenda_remove": Post(
+        answers=RUNS,
+        data=lambda w: {"version": _version(w, "reorder")},
+        changed=lambda p: not AgendaItem.objects.filter(pk=p.kwargs["item_pk"]).exists(),
+    ),
+    "referrals:agenda_next": Post(
+        answers=RUNS,
+        data=lambda w: {"version": _version(w, "reorder")},
+        changed=lambda p: AgendaItem.objects.get(pk=p.kwargs["item_pk"]).meeting_id != p.kwargs["pk"],
+    ),
+    "referrals:minutes_approve": Post(
+        answers=RUNS,
+        data=lambda w: {
+            "protokoll-minute_taker": "Sara Samverkan",
+            "protokoll-adjuster": "Sara Samverkan",
+            "protokoll-version": _version(w, "to_approve"),
+        },
+        changed=lambda p: TeamMeeting.objects.filter(pk=p.kwargs["pk"], approved_at__isnull=False).exists(),
     ),
 }

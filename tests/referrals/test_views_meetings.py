@@ -249,10 +249,12 @@ def test_meeting_page_and_minutes_use_a_constant_number_of_queries(
     meeting = world["meeting"]
     client.force_login(world["koordinator"])
     client.get(url(name, pk=meeting.pk))  # warm up the session and content types
-    with django_assert_max_num_queries(12):
+    # The coordinator's page also lists the registered members, the next meeting and the justering.
+    most = 17 if name == "meeting" else 12
+    with django_assert_max_num_queries(most):
         assert client.get(url(name, pk=meeting.pk)).status_code == 200
     _bulk_agenda(meeting, 50)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(most):
         response = client.get(url(name, pk=meeting.pk))
     assert response.status_code == 200
     assert response.content.decode().count("Remiss: ") == 51
@@ -386,10 +388,10 @@ def test_attendance_with_a_name_but_no_organisation_is_refused_and_kept(client, 
 
 
 def test_minutes_show_attendance_per_organisation_and_each_decision(client, world) -> None:
-    from referrals import services
+    from referrals import meetings, services
 
     meeting, item = world["meeting"], world["item"]
-    services.meeting_record_attendance(meeting=meeting, rows=[("fk", "Sara Samverkan"), ("af", "Ali Hussein")])
+    meetings.attendance_record(meeting=meeting, members=[], others=[("fk", "Sara Samverkan"), ("af", "Ali Hussein")])
     services.agenda_decide(
         item=item, decision="reject", reasoning="Annan planering gäller först.", by=world["koordinator"]
     )

@@ -176,7 +176,8 @@ def test_an_extension_resolves_the_inriktningstid_item(journey):
         enrollment=enrollment,
         new_end=timezone.localdate() + timedelta(days=90),
         decided_on=timezone.localdate(),
-        decided_by="Samverkansteamet",
+        decided_in="styrgrupp",
+        decided_by="Styrgruppen",
         reason="Behöver mer tid.",
         by=journey["koordinator"],
     )

@@ -14,7 +14,7 @@ from ist.login.demo import seed_demo_totp
 from ist.questionnaires.demo import seed_questionnaires
 from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
-from participants.demo import seed_groups, seed_participants, seed_privacy
+from participants.demo import seed_agendas, seed_groups, seed_participants, seed_privacy
 from participants.demo_history import seed_returning
 from participants.documents.demo import seed_documents
 from referrals.demo import seed_decision_dates, seed_letters, seed_meeting_tomorrow, seed_referrals
@@ -30,6 +30,7 @@ SEEDERS = [
     seed_participants,
     seed_returning,  # a returning person's two stays (issue 18, decision 0031)
     seed_decision_dates,  # after both demos that decide referrals (issue 17)
+    seed_agendas,  # enrolments on the samverkansteam's agendas, approved minutes (issue 18)
     seed_documents,
     seed_privacy,
     seed_groups,  # after the protected person is chosen (issue 19.4)
