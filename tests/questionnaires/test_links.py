@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ist.questionnaires import reference, services
 from ist.questionnaires.models import AnswerLink, How, Response
-from tests.databases import postgresql_only
+from tests.databases import postgresql_only, seed_reference_data
 from tests.questionnaires import builders
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,9 @@ def test_a_new_link_for_the_same_hand_out_ends_the_unused_one(journey) -> None:
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_two_submits_at_once_store_one_answer(journey) -> None:
+def test_two_submits_at_once_store_one_answer(request: pytest.FixtureRequest) -> None:
+    seed_reference_data()  # a transactional database starts empty after another test's flush
+    journey = request.getfixturevalue("journey")
     version, _invitation, token = a_link(journey)
     answers = builders.scale_answers(version, [4, 3])
     results = []

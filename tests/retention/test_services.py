@@ -253,7 +253,9 @@ def test_done_reminders_go_after_a_year_open_ones_stay(gallra, journey) -> None:
 
     sweep_journey()
     Notification.objects.update(updated_at=builders.at_noon(DAY))
-    items = list(Notification.objects.values_list("pk", flat=True))
+    # The open ones: the journey's new-work items (decision 0030) are already resolved, and gallring
+    # takes resolved items after a year like done ones.
+    items = list(Notification.objects.filter(state=Notification.State.OPEN).values_list("pk", flat=True))
     assert items, "the sweep made reminders"
     done = items[0]
     Notification.objects.filter(pk=done).update(state=Notification.State.DONE)
