@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "ist.health",
     "ist.home",
     "ist.retention",
+    "ist.questionnaires",
     "ist.privacy",
     "ist.demo",
     "ist.login",
@@ -405,6 +406,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-documents": {"task": "ist.reminders.tasks.sweep_documents", "schedule": crontab(minute=15)},
     # Work a deactivated user left behind (also swept at once by the deactivation itself).
     "sweep-handover": {"task": "ist.reminders.tasks.sweep_handover", "schedule": crontab(minute=20)},
+    # Questionnaires due (ist/questionnaires/reminders.py): occasions change by the day only; every
+    # night at 02:40, and at once after a questionnaire is handed out (the service's narrowed sweep).
+    "sweep-questionnaires": {
+        "task": "ist.reminders.tasks.sweep_questionnaires",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Every night at 02:30: report deadlines change by the day only.
     "sweep-reports": {"task": "ist.reminders.tasks.sweep_reports", "schedule": crontab(hour=2, minute=30)},
     # Weekdays at 07:00: the daily e-mail digest, one per user and day. Again at 07:30, which sends

@@ -35,6 +35,7 @@ urlpatterns = [
     path("deltagare/", include("participants.urls")),
     path("logg/", include("ist.audit.urls")),
     path("att-gora/", include("ist.reminders.urls")),
+    path("", include("ist.questionnaires.urls")),  # enkat/, deltagare/<pk>/enkat/
     path("", include("ist.retention.urls")),  # gallring/, registerutdrag/
     path("", include("reports.urls")),  # statistik/, oversikt/, rapporter/
     path("admin/", admin.site.urls),

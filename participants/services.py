@@ -48,6 +48,7 @@ from participants.models import (
     PhasePeriod,
     Transfer,
 )
+from referrals import lifecycle
 from referrals.models import Referral
 from reports import rollup
 from teams.models import Team, User
@@ -200,6 +201,7 @@ def _enroll(
 
         identity_set(participant=participant, protected=True, by=by)
     emails.send(emails.ENROLLED, enrollment.pk, key="enrolled")
+    lifecycle.on_enrolled(referral_id=referral.pk, by=by, start_date=start_date)  # Inskriven, with it
     return enrollment
 
 
@@ -1004,6 +1006,8 @@ def close(*, enrollment: Enrollment, by: User, values: ClosureFields, expected_v
         ]
     )
     _event(enrollment, Event.CLOSED, by, f"{reason}. {closure.date:%Y-%m-%d}")
+    if enrollment.referral_id is not None:
+        lifecycle.on_closed(referral_id=enrollment.referral_id, by=by, closed_on=closure.date)  # Avslutad
     # Every deadline of the stay ends with it, the handledare's week log included.
     sweep_for(enrollment, (User, enrollment.responsible_id))
     return closure

@@ -6,6 +6,7 @@ demo referrals is left alone.
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
 from itertools import cycle
 from typing import Any
@@ -13,12 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from referrals import services
+from referrals import lifecycle, services
 from referrals.demo_people import fake_personnummer
 from referrals.inputs import ReferralFields
 from referrals.models import AgendaItem, ConsultativeQuestion, InformationMeeting, Referral, ReferralEvent, SupportKind
 from teams.demo import demo_email
-from teams.models import Membership, Team, User
+from teams.models import Membership, Organisation, Team, User
 
 Decision = AgendaItem.Decision
 Outcome = InformationMeeting.Outcome
@@ -169,6 +170,23 @@ def seed_referrals() -> dict[str, int]:
         _backdate_komplettering(resent, today - timedelta(days=8))
         resent.refresh_from_db()
         services.referral_submit(referral=resent, by=resent.referrer or coordinator, today=today)
+        # Återtagen (decision 0029): one withdrawn by its referrer before the decision, and one the
+        # coordinator closed when the komplettering never came.
+        withdrawn = referral(15)
+        lifecycle.referral_withdraw(
+            referral=withdrawn,
+            by=withdrawn.referrer or coordinator,
+            reason="Personen har fått en plats i Arbetsförmedlingens program och vill avvakta.",
+        )
+        unanswered = referral(45)
+        services.referral_request_info(
+            referral=unanswered, by=coordinator, message="Bifoga läkarintyg om arbetsförmågan."
+        )
+        lifecycle.referral_close_stalled(
+            referral=unanswered,
+            by=coordinator,
+            reason="Kompletteringen har inte kommit in trots påminnelse.",
+        )
         # A draft the referrer has not sent yet
         n += 1
         services.referral_save_draft(
@@ -198,6 +216,16 @@ def seed_referrals() -> dict[str, int]:
         )
         services.agenda_add(meeting=upcoming, question=waiting, by=coordinator)
         services.question_ask(asked_by=next(referrers), team=team, question="Finns det plats i Prova på i vår?")
+        # A question that came by phone, registered by the coordinator (issue 18, point 8)
+        lifecycle.question_register(
+            by=coordinator,
+            team=team,
+            channel=ConsultativeQuestion.Channel.PHONE,
+            asker_name="Lena Vårdcentral",
+            asker_contact="035-12 34 56",
+            organisation=Organisation.objects.filter(kind=Organisation.Kind.REGION, active=True).first(),
+            question="Kan en patient med långvarig smärta som inte är sjukskriven remitteras till IST?",
+        )
     return {"referrals_created": made, "questions": ConsultativeQuestion.objects.count()}
 
 
@@ -308,3 +336,80 @@ def seed_decision_dates() -> dict[str, int]:
         )
         moved += 1
     return {"decisions_dated": moved}
+
+
+PAPER_REFERRER = "kim.berg@fk.example"  # no account: the decision goes out as a letter
+
+
+@transaction.atomic
+def seed_letters() -> dict[str, int]:
+    """Letters in the demo (issue 18): in IST Halmstad/Hylte a paper referral decided at the last
+    meeting (its beslutsbrev printed and posted) and one accepted with its information meeting on the
+    next weekday (the person's kallelse, not yet sent). Every letter still pending is rendered here,
+    as seed_demo has no worker; kallelser of meetings the demo has since dated in the past (the
+    participants' history) are dropped, as a meeting registered afterwards gets none.
+    Idempotent: a team with the paper referrer's referral is left alone."""
+    from referrals import letters
+    from referrals.inputs import RegisteredReferralFields
+    from referrals.models import Letter, TeamMeeting
+
+    today = timezone.localdate()
+    made = 0
+    team = Team.objects.filter(slug="halmstad-hylte").first()
+    coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
+    past = TeamMeeting.objects.filter(team=team, date__lt=today).order_by("-date").first()
+    fresh = team is not None and not Referral.objects.filter(team=team, referrer_email=PAPER_REFERRER).exists()
+    if fresh and team is not None and coordinator is not None and past is not None:
+        kinds = {k.code: k for k in SupportKind.objects.all()}
+        fields = {f.name for f in dataclass_fields(RegisteredReferralFields)} - {"referrer_name", "referrer_email"}
+
+        def paper(n: int, **overrides: Any) -> Referral:
+            values = _data(team, n, kinds, **overrides)
+            return services.referral_register(
+                by=coordinator,
+                team=team,
+                values=RegisteredReferralFields(
+                    **{name: getattr(values, name) for name in fields if hasattr(values, name)},
+                    referrer_name="Kim Berg",
+                    referrer_email=PAPER_REFERRER,
+                ),
+                channel=Referral.Channel.PAPER,
+                received_on=past.date - timedelta(days=6),
+            ).referral
+
+        staff = list(User.objects.filter(memberships__team=team, memberships__role=Membership.Role.HANDLEDARE)[:1])
+        rejected = paper(901, first_name="Tove", last_name="Pappersdotter", address="Brevvägen 4\n302 31 Halmstad")
+        accepted = paper(902, first_name="Ulf", last_name="Brevsson", address="Kuvertgatan 9\n302 33 Halmstad")
+        for referral, decision, reason in (
+            (
+                rejected,
+                Decision.REJECT,
+                "Personen har redan ett samordnat stöd genom Region Halland som passar bättre nu.",
+            ),
+            (accepted, Decision.ACCEPT, "I målgruppen: lång tid utanför arbetsmarknaden och stöd från flera parter."),
+        ):
+            services.agenda_add(meeting=past, referral=referral, by=coordinator)
+            item = AgendaItem.objects.get(meeting=past, referral=referral)
+            services.agenda_decide(item=item, decision=decision, reasoning=reason, by=coordinator)
+        services.info_meeting_book(
+            referral=Referral.objects.get(pk=accepted.pk),
+            date=_next_weekday(today),
+            start_time=time(14, 0),
+            place="IST Halmstad/Hylte, Storgatan 5",
+            attendees=[coordinator, *staff],
+            by=coordinator,
+        )
+        made = 2
+    # Kallelser of meetings dated in the past since they were booked (the participants demo): none.
+    Letter.objects.filter(
+        kind=Letter.Kind.INVITATION, status=Letter.Status.PENDING, information_meeting__date__lt=today
+    ).delete()
+    rendered = 0
+    for pk in Letter.objects.filter(status=Letter.Status.PENDING).values_list("pk", flat=True):
+        rendered += letters.letter_render(letter_id=pk)
+    decision_letter = Letter.objects.filter(
+        referral__referrer_email=PAPER_REFERRER, kind=Letter.Kind.DECISION, referral__status=Referral.Status.REJECTED
+    ).first()
+    if decision_letter is not None and coordinator is not None and decision_letter.sent_at is None:
+        letters.letter_mark_sent(letter=decision_letter, how=Letter.SentHow.POST, by=coordinator)
+    return {"paper_referrals": made, "letters_rendered": rendered}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -340,6 +341,10 @@ class InfoMeetingForm(forms.ModelForm):
         formfield_callback = formfield
         fields = ["date", "start_time", "place", "attendees", "referrer_invited"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "attendees": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "date": "Ett datum som har passerat registreras som ett redan hållet möte: ingen inbjudan eller "
+            "kallelse skickas, och utfallet kan registreras direkt."
+        }
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -349,3 +354,17 @@ class InfoMeetingForm(forms.ModelForm):
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label="Utfall", choices=InformationMeeting.Outcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="Anteckning", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, meeting_date: date, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting_date, self.today = meeting_date, today
+        if meeting_date > today:
+            self.fields["outcome"].help_text = f"Utfallet kan registreras från mötesdagen, {meeting_date:%Y-%m-%d}."
+
+    def clean_outcome(self) -> str:
+        outcome: str = self.cleaned_data["outcome"]
+        if self.meeting_date > self.today:
+            raise forms.ValidationError(
+                f"Mötet har inte ägt rum ännu. Utfallet kan registreras från mötesdagen, {self.meeting_date:%Y-%m-%d}."
+            )
+        return outcome

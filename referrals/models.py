@@ -50,6 +50,10 @@ class Referral(models.Model):
         REJECTED = "rejected", _("Avslagen")
         READY = "ready", _("Vill börja – redo för inskrivning")
         DECLINED = "declined", _("Tackade nej")
+        # The end of the life cycle (docs/decisions/0029): enrolled, closed, or withdrawn before a decision.
+        ENROLLED = "enrolled", _("Inskriven")
+        CLOSED = "closed", _("Avslutad")
+        WITHDRAWN = "withdrawn", _("Återtagen")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Webbformulär")
@@ -190,6 +194,19 @@ class Referral(models.Model):
     decision_reason = models.TextField(_("motivering"), blank=True)
     decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
 
+    # Withdrawn before a decision (by the referrer), or closed by the team after an unanswered
+    # komplettering: when, by whom, and why (docs/decisions/0029).
+    withdrawn_at = models.DateTimeField(_("återtagen"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återtagen av"),
+    )
+    withdrawal_reason = models.TextField(_("skäl"), blank=True)
+
     # Set by gallring (ist/retention): the person's details are blanked, the counts stay.
     anonymised_at = models.DateTimeField(_("avidentifierad"), null=True, blank=True, editable=False)
 
@@ -245,6 +262,11 @@ class Referral(models.Model):
         return labels + [str(names.get(kind, kind)) for kind in self.consent_scope_kinds or []]
 
     @property
+    def withdrawn_by_referrer(self) -> bool:
+        """Withdrawn by the referrer (else closed by the team after an unanswered komplettering)."""
+        return self.withdrawn_by_id is not None and self.withdrawn_by_id == self.referrer_id
+
+    @property
     def is_open_for_referrer(self) -> bool:
         """The referrer may edit a draft and a referral sent back for more information."""
         return self.status in {self.Status.DRAFT, self.Status.NEEDS_INFO}
@@ -276,6 +298,10 @@ class ReferralEvent(models.Model):
         INFO_MEETING_BOOKED = "info_meeting_booked", _("Informationsmöte bokat")
         INFO_MEETING_OUTCOME = "info_meeting_outcome", _("Informationsmötets utfall")
         CONSENT = "consent", _("Samtycke")
+        ENROLLED = "enrolled", _("Inskriven")
+        CLOSED = "closed", _("Avslutad")
+        WITHDRAWN = "withdrawn", _("Återtagen av inremittenten")
+        CLOSED_BY_TEAM = "closed_by_team", _("Avslutad av teamet efter obesvarad komplettering")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -298,13 +324,34 @@ class ConsultativeQuestion(models.Model):
         ON_AGENDA = "on_agenda", _("På dagordning")
         ANSWERED = "answered", _("Besvarad")
 
+    class Channel(models.TextChoices):
+        WEB = "web", _("Webbformulär")
+        PHONE = "phone", _("Telefon")
+        VISIT = "visit", _("Besök")
+        EMAIL = "email", _("E-post eller brev")
+
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="questions", verbose_name=_("team"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    # The asker's account; empty for a question that came by phone or visit and was registered by a
+    # coordinator (asker_name, organisation and asker_contact say who asked).
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="questions_asked",
         verbose_name=_("frågeställare"),
+    )
+    channel = models.CharField(_("kom in via"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    asker_name = models.CharField(_("frågeställarens namn"), max_length=200, blank=True)
+    asker_contact = models.CharField(_("frågeställarens telefon eller e-post"), max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organisation")
@@ -335,6 +382,13 @@ class ConsultativeQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"Fråga {self.pk}"
+
+    @property
+    def asker_label(self) -> str:
+        """Who asked: the account's name, or the name the coordinator wrote down."""
+        if self.asked_by is not None:
+            return self.asked_by.get_full_name()
+        return self.asker_name or "–"
 
     def get_additional_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"team": self.team_id}
@@ -467,3 +521,71 @@ class InformationMeeting(models.Model):
 
 def new_form_token() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class Letter(models.Model):
+    """A letter on paper for someone without an account (docs/decisions/0032): the team's decision
+    on a referral to a paper referrer or the support authority (beslutsbrev), or the person's
+    invitation to the information meeting (kallelse). Rendered to PDF in a task with the shared
+    letterhead (referrals/letters.py), stored with its SHA-256, downloaded by the coordinator, who
+    prints it or sends it through the partner's secure channel and records that here."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Beslutsbrev")
+        INVITATION = "invitation", _("Kallelse till informationsmöte")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Skapas")
+        READY = "ready", _("Klar")
+
+    class SentHow(models.TextChoices):
+        POST = "post", _("Utskrivet och skickat med post")
+        SECURE = "secure", _("Skickat via partnerns säkra kanal")
+        HANDED = "handed", _("Lämnat personligen")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    # What the letter is about: the decision (agenda item) or the information meeting.
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="letters")
+    information_meeting = models.ForeignKey(
+        InformationMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    pdf = models.FileField(upload_to=RandomName("letters"), blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_how = models.CharField(_("skickat hur"), max_length=10, choices=SentHow.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("brev")
+        verbose_name_plural = _("brev")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="decision", agenda_item__isnull=False, information_meeting__isnull=True)
+                | Q(kind="invitation", agenda_item__isnull=True, information_meeting__isnull=False),
+                name="letter_one_subject",
+            ),
+            models.UniqueConstraint(fields=["agenda_item"], name="letter_unique_decision"),
+            models.UniqueConstraint(fields=["information_meeting"], name="letter_unique_invitation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, remiss {self.referral_id}"
+
+    @property
+    def filename(self) -> str:
+        """ASCII, no personal data: the kind and the referral's number (0009)."""
+        prefix = "Beslutsbrev" if self.kind == self.Kind.DECISION else "Kallelse"
+        return f"{prefix}-remiss-{self.referral_id}-{self.pk}.pdf"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return self.referral.get_additional_data()

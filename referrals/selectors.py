@@ -79,7 +79,7 @@ def questions_for(user: User | AnonymousUser) -> QuerySet[ConsultativeQuestion]:
         return ConsultativeQuestion.objects.none()
     return ConsultativeQuestion.objects.filter(
         Q(asked_by=user) | Q(team__in=teams_where(user, action="consult"))
-    ).select_related("team", "asked_by", "organisation")
+    ).select_related("team", "asked_by", "organisation", "registered_by")
 
 
 def waiting_questions(user: User, *, team_ids: list[int] | None = None) -> QuerySet[ConsultativeQuestion]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.idempotency import create_once
 from ist.reminders.sweeps import sweep_for
-from referrals import arrivals, emails
+from referrals import arrivals, emails, letters
 from referrals import deadline as clock
 from referrals.inputs import ReferralFields, RegisteredReferralFields, TeamEdit
 from referrals.models import (
@@ -373,15 +373,19 @@ def question_ask(
 def meeting_create(
     *, team: Team, date: date, start_time: time, place: str, by: User, form_token: uuid.UUID | None = None
 ) -> TeamMeeting:
-    """A coordinator schedules a samverkansteam meeting, once per form token."""
-    meeting, _created = create_once(
-        TeamMeeting,
-        form_token=form_token,
-        create=lambda token: TeamMeeting.objects.create(
+    """A coordinator schedules a samverkansteam meeting, once per form token. The team's members
+    and coordinators get it by e-mail with a calendar invite, unless it is dated in the past (a
+    meeting recorded afterwards)."""
+
+    def create(token: uuid.UUID | None) -> TeamMeeting:
+        meeting = TeamMeeting.objects.create(
             team=team, date=date, start_time=start_time, place=place, created_by=by, form_token=token
-        ),
-        created_by=by,
-    )
+        )
+        if date >= timezone.localdate():
+            emails.send(emails.MEETING_BOOKED, meeting.pk, key="booked")
+        return meeting
+
+    meeting, _created = create_once(TeamMeeting, form_token=form_token, create=create, created_by=by)
     return meeting
 
 
@@ -477,6 +481,7 @@ def agenda_decide(*, item: AgendaItem, decision: str, reasoning: str, by: User) 
         _event(referral, Event.DECIDED, by, f"{Decision(decision).label}. {reasoning}".strip())
         AgendaItem.objects.filter(referral=referral, decision="").exclude(pk=item.pk).delete()
         emails.send(emails.DECIDED, referral.pk, key=referral.version)
+        letters.decision_letter_queue(item=item)  # for those told of it who cannot read it in IST
     else:
         if decision != Decision.ANSWERED or item.question_id is None:
             raise NotAllowedNow
@@ -502,11 +507,18 @@ def info_meeting_book(
     attendees: list[User],
     by: User,
     form_token: uuid.UUID | None = None,
+    today: date | None = None,
 ) -> InformationMeeting:
-    """Book the information meeting of an accepted referral and invite the referrer.
+    """Book the information meeting of an accepted referral, invite the referrer and the attendees
+    (with a calendar invite) and make the person's kallelse (referrals/letters.py).
+
+    A meeting dated before today is recorded as already held (a meeting agreed by phone and
+    registered afterwards, docs/decisions/0032): nobody is invited to it, no kallelse is made, and
+    its outcome can be recorded at once.
 
     Pre: the referral is accepted (a no-show may be booked again).
     """
+    held = date < (today or timezone.localdate())
 
     def create(token: uuid.UUID | None) -> InformationMeeting:
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -516,8 +528,11 @@ def info_meeting_book(
             referral=locked, date=date, start_time=start_time, place=place, booked_by=by, form_token=token
         )
         meeting.attendees.set(attendees)
-        _event(locked, Event.INFO_MEETING_BOOKED, by, f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}")
-        emails.send(emails.INFO_MEETING_BOOKED, meeting.pk, key="booked")
+        when = f"{date:%Y-%m-%d} {start_time:%H:%M}, {place}"
+        _event(locked, Event.INFO_MEETING_BOOKED, by, f"{when} (registrerat i efterhand)" if held else when)
+        if not held:
+            emails.send(emails.INFO_MEETING_BOOKED, meeting.pk, key="booked")
+            letters.invitation_queue(meeting=meeting)
         return meeting
 
     meeting, _created = create_once(InformationMeeting, form_token=form_token, create=create, referral_id=referral.pk)
@@ -528,8 +543,15 @@ _OUTCOME_STATUS = {Outcome.WANTS_TO_START: Status.READY, Outcome.DECLINES: Statu
 
 
 @transaction.atomic
-def info_meeting_record_outcome(*, meeting: InformationMeeting, outcome: str, note: str, by: User) -> bool:
-    """Record how the information meeting went, once. Wants to start: ready for enrolment."""
+def info_meeting_record_outcome(
+    *, meeting: InformationMeeting, outcome: str, note: str, by: User, today: date | None = None
+) -> bool:
+    """Record how the information meeting went, once. Wants to start: ready for enrolment.
+
+    Only on or after the meeting's day (NotAllowedNow before: a meeting that has not taken place
+    has no outcome; the form says so beside the field)."""
+    if meeting.date > (today or timezone.localdate()):
+        raise NotAllowedNow
     claimed = InformationMeeting.objects.filter(pk=meeting.pk, outcome="").update(
         outcome=outcome, outcome_note=note, outcome_recorded_at=timezone.now()
     )

@@ -792,13 +792,15 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
         strict=True,
     )
     asked = questions_over(teams, periods)
+    from reports.questionnaires import section as voice_section  # it builds on this module's Table
+
     result = []
     for (referrals, decided, meetings, answers), (vol, (fin, muni, age)), (acts, (phase_table, phase_measures)), (
         (closure_table, closure_measures),
         follow,
         support,
         occupation,
-    ), question in zip(way_in, people, in_ist, way_out, asked, strict=True):
+    ), question, period in zip(way_in, people, in_ist, way_out, asked, periods, strict=True):
         result.append(
             [
                 Section("way_in", "Vägen in", [referrals, decided, meetings], answers),
@@ -811,6 +813,7 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
                     closure_measures,
                 ),
                 Section("questions", "Konsultativa frågor", [question]),
+                voice_section(teams, period),
             ]
         )
     return result

@@ -28,6 +28,13 @@ ADMINISTRATOR_MODELS = frozenset(
         "notifications.deadlinesettings",
         "retention.retentionrule",
         "outbox.message",
+        # The questionnaires as data (ist/questionnaires); never the answers.
+        "questionnaires.indicator",
+        "questionnaires.questionnaire",
+        "questionnaires.questionnaireversion",
+        "questionnaires.question",
+        "questionnaires.option",
+        "questionnaires.duerule",
     }
 )
 

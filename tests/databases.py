@@ -16,10 +16,12 @@ from django.db import connection
 
 def seed_reference_data() -> None:
     """The rows data migrations made from the apps' reference modules (the five teams and the demo
-    organisation, support kinds, phase requirements, activity kinds, value lists, retention rules), which a
-    transactional test database (and the flush between live-server tests) does not have."""
+    organisation, support kinds, phase requirements, activity kinds, value lists, retention rules, the
+    reference questionnaires), which a transactional test database (and the flush between live-server
+    tests) does not have."""
     from django.apps import apps
 
+    from ist.questionnaires.reference import create_reference
     from ist.retention.reference import create_default_rules
     from participants.reference import seed_activity_kinds, seed_rules_and_lists
     from referrals.reference import create_support_kinds
@@ -30,6 +32,7 @@ def seed_reference_data() -> None:
     seed_rules_and_lists(apps)
     seed_activity_kinds(apps)
     create_default_rules(apps)
+    create_reference(apps)
 
 
 postgresql_only = pytest.mark.skipif(

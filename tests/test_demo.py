@@ -56,7 +56,12 @@ def test_demo_has_referrals_in_every_state_in_every_team(demo) -> None:
         meetings = TeamMeeting.objects.filter(team=team)
         assert meetings.filter(date__gt=timezone.localdate()).count() == 1
         assert meetings.filter(date__lt=timezone.localdate(), items__isnull=False).distinct().count() >= 2
-        assert team.questions.count() == 3
+        # three asked online, one by phone registered by the coordinator (decision 0029)
+        assert team.questions.count() == 4
+        assert team.questions.filter(channel="phone", asked_by__isnull=True).count() == 1
+        # Återtagen both ways: by the referrer, and by the team after an unanswered komplettering
+        withdrawn = Referral.objects.filter(team=team, status=Referral.Status.WITHDRAWN)
+        assert {r.withdrawn_by_referrer for r in withdrawn} == {True, False}
 
 
 def test_demo_journeys_cover_every_phase_reason_and_due_follow_ups(demo) -> None:

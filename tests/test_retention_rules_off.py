@@ -26,7 +26,7 @@ LONG_AFTER = date(2030, 1, 15)  # every default period has passed for a record o
 
 def test_the_migrations_leave_every_rule_off_and_a_run_removes_nothing(users) -> None:
     rules = list(RetentionRule.objects.all())
-    assert {rule.kind for rule in rules} == set(Kind.values)  # nine rules, as seeded
+    assert {rule.kind for rule in rules} == set(Kind.values)  # eleven rules, as seeded
     assert [rule.kind for rule in rules if rule.active] == []
 
     draft = builders.age_referral(referral_builders.draft(users["referrer"]), date(2020, 1, 15))
@@ -52,7 +52,7 @@ def test_the_gallring_page_says_which_rules_are_off_and_how_to_turn_them_on(clie
     builders.age_referral(referral_builders.draft(users["referrer"]), date(2020, 1, 15))
     client.force_login(users["administrator"])
     html = client.get(reverse("retention:overview")).content.decode()
-    assert "9 av 9 regler är avstängda" in html
+    assert "11 av 11 regler är avstängda" in html
     assert "markera <strong>Gallras</strong>" in html
     assert reverse("admin:retention_retentionrule_changelist") in html
     assert html.count('<strong class="rule-off">Av</strong>') == len(services.preview())

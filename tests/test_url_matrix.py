@@ -48,6 +48,9 @@ from tests.participants import matrix_privacy as privacy_matrix
 from tests.participants import matrix_week as week_matrix
 from tests.participants.documents import matrix_delivery as delivery_matrix
 from tests.participants.documents import matrix_documents as documents_matrix
+from tests.questionnaires import matrix_questionnaires as questionnaires_matrix
+from tests.referrals import matrix_letters as letters_matrix
+from tests.referrals import matrix_lifecycle as lifecycle_matrix
 from tests.referrals import matrix_meetings as meetings_matrix
 from tests.referrals import matrix_referrer as referrer_matrix
 from tests.referrals import matrix_triage as triage_matrix
@@ -59,6 +62,8 @@ APP_MATRICES = [
     referrer_matrix,
     triage_matrix,
     meetings_matrix,
+    letters_matrix,
+    lifecycle_matrix,
     enrolment_matrix,
     week_matrix,
     journey_matrix,
@@ -69,6 +74,7 @@ APP_MATRICES = [
     login_matrix,
     retention_matrix,
     privacy_matrix,
+    questionnaires_matrix,
 ]
 
 NEW_PASSWORD = "ett-nytt-langt-losenord-77"

@@ -237,16 +237,16 @@ def _journeys(size: Size) -> dict[str, int]:
         interpreter_needed, interpreter_language, substance_abuse, threatening_behaviour, imminent_imprisonment,
         full_sickness_compensation, consent_given, consent_date, consent_scope, attachment, decision_reason,
         decided_at, municipality_id, referrer_id, team_id, support_kind_id, consent_how, consent_scope_kinds,
-        consent_scope_referrer, protected_identity, protected_identity_by_author"""
+        consent_scope_referrer, protected_identity, protected_identity_by_author, withdrawal_reason"""
     # (status, received_on, pnr, first, last, municipality, team, n): one behind each enrolment ...
     referral_values = """{status}, 'web', {received} + time '09:00', {received} + time '09:00', {received},
         {received} + 14, 1, r.first_name || ' ' || r.last_name, '', r.email, {pnr}, {first}, {last}, '', '', '',
         '[]'::jsonb, '', '', 'unknown', '', '', '', false, '', false, false, false, false, true, {received}, '', '',
         '', {decided}, {municipality}, r.id, {team}, (%(supports)s::bigint[])[1 + {n} %% %(nsupports)s], 'written',
-        '[]'::jsonb, false, false, false"""
+        '[]'::jsonb, false, false, false, ''"""
     referrers = "JOIN nat_ref r ON r.n = {n} %% %(referrers)s"
     behind = referral_values.format(
-        status="'ready'",
+        status="CASE WHEN e.closed THEN 'closed' ELSE 'enrolled' END",  # the referral follows the stay (0029)
         received="(e.start_date - 30)",
         pnr="e.pnr",
         first="e.first_name",

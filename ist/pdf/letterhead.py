@@ -33,10 +33,13 @@ def logo_root() -> Path:
 
 @dataclass(frozen=True)
 class Addressee:
-    """Who a document is written to: a person and the organisation they work for."""
+    """Who a document is written to: a person and the organisation they work for, and the postal
+    address lines of a letter sent on paper (empty for documents, and always for a person with
+    protected identity: referrals/letters.py)."""
 
     name: str
     organisation: str = ""
+    address: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, user: User) -> Addressee:

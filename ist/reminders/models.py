@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     NEW_REFERRAL = "new_referral", _("Ny remiss")
     REFERRAL_RESUBMITTED = "referral_resubmitted", _("Remiss kompletterad")
     NEW_QUESTION = "new_question", _("Ny konsultativ fråga")
+    QUESTIONNAIRE_DUE = "questionnaire_due", _("Enkät att lämna ut")
 
 
 # New work announced to a team's coordinators: an item at once, and an e-mail at once or in the

@@ -52,6 +52,11 @@ def sweep_reports() -> dict:
 
 
 @shared_task(**SWEEP_OPTIONS)
+def sweep_questionnaires() -> dict:
+    return sweeps.sweep("questionnaires")
+
+
+@shared_task(**SWEEP_OPTIONS)
 def send_digests() -> int:
     """Make today's digest rows and queue (through the outbox) one task per digest still to send."""
     now = timezone.now()

@@ -40,6 +40,7 @@ from referrals.models import (
     AgendaItem,
     ConsultativeQuestion,
     InformationMeeting,
+    Letter,
     Referral,
     ReferralEvent,
     ReferralUserObjectPermission,
@@ -100,12 +101,21 @@ REFERRAL_BLANK = {
     "referrer_email": "",
     "support_contact_email": "",
     "decision_reason": "",
+    "withdrawal_reason": "",
     "attachment": "",
     "form_token": None,
 }
 # Participant: sex, birth_year and municipality stay (Finsam, age band, municipality tables).
 PARTICIPANT_BLANK = {"first_name": "", "last_name": "", "phone": "", "email": "", "address": ""}
-QUESTION_BLANK = {"personnummer": "", "person_name": "", "question": "", "answer": "", "form_token": None}
+QUESTION_BLANK = {
+    "personnummer": "",
+    "person_name": "",
+    "question": "",
+    "answer": "",
+    "asker_name": "",
+    "asker_contact": "",
+    "form_token": None,
+}
 
 
 def _purge_change_history(model: type[Model], ids: Iterable[int]) -> None:
@@ -141,7 +151,11 @@ def anonymise_referrals(ids: list[int], now: datetime) -> Outcome:
     outcome.add_files(referrals.values_list("attachment", flat=True))
     items = list(AgendaItem.objects.filter(referral__in=ids).values_list("pk", flat=True))
     meetings = list(InformationMeeting.objects.filter(referral__in=ids).values_list("pk", flat=True))
+    # The letters (beslutsbrev, kallelse) name the person and may hold the address: they go, files too.
+    letters = Letter.objects.filter(referral__in=ids)
+    outcome.add_files(list(letters.values_list("pdf", flat=True)))
     with disable_auditlog():
+        outcome.add("Brev", DELETED, letters.delete()[0])
         ReferralEvent.objects.filter(referral__in=ids).delete()
         ReferralUserObjectPermission.objects.filter(content_object__in=ids).delete()
         AgendaItem.objects.filter(pk__in=items).update(reasoning="")
@@ -275,6 +289,18 @@ def delete_rows(record: str, model: type[Model], *, file_field: str = "") -> Cal
         return outcome
 
     return apply
+
+
+def anonymise_answers(ids: list[int], now: datetime) -> Outcome:
+    """The identified questionnaire answers of closed enrolments become anonymous (ist/questionnaires/retention.py)."""
+    from ist.questionnaires.retention import make_anonymous
+
+    outcome = Outcome()
+    with disable_auditlog():
+        answers, hand_outs = make_anonymous(ids, now)
+    outcome.add("Självskattning", ANONYMISED, answers)
+    outcome.add("Utskick av enkät", DELETED, hand_outs)
+    return outcome
 
 
 def not_held(held: list[str], *paths: str) -> Q:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from ist.pdf.rendering import PdfAttachment, render_pdf
 from ist.pdf.storage import store
 from ist.personnummer import formatted
+from ist.questionnaires.models import Answer, Response
 from ist.retention.models import LegalHold, RegisterExtract
 from participants.models import Document, Enrollment, Participant
 from referrals.models import ConsultativeQuestion, Referral
@@ -30,6 +31,7 @@ from referrals.models import ConsultativeQuestion, Referral
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from django.db.models import QuerySet
     from django.db.models.fields.files import FieldFile
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,16 @@ def _read(stored: FieldFile) -> bytes | None:
             return handle.read()
     except OSError:
         return None
+
+
+def _self_assessments() -> QuerySet[Response]:
+    answers = Answer.objects.select_related("question", "option").order_by("question__order", "pk")
+    return (
+        Response.objects.filter(identified=True)
+        .select_related("version__questionnaire")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("answered_on")
+    )
 
 
 def content_for(personnummer: str) -> Content:
@@ -86,6 +98,8 @@ def content_for(personnummer: str) -> Content:
                 "follow_ups",
                 "contacts__user",
                 Prefetch("documents", queryset=documents, to_attr="shown_documents"),
+                # The self-assessments (identified answers); anonymous answers are nobody's (0036).
+                Prefetch("questionnaire_responses", queryset=_self_assessments(), to_attr="self_assessments"),
             )
             .order_by("start_date", "pk")
         )

@@ -19,6 +19,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ist.outbox.models import Message
+from ist.questionnaires.models import Response
 from ist.reminders.models import EmailDelivery, Notification
 from ist.retention import anonymise
 from ist.retention.anonymise import ANONYMISED, DELETED, Outcome, not_held
@@ -29,7 +30,8 @@ from referrals.models import ConsultativeQuestion, Referral
 if TYPE_CHECKING:
     from ist.retention.models import RetentionRule
 
-NOT_ENROLLED = [Referral.Status.REJECTED, Referral.Status.DECLINED]
+# Ended without a stay: rejected, declined after the information meeting, or withdrawn (decision 0029).
+NOT_ENROLLED = [Referral.Status.REJECTED, Referral.Status.DECLINED, Referral.Status.WITHDRAWN]
 
 
 def months_before(day: date, months: int) -> date:
@@ -171,6 +173,18 @@ def _extracts(rule: RetentionRule, cutoff: date, held: list[str]) -> QuerySet:
     return RegisterExtract.objects.filter(not_held(held, "personnummer"), requested_at__lt=after(cutoff))
 
 
+def _identified_answers(rule: RetentionRule, cutoff: date, held: list[str]) -> QuerySet:
+    from ist.questionnaires.retention import enrollments_with_answers
+
+    return enrollments_with_answers(cutoff).filter(not_held(held, "participant__personnummer"))
+
+
+def _anonymous_answers(rule: RetentionRule, cutoff: date, held: list[str]) -> QuerySet:
+    from ist.questionnaires.retention import anonymous_before
+
+    return anonymous_before(cutoff)  # no person: a spärr cannot concern them
+
+
 PARTS: dict[str, list[Part]] = {
     Kind.DRAFT_REFERRAL: [Part("Remissutkast", DELETED, Referral, _drafts, anonymise.delete_referrals)],
     Kind.REFERRAL_NOT_ENROLLED: [Part("Remiss", ANONYMISED, Referral, _not_enrolled, anonymise.anonymise_referrals)],
@@ -179,6 +193,19 @@ PARTS: dict[str, list[Part]] = {
     ],
     Kind.CLOSED_ENROLLMENT: [
         Part("Inskrivning", ANONYMISED, Enrollment, _closed_enrollments, anonymise.anonymise_enrollments)
+    ],
+    Kind.IDENTIFIED_ANSWER: [
+        Part("Självskattning", ANONYMISED, Enrollment, _identified_answers, anonymise.anonymise_answers)
+    ],
+    Kind.ANONYMOUS_ANSWER: [
+        Part(
+            "Anonymt enkätsvar",
+            DELETED,
+            Response,
+            _anonymous_answers,
+            anonymise.delete_rows("Anonymt enkätsvar", Response),
+            batch_factor=10,
+        )
     ],
     Kind.UPLOADED_FILE: [
         Part("Inskannad remiss", DELETED, Referral, _referral_files, anonymise.clear_referral_files),

@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     CHANGE_LOG = "change_log", _("Ändringshistorik")
     NOTIFICATION = "notification", _("Påminnelser och e-postutskick")
     REGISTER_EXTRACT = "register_extract", _("Registerutdrag")
+    IDENTIFIED_ANSWER = "identified_answer", _("Självskattningar (enkätsvar kopplade till inskrivningen)")
+    ANONYMOUS_ANSWER = "anonymous_answer", _("Anonyma enkätsvar (inga personuppgifter)")
 
 
 class Event(models.TextChoices):
@@ -56,6 +58,8 @@ EVENTS: dict[str, tuple[str, ...]] = {
     Kind.CHANGE_LOG: (Event.LOGGED,),
     Kind.NOTIFICATION: (Event.LAST_CHANGE,),
     Kind.REGISTER_EXTRACT: (Event.REQUESTED,),
+    Kind.IDENTIFIED_ANSWER: (Event.CLOSURE,),
+    Kind.ANONYMOUS_ANSWER: (Event.ANSWER,),
 }
 
 

@@ -18,6 +18,9 @@ DEFAULTS = [
     ("change_log", "logged", 60),
     ("notification", "last_change", 12),
     ("register_extract", "requested", 3),
+    # Questionnaires (docs/decisions/0036): self-assessments with the enrolment, anonymous answers long.
+    ("identified_answer", "closure", 60),
+    ("anonymous_answer", "answer", 120),
 ]
 
 

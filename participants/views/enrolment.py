@@ -31,6 +31,7 @@ from ist import offers, personnummer
 from ist.audit.recording import get_allowed_or_403, get_visible_or_404, record_access
 from ist.errors import NotAllowedNow, StaleEdit
 from ist.http import AuthenticatedHttpRequest
+from ist.questionnaires.panel import panel_context as questionnaire_panel
 from ist.stale import STALE_MESSAGE
 from ist.web import form_token, query_date, render_page_or_partial, whole_number
 from participants import rules, selectors, services
@@ -339,6 +340,8 @@ def detail(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespons
             ],
             "follow_ups": rules.follow_up_rows(list(enrollment.follow_ups.all()), today=timezone.localdate()),
             "events": enrollment.events.select_related("by"),
+            # Questionnaires and the self-assessment: the handledare and coordinators only (None otherwise).
+            "voice": questionnaire_panel(request, enrollment),
             "periods": periods,
             "contacts": list(documents_selectors.contacts_of(enrollment)),
         }

@@ -25,7 +25,7 @@ from ist.stale import STALE_MESSAGE
 from ist.web import form_token, whole_number
 from referrals import selectors, services
 from referrals.forms import AttendanceFormSet, DecisionForm, InfoMeetingForm, MeetingForm, OutcomeForm
-from referrals.models import AgendaItem, Referral, TeamMeeting, new_form_token
+from referrals.models import AgendaItem, InformationMeeting, Referral, TeamMeeting, new_form_token
 from teams.access import teams_where
 from teams.models import Organisation
 
@@ -198,7 +198,16 @@ def info_meeting_new(request: AuthenticatedHttpRequest, referral_pk: int) -> Htt
         except NotAllowedNow:
             form, status = None, 409
         else:
-            messages.success(request, "Informationsmötet är bokat. Inremittenten får ett meddelande.")
+            if booked.date < timezone.localdate():
+                messages.success(
+                    request,
+                    "Mötet är registrerat som redan hållet. Ingen inbjudan eller kallelse skickades. "
+                    "Registrera utfallet nedan.",
+                )
+            else:
+                messages.success(
+                    request, "Informationsmötet är bokat. Inremittenten och IST-deltagarna får ett meddelande."
+                )
             return redirect("referrals:info_meeting", pk=booked.pk)
     context = {"referral": referral, "form": form, "form_token": request.POST.get("form_token") or new_form_token()}
     context["not_accepted"] = NOT_ACCEPTED if form is None else ""
@@ -211,28 +220,50 @@ def _booking(form: InfoMeetingForm) -> dict[str, Any]:
 
 
 def info_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The booking; coordinators record the outcome once, the others read it."""
+    """The booking; coordinators record the outcome once (from the meeting's day), the others read it.
+    After "Vill börja" the coordinator goes to the enrolment form in one click."""
     meeting = get_visible_or_404(
         request, selectors.information_meetings_for(request.user), what="informationsmöte", pk=pk
     )
     may_record = selectors.referrals_for(request.user, "manage").filter(pk=meeting.referral_id).exists()
     if request.method == "POST" and not may_record:
         raise PermissionDenied
-    form = OutcomeForm(request.POST or None) if may_record and not meeting.outcome else None
+    today = timezone.localdate()
+    form = None
+    if may_record and not meeting.outcome:
+        form = OutcomeForm(request.POST or None, meeting_date=meeting.date, today=today)
     if request.method == "POST" and meeting.outcome:
         messages.info(request, "Utfallet var redan registrerat och har inte ändrats.")
         return redirect("referrals:info_meeting", pk=meeting.pk)
+    status = 200
     if form is not None and form.is_valid():
         data = form.cleaned_data
-        if services.info_meeting_record_outcome(
-            meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user
-        ):
-            messages.success(request, "Utfallet är registrerat.")
+        try:
+            recorded = services.info_meeting_record_outcome(
+                meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user, today=today
+            )
+        except NotAllowedNow:  # the form checked the day; a date changed meanwhile lands here
+            form.add_error("outcome", f"Utfallet kan registreras från mötesdagen, {meeting.date:%Y-%m-%d}.")
+            status = 409
         else:
-            messages.info(request, "Utfallet var redan registrerat och har inte ändrats.")
-        return redirect("referrals:info_meeting", pk=meeting.pk)
-    context = {"meeting": meeting, "referral": meeting.referral, "form": form, "may_record": may_record}
-    return render(request, "referrals/meetings/info_meeting.html", context)
+            if recorded:
+                messages.success(request, "Utfallet är registrerat.")
+            else:
+                messages.info(request, "Utfallet var redan registrerat och har inte ändrats.")
+            return redirect("referrals:info_meeting", pk=meeting.pk)
+    referral = meeting.referral
+    context = {
+        "meeting": meeting,
+        "referral": referral,
+        "form": form,
+        "may_record": may_record,
+        "letters": list(meeting.letters.all()) if may_record else [],
+        # "Vill börja" and still ready: the enrolment form is one click away, filled in from the referral.
+        "may_enrol": may_record
+        and meeting.outcome == InformationMeeting.Outcome.WANTS_TO_START
+        and referral.status == Referral.Status.READY,
+    }
+    return render(request, "referrals/meetings/info_meeting.html", context, status=status)
 
 
 urlpatterns = [

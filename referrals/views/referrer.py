@@ -30,8 +30,9 @@ from ist.http import AuthenticatedHttpRequest
 from ist.privacy import identity
 from ist.stale import STALE_MESSAGE
 from ist.web import form_token
-from referrals import rules, selectors, services
+from referrals import lifecycle, rules, selectors, services
 from referrals.forms import QuestionForm, ReferralForm
+from referrals.lifecycle_forms import MineFilterForm
 from referrals.models import Referral, ReferralEvent, new_form_token
 from teams.access import roles_of, teams_where
 
@@ -134,12 +135,48 @@ def _render_form(
 
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Mina remisser: what the user sent or drafted, and the latest questions they asked."""
-    page = _page(request, selectors.own_referrals(request.user))
-    questions = list(selectors.questions_for(request.user).filter(asked_by=request.user)[:RECENT_QUESTIONS])
+    """Mina remisser: what the user sent or drafted (filtered by status, searched by name), and the
+    latest questions they asked. An enrolled referral links to the participant page within the consent."""
+    user = request.user
+    form = MineFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    referrals = selectors.own_referrals(user).select_related("enrollment")
+    if filters.get("status"):
+        referrals = referrals.filter(status=filters["status"])
+    words = (filters.get("namn") or "").split()
+    if words:
+        # A protected person is never found by name, whoever wrote the name (ist/privacy/identity.py).
+        referrals = referrals.filter(protected_identity=False)
+    for word in words:
+        referrals = referrals.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    page = _page(request, referrals)
+    rows = [(referral, _participant_url(referral, user)) for referral in page.object_list]
+    questions = list(selectors.questions_for(user).filter(asked_by=user)[:RECENT_QUESTIONS])
     record_access(request, page.object_list, what="Mina remisser")
     record_access(request, questions, what="Mina frågor")
-    return render(request, "referrals/referrer/mine.html", {"page": page, "questions": questions})
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "questions": questions,
+        "form": form,
+        "query": query.urlencode(),
+        "filtered": bool(filters.get("status") or words),
+    }
+    return render(request, "referrals/referrer/mine.html", context)
+
+
+def _participant_url(referral: Referral, user: User) -> str:
+    """The participant page of the stay behind an enrolled referral, within the consent (the rule of
+    referrals.lifecycle.stay_of on the referral page; the participant page applies its own). No
+    query: the enrolment comes with the list."""
+    if referral.status not in (Referral.Status.ENROLLED, Referral.Status.CLOSED):
+        return ""
+    enrollment = getattr(referral, "enrollment", None)
+    if enrollment is None or not referral.consent_covers(user):
+        return ""
+    return reverse("participants:detail", args=[enrollment.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,9 +312,17 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         Q(enrollment__responsible=request.user) | Q(enrollment__second_contact=request.user), pk=referral.pk
     )
     may_change_consent = (can_manage and referral.status != Referral.Status.DRAFT) or handles.exists()
+    info_meetings = list(selectors.information_meetings_of(referral))
+    today = timezone.localdate()
     context = {
         "referral": referral,
         "identity": identity.sees_identity(request.user, referral),
+        "may_withdraw": is_referrer and referral.status in lifecycle.WITHDRAWABLE,
+        "decision": lifecycle.decision_box(referral),
+        "stay": lifecycle.stay_of(referral, request.user),
+        # Invited only while the meeting is ahead and the referral waits for it (not once enrolled).
+        "invited": referral.status == Referral.Status.ACCEPTED
+        and any(not m.outcome and m.date >= today for m in info_meetings),
         "consent_url": reverse("participants:consent", args=[referral.pk]) if may_change_consent else "",
         "is_referrer": is_referrer,
         "can_edit": is_referrer and referral.is_open_for_referrer,
@@ -286,7 +331,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "age": _age_outside(referral.personnummer, timezone.localdate()),
         "personnummer": _display(referral, "personnummer"),
         "authorities": _display(referral, "authorities_involved"),
-        "info_meetings": selectors.information_meetings_of(referral),
+        "info_meetings": info_meetings,
         "events": selectors.events_of(referral, for_referrer=is_referrer),
     }
     return render(request, "referrals/referrer/detail.html", context)

@@ -35,7 +35,7 @@ from ist.stale import STALE_MESSAGE, rebind
 from ist.uploads import FILE_LOST_MESSAGE
 from ist.web import form_token, render_page_or_partial
 from referrals import deadline as clock
-from referrals import rules, selectors, services
+from referrals import letters, rules, selectors, services
 from referrals.deadline import Clock
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
@@ -306,6 +306,7 @@ def _render_review(
         current = {name: str(edit_form[name].value() or "") for name in ("phone", "email")}
         kinds = dict(Organisation.Kind.choices)
         context |= {
+            "letters": list(letters.letters_of(referral)),
             "deadline": deadline_of(referral, today),
             "hints": rules.target_group_hints(referral, today),
             "missing": rules.missing_for_submit(referral, registered=referral.channel != Referral.Channel.WEB),

@@ -94,7 +94,9 @@ def mails(tmp_path: Path) -> list[Path]:
 def test_a_worker_killed_while_sending_then_restarted_sends_the_email_once(workers, tmp_path) -> None:
     seed_organisation()
     referrer, coordinator = ReferrerFactory.create(), member(Membership.Role.KOORDINATOR)
-    item = builders.on_agenda(builders.submitted(referrer), builders.meeting(coordinator), coordinator)
+    # A meeting held yesterday: a new one ahead would also e-mail the team its invite (issue 18).
+    meeting = builders.meeting(coordinator, days_ahead=-1)
+    item = builders.on_agenda(builders.submitted(referrer), meeting, coordinator)
     referral_services.agenda_decide(item=item, decision=AgendaItem.Decision.REJECT, reasoning="Nej.", by=coordinator)
     message = Message.objects.get(kind=Message.Kind.EMAIL)
     assert message.status == Status.RELAYED  # handed over on commit
@@ -149,7 +151,7 @@ def test_a_worker_killed_while_rendering_then_restarted_makes_one_pdf_and_one_em
     [told] = set(mails(tmp_path)) - set(told_before)
     assert "Handlingsplan" in told.read_text()
     assert wait_for(lambda: Message.objects.get(pk=render.pk).status == Status.DONE)
-    pdfs = list((tmp_path / "media").rglob("*.pdf"))
+    pdfs = list((tmp_path / "media" / "documents").rglob("*.pdf"))  # the journey's kallelse is in letters/
     assert len(pdfs) == 1
     plan.refresh_from_db()
     assert Path(plan.pdf.path) == pdfs[0]

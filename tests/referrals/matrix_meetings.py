@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from referrals import services
 from referrals.models import AgendaItem, InformationMeeting, MeetingAttendance, TeamMeeting
 from teams.models import Team
 from tests.matrix_roles import Post, fresh_token, signed_in
@@ -16,6 +17,20 @@ from tests.referrals import builders
 def _accepted_without_meeting(w: dict[str, Any]) -> dict[str, int]:
     """An accepted referral with no information meeting yet (world["accepted"] has one)."""
     return {"referral_pk": builders.accepted(builders.submitted(w["referrer"]), w["koordinator"]).pk}
+
+
+def _meeting_today(w: dict[str, Any]) -> dict[str, int]:
+    """An information meeting held today: its outcome may be recorded (world["info_meeting"] is ahead)."""
+    referral = builders.accepted(builders.submitted(w["referrer"]), w["koordinator"])
+    meeting = services.info_meeting_book(
+        referral=referral,
+        date=timezone.localdate(),
+        start_time=time(8, 0),
+        place="IST",
+        attendees=[],
+        by=w["koordinator"],
+    )
+    return {"pk": meeting.pk}
 
 
 # name: (kwargs or a function of `world`, query string, expected answer to GET per role)
@@ -69,9 +84,11 @@ POSTS: dict[str, Post] = {
         },
         changed=lambda p: InformationMeeting.objects.filter(form_token=p.world["token"]).exists(),
     ),
-    # Recording the outcome: coordinators; the others who see the meeting get 403.
+    # Recording the outcome (from the meeting's day: one held today): coordinators; the others who
+    # see the meeting get 403.
     "referrals:info_meeting": Post(
         answers=signed_in(404, koordinator=302, handledare=403, samverkansteam=403, referrer=403),
+        kwargs=_meeting_today,
         data={"outcome": "wants_to_start", "note": "Startar v. 3"},
         changed=lambda p: InformationMeeting.objects.get(pk=p.kwargs["pk"]).outcome != "",
     ),

@@ -148,6 +148,7 @@ def test_one_open_information_meeting_at_a_time_and_notes_stay_with_the_team(wor
         outcome=InformationMeeting.Outcome.NO_SHOW,
         note="Sjuk enligt mamman.",
         by=coordinator,
+        today=world["info_meeting"].date,  # recorded on the meeting's day (not before it)
     )
     assert services.info_meeting_book(referral=referral, by=coordinator, **book).pk
     messages = " ".join(referral.events.values_list("message", flat=True))

@@ -165,7 +165,8 @@ def test_agenda_decision_accept_tells_referrer_and_support_authority(
     assert referral.status == Status.ON_AGENDA
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert services.agenda_decide(item=item, decision=Decision.ACCEPT, reasoning="I målgruppen.", by=coordinator)
-    assert len(callbacks) == 1
+    # The e-mail, and the beslutsbrev's rendering: the support contact has no account (0032).
+    assert len(callbacks) == 2
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
     assert referral.decision_reason == "I målgruppen."
@@ -174,10 +175,15 @@ def test_agenda_decision_accept_tells_referrer_and_support_authority(
     from referrals.emails import DECIDED
 
     deliver(DECIDED, referral.pk)
-    message = mail.outbox[-1]
-    assert set(message.to) == {"remittent@test.example", "handlaggare@kommun.example"}
-    assert referral.last_name not in message.body
-    assert referral.personnummer not in message.body
+    by_address = {message.to[0]: message for message in mail.outbox[-2:]}
+    assert set(by_address) == {"remittent@test.example", "handlaggare@kommun.example"}
+    for message in by_address.values():
+        assert referral.last_name not in message.body
+        assert referral.personnummer not in message.body
+    # The referrer follows the referral in IST; the support contact has no account: a letter comes.
+    assert "/remisser/" in by_address["remittent@test.example"].body
+    assert "logga in" not in by_address["handlaggare@kommun.example"].body.lower()
+    assert "brev" in by_address["handlaggare@kommun.example"].body
 
 
 def test_a_decision_is_recorded_once(referrer, coordinator) -> None:

@@ -471,6 +471,7 @@ def test_handledare_may_not_book_and_outsider_gets_404(client, world, outsider) 
 
 def test_outcome_wants_to_start_makes_the_referral_ready_and_is_recorded_once(client, world) -> None:
     meeting, referral = world["info_meeting"], world["accepted"]
+    InformationMeeting.objects.filter(pk=meeting.pk).update(date=timezone.localdate())  # held today
     client.force_login(world["koordinator"])
     response = client.post(url("info_meeting", pk=meeting.pk), {"outcome": "wants_to_start", "note": "Startar v. 3"})
     assert response.status_code == 302
@@ -485,6 +486,7 @@ def test_outcome_wants_to_start_makes_the_referral_ready_and_is_recorded_once(cl
 
 def test_outcome_form_requires_a_choice(client, world) -> None:
     meeting = world["info_meeting"]
+    InformationMeeting.objects.filter(pk=meeting.pk).update(date=timezone.localdate())  # held today
     client.force_login(world["koordinator"])
     response = client.post(url("info_meeting", pk=meeting.pk), {"note": "Min anteckning"})
     assert response.status_code == 200

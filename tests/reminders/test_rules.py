@@ -129,7 +129,9 @@ def test_a_monday_information_meeting_is_reminded_of_on_the_friday_before(world)
 
 def test_an_information_meeting_with_an_outcome_needs_no_reminder(world):
     meeting = world["info_meeting"]
-    referral_services.info_meeting_record_outcome(meeting=meeting, outcome="declines", note="", by=world["koordinator"])
+    referral_services.info_meeting_record_outcome(
+        meeting=meeting, outcome="declines", note="", by=world["koordinator"], today=meeting.date
+    )
     assert for_subject(referrals.information_meetings(meeting.date, CONFIG), meeting.pk) == []
 
 

@@ -122,8 +122,8 @@ def test_recording_the_information_meetings_outcome_resolves_its_reminder(world)
     meeting.save(update_fields=["date"])
     swept()
     assert set(states(Kind.INFO_MEETING_TOMORROW, meeting).values()) == {State.OPEN}
-    referral_services.info_meeting_record_outcome(
-        meeting=meeting, outcome="wants_to_start", note="", by=world["koordinator"]
+    referral_services.info_meeting_record_outcome(  # on the meeting's day: not before it (issue 18)
+        meeting=meeting, outcome="wants_to_start", note="", by=world["koordinator"], today=meeting.date
     )
     assert set(states(Kind.INFO_MEETING_TOMORROW, meeting).values()) == {State.RESOLVED}
 

@@ -17,7 +17,14 @@ from tests.reports import dataset
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["Vägen in", "Deltagare", "Under tiden i IST", "Avslut och uppföljning", "Konsultativa frågor"]
+SECTIONS = [
+    "Vägen in",
+    "Deltagare",
+    "Under tiden i IST",
+    "Avslut och uppföljning",
+    "Konsultativa frågor",
+    "Deltagarnas röst (enkäter)",
+]
 Q3 = Period.quarter(2026, 3)
 
 

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ist.login.demo import seed_demo_totp
+from ist.questionnaires.demo import seed_questionnaires
 from ist.reminders.demo import seed_reminders
 from ist.retention.demo import seed_retention
 from participants.demo import seed_groups, seed_participants, seed_privacy
 from participants.demo_history import seed_returning
 from participants.documents.demo import seed_documents
-from referrals.demo import seed_decision_dates, seed_meeting_tomorrow, seed_referrals
+from referrals.demo import seed_decision_dates, seed_letters, seed_meeting_tomorrow, seed_referrals
 from reports.demo import seed_reports
 from teams.demo import seed_letterhead, seed_organisation
 
@@ -33,8 +34,10 @@ SEEDERS = [
     seed_privacy,
     seed_groups,  # after the protected person is chosen (issue 19.4)
     seed_retention,
+    seed_questionnaires,  # issue 20: answers over a year, self-assessments with progression
     seed_reports,
     seed_meeting_tomorrow,
+    seed_letters,  # after every seeder that books information meetings (issue 18)
     seed_reminders,
 ]
 
