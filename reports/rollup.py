@@ -12,14 +12,18 @@ what the rollup cannot know yet, live (`activities_by_kind`):
 - every day the rollup has not counted yet (a fresh install, a data load that bypassed the
   services: `manage.py rebuild_activity_rollup` marks every day for counting again).
 
+Above the days, `ActivityMonth` holds each month's sum of its day rows, recomputed by the worker in
+the transaction that counts any day of the month (`build_months`); the reader takes a month from it
+only when the whole month is in the period and every day of it is counted and clean.
+
 So the figures are always those of the live aggregate; the rollup only makes them cheap.
 Correctness under concurrency (docs/decisions/0024-national-pages.md): a writer upserts the day's
 `RollupDay` row as dirty; the worker locks the rows of the days it counts before it reads the
 activities and clears `dirty` in the same transaction, so a change that commits while the worker
 counts waits for the lock and leaves the day dirty again.
 
-To count by something else (a category of activity kind), add the column to `ActivityDay` and to
-`KEY` below, and rebuild.
+To count by something else (a category of activity kind), add the column to `ActivityDay`,
+`ActivityMonth` and `KEY` below, and rebuild.
 """
 
 from __future__ import annotations
