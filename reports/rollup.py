@@ -174,6 +174,16 @@ def build_months(
     transaction and `rebuild_activity_rollup` pay a few thousand day rows per month, not its
     activities. The worker calls it in the transaction that counts the days; the migration that
     added the table, with its historical models."""
+    with transaction.atomic():
+        _build_months(months, day_model, month_model)
+
+
+def _build_months(months: Iterable[date] | None, day_model: type[Any], month_model: type[Any]) -> None:
+    if connection.vendor == "postgresql":
+        # Two workers (the beat task and the command) counting days of the same month would each
+        # rebuild it from a snapshot without the other's days; taken in turn, the second sees the first's.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('reports.activity_month'))")
     old = month_model.objects.all()
     days = day_model.objects.all()
     if months is not None:
