@@ -98,6 +98,31 @@ class ActivityDay(models.Model):
         return f"{self.day:%Y-%m-%d} {self.team_id} {self.kind} {self.attendance}: {self.n}"
 
 
+class ActivityMonth(models.Model):
+    """The monthly level of the activity rollup (reports/rollup.py): the sum of a month's `ActivityDay`
+    rows, per team, kind and attendance. Recomputed from the day rows by the worker in the transaction
+    that counts any day of the month; Statistik reads a month from here only when every day of it is
+    counted and clean (else from the days, and the dirty or uncounted days live), so a year is
+    12 rows per key instead of 365."""
+
+    month = models.DateField()  # the first day of the month
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    attendance = models.CharField(max_length=10)
+    n = models.PositiveIntegerField()
+    minutes = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "team", "kind", "attendance"], name="activity_month_one_row_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.team_id} {self.kind} {self.attendance}: {self.n}"
+
+
 class RollupDay(models.Model):
     """One row per day the rollup knows: `dirty` while an activity of that day changed since the
     worker last counted it. A day without a row, or a dirty one, is counted live."""

@@ -12,14 +12,18 @@ what the rollup cannot know yet, live (`activities_by_kind`):
 - every day the rollup has not counted yet (a fresh install, a data load that bypassed the
   services: `manage.py rebuild_activity_rollup` marks every day for counting again).
 
+Above the days, `ActivityMonth` holds each month's sum of its day rows, recomputed by the worker in
+the transaction that counts any day of the month (`build_months`); the reader takes a month from it
+only when the whole month is in the period and every day of it is counted and clean.
+
 So the figures are always those of the live aggregate; the rollup only makes them cheap.
 Correctness under concurrency (docs/decisions/0024-national-pages.md): a writer upserts the day's
 `RollupDay` row as dirty; the worker locks the rows of the days it counts before it reads the
 activities and clears `dirty` in the same transaction, so a change that commits while the worker
 counts waits for the lock and leaves the day dirty again.
 
-To count by something else (a category of activity kind), add the column to `ActivityDay` and to
-`KEY` below, and rebuild.
+To count by something else (a category of activity kind), add the column to `ActivityDay`,
+`ActivityMonth` and `KEY` below, and rebuild.
 """
 
 from __future__ import annotations
@@ -30,13 +34,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import BigIntegerField, Case, Count, F, Min, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Case, Count, F, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from participants.models import Activity, Attendance, Enrollment, Transfer
-from reports.models import ActivityDay, RollupDay
+from reports.models import ActivityDay, ActivityMonth, RollupDay
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -153,8 +157,55 @@ def _count_batch(*, before: date, now: Any) -> int:
         ],
         batch_size=2000,
     )
+    build_months({day.replace(day=1) for day in days})
     RollupDay.objects.filter(day__in=days).update(dirty=False, counted_at=now)
     return len(days)
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def build_months(
+    months: Iterable[date] | None, *, day_model: type[Any] = ActivityDay, month_model: type[Any] = ActivityMonth
+) -> None:
+    """Recompute the `ActivityMonth` rows of these months (their first days; None: every month) from
+    the `ActivityDay` rows, in SQL: one DELETE and one `INSERT … SELECT … GROUP BY`, so the worker's
+    transaction and `rebuild_activity_rollup` pay a few thousand day rows per month, not its
+    activities. The worker calls it in the transaction that counts the days; the migration that
+    added the table, with its historical models."""
+    with transaction.atomic():
+        _build_months(months, day_model, month_model)
+
+
+def _build_months(months: Iterable[date] | None, day_model: type[Any], month_model: type[Any]) -> None:
+    if connection.vendor == "postgresql":
+        # Two workers (the beat task and the command) counting days of the same month would each
+        # rebuild it from a snapshot without the other's days; taken in turn, the second sees the first's.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('reports.activity_month'))")
+    old = month_model.objects.all()
+    days = day_model.objects.all()
+    if months is not None:
+        wanted = sorted(set(months))
+        if not wanted:
+            return
+        ranges = Q()
+        for month in wanted:
+            ranges |= Q(day__range=(month, _month_end(month)))
+        old = old.filter(month__in=wanted)
+        days = days.filter(ranges)
+    old.delete()
+    select = (
+        days.values("team_id", *KEY)
+        .annotate(month=TruncMonth("day"), total=Sum("n"), total_minutes=Sum("minutes"))
+        .order_by()
+    )
+    sql, params = select.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("team_id", *KEY, "month", "n", "minutes"))
+    table = connection.ops.quote_name(month_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
 
 def refresh(*, today: date | None = None) -> dict[str, int]:
@@ -190,11 +241,35 @@ def counts(teams: QuerySet[Team], period: Period, *, today: date | None = None) 
     return counts_over(teams, [period], today=today)[0]
 
 
+def _whole_months(period: Period, live: set[date]) -> list[date]:
+    """The months (first days) wholly inside the period with no day to count live: read from
+    `ActivityMonth`."""
+    months = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        end = _month_end(month)
+        if month >= period.start and end <= period.end and not any(month <= day <= end for day in live):
+            months.append(month)
+        month = end + timedelta(days=1)
+    return months
+
+
+def _ranges(days: Iterable[date], field: str) -> Q:
+    """Sorted days as `field__range` lookups, one per run of consecutive days."""
+    q = Q()
+    for first_day, last_day in _runs(list(days)):
+        q |= Q(**{f"{field}__range": (first_day, last_day)})
+    return q
+
+
 def counts_over(
     teams: QuerySet[Team], periods: Sequence[Period], *, today: date | None = None
 ) -> list[dict[tuple[str, ...], int]]:
     """`counts` for several periods (the page's and the one before) in the same three queries: each
-    query reads the days of every period once and sums per period with `FILTER (WHERE day in it)`."""
+    query reads the days of every period once and sums per period with `FILTER (WHERE day in it)`.
+    Each day of a period is read from exactly one place: its month's `ActivityMonth` rows if every
+    day of that month is in the period and counted (clean) when we looked, else its `ActivityDay`
+    rows if it is counted, else live. The months and the edge days are one query (UNION ALL)."""
     today = today or timezone.localdate()
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     counted = set(
@@ -202,30 +277,41 @@ def counts_over(
             "day", flat=True
         )
     )
-    # Each day is read from exactly one place: the rollup if counted when we looked, else live.
-    wanted = sorted({p.start + timedelta(days=i) for p in periods for i in range((p.end - p.start).days + 1)})
+    each_period = [[p.start + timedelta(days=i) for i in range((p.end - p.start).days + 1)] for p in periods]
+    wanted = sorted({day for days in each_period for day in days})
     live = [day for day in wanted if day not in counted]
+    live_set = set(live)
+    months = [_whole_months(period, live_set) for period in periods]
+    # Per period, the counted days outside its whole months: its edge days (and the days of months
+    # with a dirty day) from ActivityDay.
+    edge = [
+        _ranges((day for day in days if day in counted and day.replace(day=1) not in whole), "day")
+        for days, whole in zip(each_period, (set(in_months) for in_months in months), strict=True)
+    ]
     results: list[dict[tuple[str, ...], int]] = [defaultdict(int) for _ in periods]
-    if counted:
-        within = Q()
-        for period in periods:
-            within |= Q(day__range=(period.start, period.end))
-        sums = {f"n_{i}": Sum("n", filter=Q(day__range=(p.start, p.end))) for i, p in enumerate(periods)}
-        rows = (
-            ActivityDay.objects.filter(within, team__in=teams)
-            .exclude(day__in=live)  # few: today, later days, dirty and never-counted days
-            .values(*KEY)
-            .annotate(**sums)
-            .order_by()
+    parts = []
+    if any(months):
+        sums = {
+            f"n_{i}": Coalesce(Sum("n", filter=Q(month__in=in_months)), 0) if in_months else Value(0)
+            for i, in_months in enumerate(months)
+        }
+        everything = sorted({month for in_months in months for month in in_months})
+        parts.append(
+            ActivityMonth.objects.filter(month__in=everything, team__in=teams).values(*KEY).annotate(**sums).order_by()
         )
+    if any(edge):
+        sums = {f"n_{i}": Coalesce(Sum("n", filter=ranges), 0) if ranges else Value(0) for i, ranges in enumerate(edge)}
+        within = Q()
+        for ranges in edge:
+            within |= ranges
+        parts.append(ActivityDay.objects.filter(within, team__in=teams).values(*KEY).annotate(**sums).order_by())
+    if parts:
+        rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
         _add(results, rows)
     if live:
-        days = Q()
-        for first_day, last_day in _runs(live):
-            days |= Q(date__range=(first_day, last_day))
         each = {f"n_{i}": Count("pk", filter=Q(date__range=(p.start, p.end))) for i, p in enumerate(periods)}
         rows = (
-            Activity.objects.filter(days)
+            Activity.objects.filter(_ranges(live, "date"))
             .alias(held_by=held_by())
             .filter(held_by__in=teams)
             .values(*KEY)

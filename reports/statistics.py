@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -432,33 +434,16 @@ def _people(_period: Period, within: Q) -> Aggregate:
     return Count("participant", distinct=True, filter=within)
 
 
-def participants_by_municipality_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
-    """People enrolled some day in the period, by home municipality and sex (each person once)."""
-    per_period = _per_period(
-        Enrollment.objects.all(),
-        periods,
-        _enrolled_during(teams),
-        ["participant__municipality__name", "participant__sex"],
-        {"n": _people},
+def _municipality_table(rows: list[dict[str, Any]]) -> Table:
+    counts = _by_sex(rows, "participant__municipality__name")
+    order = [(name, name) for name in sorted(counts)]
+    return Table(
+        "municipality",
+        "Deltagare per hemkommun",
+        "Kommun",
+        [label for _value, label in SEXES],
+        _ordered(counts, order, len(SEXES)),
     )
-    tables = []
-    for rows in per_period:
-        counts = _by_sex(rows, "participant__municipality__name")
-        order = [(name, name) for name in sorted(counts)]
-        tables.append(
-            Table(
-                "municipality",
-                "Deltagare per hemkommun",
-                "Kommun",
-                [label for _value, label in SEXES],
-                _ordered(counts, order, len(SEXES)),
-            )
-        )
-    return tables
-
-
-def participants_by_municipality(teams: QuerySet[Team], period: Period) -> Table:
-    return _one(period, participants_by_municipality_over, teams)
 
 
 def _age_band(age: int | None) -> str:
@@ -469,36 +454,120 @@ def _age_band(age: int | None) -> str:
     return OTHER_AGE
 
 
-def participants_by_age_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
-    """People enrolled some day in the period, by age band (age reached in the period's last year) and sex.
-    Counted per birth year (a person has one), so the bands of periods ending in different years
+def _age_table(period: Period, rows: list[dict[str, Any]]) -> Table:
+    """Counted per birth year (a person has one), so the bands of periods ending in different years
     come from the same query; each person is once in one birth year, so the bands' sums are exact."""
-    per_period = _per_period(
-        Enrollment.objects.all(),
-        periods,
-        _enrolled_during(teams),
-        ["participant__birth_year", "participant__sex"],
-        {"n": _people},
+    banded = [
+        {
+            "band": _age_band(
+                None if row["participant__birth_year"] is None else period.end.year - row["participant__birth_year"]
+            ),
+            "participant__sex": row["participant__sex"],
+            "n": row["n"],
+        }
+        for row in rows
+    ]
+    counts = _by_sex(banded, "band")
+    order = [(label, label) for label, _low, _high in AGE_BANDS] + [(OTHER_AGE, OTHER_AGE)]
+    table_rows = [row for row in _ordered(counts, order, len(SEXES)) if row[0] != OTHER_AGE or any(row[1])]
+    return Table("age", "Deltagare per åldersgrupp", "Ålder", [label for _value, label in SEXES], table_rows)
+
+
+def _finsam_table(rows: list[dict[str, Any]]) -> Table:
+    return Table(
+        "finsam",
+        "Uppföljning Finsam: deltagare i individinriktad insats",
+        "Kön",
+        ["Deltagare"],
+        _ordered({row["participant__sex"]: [row["n"]] for row in rows}, SEXES, 1),
+        note="Insats: Individsamverkansteamen (IST). Varje person räknas en gång per period.",
     )
-    tables = []
-    for period, rows in zip(periods, per_period, strict=True):
-        banded = [
-            {
-                "band": _age_band(
-                    None if row["participant__birth_year"] is None else period.end.year - row["participant__birth_year"]
-                ),
-                "participant__sex": row["participant__sex"],
-                "n": row["n"],
-            }
-            for row in rows
-        ]
-        counts = _by_sex(banded, "band")
-        order = [(label, label) for label, _low, _high in AGE_BANDS] + [(OTHER_AGE, OTHER_AGE)]
-        table_rows = [row for row in _ordered(counts, order, len(SEXES)) if row[0] != OTHER_AGE or any(row[1])]
-        tables.append(
-            Table("age", "Deltagare per åldersgrupp", "Ålder", [label for _value, label in SEXES], table_rows)
-        )
-    return tables
+
+
+# The three people-counting groups: people enrolled some day in the period, each person once, by
+# these keys. On PostgreSQL one GROUPING SETS query reads the enrolments once for all three.
+PEOPLE_GROUPS = {
+    "municipality": ("participant__municipality__name", "participant__sex"),
+    "age": ("participant__birth_year", "participant__sex"),
+    "finsam": ("participant__sex",),
+}
+
+
+def _people_rows(teams: QuerySet[Team], periods: Sequence[Period]) -> list[dict[str, list[dict[str, Any]]]]:
+    """Per period, the rows of each PEOPLE_GROUPS group (its keys and `n`), as `_per_period` gives
+    them for that group alone: a group with nobody in a period is left out of that period."""
+    within = _enrolled_during(teams)
+    if connection.vendor != "postgresql":  # SQLite has no GROUPING SETS: one query per group
+        per_group = {
+            group: _per_period(Enrollment.objects.all(), periods, within, list(keys), {"n": _people})
+            for group, keys in PEOPLE_GROUPS.items()
+        }
+        return [{group: rows[i] for group, rows in per_group.items()} for i in range(len(periods))]
+    return _people_rows_grouping_sets(periods, within)
+
+
+def _people_rows_grouping_sets(
+    periods: Sequence[Period], within: Callable[[Period], Q]
+) -> list[dict[str, list[dict[str, Any]]]]:
+    """The three groups in one pass: the enrolments of any period (with the person's keys and, per
+    period, whether the enrolment counts in it) as a subquery built by the ORM, counted by
+    `GROUP BY GROUPING SETS`; `GROUPING()` tells the sets apart (a municipality may be NULL). The
+    measure is the one `_people` is: `COUNT(DISTINCT participant) FILTER (WHERE <that period>)`."""
+    wanted = Q()
+    for period in periods:
+        wanted |= within(period)
+    flags = {
+        f"in_{i}": ExpressionWrapper(within(period), output_field=BooleanField()) for i, period in enumerate(periods)
+    }
+    columns = {"m": "participant__municipality__name", "b": "participant__birth_year", "s": "participant__sex"}
+    inner = (
+        Enrollment.objects.filter(wanted)
+        .annotate(p=F("participant_id"), **{alias: F(path) for alias, path in columns.items()}, **flags)
+        .values("p", *columns, *flags)
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    counts = ", ".join(f'COUNT(DISTINCT e."p") FILTER (WHERE e."{flag}") AS "n_{i}"' for i, flag in enumerate(flags))
+    query = (
+        f'SELECT e."m", e."b", e."s", GROUPING(e."m", e."b") AS g, {counts} FROM ({sql}) AS e '  # noqa: S608 - the ORM's SQL, its values as params
+        'GROUP BY GROUPING SETS ((e."m", e."s"), (e."b", e."s"), (e."s"))'
+    )
+    # GROUPING(m, b): 1 when only b is rolled up (municipality), 2 only m (age), 3 both (Finsam).
+    sets = {1: "municipality", 2: "age", 3: "finsam"}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    result: list[dict[str, list[dict[str, Any]]]] = [{group: [] for group in PEOPLE_GROUPS} for _ in periods]
+    for m, b, s, g, *ns in found:
+        group = sets[g]
+        values = {"participant__municipality__name": m, "participant__birth_year": b, "participant__sex": s}
+        for i, n in enumerate(ns):
+            if n:
+                result[i][group].append({**{key: values[key] for key in PEOPLE_GROUPS[group]}, "n": n})
+    return result
+
+
+def people_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[tuple[Table, Table, Table]]:
+    """Per period, the Finsam, municipality and age tables: people enrolled some day in the period
+    (each person once), by sex, by home municipality and sex, by age band and sex."""
+    return [
+        (_finsam_table(rows["finsam"]), _municipality_table(rows["municipality"]), _age_table(period, rows["age"]))
+        for period, rows in zip(periods, _people_rows(teams, periods), strict=True)
+    ]
+
+
+def participants_by_municipality_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """People enrolled some day in the period, by home municipality and sex (each person once)."""
+    return [municipality for _finsam, municipality, _age in people_over(teams, periods)]
+
+
+def participants_by_municipality(teams: QuerySet[Team], period: Period) -> Table:
+    return _one(period, participants_by_municipality_over, teams)
+
+
+def participants_by_age_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
+    """People enrolled some day in the period, by age band (age reached in the period's last year) and sex."""
+    return [age for _finsam, _municipality, age in people_over(teams, periods)]
 
 
 def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
@@ -507,20 +576,7 @@ def participants_by_age(teams: QuerySet[Team], period: Period) -> Table:
 
 def finsam_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]:
     """Uppföljning Finsam: the number of people in the individual-oriented activity by sex, in the period."""
-    per_period = _per_period(
-        Enrollment.objects.all(), periods, _enrolled_during(teams), ["participant__sex"], {"n": _people}
-    )
-    return [
-        Table(
-            "finsam",
-            "Uppföljning Finsam: deltagare i individinriktad insats",
-            "Kön",
-            ["Deltagare"],
-            _ordered({row["participant__sex"]: [row["n"]] for row in rows}, SEXES, 1),
-            note="Insats: Individsamverkansteamen (IST). Varje person räknas en gång per period.",
-        )
-        for rows in per_period
-    ]
+    return [finsam for finsam, _municipality, _age in people_over(teams, periods)]
 
 
 def finsam(teams: QuerySet[Team], period: Period) -> Table:
@@ -726,13 +782,7 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
         answer_times_over(teams, periods),
         strict=True,
     )
-    people = zip(
-        volume_over(teams, periods),
-        finsam_over(teams, periods),
-        participants_by_municipality_over(teams, periods),
-        participants_by_age_over(teams, periods),
-        strict=True,
-    )
+    people = zip(volume_over(teams, periods), people_over(teams, periods), strict=True)
     in_ist = zip(activities_over(teams, periods), phases_over(teams, periods), strict=True)
     way_out = zip(
         closures_over(teams, periods),
@@ -745,7 +795,7 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
     from reports.questionnaires import section as voice_section  # it builds on this module's Table
 
     result = []
-    for (referrals, decided, meetings, answers), (vol, fin, muni, age), (acts, (phase_table, phase_measures)), (
+    for (referrals, decided, meetings, answers), (vol, (fin, muni, age)), (acts, (phase_table, phase_measures)), (
         (closure_table, closure_measures),
         follow,
         support,
