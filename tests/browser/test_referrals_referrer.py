@@ -99,6 +99,8 @@ def test_referrer_sends_a_referral_and_reads_the_teams_decision(page: Page, chec
 
     row.get_by_role("link").first.click()
     decision = page.get_by_role("region", name="Teamets beslut")
-    expect(decision).to_contain_text("Antagen – informationsmöte erbjuds")
+    # The box says the decision and where the referral stands since (decision 0029).
+    expect(decision.locator("strong")).to_have_text("Antagen")
+    expect(decision).to_contain_text("Personen erbjuds ett informationsmöte.")
     expect(decision).to_contain_text(REASONING)
     check_a11y(page)
