@@ -46,9 +46,9 @@ def test_coordinator_triages_new_referrals(page: Page, check_a11y, log_in, scree
     second_row = board.get_by_role("row").filter(has=page.get_by_role("link", name=second.person_name))
     expect(second_row).to_contain_text(second.personnummer_masked)
     expect(second_row).to_contain_text("Pågående missbruk")
-    expect(second_row).to_contain_text("Snart (2 dagar kvar)")
+    expect(second_row).to_contain_text(re.compile(r"Snart \(dag \d+ av 14, 2 dagar kvar\)"))  # the clock, decision 0030
     first_row = board.get_by_role("row").filter(has=page.get_by_role("link", name=first.person_name))
-    expect(first_row).to_contain_text("Försenad (2 dagar över)")
+    expect(first_row).to_contain_text(re.compile(r"Försenad \(dag 16 av 14, 2 dagar över\)"))
     expect(first_row).to_contain_text("väntat 16 dagar")
     expect(second_row).to_contain_text("Inkommen")
     check_a11y(page)

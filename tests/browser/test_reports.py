@@ -138,6 +138,7 @@ def test_steering_group_sees_suppressed_statistics_and_downloads_a_report(
         "Under tiden i IST",
         "Avslut och uppföljning",
         "Konsultativa frågor",
+        "Deltagarnas röst (enkäter)",
     ]
     for sheet in workbook.worksheets[1:]:
         assert sheet["A3"].value.startswith("Antal från 1 till 4 visas som")
