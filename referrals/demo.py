@@ -358,7 +358,8 @@ def seed_letters() -> dict[str, int]:
     made = 0
     team = Team.objects.filter(slug="halmstad-hylte").first()
     coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()
-    past = TeamMeeting.objects.filter(team=team, date__lt=today).order_by("-date").first()
+    # A past meeting whose minutes are not yet approved (seed_agendas locks the last one, decision 0033).
+    past = TeamMeeting.objects.filter(team=team, date__lt=today, approved_at__isnull=True).order_by("-date").first()
     fresh = team is not None and not Referral.objects.filter(team=team, referrer_email=PAPER_REFERRER).exists()
     if fresh and team is not None and coordinator is not None and past is not None:
         kinds = {k.code: k for k in SupportKind.objects.all()}

@@ -240,7 +240,10 @@ def decisions_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Tab
         ["decision"],
         {"n": _count},
     )
-    order = [(d.value, d.label) for d in AgendaItem.Decision if d != AgendaItem.Decision.ANSWERED]
+    # The decisions a referral can get (the enrolments' decisions on the agenda, decision 0033, are not
+    # decisions on referrals; a question's "answered" is not either).
+    referral_decisions = (AgendaItem.Decision.ACCEPT, AgendaItem.Decision.REJECT, AgendaItem.Decision.MORE_INFO)
+    order = [(d.value, d.label) for d in referral_decisions]
     return [
         Table(
             "decisions",

@@ -93,5 +93,5 @@ class HandOutForm(forms.Form):
         },
     )
     rule = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    occasion = forms.DateField(required=False, widget=forms.HiddenInput)
+    occasion = DateField(required=False, widget=forms.HiddenInput)
     form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)

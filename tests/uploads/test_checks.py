@@ -151,6 +151,8 @@ def test_every_file_field_a_user_fills_is_named_by_random_name():
 
     generated = {
         ("participants", "document", "pdf"),
+        ("referrals", "letter", "pdf"),  # beslutsbrev and kallelse (decision 0032)
+        ("referrals", "teammeeting", "minutes_pdf"),  # the approved minutes (decision 0033)
         ("reports", "reportfile", "pdf"),
         ("reports", "reportfile", "xlsx"),
         ("retention", "registerextract", "pdf"),
