@@ -146,9 +146,9 @@ ALTER TABLE nat_enr ADD PRIMARY KEY (i);
 def _organisation(size: Size) -> dict[str, int]:
     """Teams, municipalities, users and memberships."""
     made = _run(
-        """INSERT INTO teams_team (name, slug, email, active, answer_deadline_days, address, phone)
+        """INSERT INTO teams_team (name, slug, email, active, answer_deadline_days, address, phone, mailbox)
            SELECT 'Nationellt team ' || lpad(g::text, 3, '0'), 'nat-' || lpad(g::text, 3, '0'),
-                  'nat-' || lpad(g::text, 3, '0') || '@' || %(domain)s, true, 14, '', ''
+                  'nat-' || lpad(g::text, 3, '0') || '@' || %(domain)s, true, 14, '', '', ''
            FROM generate_series(1, %(teams)s) g""",
         {"teams": size.teams, "domain": DOMAIN},
     )
@@ -237,13 +237,13 @@ def _journeys(size: Size) -> dict[str, int]:
         interpreter_needed, interpreter_language, substance_abuse, threatening_behaviour, imminent_imprisonment,
         full_sickness_compensation, consent_given, consent_date, consent_scope, attachment, decision_reason,
         decided_at, municipality_id, referrer_id, team_id, support_kind_id, consent_how, consent_scope_kinds,
-        consent_scope_referrer, protected_identity, protected_identity_by_author, withdrawal_reason"""
+        consent_scope_referrer, protected_identity, protected_identity_by_author, withdrawal_reason, paused_days"""
     # (status, received_on, pnr, first, last, municipality, team, n): one behind each enrolment ...
     referral_values = """{status}, 'web', {received} + time '09:00', {received} + time '09:00', {received},
         {received} + 14, 1, r.first_name || ' ' || r.last_name, '', r.email, {pnr}, {first}, {last}, '', '', '',
         '[]'::jsonb, '', '', 'unknown', '', '', '', false, '', false, false, false, false, true, {received}, '', '',
         '', {decided}, {municipality}, r.id, {team}, (%(supports)s::bigint[])[1 + {n} %% %(nsupports)s], 'written',
-        '[]'::jsonb, false, false, false, ''"""
+        '[]'::jsonb, false, false, false, '', 0"""
     referrers = "JOIN nat_ref r ON r.n = {n} %% %(referrers)s"
     behind = referral_values.format(
         status="CASE WHEN e.closed THEN 'closed' ELSE 'enrolled' END",  # the referral follows the stay (0029)
