@@ -795,7 +795,7 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
         strict=True,
     )
     asked = questions_over(teams, periods)
-    from reports.questionnaires import section as voice_section  # it builds on this module's Table
+    from reports.questionnaires import sections_over as voice_over  # it builds on this module's Table
 
     result = []
     for (referrals, decided, meetings, answers), (vol, (fin, muni, age)), (acts, (phase_table, phase_measures)), (
@@ -803,7 +803,7 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
         follow,
         support,
         occupation,
-    ), question, period in zip(way_in, people, in_ist, way_out, asked, periods, strict=True):
+    ), question, voice in zip(way_in, people, in_ist, way_out, asked, voice_over(teams, periods), strict=True):
         result.append(
             [
                 Section("way_in", "Vägen in", [referrals, decided, meetings], answers),
@@ -816,7 +816,7 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
                     closure_measures,
                 ),
                 Section("questions", "Konsultativa frågor", [question]),
-                voice_section(teams, period),
+                voice,
             ]
         )
     return result
