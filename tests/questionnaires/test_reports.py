@@ -142,6 +142,39 @@ def test_moved_toward_work_by_the_decisions_definition(users) -> None:
     assert shown_rows(table, suppress=True)["Deltagare med minst två självskattningar"] == (["<5", "<5"], "–")
 
 
+def test_both_periods_in_one_pass_equal_each_period_alone(users) -> None:
+    """The page's comparison (a period and the one before, decision 0034): the section for both in one
+    pass equals each counted alone, and costs the queries of one period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.statistics import previous_period
+
+    people = [
+        participant_builders.enrolled(users["referrer"], users["koordinator"], users["handledare"], start=start)
+        for start in (date(2025, 8, 31), date(2025, 11, 30), date(2026, 2, 10))
+    ]
+    a, b, c = people
+    for person, steps in [
+        (a, [(2, date(2025, 9, 5)), (4, date(2025, 12, 1)), (3, date(2026, 3, 2))]),
+        (b, [(3, date(2025, 12, 2)), (5, date(2026, 5, 20))]),
+    ]:
+        for step, on in steps:
+            builders.self_assessment(person, step, on)
+    builders.example_answer(c, 5, 4, date(2026, 2, 20))
+    anonymous(1, 2, on=date(2025, 10, 3))
+    anonymous(4, 4, on=date(2026, 6, 30))
+    before = previous_period(H1)
+    with CaptureQueriesContext(connection) as one:
+        alone = [voice.section(team(), H1), voice.section(team(), before)]
+    with CaptureQueriesContext(connection) as both:
+        together = voice.sections_over(team(), [H1, before])
+    assert together == alone
+    assert len(both) == len(one) // 2
+    assert {table.key for table in together[1].tables} >= {"q_responses", "q_indicators", "q_steps"}
+    assert together[0].tables != together[1].tables  # the periods differ, so the test can tell them apart
+
+
 def test_the_half_year_report_shows_the_indicator_shares_in_pdf_and_xlsx(users) -> None:
     import io
     import zipfile
