@@ -377,19 +377,21 @@ def volume_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[Table]
     """Enrolments started, closed and present in the period, and active at its end (present: in the
     team some day of the period, transfers counted by their date)."""
 
+    # Each filter tests the dates first: PostgreSQL stops at the first false part of an AND, so the
+    # team lookups (hashed subplans, several per row) run only for the rows the dates let through.
     def started(period: Period, _within: Q) -> Aggregate:
-        return Count("pk", filter=_held_on(teams, "start_date") & Q(start_date__range=_in(period)))
+        return Count("pk", filter=Q(start_date__range=_in(period)) & _held_on(teams, "start_date"))
 
     def closed(period: Period, _within: Q) -> Aggregate:
         # Closures belong to the current team: only an active enrolment moves.
-        return Count("pk", filter=Q(team__in=teams) & Q(closure__date__range=_in(period)))
+        return Count("pk", filter=Q(closure__date__range=_in(period)) & Q(team__in=teams))
 
     def present(period: Period, _within: Q) -> Aggregate:
         return Count("pk", filter=_enrolled_during(teams)(period))
 
     def at_end(period: Period, _within: Q) -> Aggregate:
         open_at_end = Q(start_date__lte=period.end) & (Q(closure__isnull=True) | Q(closure__date__gt=period.end))
-        return Count("pk", filter=_held_on(teams, period.end) & open_at_end)
+        return Count("pk", filter=open_at_end & _held_on(teams, period.end))
 
     per_period = _per_period(
         Enrollment.objects.all(),
@@ -506,25 +508,29 @@ def _people_rows(teams: QuerySet[Team], periods: Sequence[Period]) -> list[dict[
             for group, keys in PEOPLE_GROUPS.items()
         }
         return [{group: rows[i] for group, rows in per_group.items()} for i in range(len(periods))]
-    return _people_rows_grouping_sets(periods, within)
+    # Every enrolment `within` a period is among these (a team's own, or one that ever moved, present
+    # in some period by its dates): a cheap superset, so that `within` runs once per row, in the flags.
+    candidates = Q()
+    for period in periods:
+        candidates |= _present_in(period)
+    candidates &= Q(team__in=teams) | Q(pk__in=rollup.moved())
+    return _people_rows_grouping_sets(periods, within, candidates)
 
 
 def _people_rows_grouping_sets(
-    periods: Sequence[Period], within: Callable[[Period], Q]
+    periods: Sequence[Period], within: Callable[[Period], Q], candidates: Q
 ) -> list[dict[str, list[dict[str, Any]]]]:
-    """The three groups in one pass: the enrolments of any period (with the person's keys and, per
+    """The three groups in one pass: the `candidates` enrolments (with the person's keys and, per
     period, whether the enrolment counts in it) as a subquery built by the ORM, counted by
     `GROUP BY GROUPING SETS`; `GROUPING()` tells the sets apart (a municipality may be NULL). The
-    measure is the one `_people` is: `COUNT(DISTINCT participant) FILTER (WHERE <that period>)`."""
-    wanted = Q()
-    for period in periods:
-        wanted |= within(period)
+    measure is the one `_people` is: `COUNT(DISTINCT participant) FILTER (WHERE <that period>)`. A
+    group that only candidates outside every period fall in counts 0 and is left out below."""
     flags = {
         f"in_{i}": ExpressionWrapper(within(period), output_field=BooleanField()) for i, period in enumerate(periods)
     }
     columns = {"m": "participant__municipality__name", "b": "participant__birth_year", "s": "participant__sex"}
     inner = (
-        Enrollment.objects.filter(wanted)
+        Enrollment.objects.filter(candidates)
         .annotate(p=F("participant_id"), **{alias: F(path) for alias, path in columns.items()}, **flags)
         .values("p", *columns, *flags)
         .order_by()
