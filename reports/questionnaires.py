@@ -87,7 +87,7 @@ def due_counts_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[di
     result: list[dict[tuple[str, str], int]] = []
     for counts in per_rule:
         by_key: dict[tuple[str, str], int] = defaultdict(int)
-        for (key, facts), n in zip(rules, counts, strict=True):
+        for (key, _facts), n in zip(rules, counts, strict=True):
             by_key[key] += n
         result.append(dict(by_key))
     return result
@@ -110,8 +110,7 @@ def _due_in_sql(
     query = f"SELECT {sums} FROM ({due.enrolments_sql(sql)}) AS e {days}"  # noqa: S608 - the ORM's SQL, values as params
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, *(day for p in periods for day in (p.start, p.end))])
-        row = cursor.fetchone()
-    assert row is not None  # an aggregate without GROUP BY always returns its row
+        (row,) = cursor.fetchall()  # an aggregate without GROUP BY: one row
     return [[int(n) for n in row[i * len(rules) : (i + 1) * len(rules)]] for i in range(len(periods))]
 
 

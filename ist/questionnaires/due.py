@@ -98,7 +98,7 @@ def period_sql() -> str:
     """SQL: one row of a period's days as count_in_sql reads them, from two parameters: its first and
     last day."""
     return (
-        "SELECT d.first, d.last, d.first - 1 AS before, "
+        "SELECT d.first, d.last, d.first - 1 AS before, "  # noqa: S608 - SQL built here, values as params
         f"{_month_number_sql('d.first - 1')} AS before_month, {_month_number_sql('d.last')} AS last_month "
         "FROM (SELECT %s::date AS first, %s::date AS last) AS d OFFSET 0"
     )
