@@ -699,29 +699,105 @@ def _closures_in(period: Period) -> Q:
     return Q(date__range=_in(period))
 
 
+# The closure tables: closures in the period grouped by these keys. On PostgreSQL one GROUPING SETS
+# query reads the period's closures once for all three (as the people groups, PEOPLE_GROUPS).
+CLOSURE_GROUPS = {
+    "reasons": ("reason__group", "reason__label", "reason__position", "reason__to_work_or_studies"),
+    "support": ("enrollment__support_at_entry__label", "support_after__label"),
+    "occupation": ("enrollment__occupation_before__label", "occupation_after__label"),
+}
+REASON_ORDER = ["reason__group", "reason__position", "reason__label"]
+
+
+def _closure_rows(teams: QuerySet[Team], periods: Sequence[Period]) -> list[dict[str, list[dict[str, Any]]]]:
+    """Per period, the rows of each CLOSURE_GROUPS group (its keys and `n`), as `_per_period` gives
+    them for that group alone (the reasons in REASON_ORDER): a group with no closure in a period is
+    left out of that period."""
+    closed = Closure.objects.filter(enrollment__team__in=teams)
+    if connection.vendor != "postgresql":  # SQLite has no GROUPING SETS: one query per group
+        per_group = {
+            group: _per_period(
+                closed,
+                periods,
+                _closures_in,
+                list(keys),
+                {"n": _count},
+                order=REASON_ORDER if group == "reasons" else (),
+            )
+            for group, keys in CLOSURE_GROUPS.items()
+        }
+        return [{group: rows[i] for group, rows in per_group.items()} for i in range(len(periods))]
+    wanted = Q()
+    for period in periods:
+        wanted |= _closures_in(period)
+    keys = [key for group_keys in CLOSURE_GROUPS.values() for key in group_keys]
+    alias = {key: f"k{j}" for j, key in enumerate(keys)}
+    flags = {f"in_{i}": ExpressionWrapper(_closures_in(p), output_field=BooleanField()) for i, p in enumerate(periods)}
+    inner = (
+        closed.filter(wanted)
+        .annotate(**{alias[key]: F(key) for key in keys}, **flags)
+        .values(*alias.values(), *flags)
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    sets = ", ".join(
+        "(" + ", ".join(f'c."{alias[k]}"' for k in group_keys) + ")" for group_keys in CLOSURE_GROUPS.values()
+    )
+    first = [f'c."{alias[group_keys[0]]}"' for group_keys in CLOSURE_GROUPS.values()][:2]
+    counts = ", ".join(f'COUNT(*) FILTER (WHERE c."{flag}") AS "n_{i}"' for i, flag in enumerate(flags))
+    order = ", ".join(f'c."{alias[key]}"' for key in REASON_ORDER)
+    columns = ", ".join(f'c."{name}"' for name in alias.values())
+    query = (
+        f"SELECT {columns}, GROUPING({', '.join(first)}) AS g, {counts} FROM ({sql}) AS c "  # noqa: S608 - the ORM's SQL, its values as params
+        f"GROUP BY GROUPING SETS ({sets}) ORDER BY g, {order}"
+    )
+    # GROUPING(reason group, support at entry): 1 when only the second is rolled up (the reasons),
+    # 2 only the first (support), 3 both (occupation).
+    by_grouping = dict(zip((1, 2, 3), CLOSURE_GROUPS, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    result: list[dict[str, list[dict[str, Any]]]] = [{group: [] for group in CLOSURE_GROUPS} for _ in periods]
+    for row in found:
+        values, g, ns = dict(zip(keys, row[: len(keys)], strict=True)), row[len(keys)], row[len(keys) + 1 :]
+        group = by_grouping[g]
+        for i, n in enumerate(ns):
+            if n:
+                result[i][group].append({**{key: values[key] for key in CLOSURE_GROUPS[group]}, "n": n})
+    return result
+
+
+def closure_tables_over(
+    teams: QuerySet[Team], periods: Sequence[Period]
+) -> list[tuple[Table, list[Measure], Table, Table]]:
+    """Per period: closures by reason with the share to work or studies, and support and occupation at
+    entry against exit (entry_exit), from one pass over the closures."""
+    return [
+        (
+            *_closures_table(rows["reasons"]),
+            _entry_exit_table("support", rows["support"]),
+            _entry_exit_table("occupation", rows["occupation"]),
+        )
+        for rows in _closure_rows(teams, periods)
+    ]
+
+
 def closures_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[tuple[Table, list[Measure]]]:
     """Closures in the period by reason, completions and interruptions apart; the share to work or studies."""
-    per_period = _per_period(
-        Closure.objects.filter(enrollment__team__in=teams),
-        periods,
-        _closures_in,
-        ["reason__group", "reason__label", "reason__position", "reason__to_work_or_studies"],
-        {"n": _count},
-        order=["reason__group", "reason__position", "reason__label"],
-    )
-    result = []
-    for rows in per_period:
-        table_rows = [
-            (exit_reason_label(ExitReason.Group(row["reason__group"]).label, row["reason__label"]), [row["n"]])
-            for row in rows
-        ]
-        total = sum(row["n"] for row in rows)
-        to_work = sum(row["n"] for row in rows if row["reason__to_work_or_studies"])
-        measures = [
-            Measure("Andel till arbete eller studier", round(100 * to_work / total, 1) if total else None, "%", total),
-        ]
-        result.append((Table("closures", "Avslut per orsak", "Avslutsorsak", ["Avslut"], table_rows), measures))
-    return result
+    return [(table, measures) for table, measures, _support, _occupation in closure_tables_over(teams, periods)]
+
+
+def _closures_table(rows: list[dict[str, Any]]) -> tuple[Table, list[Measure]]:
+    table_rows = [
+        (exit_reason_label(ExitReason.Group(row["reason__group"]).label, row["reason__label"]), [row["n"]])
+        for row in rows
+    ]
+    total = sum(row["n"] for row in rows)
+    to_work = sum(row["n"] for row in rows if row["reason__to_work_or_studies"])
+    measures = [
+        Measure("Andel till arbete eller studier", round(100 * to_work / total, 1) if total else None, "%", total),
+    ]
+    return Table("closures", "Avslut per orsak", "Avslutsorsak", ["Avslut"], table_rows), measures
 
 
 def closures(teams: QuerySet[Team], period: Period) -> tuple[Table, list[Measure]]:
@@ -759,32 +835,28 @@ def follow_ups(teams: QuerySet[Team], period: Period) -> Table:
 
 def entry_exit_over(teams: QuerySet[Team], periods: Sequence[Period], *, what: str) -> list[Table]:
     """Closed enrolments (closure in the period): support source or occupation at entry against exit."""
-    entry, exit_ = {
-        "support": ("enrollment__support_at_entry__label", "support_after__label"),
-        "occupation": ("enrollment__occupation_before__label", "occupation_after__label"),
-    }[what]
-    per_period = _per_period(
-        Closure.objects.filter(enrollment__team__in=teams), periods, _closures_in, [entry, exit_], {"n": _count}
-    )
+    return [
+        support if what == "support" else occupation
+        for _closures, _measures, support, occupation in closure_tables_over(teams, periods)
+    ]
+
+
+def _entry_exit_table(what: str, rows: list[dict[str, Any]]) -> Table:
+    entry, exit_ = CLOSURE_GROUPS[what]
     title = "Försörjning vid start och avslut" if what == "support" else "Sysselsättning vid start och avslut"
-    tables = []
-    for rows in per_period:
-        columns = sorted({row[exit_] or UNKNOWN for row in rows})
-        row_labels = sorted({row[entry] or UNKNOWN for row in rows})
-        cells = {label: [0] * len(columns) for label in row_labels}
-        for row in rows:  # one row per (entry, exit) pair: aggregate rows, not people
-            cells[row[entry] or UNKNOWN][columns.index(row[exit_] or UNKNOWN)] = row["n"]
-        tables.append(
-            Table(
-                f"entry_exit_{what}",
-                title,
-                "Vid start \\ vid avslut",
-                columns,
-                [(label, cells[label]) for label in row_labels],
-                chart=False,
-            )
-        )
-    return tables
+    columns = sorted({row[exit_] or UNKNOWN for row in rows})
+    row_labels = sorted({row[entry] or UNKNOWN for row in rows})
+    cells = {label: [0] * len(columns) for label in row_labels}
+    for row in rows:  # one row per (entry, exit) pair: aggregate rows, not people
+        cells[row[entry] or UNKNOWN][columns.index(row[exit_] or UNKNOWN)] = row["n"]
+    return Table(
+        f"entry_exit_{what}",
+        title,
+        "Vid start \\ vid avslut",
+        columns,
+        [(label, cells[label]) for label in row_labels],
+        chart=False,
+    )
 
 
 def entry_exit(teams: QuerySet[Team], period: Period, *, what: str) -> Table:
@@ -810,22 +882,14 @@ def sections_over(teams: QuerySet[Team], periods: Sequence[Period]) -> list[list
     )
     people = zip(volume_over(teams, periods), people_over(teams, periods), strict=True)
     in_ist = zip(activities_over(teams, periods), phases_over(teams, periods), strict=True)
-    way_out = zip(
-        closures_over(teams, periods),
-        follow_ups_over(teams, periods),
-        entry_exit_over(teams, periods, what="support"),
-        entry_exit_over(teams, periods, what="occupation"),
-        strict=True,
-    )
+    way_out = zip(closure_tables_over(teams, periods), follow_ups_over(teams, periods), strict=True)
     asked = questions_over(teams, periods)
     from reports.questionnaires import sections_over as voice_over  # it builds on this module's Table
 
     result = []
     for (referrals, decided, meetings, answers), (vol, (fin, muni, age)), (acts, (phase_table, phase_measures)), (
-        (closure_table, closure_measures),
+        (closure_table, closure_measures, support, occupation),
         follow,
-        support,
-        occupation,
     ), question, voice in zip(way_in, people, in_ist, way_out, asked, voice_over(teams, periods), strict=True):
         result.append(
             [
