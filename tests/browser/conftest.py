@@ -20,6 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Frame, Page, expect, sync_playwright
 
 from teams.demo import DEMO_PASSWORD
+from tests.browser.flushing import flush_by_delete
 from tests.databases import seed_reference_data
 from tests.outbox import held
 from tests.outbox.held import OutboxEmails
@@ -65,6 +66,13 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete() -> Iterator[None]:
+    """Empty the tables after each test with DELETE rather than TRUNCATE (tests/browser/flushing.py)."""
+    with flush_by_delete():
+        yield
 
 
 class PageWatch:
