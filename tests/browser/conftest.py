@@ -1,8 +1,9 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
 
 One browser for the whole session, a fresh context (cookies, storage) and page for every test.
-`live_server` implies a transactional database that is flushed after each test, which removes
-the five teams the data migration made: the `page` fixture seeds the demo organisation again.
+`live_server` implies a transactional database that is flushed after each test (with DELETE, not
+TRUNCATE: tests/browser/flushing.py), which removes the five teams the data migration made: the
+`page` fixture seeds the demo organisation again. A test seeds only the data it reads.
 
 Every page a test visits must be checked with `check_a11y(page)` (axe-core, WCAG 2.0/2.1 A and AA);
 the `page` fixture fails a test that navigated to a page it did not check.
