@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Collection
 from datetime import date, time, timedelta
 
 from django.db import transaction
@@ -90,7 +91,8 @@ def _activities(enrollment: Enrollment, until: date, rng: random.Random, handled
 
 
 @transaction.atomic
-def seed_participants() -> dict[str, int]:
+def seed_participants(*, teams: Collection[str] | None = None) -> dict[str, int]:
+    """`teams`: the slugs of the teams to seed (every team by default), as `seed_referrals`."""
     today = timezone.localdate()
     rng = random.Random(4711)  # noqa: S311 - demo data, the same every time
     referrer = User.objects.get(email=demo_email("remittent.fk"))
@@ -98,6 +100,8 @@ def seed_participants() -> dict[str, int]:
     occupations = list(Occupation.objects.order_by("position"))
     made = 0
     for t_index, team in enumerate(Team.objects.order_by("name")):
+        if teams is not None and team.slug not in teams:
+            continue
         if Enrollment.objects.filter(team=team).exists():
             continue
         coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()

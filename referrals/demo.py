@@ -6,6 +6,7 @@ demo referrals is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
 from itertools import cycle
@@ -70,7 +71,9 @@ def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: Any) -
 
 
 @transaction.atomic
-def seed_referrals() -> dict[str, int]:
+def seed_referrals(*, teams: Collection[str] | None = None) -> dict[str, int]:
+    """`teams`: the slugs of the teams to seed (every team by default). A test seeds only the teams
+    it reads; the others' numbering is kept, so a seeded team's referrals are the same either way."""
     today = timezone.localdate()
     kinds = {k.code: k for k in SupportKind.objects.all()}
     referrers = cycle(
@@ -78,6 +81,8 @@ def seed_referrals() -> dict[str, int]:
     )
     made = 0
     for t_index, team in enumerate(Team.objects.order_by("name")):
+        if teams is not None and team.slug not in teams:
+            continue
         if Referral.objects.filter(team=team, referrer__email__endswith="@ist.example").exists():
             continue
         coordinator = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.KOORDINATOR).first()

@@ -5,6 +5,7 @@ Each capability adds its own seeder to SEEDERS, in dependency order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +22,9 @@ from referrals.demo import seed_decision_dates, seed_letters, seed_meeting_tomor
 from reports.demo import seed_reports
 from teams.demo import seed_letterhead, seed_organisation
 
-# Reminders last: the worker computes them from everything seeded before.
-SEEDERS = [
+# Reminders last: the worker computes them from everything seeded before. Each is called without
+# arguments (some take keyword-only options, e.g. the teams to seed) and returns what it made.
+SEEDERS: list[Callable[[], object]] = [
     seed_organisation,
     seed_letterhead,
     seed_demo_totp,
