@@ -95,7 +95,10 @@ pytest: install system-deps
 
 # --dist load keeps each worker's tests in pytest-django's order (tests in a transaction first, then
 # the transactional ones, whose flush empties the database); loadscope would mix them and fail.
-PYTEST_APP = $(PYTEST) --dist load $(NOT_SOAK) --ignore=tests/browser $(PYTEST_ARGS)
+# The app run uses loadgroup (tests/scheduling.py): every test a unit of its own, dealt in that same
+# order, as load does, except tests/demo (no transactional test in it), which goes whole to one
+# worker, so the demo is seeded once per run instead of once per worker (tests/demo/conftest.py).
+PYTEST_APP = $(PYTEST) --dist loadgroup $(NOT_SOAK) --ignore=tests/browser $(PYTEST_ARGS)
 PYTEST_BROWSER = IST_TEST_RUN=browser $(PYTEST) --dist load $(NOT_SOAK) tests/browser $(PYTEST_ARGS)
 
 pytest-app: install system-deps

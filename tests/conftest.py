@@ -106,6 +106,13 @@ def pytest_configure(config: pytest.Config) -> None:
     celery_app.conf.task_default_queue = test_queue()
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` (the app run) keeps tests/demo on one worker: tests/scheduling.py."""
+    from tests.scheduling import make_scheduler
+
+    return make_scheduler(config, log)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if "ist-test-media-" in str(settings.MEDIA_ROOT):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
@@ -257,20 +264,3 @@ def module_journey(django_db_setup: None, django_db_blocker) -> Iterator[dict[st
 def shared_journey(module_journey: dict[str, object], db: None) -> dict[str, object]:
     """`journey`, built once per module (module_journey); a fresh copy of its objects per test."""
     return copy.deepcopy(module_journey)
-
-
-@pytest.fixture(scope="module")
-def module_demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
-    """The demo data (`seed_demo`, ~10 s) loaded once for a whole test module, in a transaction rolled
-    back after it; each test runs in a savepoint inside it (request `db` or `demo`)."""
-    from django.core.management import call_command
-
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
-        call_command("seed_demo")
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(module_demo: None, db: None) -> None:
-    """The demo data, loaded once per module (module_demo); a test's own writes are undone after it."""

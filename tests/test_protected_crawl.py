@@ -4,7 +4,7 @@ htmx fragment, PDF, e-mail or export for those who may not see it (docs/decision
 A small world in IST Halmstad/Hylte: a participant with a referral on a samverkansteam agenda, a named
 konsultativ fråga about them, a handlingsplan delivered to the referrer and to a party at
 Arbetsförmedlingen — then the person is flagged. Every account crawls from the start page (as in
-tests/test_crawl.py) plus the addresses a role could know from before the flag (the document, the
+tests/demo/test_crawl.py) plus the addresses a role could know from before the flag (the document, the
 participant page, the referral, the question), and every page, fragment and download is searched for
 the name and the number. The responsible handledare and the team's coordinator must still see them
 (else the check proves nothing). The referrer wrote the referral and asked the question before the
@@ -35,9 +35,9 @@ from referrals import services as referral_services
 from referrals.models import Organisation
 from reports import participant_export
 from reports.statistics import Period
+from tests.demo.test_crawl import PageParser, internal_url
 from tests.factories import OrganisationFactory, ReferrerFactory, member
 from tests.participants.documents import builders as document_builders
-from tests.test_crawl import PageParser, internal_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.test import Client
 
-from tests.test_crawl import internal_url, route_of
+from tests.demo.test_crawl import internal_url, route_of
 
 
 @dataclass

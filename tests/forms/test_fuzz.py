@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from teams.models import User
 from tests.databases import postgresql_only
+from tests.demo.test_crawl import error_summary
 from tests.forms.discovery import Form, forms_reachable
 from tests.forms.inputs import submissions
-from tests.test_crawl import error_summary
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, postgresql_only]
 

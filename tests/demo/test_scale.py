@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from participants.models import Activity, Enrollment, Participant
 from reports.demo import scale_demo
@@ -13,9 +10,7 @@ from reports.demo import scale_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_scale_copies_the_demo_and_a_second_run_adds_nothing(settings) -> None:
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+def test_scale_copies_the_demo_and_a_second_run_adds_nothing(demo) -> None:
     enrollments, activities = Enrollment.objects.count(), Activity.objects.count()
     assert scale_demo(3) == {"copies_made": 2, "enrollments": 3 * enrollments, "activities": 3 * activities}
     assert scale_demo(3)["copies_made"] == 0

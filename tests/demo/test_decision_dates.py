@@ -3,11 +3,9 @@ a samverkansteam meeting, mostly within the answer deadline."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from referrals.demo import seed_decision_dates
@@ -18,9 +16,7 @@ from teams.models import Team
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_decisions_fall_on_meeting_days_spread_over_the_year(settings) -> None:
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_decisions_fall_on_meeting_days_spread_over_the_year(demo) -> None:
     today = timezone.localdate()
     decided = list(Referral.objects.filter(decided_at__isnull=False, referrer__email__endswith="@ist.example"))
     assert len(decided) > 50

@@ -1,10 +1,9 @@
-"""The demo: what the worker computes after `seed_demo` gives every role with deadlines realistic
-items, and every item's link opens for its recipient."""
+"""The demo: what the worker computes after `seed_demo` (the package's one seeding, conftest.py) gives
+every role with deadlines realistic items, and every item's link opens for its recipient."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -19,9 +18,7 @@ from teams.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_queues_the_sweeps_and_their_items_reach_every_role(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_seed_demo_queues_the_sweeps_and_their_items_reach_every_role(demo):
     # seed_demo queues the report sweep, every reminder sweep and the digest for the worker, through
     # the outbox (handed over once the data is committed).
     tasks = list(

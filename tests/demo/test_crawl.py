@@ -22,7 +22,6 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from ist.demo.management.commands.seed_demo import SEEDERS
 from teams.models import User
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -196,9 +195,7 @@ def crawl(email: str) -> Crawl:
     return result
 
 
-def test_every_demo_account_can_crawl_the_site_without_errors_or_leaks() -> None:
-    for seeder in SEEDERS:
-        seeder()
+def test_every_demo_account_can_crawl_the_site_without_errors_or_leaks(demo) -> None:
     failures: list[str] = []
     for email in ACCOUNTS:
         result = crawl(email)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_is_idempotent(demo, settings) -> None:
     settings.DEBUG = True
-    users = User.objects.count()  # after the first run (module_demo)
+    users = User.objects.count()  # after the first run (package_demo)
     call_command("seed_demo")
     assert User.objects.count() == users
     assert User.objects.filter(email="koordinator@ist.example", memberships__team__slug="laholm").exists()
