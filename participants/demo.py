@@ -92,7 +92,8 @@ def _activities(enrollment: Enrollment, until: date, rng: random.Random, handled
 
 @transaction.atomic
 def seed_participants(*, teams: Collection[str] | None = None) -> dict[str, int]:
-    """`teams`: the slugs of the teams to seed (every team by default), as `seed_referrals`."""
+    """`teams`: the slugs of the teams to seed (every team by default), as `seed_referrals`; the
+    random gaps in a seeded team's activities may differ from `seed_demo`'s."""
     today = timezone.localdate()
     rng = random.Random(4711)  # noqa: S311 - demo data, the same every time
     referrer = User.objects.get(email=demo_email("remittent.fk"))

@@ -72,8 +72,9 @@ def _data(team: Team, n: int, kinds: dict[str, SupportKind], **overrides: Any) -
 
 @transaction.atomic
 def seed_referrals(*, teams: Collection[str] | None = None) -> dict[str, int]:
-    """`teams`: the slugs of the teams to seed (every team by default). A test seeds only the teams
-    it reads; the others' numbering is kept, so a seeded team's referrals are the same either way."""
+    """`teams`: the slugs of the teams to seed (every team by default); a test seeds only the teams
+    it reads. A skipped team keeps its place in the numbering, so a seeded team's people have the
+    names and personnummer they have in `seed_demo` (which referrer sends which may differ)."""
     today = timezone.localdate()
     kinds = {k.code: k for k in SupportKind.objects.all()}
     referrers = cycle(

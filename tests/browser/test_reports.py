@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 # Each journey seeds the demo's referrals and participants of the one team whose figures it reads
 # (the page fixture has seeded the organisation: all five teams, their users). Seeding all five
-# teams for each journey was ~85 s of setup under load, for pages that show one team's figures.
+# teams for each journey was 80–130 s of setup under load, for pages that show one team's figures.
 def seed_demo_of(team: str) -> None:
     seed_referrals(teams=[team])
     seed_participants(teams=[team])
