@@ -8,7 +8,8 @@ worker would seed it again.
 
 Not xdist's own `xdist_group` mark: pytest-xdist 3.8 groups by a suffix it writes into
 `item._nodeid`, and pytest 9.2 reads the node id from elsewhere, so the mark groups nothing
-(measured: the demo seeded on both workers). The group is therefore named by its folder here.
+(measured: the demo seeded on both workers; pytest-dev/pytest-xdist#1386, open). The group is
+therefore named by its folder here; this keeps working when xdist is fixed.
 """
 
 from __future__ import annotations
