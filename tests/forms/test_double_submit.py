@@ -30,8 +30,16 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), 
 
 
 @pytest.fixture
-def world_db(transactional_db, request) -> dict[str, Any]:
+def users_db(transactional_db, request) -> dict[str, Any]:
+    """One user per role (tests/conftest.py build_users): all a form that starts something new needs."""
     seed_reference_data()  # the transactional database starts empty
+    return request.getfixturevalue("users")
+
+
+@pytest.fixture
+def world_db(transactional_db, request) -> dict[str, Any]:
+    """`journey`: for the forms about an enrolment or a referral ready for one."""
+    seed_reference_data()
     return request.getfixturevalue("journey")
 
 
@@ -71,38 +79,38 @@ def assert_once(responses: list[Any], rows: Callable[[], int], before: int) -> N
     ]
 
 
-def test_consultative_question_posted_twice_at_once_is_asked_once(world_db) -> None:
+def test_consultative_question_posted_twice_at_once_is_asked_once(users_db) -> None:
     data = {"team": team().pk, "question": "Kan ni ta emot en person som …?", "form_token": str(uuid.uuid4())}
     before = ConsultativeQuestion.objects.count()
-    responses = post_together(world_db["referrer"], reverse("referrals:question_new"), data)
+    responses = post_together(users_db["referrer"], reverse("referrals:question_new"), data)
     assert_once(responses, ConsultativeQuestion.objects.count, before)
 
 
-def test_referral_draft_saved_twice_at_once_is_one_draft(world_db) -> None:
+def test_referral_draft_saved_twice_at_once_is_one_draft(users_db) -> None:
     data = form_post(action="save")
     before = Referral.objects.count()
-    responses = post_together(world_db["referrer"], reverse("referrals:new"), data)
+    responses = post_together(users_db["referrer"], reverse("referrals:new"), data)
     assert_once(responses, Referral.objects.count, before)
 
 
-def test_paper_referral_registered_twice_at_once_is_one_referral(world_db) -> None:
+def test_paper_referral_registered_twice_at_once_is_one_referral(users_db) -> None:
     before = Referral.objects.count()
-    responses = post_together(world_db["koordinator"], reverse("referrals:register"), register_data())
+    responses = post_together(users_db["koordinator"], reverse("referrals:register"), register_data())
     assert_once(responses, Referral.objects.count, before)
 
 
-def test_meeting_created_twice_at_once_is_one_meeting(world_db) -> None:
+def test_meeting_created_twice_at_once_is_one_meeting(users_db) -> None:
     day = timezone.localdate() + timedelta(days=10)
     data = {"team": team().pk, "date": day.isoformat(), "start_time": "13:30", "place": "Rådhuset"}
     data["form_token"] = str(uuid.uuid4())
     before = TeamMeeting.objects.count()
-    responses = post_together(world_db["koordinator"], reverse("referrals:meeting_new"), data)
+    responses = post_together(users_db["koordinator"], reverse("referrals:meeting_new"), data)
     assert_once(responses, TeamMeeting.objects.count, before)
 
 
-def test_information_meeting_booked_twice_at_once_is_one_booking(world_db) -> None:
-    coordinator = world_db["koordinator"]
-    referral = builders.accepted(builders.submitted(world_db["referrer"]), coordinator)
+def test_information_meeting_booked_twice_at_once_is_one_booking(users_db) -> None:
+    coordinator = users_db["koordinator"]
+    referral = builders.accepted(builders.submitted(users_db["referrer"]), coordinator)
     data = {
         "date": (timezone.localdate() + timedelta(days=5)).isoformat(),
         "start_time": "10:00",

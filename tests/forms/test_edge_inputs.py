@@ -1,7 +1,10 @@
 """The edge inputs that answered 500 (issue 12): dates in year 9999 or 0001, ISO weeks out of
 range, a login name longer than django-axes stores, NUL bytes. Each now gets a Swedish message
 beside the field (a form) or is ignored with a message / answered 400 (a link's query string),
-and what the user typed is still in the form."""
+and what the user typed is still in the form.
+
+The tests that need a participant's journey share one, built once per module (`shared_journey`,
+tests/conftest.py); each test runs in a savepoint rolled back after it."""
 
 from __future__ import annotations
 
@@ -104,8 +107,8 @@ def test_access_log_filter_with_date_to_in_year_9999_says_so_beside_the_field(cl
 
 
 @pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "2026-W54", "2026-W00", "nästa"])
-def test_min_vecka_with_a_week_out_of_range_shows_this_week_and_says_why(client, journey, week) -> None:
-    client.force_login(journey["handledare"])
+def test_min_vecka_with_a_week_out_of_range_shows_this_week_and_says_why(client, shared_journey, week) -> None:
+    client.force_login(shared_journey["handledare"])
     response = client.get(reverse("participants:week") + f"?vecka={week}")
     assert response.status_code == 200
     today = timezone.localdate()
@@ -113,20 +116,20 @@ def test_min_vecka_with_a_week_out_of_range_shows_this_week_and_says_why(client,
     assert "Veckan i adressen gick inte att använda" in response.content.decode()
 
 
-def test_logging_form_with_a_prefilled_date_in_year_9999_opens_with_today(client, journey) -> None:
-    client.force_login(journey["handledare"])
-    url = reverse("participants:log", kwargs={"enrollment_pk": journey["enrollment"].pk})
+def test_logging_form_with_a_prefilled_date_in_year_9999_opens_with_today(client, shared_journey) -> None:
+    client.force_login(shared_journey["handledare"])
+    url = reverse("participants:log", kwargs={"enrollment_pk": shared_journey["enrollment"].pk})
     response = client.get(url + "?typ=fysisk&datum=9999-12-31&vecka=9999-W52")
     assert response.status_code == 200
     assert typed_value(response, "date") == timezone.localdate().isoformat()
 
 
 @pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
-def test_enrolment_start_out_of_range_is_refused_beside_the_field_and_kept(client, journey, start) -> None:
-    client.force_login(journey["koordinator"])
-    url = reverse("participants:enroll", kwargs={"referral_pk": journey["ready"].pk})
+def test_enrolment_start_out_of_range_is_refused_beside_the_field_and_kept(client, shared_journey, start) -> None:
+    client.force_login(shared_journey["koordinator"])
+    url = reverse("participants:enroll", kwargs={"referral_pk": shared_journey["ready"].pk})
     before = Enrollment.objects.count()
-    response = client.post(url, enrol_data(journey["handledare"], start_date=start))
+    response = client.post(url, enrol_data(shared_journey["handledare"], start_date=start))
     assert response.status_code == 200
     assert error_beside(response, "start_date") == DATE_OUT_OF_RANGE
     assert typed_value(response, "start_date") == start
@@ -136,9 +139,9 @@ def test_enrolment_start_out_of_range_is_refused_beside_the_field_and_kept(clien
     assert preview.status_code == 200
 
 
-def test_closure_date_in_year_9999_is_refused_beside_the_field_and_kept(client, journey) -> None:
-    enrollment = journey["enrollment"]
-    client.force_login(journey["koordinator"])
+def test_closure_date_in_year_9999_is_refused_beside_the_field_and_kept(client, shared_journey) -> None:
+    enrollment = shared_journey["enrollment"]
+    client.force_login(shared_journey["koordinator"])
     data = closure_post(enrollment, date="9999-12-31", closing_meeting_on="0001-01-01")
     response = client.post(reverse("participants:close", kwargs={"enrollment_pk": enrollment.pk}), data)
     assert response.status_code == 200
@@ -223,9 +226,9 @@ def test_the_in_range_check_is_the_one_rules_rely_on() -> None:
 # -- Numbers that str.isdigit() accepts and int() does not; a stale delete (found by the fuzz test) ----
 
 
-def test_removing_an_activity_with_a_stale_version_shows_what_is_saved_with_the_reason(client, journey) -> None:
-    activity = journey["activity"]
-    client.force_login(journey["handledare"])
+def test_removing_an_activity_with_a_stale_version_shows_what_is_saved_with_the_reason(client, shared_journey) -> None:
+    activity = shared_journey["activity"]
+    client.force_login(shared_journey["handledare"])
     url = reverse("participants:activity", kwargs={"activity_pk": activity.pk})
     response = client.post(url, {"ta_bort": "1", "version": str(activity.version + 5)})
     assert response.status_code == 409
@@ -234,10 +237,10 @@ def test_removing_an_activity_with_a_stale_version_shows_what_is_saved_with_the_
     assert type(activity).objects.filter(pk=activity.pk).exists()
 
 
-def test_meeting_attendance_with_a_superscript_version_is_no_server_error(users, world) -> None:
+def test_meeting_attendance_with_a_superscript_version_is_no_server_error(shared_journey) -> None:
     client = Client(raise_request_exception=False)
-    client.force_login(users["koordinator"])
-    url = reverse("referrals:meeting_attendance", kwargs={"pk": world["meeting"].pk})
+    client.force_login(shared_journey["koordinator"])
+    url = reverse("referrals:meeting_attendance", kwargs={"pk": shared_journey["meeting"].pk})
     data = {
         "attendance-TOTAL_FORMS": "1",
         "attendance-INITIAL_FORMS": "0",
@@ -249,7 +252,7 @@ def test_meeting_attendance_with_a_superscript_version_is_no_server_error(users,
     assert response.status_code < 500
 
 
-def test_min_vecka_for_a_handledare_given_as_a_superscript_is_not_found(client, journey) -> None:
-    client.force_login(journey["koordinator"])
+def test_min_vecka_for_a_handledare_given_as_a_superscript_is_not_found(client, shared_journey) -> None:
+    client.force_login(shared_journey["koordinator"])
     response = client.get(reverse("participants:week") + "?handledare=²")
     assert response.status_code == 404

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from teams.models import User
 from tests.databases import postgresql_only
 from tests.demo.test_crawl import error_summary
+from tests.forms.costs import by_cost
 from tests.forms.discovery import Form, forms_reachable
 from tests.forms.inputs import submissions
 
@@ -37,10 +38,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db, postgresql_only]
 
 ROLES = ("koordinator", "handledare", "samverkansteam", "referrer", "administrator", "steering")
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "200"))
-# The forms are fuzzed in this many tests, so pytest-xdist spreads them over its workers (one test
-# of 3.5 minutes kept one worker busy while the other had finished; docs/decisions/0020). About two
-# forms a shard: a form costs 10–160 ms a submit, and with eight shards of six forms the costliest
-# shard took four times the cheapest, which left one worker alone at the end of the run.
+# The forms are fuzzed in this many tests, so pytest-xdist can spread them over its workers (one
+# test of 3.5 minutes kept one worker busy while the other had finished; docs/decisions/0020). The
+# shards are cut by each form's measured cost (tests/forms/costs.py), about two or three forms each.
 SHARDS = 24
 # Tables a refused submit may still write: the read it made is access-logged (auditlog), a login
 # attempt is counted (axes), a message waits in the session.
@@ -58,6 +58,15 @@ ERROR_MARKERS = ('class="errorlist', 'class="errorsummary', 'aria-invalid="true"
 
 class _RollbackError(Exception):
     pass
+
+
+@contextmanager
+def timed(what: str) -> Iterator[None]:
+    """With FORM_FUZZ_TIMES set, print what `what` took: wall clock and this process's CPU."""
+    wall, cpu = time.monotonic(), time.process_time()
+    yield
+    if os.environ.get("FORM_FUZZ_TIMES"):
+        print(f"{what}: {time.monotonic() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
 
 
 def table_changes() -> Counter[str]:
@@ -138,7 +147,9 @@ def discover(accounts: list[User]) -> list[tuple[Client, Form]]:
     for user in accounts:
         client = Client(raise_request_exception=False)
         client.force_login(user)
-        for form in forms_reachable(client)[0]:
+        with timed(f"crawl as {user.email}"):
+            reached = forms_reachable(client)[0]
+        for form in reached:
             form.account = user.email
             found.setdefault(form.key, (client, form))
     # In the order of their (method, route): the same on every xdist worker, so the shards split
@@ -171,10 +182,11 @@ def reachable_forms(django_db_setup: None, django_db_blocker: Any) -> Iterator[l
     from tests.participants.documents.builders import draft_plan, rendered_plan
 
     with django_db_blocker.unblock(), transaction.atomic():
-        journey = build_journey(build_world(build_users()))
-        rendered_plan(journey)
-        draft_plan(journey)
-        with fast_rendering():
+        with timed("the seeded world"):
+            journey = build_journey(build_world(build_users()))
+            rendered_plan(journey)
+            draft_plan(journey)
+        with fast_rendering(), timed("the crawl as every role"):
             forms = discover([cast(User, journey[role]) for role in ROLES])
         yield forms
         transaction.set_rollback(True)
@@ -184,15 +196,20 @@ def reachable_forms(django_db_setup: None, django_db_blocker: Any) -> Iterator[l
 def test_every_form_answers_generated_input_without_server_error_or_half_saved_refusal(
     reachable_forms: list[tuple[Client, Form]], shard: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Shard `shard` of SHARDS: the forms at positions shard, shard + SHARDS, … of the discovered
-    list, so the shards together fuzz every form once and the xdist workers share the work."""
+    """Shard `shard` of SHARDS: the discovered forms cut by cost (tests/forms/costs.py), so the
+    shards together fuzz every form once, the costliest shards first, and the xdist workers share
+    the work."""
     if os.environ.get("CI") and EXAMPLES < 200 and not os.environ.get("FORM_FUZZ_LOCAL"):
         pytest.fail("FORM_FUZZ_EXAMPLES lowers the count for local work only (with FORM_FUZZ_LOCAL=1); CI runs 200")
 
     caplog.set_level(logging.CRITICAL)
     # Guards against a fuzz that proves nothing: the crawl found the app's forms, each shard has some.
     assert len(reachable_forms) >= 30, [form.describe() for _client, form in reachable_forms]
-    forms = reachable_forms[shard::SHARDS]
+    shards = by_cost(reachable_forms, SHARDS)
+    assert sorted(form.key for part in shards for _client, form in part) == sorted(
+        form.key for _client, form in reachable_forms
+    ), "every form in exactly one shard"
+    forms = shards[shard]
     started = time.monotonic()
     failures: list[str] = []
     only = os.environ.get("FORM_FUZZ_ONLY", "")  # e.g. "/avslut/": one form while working on it
@@ -201,10 +218,12 @@ def test_every_form_answers_generated_input_without_server_error_or_half_saved_r
         for client, form in forms:
             if only and only not in form.describe():
                 continue
-            t = time.monotonic()
+            wall, cpu = time.monotonic(), time.process_time()
             made[form.describe()] = fuzz(client, form, failures)
-            if os.environ.get("FORM_FUZZ_TIMES"):
-                print(f"{(time.monotonic() - t) / made[form.describe()] * 1000:6.0f} ms {form.describe()}")
+            if os.environ.get("FORM_FUZZ_TIMES"):  # the figures of tests/forms/costs.py SUBMIT_MS
+                n = made[form.describe()]
+                wall_ms, cpu_ms = (time.monotonic() - wall) / n * 1000, (time.process_time() - cpu) / n * 1000
+                print(f"{wall_ms:6.0f} ms wall {cpu_ms:4.0f} ms CPU {form.key} {form.describe()}")
     print(f"\nshard {shard}: {len(forms)} forms, {sum(made.values())} submits in {time.monotonic() - started:.0f} s")
     assert made or only
     assert all(n >= EXAMPLES for n in made.values()), made
