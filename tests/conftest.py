@@ -147,7 +147,7 @@ def build_users() -> dict[str, User]:
 def module_data(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker) -> Iterator[Any]:
     """The levels of data (users, world, journey) this test shares with the rest of its module, as
     copies (tests/module_sharing.py); None if it builds its own. First of every test's fixtures."""
-    builders = [lambda _below: build_users(), build_world, build_journey]
+    builders: list[module_sharing.Builder] = [lambda _below: build_users(), build_world, build_journey]
     yield from module_sharing.shared_copy(request.node, django_db_blocker, builders, copy.deepcopy)
 
 

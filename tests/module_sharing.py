@@ -27,6 +27,9 @@ import pytest
 from django.db import transaction
 from pytest_django.plugin import validate_django_db
 
+# build_users, build_world, build_journey: each takes the level below (None for users).
+Builder = Callable[[Any], dict[str, Any]]
+
 USERS, WORLD, JOURNEY = 1, 2, 3
 LEVELS = {"users": USERS, "world": WORLD, "journey": JOURNEY}
 
@@ -96,7 +99,8 @@ class _Shared:
         self.atomic: Any = None
         self.levels: list[dict[str, Any]] = []
 
-    def up_to(self, item: pytest.Item, level: int, blocker: Any, builders: list[Callable[..., dict]]) -> list[dict]:
+    def up_to(self, item: pytest.Item, level: int, blocker: Any, builders: list[Builder]) -> list[dict[str, Any]]:
+        """The levels 1…`level` for `item`, building the missing ones on top (between two tests)."""
         if self.path != item.path or len(self.levels) > level:
             self.release(blocker)  # normally done at the last sharing test's teardown already
         with blocker.unblock():
@@ -129,7 +133,7 @@ def continues(item: pytest.Item, nextitem: pytest.Item | None) -> bool:
 
 
 def shared_copy(
-    item: pytest.Item, blocker: Any, builders: list[Callable[..., dict]], copy: Callable[[Any], Any]
+    item: pytest.Item, blocker: Any, builders: list[Builder], copy: Callable[[Any], Any]
 ) -> Iterator[dict[int, dict[str, Any]] | None]:
     """For a sharing test: a copy of its levels ({level: data}), the objects of a lower level being
     those of the higher; the shared data is released after the test unless the next test shares it.
