@@ -10,12 +10,12 @@ from typing import Any, cast
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test.utils import override_settings
 from kombu.transport.virtual import Channel as VirtualChannel
 
 from participants.inputs import ClosureFields
 from teams.models import Membership, User
+from tests import module_sharing
 from tests.factories import ReferrerFactory, UserFactory, member
 
 Role = Membership.Role
@@ -150,8 +150,28 @@ def build_users() -> dict[str, User]:
 
 
 @pytest.fixture
-def users(db: None) -> dict[str, User]:
-    """One user per role (build_users)."""
+def module_data(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker) -> Iterator[Any]:
+    """The levels of data (users, world, journey) this test shares with the rest of its module, as
+    copies (tests/module_sharing.py); None if it builds its own. First of every test's fixtures."""
+    builders: list[module_sharing.Builder] = [lambda _below: build_users(), build_world, build_journey]
+    yield from module_sharing.shared_copy(request.node, django_db_blocker, builders, copy.deepcopy)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    module_sharing.order(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    item.stash[module_sharing.NEXT] = nextitem  # read by module_data's teardown
+    return (yield)
+
+
+@pytest.fixture
+def users(db: None, module_data: dict[int, Any] | None) -> dict[str, User]:
+    """One user per role (build_users); built once per module where the tests allow it (module_data)."""
+    if module_data is not None:
+        return module_data[module_sharing.USERS]
     return build_users()
 
 
@@ -191,8 +211,10 @@ def build_world(users: dict[str, User]) -> dict[str, object]:
 
 
 @pytest.fixture
-def world(users: dict[str, User]) -> dict[str, object]:
-    """build_world: `users` plus one object of each kind."""
+def world(users: dict[str, User], module_data: dict[int, Any] | None) -> dict[str, object]:
+    """build_world: `users` plus one object of each kind; once per module where allowed (module_data)."""
+    if module_data is not None and module_sharing.WORLD in module_data:
+        return module_data[module_sharing.WORLD]
     return build_world(users)
 
 
@@ -242,25 +264,16 @@ def build_journey(world: dict[str, Any]) -> dict[str, object]:
 
 
 @pytest.fixture
-def journey(world: dict[str, object]) -> dict[str, object]:
-    """build_journey: `world` plus enrolments, an activity and follow-ups."""
+def journey(world: dict[str, object], module_data: dict[int, Any] | None) -> dict[str, object]:
+    """build_journey: `world` plus enrolments, an activity and follow-ups. Built once per test
+    module (it costs ~635 queries) and copied per test, except for the tests that must build their
+    own: tests/module_sharing.py says which, and `@pytest.mark.fresh_journey` asks for it."""
+    if module_data is not None and module_sharing.JOURNEY in module_data:
+        return module_data[module_sharing.JOURNEY]
     return build_journey(world)
 
 
-@pytest.fixture(scope="module")
-def module_journey(django_db_setup: None, django_db_blocker) -> Iterator[dict[str, object]]:
-    """The `journey` data built once for a whole test module (it costs ~0.7 s; the URL matrix would
-    otherwise build it for every URL). It lives in a transaction that is rolled back after the
-    module; each test runs in a savepoint inside it (pytest-django's `db`), so a test's writes are
-    undone before the next test. Tests get a deep copy, as Django's setUpTestData gives, so an
-    object changed in memory by one test is fresh in the next. Use through `shared_journey`."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        data = build_journey(build_world(build_users()))
-        yield data
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def shared_journey(module_journey: dict[str, object], db: None) -> dict[str, object]:
-    """`journey`, built once per module (module_journey); a fresh copy of its objects per test."""
-    return copy.deepcopy(module_journey)
+def shared_journey(journey: dict[str, object]) -> dict[str, object]:
+    """`journey` (the name the URL matrix uses, from when only it shared the module's build)."""
+    return journey

@@ -176,7 +176,7 @@ def fast_rendering() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def reachable_forms(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[tuple[Client, Form]]]:
     """The seeded world and every form found in it, once per module and xdist worker (as
-    tests/conftest.py `module_journey`): in a transaction rolled back after the module; each shard
+    tests/module_sharing.py does for `journey`): in a transaction rolled back after the module; each shard
     runs in a savepoint inside it, and each submit in a savepoint inside that."""
     from tests.conftest import build_journey, build_users, build_world
     from tests.participants.documents.builders import draft_plan, rendered_plan
