@@ -17,6 +17,7 @@ from participants.inputs import ClosureFields
 from teams.models import Membership, User
 from tests import module_sharing
 from tests.factories import ReferrerFactory, UserFactory, member
+from tests.flushing import flush_by_delete
 
 Role = Membership.Role
 
@@ -34,6 +35,14 @@ _test_settings = override_settings(
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     },
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete() -> Iterator[None]:
+    """Empty the tables after each transactional test with DELETE rather than TRUNCATE
+    (tests/flushing.py): ~0.07 s instead of ~2 s a test on PostgreSQL."""
+    with flush_by_delete():
+        yield
 
 
 def worker_id() -> str:

@@ -2,7 +2,7 @@
 
 One browser for the whole session, a fresh context (cookies, storage) and page for every test.
 `live_server` implies a transactional database that is flushed after each test (with DELETE, not
-TRUNCATE: tests/browser/flushing.py), which removes the five teams the data migration made: the
+TRUNCATE: tests/flushing.py), which removes the five teams the data migration made: the
 `page` fixture seeds the demo organisation again. A test seeds only the data it reads.
 
 Every page a test visits must be checked with `check_a11y(page)` (axe-core, WCAG 2.0/2.1 A and AA);
@@ -21,7 +21,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Frame, Page, expect, sync_playwright
 
 from teams.demo import DEMO_PASSWORD
-from tests.browser.flushing import flush_by_delete
 from tests.databases import seed_reference_data
 from tests.outbox import held
 from tests.outbox.held import OutboxEmails
@@ -67,13 +66,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _flush_by_delete() -> Iterator[None]:
-    """Empty the tables after each test with DELETE rather than TRUNCATE (tests/browser/flushing.py)."""
-    with flush_by_delete():
-        yield
 
 
 class PageWatch:

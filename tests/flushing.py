@@ -1,13 +1,14 @@
-"""How the browser tests empty the database after each test: DELETE, not PostgreSQL's TRUNCATE.
+"""How transactional tests empty the database after each test: DELETE, not PostgreSQL's TRUNCATE.
 
-The live server answers from its own connection, so every browser test is transactional and Django
-empties every table after it (`flush`). On PostgreSQL Django does that with one `TRUNCATE` of all
+Every browser test is transactional (the live server answers from its own connection), and so are the
+app run's tests that need committed data (a real Celery worker, `transaction=True`); Django empties
+every table after each of them (`flush`). On PostgreSQL Django does that with one `TRUNCATE` of all
 ~150 tables, which gives each table and index new files: ~2 s a test under load (measured,
 docs/performance.md "Round five"), whatever the test wrote. A `DELETE` of each table in the same
 transaction costs ~0.07 s, since nearly all of them are empty; the foreign keys Django makes are
 `DEFERRABLE INITIALLY DEFERRED`, so the order does not matter, and sequences are not reset either
-way (`reset_sequences` is off). SQLite's flush is a DELETE already. The post_migrate signal after
-the flush (content types, permissions) runs as before.
+way (`reset_sequences` is off; a test that asks for it keeps Django's TRUNCATE). SQLite's flush is
+a DELETE already. The post_migrate signal after the flush (content types, permissions) runs as before.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _sql_flush_by_delete(
     reset_sequences: bool = False,
     allow_cascade: bool = False,
 ) -> list[str]:
-    if reset_sequences or allow_cascade:  # never asked for by the browser tests: keep Django's way
+    if reset_sequences or allow_cascade:  # keep Django's way where a test asks for either
         return _TRUNCATE(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
     # The names are Django's own tables (flush lists them), quoted.
     return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
