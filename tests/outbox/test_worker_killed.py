@@ -87,8 +87,14 @@ def kill(process: subprocess.Popen) -> None:
     process.wait(timeout=10)
 
 
+# Django's file backend ends every message with this line (console.EmailBackend.write_message).
+END_OF_MESSAGE = b"-" * 79 + b"\n"
+
+
 def mails(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "mail").iterdir())
+    """The e-mails the workers have written whole. The file backend creates a message's file before
+    it writes the message, so a file listed the moment it appears may still be empty."""
+    return sorted(path for path in (tmp_path / "mail").iterdir() if path.read_bytes().endswith(END_OF_MESSAGE))
 
 
 def test_a_worker_killed_while_sending_then_restarted_sends_the_email_once(workers, tmp_path) -> None:
