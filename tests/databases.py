@@ -37,5 +37,5 @@ def seed_reference_data() -> None:
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql" and not os.environ.get("CI"),
-    reason="needs PostgreSQL (row locks); set DATABASE_URL as .ci/run does",
+    reason="needs PostgreSQL (row locks, make_interval, …); set DATABASE_URL as .ci/run does",
 )

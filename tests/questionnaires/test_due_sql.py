@@ -4,7 +4,6 @@ grid of start and closure days around month ends, and through `due_counts_over` 
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -15,16 +14,11 @@ from ist.questionnaires.due import CLOSURE, ENROLMENT, EVERY, RuleFacts, count_i
 from reports import questionnaires as voice
 from reports.statistics import Period, previous_period
 from teams.models import Team
+from tests.databases import postgresql_only
 from tests.participants import builders as participant_builders
 
-# As tests/databases.postgresql_only: skipped only on the embedded SQLite outside CI, never in CI.
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" and not os.environ.get("CI"),
-        reason="count_in_sql is PostgreSQL (make_interval); set DATABASE_URL as .ci/run does",
-    ),
-]
+# count_in_sql is PostgreSQL's (make_interval): skipped only on the embedded SQLite outside CI, never in CI.
+pytestmark = [pytest.mark.django_db, postgresql_only]
 
 AT_START = RuleFacts(1, ENROLMENT, None, 30)
 AT_END = RuleFacts(2, CLOSURE, None, 30)
