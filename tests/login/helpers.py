@@ -11,11 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import PASSWORD
 
 
-def app_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    """What the app shows now (or `steps_ahead` 30-second steps later: the server accepts one step
-    of clock difference, and a code once used cannot be used again in its own step)."""
+def app_code(device: TOTPDevice) -> str:
+    """What the app shows now."""
     clock = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
-    clock.time = time.time() + steps_ahead * device.step
+    clock.time = time.time()
     return f"{clock.token():0{device.digits}d}"
 
 
@@ -27,8 +26,11 @@ def log_in_with_password(client, user, password: str = PASSWORD):
     return client.post(reverse("login"), {"username": user.email, "password": password})
 
 
-def log_in_fully(client, user, device: TOTPDevice) -> None:
-    """Password, then the app's code: a session with the second factor given."""
+def log_in_fully(client, user, device: TOTPDevice) -> str:
+    """Password, then the app's code: a session with the second factor given. Returns the code
+    spent (a step may tick over between this and a later `app_code`)."""
     assert log_in_with_password(client, user).status_code == 302
-    response = client.post(reverse("signin:verify"), {"code": app_code(device)})
+    code = app_code(device)
+    response = client.post(reverse("signin:verify"), {"code": code})
     assert response.status_code == 302, response.content.decode()[:500]
+    return code

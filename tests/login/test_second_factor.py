@@ -88,9 +88,8 @@ def test_later_logins_ask_for_the_code_and_a_wrong_one_counts_as_a_failed_login(
 def test_a_used_app_code_cannot_be_used_again(client) -> None:
     user = member("handledare")
     device = app_for(user)
-    log_in_fully(client, user, device)
+    used = log_in_fully(client, user, device)
     client.post(reverse("logout"))
-    used = app_code(device)
     log_in_with_password(client, user)
     again = client.post(reverse("signin:verify"), {"code": used})
     assert again.status_code == 200
