@@ -237,15 +237,19 @@ def with_history(numbers: Iterable[str]) -> set[str]:
         return set()
     from participants.models import Participant
 
+    # order_by(): the models' default orderings have no place in a UNION (SQLite refuses them).
     several = (
-        Referral.objects.filter(personnummer__in=wanted)
+        Referral.objects.order_by()
+        .filter(personnummer__in=wanted)
         .exclude(status=Referral.Status.DRAFT)
         .values("personnummer")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .values_list("personnummer", flat=True)
     )
-    stayed = Participant.objects.filter(personnummer__in=wanted, enrollments__isnull=False).values_list(
-        "personnummer", flat=True
+    stayed = (
+        Participant.objects.order_by()
+        .filter(personnummer__in=wanted, enrollments__isnull=False)
+        .values_list("personnummer", flat=True)
     )
     return set(several.union(stayed))

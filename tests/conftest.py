@@ -15,7 +15,7 @@ from kombu.transport.virtual import Channel as VirtualChannel
 
 from participants.inputs import ClosureFields
 from teams.models import Membership, User
-from tests import module_sharing
+from tests import module_sharing, rendering
 from tests.factories import ReferrerFactory, UserFactory, member
 from tests.flushing import flush_by_delete
 
@@ -42,6 +42,17 @@ def _flush_by_delete() -> Iterator[None]:
     """Empty the tables after each transactional test with DELETE rather than TRUNCATE
     (tests/flushing.py): ~0.07 s instead of ~2 s a test on PostgreSQL."""
     with flush_by_delete():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _plain_rendering(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Templates render without the test client's instrumentation unless the test is marked
+    `template_context` (it reads `response.context` or `response.templates`): tests/rendering.py."""
+    if request.node.get_closest_marker(rendering.MARKER):
+        yield
+        return
+    with rendering.plain_rendering():
         yield
 
 

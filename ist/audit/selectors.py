@@ -18,10 +18,13 @@ if TYPE_CHECKING:
 
 # What a reviewer filters by; keys are the form's choices.
 ACTIONS: dict[str, Q] = {
-    # Not ~Q(additional_data__outcome=DENIED): for a row without the key that is NOT (NULL) in SQL,
-    # which dropped every ordinary read from "Läsning".
+    # Not ~Q(additional_data__outcome=DENIED) alone: for a row without the key that is NOT (NULL) in
+    # SQL, which dropped every ordinary read from "Läsning"; hence the two "no outcome" cases. Not
+    # JSON containment either: SQLite (the embedded default) has none, and Loggkontroll answered 500.
     "read": Q(action=LogEntry.Action.ACCESS)
-    & (Q(additional_data__isnull=True) | ~Q(additional_data__contains={"outcome": DENIED})),
+    & (
+        Q(additional_data__isnull=True) | Q(additional_data__outcome__isnull=True) | ~Q(additional_data__outcome=DENIED)
+    ),
     "change": Q(action__in=[LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE]),
     "denied": Q(action=LogEntry.Action.ACCESS, additional_data__outcome=DENIED),
 }

@@ -9,7 +9,7 @@ from ist.pickers import LIMIT
 from teams.models import Membership
 from tests.factories import UserFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 
 

@@ -17,9 +17,10 @@ from ist.audit.selectors import filter_log, log_entries_for
 from ist.audit.views import PAGE_SIZE
 from ist.keyset import cursor_of, keyset_page, parse_cursor
 from teams.models import Membership, Team, User
+from tests.databases import postgresql_only
 from tests.factories import UserFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 URL = reverse("audit:log")
 
@@ -171,6 +172,7 @@ def test_deep_pages_take_as_many_queries_as_the_first(client, django_assert_max_
         client.get(URL, {"nyare": older.newer})
 
 
+@postgresql_only  # the expression index and `SET LOCAL enable_seqscan` are PostgreSQL's
 def test_search_by_person_returns_the_same_rows_through_the_expression_index() -> None:
     actor = UserFactory.create()
     LogEntry.objects.all().delete()

@@ -12,7 +12,7 @@ from ist.audit.recording import DENIED, record_access
 from teams.models import Membership, User
 from tests.factories import UserFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 
 

@@ -27,7 +27,7 @@ from tests.participants.test_views_enrolment import enrol_data
 from tests.participants.test_views_journey import closure_post
 from tests.referrals.test_views_triage import register_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 
 
 def error_beside(response, name: str) -> str:

@@ -33,6 +33,7 @@ from tests.demo.test_crawl import error_summary
 from tests.forms.costs import by_cost
 from tests.forms.discovery import Form, forms_reachable
 from tests.forms.inputs import submissions
+from tests.rendering import plain_rendering
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, postgresql_only]
 
@@ -159,13 +160,10 @@ def discover(accounts: list[User]) -> list[tuple[Client, Form]]:
 
 @contextmanager
 def fast_rendering() -> Iterator[None]:
-    """The test client without what only assertions on templates need: it copies every template's
-    context on every render, a quarter of a submit's time. Refusals are logged by django.request
-    (and a login attempt by axes) thousands of times; the test reports what matters itself."""
-    from django.template.base import Template
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
+    """Plain rendering (tests/rendering.py: the module-scoped crawl runs outside the per-test
+    fixture that gives it), and no logging: refusals are logged by django.request (and a login
+    attempt by axes) thousands of times; the test reports what matters itself."""
+    with plain_rendering():
         logging.disable(logging.ERROR)
         try:
             yield

@@ -27,7 +27,7 @@ from teams.models import Membership, User
 from tests.factories import member, team
 from tests.participants import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 CORRECTED = EnrollmentEvent.Kind.ACTIVITY_CORRECTED
 

@@ -19,7 +19,7 @@ from tests.factories import member
 from tests.participants import builders
 from tests.referrals import builders as referral_builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 
 
 @pytest.fixture

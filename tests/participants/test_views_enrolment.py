@@ -23,7 +23,7 @@ from teams.models import Membership, Municipality
 from tests.factories import ReferrerFactory, member
 from tests.participants import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

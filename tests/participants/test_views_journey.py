@@ -19,7 +19,7 @@ from tests.factories import member
 from tests.outbox import held
 from tests.participants import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 
 Role = Membership.Role
 HTMX = {"HTTP_HX_REQUEST": "true"}

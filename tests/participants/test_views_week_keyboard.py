@@ -17,7 +17,7 @@ from teams.models import Membership
 from tests.factories import member
 from tests.participants.test_views_week import HTMX, bulk_enrolments, log_activity, past_monday, url, week_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 
 
 def test_the_grid_log_link_opens_the_form_in_the_row_focused_on_its_first_field(client, journey) -> None:

@@ -27,7 +27,7 @@ from teams.models import Membership
 from tests.factories import ReferrerFactory, member, team
 from tests.referrals import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Decision = AgendaItem.Decision
 # The letter page: session, user, the letter in scope, the access log, the menu (8 measured, a small margin).
 QUERIES_LETTER_PAGE = 10

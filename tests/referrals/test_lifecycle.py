@@ -50,7 +50,8 @@ def _referral_of(row: Any) -> Referral:
 
 
 def _emails(name: str, referral: Referral) -> list[Message]:
-    return list(Message.objects.filter(name=name, args__contains=[referral.pk]))
+    # In Python, not args__contains: SQLite (the embedded default) has no JSON containment.
+    return [message for message in Message.objects.filter(name=name) if referral.pk in message.args]
 
 
 # -- Inskriven and Avslutad --------------------------------------------------------------------------

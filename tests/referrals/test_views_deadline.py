@@ -14,7 +14,7 @@ from teams.models import Membership
 from tests.factories import ReferrerFactory, member
 from tests.referrals import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 
 
 @pytest.fixture

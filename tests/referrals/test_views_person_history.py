@@ -20,7 +20,7 @@ from tests.factories import member, team
 from tests.participants.stays import a_year_ago, closed_stay, ready_in
 from tests.referrals import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -12,7 +12,7 @@ from ist.reminders import sweeps
 from ist.reminders.models import DeadlineSettings, Kind, Notification
 from tests.referrals import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 CHANGE = reverse("admin:notifications_deadlinesettings_change", args=[1])
 
 

@@ -17,7 +17,7 @@ from teams.models import Membership, Team
 from tests.factories import UserFactory, member
 from tests.reports import dataset
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Role = Membership.Role
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

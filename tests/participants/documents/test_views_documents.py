@@ -19,7 +19,7 @@ from teams.models import Membership
 from tests.factories import ReferrerFactory, member
 from tests.participants.documents import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]  # reads response.context (tests/rendering.py)
 Kind, Status = Document.Kind, Document.Status
 Role = Membership.Role
 
