@@ -293,10 +293,10 @@ def _closure_date(enrollment: Enrollment) -> date | None:
 def detail(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse:
     """The participant page. Staff see everything; the referrer a read-only summary."""
     user = request.user
-    enrollment = get_visible_or_404(
-        request, selectors.enrollments_for(user, "view"), what="deltagarsida", pk=enrollment_pk
-    )
-    prefetch_related_objects([enrollment], "phase_periods", "extensions", "referral__referrer_organisation")
+    # The closure, the referral and its organisation in the same query as the enrolment (one row each).
+    visible = selectors.enrollments_for(user, "view").select_related("closure", "referral__referrer_organisation")
+    enrollment = get_visible_or_404(request, visible, what="deltagarsida", pk=enrollment_pk)
+    prefetch_related_objects([enrollment], "phase_periods", "extensions")
     staff = selectors.is_staff_for(user, enrollment)
     closed_on = _closure_date(enrollment)
     today = min(timezone.localdate(), closed_on) if closed_on else timezone.localdate()
