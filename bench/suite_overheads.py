@@ -98,10 +98,7 @@ def main() -> None:
         IST_WORKER_STARTUP_GRACE_S=10**9,
         ALLOWED_HOSTS=["*"],
         DEBUG=False,
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_PLAIN}},
     ):
         (crawl if args.what == "crawl" else flush)(args.runs)
 
