@@ -19,7 +19,7 @@ from ist.http import AuthenticatedHttpRequest
 from participants.documents.models import Document
 from participants.models import Activity, Enrollment
 from referrals.models import Referral
-from teams.access import teams_where
+from teams.access import team_ids_where
 
 TEMPLATE = engines["django"].from_string(
     "<!doctype html><title>golv</title>{% for r in rows %}<p>{{ r }}</p>{% endfor %}"
@@ -28,7 +28,7 @@ OPEN = ["submitted", "needs_info", "on_agenda", "accepted", "ready"]
 
 
 def _triage(request: AuthenticatedHttpRequest) -> list[Any]:
-    teams = teams_where(request.user, action="manage")
+    teams = team_ids_where(request.user, action="manage")
     return list(Referral.objects.filter(team__in=teams, status__in=OPEN).values_list("pk", "received_on", "status"))
 
 
@@ -66,7 +66,7 @@ def _inbox(request: AuthenticatedHttpRequest) -> list[Any]:
 
 
 def _dashboard(request: AuthenticatedHttpRequest) -> list[Any]:
-    teams = teams_where(request.user, action="manage")
+    teams = team_ids_where(request.user, action="manage")
     return list(
         Enrollment.objects.filter(team__in=teams, status="active").values("team").annotate(n=Count("pk")).values_list()
     )

@@ -27,7 +27,7 @@ from participants.models import (
     Transfer,
 )
 from referrals.models import InformationMeeting, Referral
-from teams.access import teams_where
+from teams.access import team_ids_where
 from teams.models import User
 
 if TYPE_CHECKING:
@@ -49,13 +49,13 @@ def enrollments_for(user: User | AnonymousUser, action: str = "view") -> QuerySe
     """
     if not user.is_authenticated or not user.is_active:
         return Enrollment.objects.none()
-    coordinated = Q(team__in=teams_where(user, action="manage"))
+    coordinated = Q(team__in=team_ids_where(user, action="manage"))
     if action == "view":
-        staff = Q(team__in=teams_where(user, action="view"))
+        staff = Q(team__in=team_ids_where(user, action="view"))
         open_identity = Q(participant__protected_identity=False)
         condition = (staff & (open_identity | _mine(user) | coordinated)) | (Q(referral__referrer=user) & open_identity)
     elif action == "change":
-        condition = coordinated | (Q(team__in=teams_where(user, action="change")) & _mine(user))
+        condition = coordinated | (Q(team__in=team_ids_where(user, action="change")) & _mine(user))
     elif action == "manage":
         condition = coordinated
     else:
@@ -67,14 +67,14 @@ def enrollments_for(user: User | AnonymousUser, action: str = "view") -> QuerySe
 
 def is_staff_for(user: User, enrollment: Enrollment) -> bool:
     """IST staff of the enrolment's team (not the referrer's limited view)."""
-    return teams_where(user, action="view").filter(pk=enrollment.team_id).exists()
+    return enrollment.team_id in team_ids_where(user, action="view")
 
 
 def ready_for_enrolment(user: User) -> QuerySet[Referral]:
     """Referrals of the coordinator's teams whose information meeting ended in "wants to start"."""
     return (
         Referral.objects.filter(
-            team__in=teams_where(user, action="manage"), status=Referral.Status.READY, enrollment__isnull=True
+            team__in=team_ids_where(user, action="manage"), status=Referral.Status.READY, enrollment__isnull=True
         )
         .select_related("team", "municipality")
         .order_by("received_on")
@@ -238,12 +238,12 @@ def my_week_enrollments(user: User) -> QuerySet[Enrollment]:
 def groups_for(user: User | AnonymousUser) -> QuerySet[ActivityGroup]:
     """Saved groups of the teams where the user is IST staff (handledare, coordinator): they see,
     create, edit and archive them (docs/decisions/0035). Anyone else: none (404)."""
-    return ActivityGroup.objects.filter(team__in=teams_where(user, action="change")).select_related("team", "kind")
+    return ActivityGroup.objects.filter(team__in=team_ids_where(user, action="change")).select_related("team", "kind")
 
 
 def group_sessions_for(user: User | AnonymousUser) -> QuerySet[GroupSession]:
     """Sessions of saved groups (and one-off group sessions) of the user's teams as IST staff."""
-    return GroupSession.objects.filter(team__in=teams_where(user, action="change")).select_related(
+    return GroupSession.objects.filter(team__in=team_ids_where(user, action="change")).select_related(
         "team", "kind", "group", "led_by"
     )
 
@@ -447,7 +447,7 @@ def consent_editable(user: User) -> QuerySet[Referral]:
     the handledare who may change the enrolment that came from it (docs/decisions/0019)."""
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
-    coordinated = Q(team__in=teams_where(user, action="manage")) & ~Q(status=Referral.Status.DRAFT)
+    coordinated = Q(team__in=team_ids_where(user, action="manage")) & ~Q(status=Referral.Status.DRAFT)
     handled = Q(enrollment__in=enrollments_for(user, "change"))
     return Referral.objects.filter(coordinated | handled).select_related(
         "team", "referrer_organisation", "consent_recorded_by", "consent_withdrawn_by", "enrollment"
@@ -456,7 +456,7 @@ def consent_editable(user: User) -> QuerySet[Referral]:
 
 def transfers_for(user: User) -> QuerySet[Transfer]:
     """Transfers the user sees: those from or to a team they coordinate."""
-    managed = teams_where(user, action="manage")
+    managed = team_ids_where(user, action="manage")
     return Transfer.objects.filter(Q(from_team__in=managed) | Q(to_team__in=managed)).select_related(
         "enrollment__participant", "from_team", "to_team", "proposed_by", "decided_by"
     )
@@ -466,6 +466,6 @@ def incoming_transfers(user: User) -> QuerySet[Transfer]:
     """Open proposals to the user's teams (Arbetsfördelning lists them)."""
     return (
         transfers_for(user)
-        .filter(status=Transfer.Status.PROPOSED, to_team__in=teams_where(user, action="manage"))
+        .filter(status=Transfer.Status.PROPOSED, to_team__in=team_ids_where(user, action="manage"))
         .order_by("date", "pk")
     )

@@ -14,7 +14,7 @@ from referrals.models import (
     ReferralEvent,
     TeamMeeting,
 )
-from teams.access import teams_where, with_grant
+from teams.access import team_ids_where, with_grant
 from teams.models import Membership, User
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ def referrals_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
     sent = Q(pk__in=with_grant(user, "referrals.view_referral", Referral.objects.all()).values("pk"))
-    team_scope = Q(team__in=teams_where(user, action=action)) & ~Q(status=Status.DRAFT)
+    team_scope = Q(team__in=team_ids_where(user, action=action)) & ~Q(status=Status.DRAFT)
     if action == "view":
         on_agenda = Q(
-            pk__in=AgendaItem.objects.filter(meeting__team__in=teams_where(user, action="consult")).values(
+            pk__in=AgendaItem.objects.filter(meeting__team__in=team_ids_where(user, action="consult")).values(
                 "referral_id"
             )
         )
@@ -46,7 +46,7 @@ def referrals_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[
         # status of their own referral without the person's details (ist/privacy/identity.py
         # decides what is shown; docs/decisions/0019).
         own = Q(enrollment__responsible=user) | Q(enrollment__second_contact=user)
-        may_see_protected = own | Q(team__in=teams_where(user, action="manage"))
+        may_see_protected = own | Q(team__in=team_ids_where(user, action="manage"))
         condition = ((team_scope | on_agenda) & (~protected_person() | may_see_protected)) | sent
     else:
         condition = team_scope
@@ -78,13 +78,13 @@ def questions_for(user: User | AnonymousUser) -> QuerySet[ConsultativeQuestion]:
     if not user.is_authenticated or not user.is_active:
         return ConsultativeQuestion.objects.none()
     return ConsultativeQuestion.objects.filter(
-        Q(asked_by=user) | Q(team__in=teams_where(user, action="consult"))
+        Q(asked_by=user) | Q(team__in=team_ids_where(user, action="consult"))
     ).select_related("team", "asked_by", "organisation", "registered_by")
 
 
 def waiting_questions(user: User, *, team_ids: list[int] | None = None) -> QuerySet[ConsultativeQuestion]:
     questions = ConsultativeQuestion.objects.filter(
-        team__in=teams_where(user, action="manage"),
+        team__in=team_ids_where(user, action="manage"),
         status__in=[ConsultativeQuestion.Status.NEW, ConsultativeQuestion.Status.ON_AGENDA],
     ).select_related("team", "asked_by", "organisation")
     if team_ids:
@@ -96,7 +96,7 @@ def meetings_for(user: User | AnonymousUser, action: str = "consult") -> QuerySe
     """Meetings the samverkansteam members and coordinators of the team see (consult) or run (manage)."""
     if not user.is_authenticated or not user.is_active:
         return TeamMeeting.objects.none()
-    return TeamMeeting.objects.filter(team__in=teams_where(user, action=action)).select_related("team")
+    return TeamMeeting.objects.filter(team__in=team_ids_where(user, action=action)).select_related("team")
 
 
 def agenda_of(meeting: TeamMeeting) -> QuerySet[AgendaItem]:

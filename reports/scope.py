@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
-from teams.access import teams_where
+from teams.access import team_ids_where
 from teams.models import Team
 
 if TYPE_CHECKING:
@@ -26,13 +26,13 @@ def statistics_teams(user: User) -> QuerySet[Team]:
     """The teams whose aggregates the user may see; PermissionDenied if none."""
     if user.is_administrator or user.is_steering_group:
         return Team.objects.filter(active=True).order_by("name")
-    teams = Team.objects.filter(pk__in=teams_where(user, action="manage")).order_by("name")
-    if not teams.exists():
+    own = team_ids_where(user, action="manage")
+    if not own:
         raise PermissionDenied(REFUSAL)
-    return teams
+    return Team.objects.filter(pk__in=own).order_by("name")
 
 
 def sees_counts_as_counted(user: User, team_ids: list[int]) -> bool:
     """Unsuppressed only for a coordinator of every chosen team (their own pages, inside the team)."""
-    own = set(teams_where(user, action="manage").values_list("pk", flat=True))
+    own = set(team_ids_where(user, action="manage"))
     return bool(team_ids) and set(team_ids) <= own

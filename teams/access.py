@@ -1,7 +1,7 @@
 """The access layer's building blocks: which team roles allow which action.
 
-Every selector that returns personal data starts from `teams_where`, so the
-rule "you see your teams' data" lives in one place. Per-object grants that team
+Every selector that returns personal data starts from `team_ids_where` (or `teams_where`, the same
+teams as objects), so the rule "you see your teams' data" lives in one place. Per-object grants that team
 membership cannot express (a referrer's right to the referral they sent, a
 document shared with a partner) are django-guardian grants on direct
 foreign-key permission models, given and revoked by services through
@@ -40,23 +40,39 @@ ROLES_FOR: dict[str, frozenset[str]] = {
 }
 
 
-def teams_where(user: User | AnonymousUser, *, action: str = "view") -> QuerySet[Team]:
-    """Active teams in which the user holds a role that allows `action`. Lazy: use as a subquery."""
+def _memberships(user: User) -> frozenset[tuple[int, str]]:
+    """(team id, role) of every role the user holds in an active team: one query, then cached on the
+    user object. Django loads `request.user` afresh for every request, so the cache lives as long as
+    the request; a test that changes a user's roles between two reads must fetch the user again."""
+    cached: frozenset[tuple[int, str]] | None = user.__dict__.get("_ist_memberships")
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user, team__active=True).values_list("team_id", "role"))
+        user.__dict__["_ist_memberships"] = cached
+    return cached
+
+
+def team_ids_where(user: User | AnonymousUser, *, action: str = "view") -> tuple[int, ...]:
+    """Ids of the active teams in which the user holds a role that allows `action`, sorted.
+
+    What every scoped read filters on (`team__in=team_ids_where(user)`): a literal `IN (…)` of a
+    few ids costs PostgreSQL and the ORM far less than the membership join as a subquery in each of
+    a page's queries, and the memberships are read once per request (docs/decisions/0037)."""
     if not user.is_authenticated or not user.is_active:
-        return Team.objects.none()
+        return ()
     roles = ROLES_FOR[action]
-    return Team.objects.filter(active=True, memberships__user=user, memberships__role__in=roles).distinct()
+    return tuple(sorted({team for team, role in _memberships(user) if role in roles}))
+
+
+def teams_where(user: User | AnonymousUser, *, action: str = "view") -> QuerySet[Team]:
+    """The teams of `team_ids_where` as objects (to list or name them)."""
+    return Team.objects.filter(pk__in=team_ids_where(user, action=action))
 
 
 def roles_of(user: User | AnonymousUser) -> frozenset[str]:
-    """The team roles the user holds anywhere, cached on the user object for the request."""
+    """The team roles the user holds anywhere (cached with the memberships for the request)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_ist_roles", None)
-    if cached is None:
-        cached = frozenset(Membership.objects.filter(user=user, team__active=True).values_list("role", flat=True))
-        user._ist_roles = cached  # type: ignore[attr-defined]  # a per-request cache on request.user, not a field
-    return cached
+    return frozenset(role for _team, role in _memberships(user))
 
 
 def grant(perm: str, user: User, obj: Model) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from teams.access import teams_where
+from teams.access import team_ids_where, teams_where
 from teams.models import Membership, Municipality, Team, User
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ def teams_for(user: User | AnonymousUser, *, action: str = "view") -> QuerySet[T
     """The user's teams for `action`, with municipalities and members for display."""
     members = Membership.objects.select_related("user").filter(user__is_active=True).order_by("role", "user__last_name")
     return (
-        Team.objects.filter(pk__in=teams_where(user, action=action))
+        Team.objects.filter(pk__in=team_ids_where(user, action=action))
         .prefetch_related("municipalities", Prefetch("memberships", queryset=members))
         .order_by("name")
     )
@@ -46,7 +46,7 @@ def users_visible_to(user: User | AnonymousUser) -> QuerySet[User]:
         return User.objects.none()
     if user.is_administrator:
         return User.objects.all()
-    return User.objects.filter(memberships__team__in=teams_where(user, action="manage")).distinct()
+    return User.objects.filter(memberships__team__in=team_ids_where(user, action="manage")).distinct()
 
 
 def user_subjects_matching(viewer: User, text: str) -> list[tuple[str, str]]:

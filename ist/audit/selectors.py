@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ist.audit.recording import DENIED
-from teams.access import teams_where
+from teams.access import team_ids_where
 from teams.models import User
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def may_review_log(user: User | AnonymousUser) -> bool:
     """Administrators review everything; coordinators their teams."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_administrator or teams_where(user, action="manage").exists()
+    return user.is_administrator or bool(team_ids_where(user, action="manage"))
 
 
 def log_entries_for(user: User) -> QuerySet[LogEntry]:
@@ -45,8 +45,7 @@ def log_entries_for(user: User) -> QuerySet[LogEntry]:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
     if user.is_administrator:
         return entries
-    teams = teams_where(user, action="manage")
-    team_ids = list(teams.values_list("pk", flat=True))
+    team_ids = list(team_ids_where(user, action="manage"))
     if not team_ids:
         return entries.none()
     members = User.objects.filter(memberships__team__in=team_ids).values("pk")

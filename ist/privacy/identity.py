@@ -46,16 +46,12 @@ class Facts:
 
 
 def coordinated_team_ids(user: Any) -> frozenset[int]:
-    """Ids of the active teams the user coordinates; cached on the user for the request (one query)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    """Ids of the active teams the user coordinates (teams.access reads the memberships once a request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_ist_coordinated_teams", None)
-    if cached is None:
-        from teams.access import teams_where
+    from teams.access import team_ids_where
 
-        cached = frozenset(teams_where(user, action="manage").values_list("pk", flat=True))
-        user._ist_coordinated_teams = cached
-    return cached
+    return frozenset(team_ids_where(user, action="manage"))
 
 
 def _cached_related(obj: Any, name: str) -> Any:

@@ -11,7 +11,7 @@ from participants import rules
 from participants.documents.models import Contact, Delivery, Document, DocumentRead
 from participants.models import Activity, Attendance, Enrollment, PhasePeriod, RequirementCategory
 from participants.selectors import enrollments_for, requirements
-from teams.access import teams_where, with_grant
+from teams.access import team_ids_where, with_grant
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -24,7 +24,7 @@ VIEW_PERM = "view_document"
 def _staff_enrollments(user: User) -> QuerySet[Enrollment]:
     """The enrolments the user sees as IST staff (not as the referrer): team scoping with the
     protected-identity rule of enrollments_for."""
-    return enrollments_for(user, "view").filter(team__in=teams_where(user, action="view"))
+    return enrollments_for(user, "view").filter(team__in=team_ids_where(user, action="view"))
 
 
 def documents_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[Document]:

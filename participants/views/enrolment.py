@@ -42,7 +42,7 @@ from participants.models import Enrollment, Participant, new_form_token
 from referrals.models import Referral
 from referrals.person_history import EMPTY, person_history, record_history
 from referrals.selectors import referrals_for
-from teams.access import teams_where
+from teams.access import team_ids_where
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -83,7 +83,7 @@ def _managed_referral(request: AuthenticatedHttpRequest, pk: int) -> Referral:
 @require_safe
 def ready(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals of the coordinator's teams whose information meeting ended in "wants to start"."""
-    if not teams_where(request.user, action="manage").exists():
+    if not team_ids_where(request.user, action="manage"):
         raise PermissionDenied("Bara teamkoordinatorer skriver in deltagare.")
     page = Paginator(selectors.ready_for_enrolment(request.user), PAGE_SIZE).get_page(request.GET.get("sida"))
     record_access(request, page.object_list, what="att skriva in")
@@ -407,8 +407,8 @@ class ListFilterForm(forms.Form):
 def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: their teams' participants. A referrer: "Mina deltagare", the enrolments of what they referred."""
     user = request.user
-    staff_teams = teams_where(user, action="view")
-    staff = staff_teams.exists()
+    staff_teams = team_ids_where(user, action="view")
+    staff = bool(staff_teams)
     if not staff and not user.is_referrer:
         raise PermissionDenied("Deltagarlistan är för teamens handledare och koordinatorer och för inremittenter.")
     form = ListFilterForm(request.GET or None)
@@ -437,7 +437,7 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "staff": staff,
         "status": status,
         "query": query.urlencode(),
-        "may_enrol": teams_where(user, action="manage").exists(),
+        "may_enrol": bool(team_ids_where(user, action="manage")),
     }
     return render_page_or_partial(request, LIST, "results", context)
 

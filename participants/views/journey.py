@@ -31,7 +31,7 @@ from ist.stale import STALE_MESSAGE, rebind
 from ist.web import render_page_or_partial
 from participants import forms, rules, selectors, services
 from participants.models import Enrollment, ExitReason, Extension, FollowUp, Phase
-from teams.access import teams_where
+from teams.access import team_ids_where, teams_where
 
 if TYPE_CHECKING:
     from django.forms import ModelChoiceField
@@ -75,7 +75,7 @@ def _enrollment(request: AuthenticatedHttpRequest, pk: int, action: str, what: s
 
 
 def _coordinator(user: User) -> None:
-    if not teams_where(user, action="manage").exists():
+    if not team_ids_where(user, action="manage"):
         raise PermissionDenied("Bara teamkoordinatorer fördelar deltagare mellan handledare.")
 
 
@@ -428,7 +428,7 @@ def _follow_ups_for(user: User, action: str) -> Any:
 @require_safe
 def follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Follow-ups due now or within two weeks, for the participants the user works with."""
-    if not teams_where(request.user, action="change").exists():
+    if not team_ids_where(request.user, action="change"):
         raise PermissionDenied("Uppföljningar görs av teamens handledare och koordinatorer.")
     today = timezone.localdate()
     page = Paginator(selectors.follow_ups_due(request.user, today=today), PAGE_SIZE).get_page(request.GET.get("sida"))

@@ -17,7 +17,7 @@ from ist.http import AuthenticatedHttpRequest
 from participants import forms, selectors, services
 from participants.models import Enrollment, Transfer
 from participants.views.journey import _enrollment
-from teams.access import teams_where
+from teams.access import team_ids_where
 from teams.models import Team
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def transfer(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpRespo
         return render(request, PROPOSE, context)
     except NotAllowedNow:
         return render(request, PROPOSE, context | {"refused": OPEN_ALREADY}, status=409)
-    if teams_where(request.user, action="manage").filter(pk=moved.to_team_id).exists():
+    if moved.to_team_id in team_ids_where(request.user, action="manage"):
         return redirect("participants:transfer_decide", transfer_pk=moved.pk)  # coordinator of both
     messages.success(request, f"Förslaget är skickat. {moved.to_team}s koordinatorer får ett e-postmeddelande.")
     return redirect("participants:detail", enrollment.pk)
@@ -69,7 +69,7 @@ def transfer_decide(request: AuthenticatedHttpRequest, transfer_pk: int) -> Http
     user = request.user
     proposal = get_visible_or_404(request, selectors.transfers_for(user), what="flytt till annat team", pk=transfer_pk)
     record_access(request, [proposal.enrollment], what="flytt till annat team")
-    receiving = teams_where(user, action="manage").filter(pk=proposal.to_team_id).exists()
+    receiving = proposal.to_team_id in team_ids_where(user, action="manage")
     form = forms.TransferAcceptForm(request.POST or None, handledare=selectors.handledare_of(proposal.to_team_id))
     context = {"transfer": proposal, "form": form if receiving else None, "refused": ""}
     if request.method != "POST":

@@ -32,7 +32,7 @@ from participants import rules, selectors, services, week_rows
 from participants.forms import ActivityForm, GroupSessionForm
 from participants.inputs import ActivityFields
 from participants.models import Activity, ActivityType, Attendance, Enrollment, RequirementCategory, new_form_token
-from teams.access import teams_where
+from teams.access import team_ids_where, teams_where
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -56,10 +56,9 @@ GROUP_CHOICES: list[tuple[str, StrOrPromise]] = [*Attendance.choices, (NOT_IN_GR
 
 
 def _staff_teams(user: User, action: str = "view") -> QuerySet[Team]:
-    teams = teams_where(user, action=action)
-    if not teams.exists():
+    if not team_ids_where(user, action=action):
         raise PermissionDenied("Min vecka är till för teamens handledare och koordinatorer.")
-    return teams
+    return teams_where(user, action=action)
 
 
 def _changeable(request: AuthenticatedHttpRequest, pk: int, what: str) -> Enrollment:
@@ -76,7 +75,7 @@ def _changeable(request: AuthenticatedHttpRequest, pk: int, what: str) -> Enroll
 
 def _activities_for(user: User) -> QuerySet[Activity]:
     """Activities of the enrolments the user sees as IST staff (the referrer's read-only view excluded)."""
-    staff = selectors.enrollments_for(user).filter(team__in=teams_where(user, action="view"))
+    staff = selectors.enrollments_for(user).filter(team__in=team_ids_where(user, action="view"))
     return Activity.objects.filter(enrollment__in=staff).select_related(
         "enrollment__participant", "enrollment__team", "group_session", "kind"
     )

@@ -26,7 +26,7 @@ from ist.web import form_token
 from referrals import lifecycle, selectors
 from referrals.lifecycle_forms import CloseStalledForm, QuestionRegisterForm, WithdrawForm
 from referrals.models import Referral, new_form_token
-from teams.access import teams_where
+from teams.access import team_ids_where, teams_where
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -109,11 +109,12 @@ def close_stalled(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def question_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A coordinator writes down a konsultativ fråga that came by phone, visit or letter."""
-    teams = teams_where(request.user, action="manage")
-    if not teams.exists():
+    own = team_ids_where(request.user, action="manage")
+    if not own:
         raise PermissionDenied("Bara teamkoordinatorer registrerar frågor.")
+    teams = teams_where(request.user, action="manage")
     token = form_token(request) if request.method == "POST" else new_form_token()
-    initial = {"team": teams.first()} if teams.count() == 1 else {}
+    initial = {"team": teams.first()} if len(own) == 1 else {}
     form = QuestionRegisterForm(request.POST if request.method == "POST" else None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

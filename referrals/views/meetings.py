@@ -36,7 +36,7 @@ from referrals.forms import (
 )
 from referrals.minutes import items_of
 from referrals.models import AgendaItem, InformationMeeting, Referral, TeamMeeting, new_form_token
-from teams.access import teams_where
+from teams.access import team_ids_where, teams_where
 from teams.models import Organisation
 
 PAGE_SIZE = 25
@@ -153,7 +153,7 @@ def _refused(
 @require_safe
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upcoming (or, with ?visa=tidigare, past) meetings of the user's samverkansteam."""
-    if not teams_where(request.user, action="consult").exists():
+    if not team_ids_where(request.user, action="consult"):
         raise PermissionDenied
     past = request.GET.get("visa") == "tidigare"
     today = timezone.localdate()
@@ -167,15 +167,15 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "past": past,
         "query": "visa=tidigare" if past else "",
-        "may_create": teams_where(request.user, action="manage").exists(),
+        "may_create": bool(team_ids_where(request.user, action="manage")),
     }
     return render(request, "referrals/meetings/list.html", context)
 
 
 def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    teams = teams_where(request.user, action="manage")
-    if not teams.exists():
+    if not team_ids_where(request.user, action="manage"):
         raise PermissionDenied
+    teams = teams_where(request.user, action="manage")
     form = MeetingForm(request.POST or None, teams=teams)
     if form.is_valid():
         meeting = services.meeting_create(by=request.user, form_token=form_token(request), **form.cleaned_data)

@@ -34,7 +34,7 @@ from referrals import lifecycle, rules, selectors, services
 from referrals.forms import QuestionForm, ReferralForm
 from referrals.lifecycle_forms import MineFilterForm
 from referrals.models import Referral, ReferralEvent, new_form_token
-from teams.access import roles_of, teams_where
+from teams.access import roles_of, team_ids_where
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -305,9 +305,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A referral as its reader may see it: the form's content, status, decision, meetings, timeline."""
     referral = get_visible_or_404(request, selectors.referrals_for(request.user, "view"), what="remiss", pk=pk)
     is_referrer = referral.referrer_id == request.user.pk
-    can_manage = (
-        referral.team_id is not None and teams_where(request.user, action="manage").filter(pk=referral.team_id).exists()
-    )
+    can_manage = referral.team_id is not None and referral.team_id in team_ids_where(request.user, action="manage")
     handles = Referral.objects.filter(
         Q(enrollment__responsible=request.user) | Q(enrollment__second_contact=request.user), pk=referral.pk
     )

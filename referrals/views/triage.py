@@ -40,7 +40,7 @@ from referrals.deadline import Clock
 from referrals.forms import AgendaAddForm, RegisterReferralForm, RequestInfoForm, TeamEditForm
 from referrals.models import ConsultativeQuestion, Referral, new_form_token
 from referrals.person_history import EMPTY, normalised, person_history, record_history, with_history
-from teams.access import teams_where
+from teams.access import team_ids_where, teams_where
 from teams.models import Organisation
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _managed_question(request: AuthenticatedHttpRequest, pk: int, what: str) -> 
     visible = selectors.questions_for(request.user)
     return get_allowed_or_403(
         request,
-        visible.filter(team__in=teams_where(request.user, action="manage")),
+        visible.filter(team__in=team_ids_where(request.user, action="manage")),
         visible,
         what=what,
         refusal="Bara teamets koordinator sätter frågor på dagordningen.",

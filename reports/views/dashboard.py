@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from ist.http import AuthenticatedHttpRequest
 from reports.dashboard import panels
-from teams.access import teams_where
+from teams.access import team_ids_where
 from teams.models import Team
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ PAGE = "reports/dashboard.html"
 @require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Constant queries (see reports.dashboard.panels). ?team=slug narrows to one team; another team is a 404."""
-    teams = Team.objects.filter(pk__in=teams_where(request.user, action="manage")).order_by("name")
+    teams = Team.objects.filter(pk__in=team_ids_where(request.user, action="manage")).order_by("name")
     all_teams = list(teams)
     if not all_teams:
         raise PermissionDenied("Översikten är till för teamkoordinatorer.")

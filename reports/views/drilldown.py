@@ -21,7 +21,7 @@ from reports import drilldown
 from reports.dashboard import DOCUMENTS_SOON_DAYS
 from reports.forms import StatisticsFilterForm
 from reports.statistics import entry_exit
-from teams.access import teams_where
+from teams.access import team_ids_where
 from teams.models import Team
 
 if TYPE_CHECKING:
@@ -66,10 +66,11 @@ def figure_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Four queries whatever the list's length: the teams (form), the page of enrolments with their
     people, teams and handledare, the access log, and for the cross tables their columns."""
     user = request.user
-    own = Team.objects.filter(pk__in=teams_where(user, action="manage")).order_by("name")
-    if getattr(user, "is_steering_group", False) or not own.exists():
+    own = team_ids_where(user, action="manage")
+    if getattr(user, "is_steering_group", False) or not own:
         raise Http404  # aggregates only: never a list of people
-    form = StatisticsFilterForm(request.GET, teams=own, today=timezone.localdate())
+    teams = Team.objects.filter(pk__in=own).order_by("name")
+    form = StatisticsFilterForm(request.GET, teams=teams, today=timezone.localdate())
     if not form.is_valid():
         raise Http404  # a team the user does not coordinate is not a valid choice
     table = request.GET.get("tabell", "")

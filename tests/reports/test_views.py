@@ -92,14 +92,15 @@ def test_statistics_page_queries_are_constant(client, data, django_assert_num_qu
     client.force_login(member(Role.KOORDINATOR))
     url = reverse("reports:statistics") + "?" + Q3
     client.get(url)  # warm the session
-    # session, user, the teams (exists, choices, the coordinator's own), 14 figure groups for the
+    # session, user, the memberships (teams.access, once a request: the coordinator's teams and the
+    # menu's roles), the teams for the choices, 14 figure groups for the
     # period and the previous one of the same length together (the comparison: one query per group
     # for both, decision 0034), the activities' three (the rollup's days, its rows, the rest live) and
-    # the kinds (data since issue 19), the menu's roles, the choices rendered, and the session saved;
+    # the kinds (data since issue 19), the choices rendered, and the session saved;
     # the questionnaires' six figures for both periods together (reports/questionnaires.py, its due
     # occasions counted in SQL); the three people-counting groups and the three closure tables: one
     # GROUPING SETS query each on PostgreSQL, three each on SQLite
-    expected = 29 if connection.vendor == "postgresql" else 33
+    expected = 27 if connection.vendor == "postgresql" else 31
     with django_assert_num_queries(expected):
         client.get(url)
     dataset.build(offset=100)  # twice the rows: the count must not move
