@@ -104,3 +104,45 @@ def test_referrer_sends_a_referral_and_reads_the_teams_decision(page: Page, chec
     expect(decision).to_contain_text("Personen erbjuds ett informationsmöte.")
     expect(decision).to_contain_text(REASONING)
     check_a11y(page)
+
+
+def test_send_pressed_while_an_autosave_is_answered_waits_for_it_and_is_not_a_stale_edit(
+    page: Page, check_a11y, log_in
+) -> None:
+    """The referrer types; the autosave reaches the server (the draft gets a new version) but its answer
+    is slow; "Skicka remissen" pressed meanwhile waits for that answer and sends with the new version
+    (static/js/autosave.js). Before, the send carried the old version and was refused as if someone
+    else had saved: the race a slow connection (or CI on a loaded machine) runs into."""
+    referrer = User.objects.get(email="remittent.fk@ist.example")
+    referral = builders.draft(referrer, first_name="Vera", last_name="Väntasson")
+    held = []
+
+    def hold_the_answer(route) -> None:
+        held.append((route, route.fetch()))  # the server has saved; the browser hears of it later
+
+    page.goto("/konto/login/")
+    check_a11y(page)
+    log_in(page, "remittent.fk@ist.example")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Frida")
+    check_a11y(page)
+    page.goto(f"/remisser/{referral.pk}/andra/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vera Väntasson")
+    check_a11y(page)
+    page.route("**/remisser/autospar/", hold_the_answer)
+    page.get_by_label("Kända hinder").fill("Oro inför nya sammanhang.")
+    expect(page.locator("form.referral-form")).to_have_class(re.compile(r"\bhtmx-request\b"))  # on its way
+    while not held:
+        page.wait_for_timeout(100)
+    referral.refresh_from_db()
+    assert referral.obstacles == "Oro inför nya sammanhang."  # the autosave is saved: a new version
+    page.get_by_role("button", name="Skicka remissen").click()
+    page.wait_for_timeout(300)
+    route, response = held[0]
+    route.fulfill(response=response)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Remiss \d+: Vera Väntasson$"))
+    expect(page.get_by_text("Remissen är skickad.")).to_be_visible()
+    check_a11y(page)
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SUBMITTED
+    assert referral.obstacles == "Oro inför nya sammanhang."
