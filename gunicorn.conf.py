@@ -8,6 +8,9 @@
   on a slow client, or streaming a long response (the participant-level export, a document, a log
   extract) no longer holds a whole process: with sync workers one export blocked a third of the
   server for its duration.
+- After loading the application each worker freezes its heap out of the cycle collector
+  (ist/heap.py): full collections no longer walk Django's own objects, which made every few
+  requests of a large page 150–250 ms slower.
 """
 
 import os
@@ -18,3 +21,11 @@ worker_class = "gthread"
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the application: keep its long-lived objects out of the cycle
+    collector's full collections (ist/heap.py)."""
+    from ist.heap import settle
+
+    settle()

@@ -227,10 +227,15 @@ def week_of(enrollments: QuerySet[Enrollment], monday: date, *, today: date | No
 
 
 def my_week_enrollments(user: User) -> QuerySet[Enrollment]:
-    """The handledare's own active participants (responsible or second contact)."""
+    """The handledare's own active participants (responsible or second contact), with what Min
+    vecka's rows and their access-log lines read: the person and the team. Not the handledare,
+    second contact and municipality that enrollments_for joins: at 160 rows those were 480 more
+    model instances a page (docs/performance.md, "Round nine")."""
     return (
         enrollments_for(user, "change")
         .filter(_mine(user), status=Enrollment.Status.ACTIVE)
+        .select_related(None)
+        .select_related("participant", "team")
         .order_by("participant__last_name", "participant__first_name")
     )
 
