@@ -170,8 +170,8 @@ def login(email: str) -> Client:
 def _get(client: Client, url: str) -> tuple[float, int, int]:
     """(ms, status, bytes) of one GET, reading a streamed body to the end. Nothing counts queries
     while it is timed: Django's CaptureQueriesContext switches on the debug cursor, which records
-    every query's text (and, with values bound on the server, composes it on the client: decision
-    0038), a cost no production request pays. `_queries` counts them on a request of its own."""
+    every query's text, a cost no production request pays. `_queries` counts them on a request of
+    its own."""
     began = time.perf_counter()
     response = client.get(url)
     size = sum(len(chunk) for chunk in response) if response.streaming else len(response.content)

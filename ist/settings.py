@@ -182,13 +182,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL;",
     }
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Values bound on the server, so a query's text is the same whatever the values, and psycopg
-    # prepares a query once a connection has run it DATABASE_PREPARE_THRESHOLD times: PostgreSQL
-    # then skips planning it, which was most of the SQL time of a page (decision 0038).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=env_int("DATABASE_PREPARE_THRESHOLD", 5)
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -26,7 +26,6 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from psycopg import ClientCursor
 
 from ist.login.demo import seed_demo_totp
 from teams.demo import DEMO_PASSWORD, DOMAIN
@@ -104,11 +103,7 @@ def indexes_dropped(table: str) -> Iterator[None]:
 
 
 def _run(sql: str, params: dict[str, Any] | None = None) -> int:
-    """Run one of the scripts below: several statements, values named and merged in on the client
-    (psycopg's ClientCursor), as they are written. The app's connection binds values on the server
-    (decision 0038), which takes one statement at a time."""
-    connection.ensure_connection()
-    with ClientCursor(connection.connection) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params or {})
         return cursor.rowcount
 
