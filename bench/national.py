@@ -3,6 +3,7 @@
     .venv/bin/python manage.py seed_demo --national          # once: builds the data set (see below)
     DATABASE_URL=postgres://…/ist_national_data .venv/bin/python bench/national.py [--requests 30]
         [--only log,extract] [--throughput-seconds 20] [--workers 3 --threads 4] [--no-throughput]
+        [--person 198500035500]
 
 Runs against the database DATABASE_URL names (not a throwaway one: the data set takes minutes to
 build), which must hold the national data set. For each page it times, interleaved, the page and its
@@ -72,8 +73,9 @@ class Page:
     target_ms: float = P95_TARGET_MS
 
 
-def pages() -> list[Page]:
-    """The main pages and who opens them, on the national data set."""
+def pages(person: str = "") -> list[Page]:
+    """The main pages and who opens them, on the national data set; `person` (a personnummer) fixes
+    whom the log pages search, for a before/after pair on the same extract (--person)."""
     from participants.documents.models import Document
     from participants.models import Enrollment
     from teams.demo import demo_email
@@ -88,7 +90,7 @@ def pages() -> list[Page]:
     # the person searched (record_log_review), so one fixed person's log would grow with every run
     # (its throughput part above all) and the next run's search and extract with it.
     others = list(team_one.exclude(pk=enrollment.pk).values_list("participant__personnummer", flat=True))
-    searched = random.choice(others)  # noqa: S311 - which person to search, not a secret
+    searched = person or random.choice(others)  # noqa: S311 - which person to search, not a secret
     person = f"pnr:{searched}"
     today = timezone.localdate()
     year = f"fran={today - timedelta(days=365):%Y-%m-%d}&till={today:%Y-%m-%d}"
@@ -339,6 +341,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--person", default="", help="the personnummer the log pages search (default: one at random)")
     args = parser.parse_args()
 
     from ist.login.demo import seed_demo_totp
@@ -352,7 +355,7 @@ def main() -> None:
         f"{Enrollment.objects.count():,} enrolments, {Activity.objects.count():,} activities "
         f"(load average {os.getloadavg()[0]:.1f})"
     )
-    found = pages()
+    found = pages(args.person)
     if args.only:
         words = [w.lower() for w in args.only.split(",")]
         found = [p for p in found if any(w in p.name.lower() for w in words)]

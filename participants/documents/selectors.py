@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from participants import rules
-from participants.documents.models import Contact, Delivery, Document, DocumentRead
+from participants.documents.models import Contact, Delivery, Document, DocumentRead, Download
 from participants.models import Activity, Attendance, Enrollment, PhasePeriod, RequirementCategory
 from participants.selectors import enrollments_for, requirements
 from teams.access import team_ids_where, with_grant
@@ -53,11 +54,22 @@ def documents_for(user: User | AnonymousUser, action: str = "view") -> QuerySet[
 
 
 def documents_of(enrollment: Enrollment, user: User) -> list[Document]:
-    """The enrolment's documents the user may see, newest first, with their download counts."""
+    """The enrolment's documents the user may see, newest first, with their download counts. The
+    participant page lists them by their own fields only: no related rows are joined, and the count
+    is a subquery per document rather than a GROUP BY over every column of the joined rows (which
+    PostgreSQL took longer to plan than to run, docs/performance.md "Round ten")."""
+    downloads = (
+        Download.objects.filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         documents_for(user)
         .filter(enrollment=enrollment)
-        .annotate(download_count=Count("downloads"))
+        .select_related(None)
+        .annotate(download_count=Coalesce(Subquery(downloads), 0))
         .order_by("kind", "-number", "-version")
     )
 

@@ -350,3 +350,19 @@ def test_a_colleague_may_not_add_contacts(client, enrollment, journey, colleague
     )
     assert response.status_code == 403
     assert not Contact.objects.exists()
+
+
+def test_the_participant_page_lists_each_document_with_its_own_downloads(client, enrollment, journey):
+    """The page's document list (documents_of): every document of the enrolment for its staff, drafts
+    included, each with the number of downloads of that document alone; the referrer sees only what
+    was delivered to them."""
+    plan = builders.rendered_plan(journey | {"enrollment": enrollment})
+    services.download_record(document=plan, user=journey["referrer"], ip="10.0.0.1")
+    services.download_record(document=plan, user=journey["handledare"], ip="10.0.0.2")
+    draft = services.document_start(enrollment=enrollment, kind=Kind.REPORT, by=journey["handledare"])
+    url = reverse("participants:detail", args=[enrollment.pk])
+    client.force_login(journey["handledare"])
+    listed = {(d.pk, d.download_count) for d in client.get(url).context["documents"]}
+    assert listed == {(plan.pk, 2), (draft.pk, 0)}
+    client.force_login(journey["referrer"])
+    assert [(d.pk, d.download_count) for d in client.get(url).context["documents"]] == [(plan.pk, 2)]
